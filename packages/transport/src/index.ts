@@ -1,2 +1,43 @@
 // Public surface of @ssdp/transport: UDP behind one interface, plus an in-memory network for tests.
-export {};
+export type {
+  AddressFamily,
+  Datagram,
+  InterfacesChange,
+  RemoteEndpoint,
+  SendTarget,
+  SsdpTransport,
+  TransportInterface,
+  TransportOptions,
+  Unsubscribe,
+  Via,
+} from './transport.ts';
+export { TransportError, isTransportError, transportErrorFromErrno, PORT_IN_USE_HINT } from './errors.ts';
+export type { TransportErrorCode, TransportErrorDetails } from './errors.ts';
+export { createSystemClock } from './clock.ts';
+export type { Clock, TimerHandle } from './clock.ts';
+export { selectInterfaces, onSubnet, ipv4Broadcast, normalizeAddress, isLinkLocal } from './select-interfaces.ts';
+export type {
+  InterfaceAddress,
+  NetworkInterfaceInfoLike,
+  NetworkInterfacesSnapshot,
+  SelectInterfacesOptions,
+  SelectInterfacesResult,
+} from './select-interfaces.ts';
+export {
+  createUdpTransport,
+  DEFAULT_INTERFACE_POLL_MS,
+  DEFAULT_MULTICAST_TTL,
+  DEFAULT_RECEIVE_BUFFER_SIZE,
+} from './udp-transport.ts';
+export type { UdpTransportComponents } from './udp-transport.ts';
+export { MemoryNetwork, MemoryHost, seededRandom } from './memory-network.ts';
+export type {
+  DropReason,
+  LinkConditions,
+  MemoryInterfaceInit,
+  MemoryNetworkInit,
+  MemoryStats,
+  SentRecord,
+} from './memory-network.ts';
+export { createMemoryTransport } from './memory-transport.ts';
+export type { MemoryTransportComponents } from './memory-transport.ts';

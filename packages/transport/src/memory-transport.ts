@@ -1,0 +1,254 @@
+// SsdpTransport on a MemoryNetwork host, with the same socket layout (and so the same Datagram view) as the UDP
+// transport: a unicast endpoint per interface, group and broadcast endpoints, SO_REUSEADDR-like sharing.
+import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP, SSDP_PORT } from '@ssdp/protocol';
+import { TransportError } from './errors.ts';
+import { Listeners } from './listeners.ts';
+import type { Binding, MemoryHost, MemoryNetwork, MemoryPacket } from './memory-network.ts';
+import { normalizeAddress, selectInterfaces, type InterfaceAddress } from './select-interfaces.ts';
+import type {
+  AddressFamily,
+  Datagram,
+  InterfacesChange,
+  SendTarget,
+  SsdpTransport,
+  TransportInterface,
+  TransportOptions,
+  Unsubscribe,
+  Via,
+} from './transport.ts';
+
+export interface MemoryTransportComponents {
+  readonly network: MemoryNetwork;
+  /** The host this transport runs on (or its name in `network`). */
+  readonly host: MemoryHost | string;
+}
+
+interface Bound {
+  readonly iface: TransportInterface;
+  readonly bindings: Binding[];
+}
+
+type State = 'idle' | 'started' | 'stopped';
+
+export function createMemoryTransport(init: TransportOptions, components: MemoryTransportComponents): SsdpTransport {
+  const { network } = components;
+  const host = typeof components.host === 'string' ? network.host(components.host) : components.host;
+  const port = init.port ?? SSDP_PORT;
+  const unicastPort = init.unicastPort ?? port;
+  const joinGroup = init.joinGroup ?? true;
+  const loopback = init.multicastLoopback ?? true;
+
+  const datagrams = new Listeners<Datagram>();
+  const changes = new Listeners<InterfacesChange>();
+  const errors = new Listeners<TransportError>();
+  const bound = new Map<string, Bound>();
+  let state: State = 'idle';
+  let unwatch: (() => void) | undefined;
+
+  const report = (error: unknown): void => {
+    const typed =
+      error instanceof TransportError
+        ? error
+        : new TransportError('SSDP_ERR_HANDLER_FAILED', `a handler threw: ${String(error)}`, { cause: error });
+    errors.emit(typed, () => undefined);
+  };
+
+  function select(lenient: boolean): readonly InterfaceAddress[] {
+    const result = selectInterfaces(host.networkInterfaces(), {
+      ...(init.interfaces === undefined ? {} : { requested: init.interfaces }),
+      ...(init.families === undefined ? {} : { families: init.families }),
+      multicastCapable: (name, family) => host.multicastCapable(name, family),
+      lenient,
+    });
+    if (!result.ok) throw result.error;
+    return result.interfaces;
+  }
+
+  function receiver(interfaceId: string): (packet: MemoryPacket) => void {
+    return (packet) => {
+      if (state !== 'started' || !bound.has(interfaceId)) return;
+      datagrams.emit({ bytes: packet.bytes, remote: packet.remote, interfaceId, via: packet.via }, report);
+    };
+  }
+
+  function bindInterface(address: InterfaceAddress): Bound {
+    const bindings: Binding[] = [];
+    try {
+      const unicast = host.bind(
+        { kind: 'unicast', family: address.family, address: address.address, port: unicastPort, reuse: true },
+        receiver(address.id),
+      );
+      bindings.push(unicast);
+      const iface: TransportInterface = { ...address, unicastPort: unicast.port };
+      if (joinGroup) {
+        const groups: string[] =
+          address.family === 'IPv4'
+            ? [SSDP_IPV4_GROUP]
+            : [SSDP_IPV6_LINK_LOCAL_GROUP, ...(init.ipv6SiteLocal === true ? [SSDP_IPV6_SITE_LOCAL_GROUP] : [])];
+        for (const group of groups) {
+          bindings.push(host.bind({ kind: 'group', interfaceName: address.name, group, port }, receiver(address.id)));
+        }
+      }
+      if (init.broadcast === true && address.broadcast !== undefined) {
+        bindings.push(
+          host.bind({ kind: 'broadcast', interfaceName: address.name, address: address.broadcast, port }, receiver(address.id)),
+        );
+      }
+      return { iface, bindings };
+    } catch (error) {
+      for (const binding of bindings) binding.close();
+      throw error;
+    }
+  }
+
+  function unbind(entry: Bound): void {
+    for (const binding of entry.bindings) binding.close();
+  }
+
+  function closeAll(): void {
+    for (const entry of bound.values()) unbind(entry);
+    bound.clear();
+  }
+
+  function start(): Promise<void> {
+    if (state === 'started') return Promise.resolve();
+    if (state === 'stopped') {
+      return Promise.reject(new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this transport was stopped; create a new one'));
+    }
+    try {
+      for (const address of select(false)) bound.set(address.id, bindInterface(address));
+    } catch (error) {
+      closeAll();
+      return Promise.reject(error);
+    }
+    state = 'started';
+    unwatch = host.onInterfacesChanged(() => {
+      try {
+        reselect();
+      } catch (error) {
+        report(error);
+      }
+    });
+    return Promise.resolve();
+  }
+
+  function stop(): Promise<void> {
+    if (state !== 'started') return Promise.resolve();
+    state = 'stopped';
+    unwatch?.();
+    closeAll();
+    return Promise.resolve();
+  }
+
+  /** Mirrors the UDP transport's interface poll, but runs at once when the host changes. */
+  function reselect(): void {
+    if (state !== 'started') return;
+    const wanted = select(true);
+    const added: TransportInterface[] = [];
+    const removed: TransportInterface[] = [];
+    const changed: { previous: TransportInterface; current: TransportInterface }[] = [];
+    for (const [id, entry] of [...bound]) {
+      const next = wanted.find((w) => w.id === id);
+      if (next !== undefined && next.address === entry.iface.address && next.prefixLength === entry.iface.prefixLength) continue;
+      unbind(entry);
+      bound.delete(id);
+      if (next === undefined) {
+        removed.push(entry.iface);
+        continue;
+      }
+      try {
+        const rebound = bindInterface(next);
+        bound.set(id, rebound);
+        changed.push({ previous: entry.iface, current: rebound.iface });
+      } catch (error) {
+        report(error);
+        removed.push(entry.iface);
+      }
+    }
+    for (const next of wanted) {
+      if (bound.has(next.id) || changed.some((c) => c.current.id === next.id)) continue;
+      try {
+        const fresh = bindInterface(next);
+        bound.set(next.id, fresh);
+        added.push(fresh.iface);
+      } catch (error) {
+        report(error);
+      }
+    }
+    if (added.length + removed.length + changed.length > 0) changes.emit({ added, removed, changed }, report);
+  }
+
+  function send(bytes: Uint8Array, target: SendTarget): Promise<void> {
+    if (state !== 'started') {
+      const code = state === 'stopped' ? 'SSDP_ERR_TRANSPORT_STOPPED' : 'SSDP_ERR_NOT_STARTED';
+      return Promise.reject(new TransportError(code, `cannot send: the transport is ${state}`));
+    }
+    const entry = bound.get(target.interfaceId);
+    if (entry === undefined) {
+      return Promise.reject(
+        new TransportError('SSDP_ERR_UNKNOWN_INTERFACE', `no bound interface with id "${target.interfaceId}"`, {
+          interfaceId: target.interfaceId,
+        }),
+      );
+    }
+    const { iface } = entry;
+    const from = { address: iface.address, port: iface.unicastPort };
+    let to: { address: string; port: number };
+    let via: Via;
+    switch (target.kind) {
+      case 'multicast':
+        via = 'multicast';
+        to = {
+          address:
+            iface.family === 'IPv4'
+              ? SSDP_IPV4_GROUP
+              : target.group === 'site-local'
+                ? SSDP_IPV6_SITE_LOCAL_GROUP
+                : SSDP_IPV6_LINK_LOCAL_GROUP,
+          port,
+        };
+        break;
+      case 'unicast': {
+        const family: AddressFamily = normalizeAddress(target.address).includes(':') ? 'IPv6' : 'IPv4';
+        if (family !== iface.family) {
+          return Promise.reject(
+            new TransportError('SSDP_ERR_INVALID_TARGET', `${target.address} is not ${iface.family} like ${iface.id}`, {
+              interfaceId: iface.id,
+              address: target.address,
+            }),
+          );
+        }
+        // A directed broadcast address sent "unicast" is still a broadcast on the wire.
+        via = iface.broadcast !== undefined && normalizeAddress(target.address) === iface.broadcast ? 'broadcast' : 'unicast';
+        to = { address: target.address, port: target.port };
+        break;
+      }
+      case 'broadcast': {
+        const address = target.address ?? iface.broadcast;
+        if (iface.family !== 'IPv4' || address === undefined) {
+          return Promise.reject(
+            new TransportError('SSDP_ERR_INVALID_TARGET', `${iface.id} has no IPv4 broadcast address`, { interfaceId: iface.id }),
+          );
+        }
+        via = 'broadcast';
+        to = { address, port: target.port ?? port };
+        break;
+      }
+    }
+    // Off-link unicast is routed (the network finds the owner on any link), as a default route would.
+    network.route(host, iface.name, from, to, via, bytes, loopback);
+    return Promise.resolve();
+  }
+
+  return {
+    start,
+    stop,
+    get interfaces() {
+      return state === 'started' ? [...bound.values()].map((b) => b.iface) : [];
+    },
+    onDatagram: (handler): Unsubscribe => datagrams.add(handler),
+    onInterfacesChanged: (handler): Unsubscribe => changes.add(handler),
+    onError: (handler): Unsubscribe => errors.add(handler),
+    send,
+  };
+}

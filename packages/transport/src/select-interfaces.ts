@@ -124,6 +124,11 @@ export function selectInterfaces(
   return { ok: true, interfaces };
 }
 
+/** Every address in the snapshot, chosen or not (ids are `<name>/<address>`). */
+export function listAddresses(snapshot: NetworkInterfacesSnapshot): InterfaceAddress[] {
+  return listCandidates(snapshot).map((c) => toInterfaceAddress(c, `${c.name}/${normalizeAddress(c.info.address)}`));
+}
+
 function fail(error: TransportError): SelectInterfacesResult {
   return { ok: false, error };
 }

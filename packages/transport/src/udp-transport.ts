@@ -46,6 +46,7 @@ import { TransportError, transportErrorFromErrno } from './errors.ts';
 import { Listeners } from './listeners.ts';
 import {
   isLinkLocal,
+  listAddresses,
   normalizeAddress,
   onSubnet,
   selectInterfaces,
@@ -65,11 +66,16 @@ import type {
 } from './transport.ts';
 
 /**
- * SO_RCVBUF requested on every receiving socket. Measured with scripts/measure-receive-buffer.ts (4,000 SSDP
- * responses of ~350 bytes, i.e. 1,000 devices x 4 answers, all arriving within 1 s on loopback into a receiver
- * that parses each and stalls 50 ms now and then): with the Linux default (212,992 bytes) hundreds were dropped,
- * with 1 MiB none at a realistic spread and some in a worst-case burst, with 4 MiB none in any run. The kernel
- * caps the request at net.core.rmem_max (often 212,992 on desktops: raise it with sysctl for big networks).
+ * SO_RCVBUF requested on every receiving socket (Linux doubles it and caps the request at net.core.rmem_max).
+ * Measured with scripts/measure-receive-buffer.ts on loopback: 4,000 responses of 367 bytes (1,000 devices x 4)
+ * into a handler that parses each one; drops per run, 3 runs each (details in README.md):
+ *   effective buffer          208 KiB (Linux default)   512 KiB           2 MiB            8 MiB (this default)
+ *   spread over 1 s           0                         0                 0                0
+ *   spread, 50 ms stalls      149-176                   0                 0                0
+ *   all at once               2075-3206                 1280-2032         0-698            0
+ *   all at once, stalls       1871-2688                 135-898           0-836            0
+ * With 10 answers per device (10,000 datagrams) all at once, 8 MiB still dropped none without stalls.
+ * Where rmem_max is lower (often 212,992 on desktops) the kernel silently caps it: raise it for big networks.
  */
 export const DEFAULT_RECEIVE_BUFFER_SIZE = 4 * 1024 * 1024;
 export const DEFAULT_MULTICAST_TTL = 2;
@@ -115,6 +121,8 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
   let stopping: Promise<void> | undefined;
   let pollTimer: TimerHandle | undefined;
   let polling = false;
+  /** Every address of this host (chosen or not), to recognise multicast from links we did not join. */
+  let hostSubnets: readonly Pick<InterfaceAddress, 'family' | 'address' | 'prefixLength'>[] = [];
 
   const report = (error: unknown): void => {
     const typed =
@@ -125,7 +133,9 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
   };
 
   function select(lenient: boolean): readonly InterfaceAddress[] {
-    const result = selectInterfaces(snapshot(), {
+    const current = snapshot();
+    hostSubnets = listAddresses(current);
+    const result = selectInterfaces(current, {
       ...(init.interfaces === undefined ? {} : { requested: init.interfaces }),
       ...(init.families === undefined ? {} : { families: init.families }),
       multicastCapable,
@@ -156,6 +166,9 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
     }
     const bySubnet = candidates.find((i) => onSubnet(i, source));
     if (bySubnet !== undefined) return bySubnet;
+    // Off every chosen subnet. If it is on the subnet of another local interface, IP_MULTICAST_ALL handed us
+    // another link's traffic: drop it. Otherwise (a routed sender) it can only be ours if we have one interface.
+    if (hostSubnets.some((i) => i.family === family && onSubnet(i, source))) return undefined;
     return candidates.length === 1 ? candidates[0] : undefined;
   }
 

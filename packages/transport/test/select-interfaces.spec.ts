@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   expandIpv6,
   ipv4Broadcast,
+  listAddresses,
   onSubnet,
   selectInterfaces,
   type NetworkInterfacesSnapshot,
@@ -167,5 +168,20 @@ describe('address helpers', () => {
     const v6 = { family: 'IPv6' as const, address: 'fe80::a00:27ff:fe4e:66a1', prefixLength: 64 };
     expect(onSubnet(v6, 'fe80::1234%eth0')).toBe(true);
     expect(onSubnet(v6, 'fd00::1')).toBe(false);
+  });
+});
+
+describe('listAddresses', () => {
+  it('lists every address of every interface, secondary ones included', () => {
+    expect(listAddresses(multiHomed).map((a) => `${a.id}/${a.prefixLength}`)).toEqual([
+      'lo/127.0.0.1/8',
+      'lo/::1/128',
+      'eth0/192.168.1.20/24',
+      'eth0/fd00::20/64',
+      'eth0/fe80::a00:27ff:fe4e:66a1/64',
+      'wlan0/10.0.0.5/16',
+      'wlan0/10.0.0.6/16',
+      'wlan0/fe80::1/64',
+    ]);
   });
 });

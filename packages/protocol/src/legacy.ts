@@ -1,0 +1,32 @@
+// The original Python prototype's dialect (controller.py / smart_device.py). It reads headers by line
+// position: the device takes MX from line 4 and USER-AGENT from line 6 of an M-SEARCH, the controller takes
+// SERVER from line 7 of the NOTIFY reply (lines counted from 1, the start line being line 1).
+import type { KnownHeaderName } from './headers.ts';
+
+/** Header order of the prototype's M-SEARCH. */
+export const LEGACY_MSEARCH_HEADER_ORDER: readonly KnownHeaderName[] = Object.freeze([
+  'HOST',
+  'MAN',
+  'MX',
+  'ST',
+  'USER-AGENT',
+  'CPFN.UPNP.ORG',
+  'CPUUID.UPNP.ORG',
+]);
+
+/** Header order of the prototype's NOTIFY (its device answers a search with a unicast NOTIFY ssdp:alive). */
+export const LEGACY_NOTIFY_HEADER_ORDER: readonly KnownHeaderName[] = Object.freeze([
+  'HOST',
+  'CACHE-CONTROL',
+  'LOCATION',
+  'NT',
+  'NTS',
+  'SERVER',
+  'USN',
+  'BOOTID.UPNP.ORG',
+  'CONFIGID.UPNP.ORG',
+  'SEARCHPORT.UPNP.ORG',
+]);
+
+/** 1-based line numbers at which the prototype reads values (its `split("\r\n")` index + 1). */
+export const LEGACY_LINE = Object.freeze({ MX: 4, USER_AGENT: 6, SERVER: 7 });

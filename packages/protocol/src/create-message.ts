@@ -13,7 +13,9 @@ import type {
   NotifyUpdateMessage,
   SearchResponseMessage,
   SsdpMessage,
+  SsdpMessageKind,
 } from './message.ts';
+import { reorderForLegacy } from './legacy.ts';
 import { MX_MAX_LEGACY } from './mx.ts';
 import { productTokensText, type ProductTokensInit } from './product-tokens.ts';
 import type { SsdpProfile } from './profile.ts';
@@ -32,7 +34,10 @@ export interface CommonInit {
    * tokens and must not be one of the headers the constructor writes itself.
    */
   readonly extraHeaders?: readonly SsdpHeader[];
-  /** The message's profile (the default framing for {@link serializeMessage}). Default `upnp`. */
+  /**
+   * The message's profile (the default framing for {@link serializeMessage}). Default `upnp`. With `legacy` the
+   * headers are kept in the prototype's order (see `LEGACY_*_HEADER_ORDER`), exactly as they will be sent.
+   */
   readonly profile?: SsdpProfile;
 }
 
@@ -137,8 +142,12 @@ function nonEmpty(value: string, what: string): string {
   return value;
 }
 
+const KIND_OF_START: Record<StartKind, SsdpMessageKind> = { 'm-search': 'm-search', response: 'search-response', notify: 'notify-alive' };
+
 function build<T extends SsdpMessage>(start: StartKind, builder: HeaderListBuilder, profile: SsdpProfile | undefined): T {
-  const built = buildMessage(start, builder.headers, profile ?? 'upnp');
+  // A legacy message is kept in the order it goes on the wire, so what the receiver parses equals it.
+  const headers = profile === 'legacy' ? reorderForLegacy(KIND_OF_START[start], builder.headers) : builder.headers;
+  const built = buildMessage(start, headers, profile ?? 'upnp');
   if (!built.ok) throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', built.message); // unreachable: NTS is always set
   return built.message as T;
 }

@@ -1,7 +1,8 @@
 // The original Python prototype's dialect (controller.py / smart_device.py). It reads headers by line
 // position: the device takes MX from line 4 and USER-AGENT from line 6 of an M-SEARCH, the controller takes
 // SERVER from line 7 of the NOTIFY reply (lines counted from 1, the start line being line 1).
-import type { KnownHeaderName } from './headers.ts';
+import { canonicalHeaderName, type KnownHeaderName, type SsdpHeader } from './headers.ts';
+import type { SsdpMessageKind } from './message.ts';
 
 /** Header order of the prototype's M-SEARCH. */
 export const LEGACY_MSEARCH_HEADER_ORDER: readonly KnownHeaderName[] = Object.freeze([
@@ -30,3 +31,23 @@ export const LEGACY_NOTIFY_HEADER_ORDER: readonly KnownHeaderName[] = Object.fre
 
 /** 1-based line numbers at which the prototype reads values (its `split("\r\n")` index + 1). */
 export const LEGACY_LINE = Object.freeze({ MX: 4, USER_AGENT: 6, SERVER: 7 });
+
+function legacyOrder(kind: SsdpMessageKind): readonly string[] | undefined {
+  if (kind === 'm-search') return LEGACY_MSEARCH_HEADER_ORDER;
+  if (kind === 'search-response') return undefined; // the prototype never sends one
+  return LEGACY_NOTIFY_HEADER_ORDER;
+}
+
+/**
+ * @internal Headers in legacy order: the prototype's headers first in its order, then the rest in their
+ * original order (Array#sort is stable, so duplicates keep their relative order too).
+ */
+export function reorderForLegacy(kind: SsdpMessageKind, headers: readonly SsdpHeader[]): readonly SsdpHeader[] {
+  const order = legacyOrder(kind);
+  if (order === undefined) return headers;
+  const rank = (header: SsdpHeader): number => {
+    const index = order.indexOf(canonicalHeaderName(header.name));
+    return index < 0 ? order.length : index;
+  };
+  return headers.map((header) => header).sort((a, b) => rank(a) - rank(b));
+}

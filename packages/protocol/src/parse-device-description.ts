@@ -49,6 +49,7 @@ function prescan(text: string, limits: DescriptionLimits): void {
   let depth = 0;
   let elements = 0;
   let i = text.indexOf('<');
+  checkReferences(text, 0, i < 0 ? text.length : i);
   while (i >= 0) {
     const next = text.charCodeAt(i + 1);
     let end: number;
@@ -66,11 +67,26 @@ function prescan(text: string, limits: DescriptionLimits): void {
         fail('SSDP_ERR_XML_TOO_MANY_ELEMENTS', `more than ${limits.maxElements} elements`, i);
       }
       end = tagEnd(text, i + 1);
+      checkReferences(text, i, end); // attribute values
       if (text.charCodeAt(end - 2) !== 0x2f /* not self-closing */ && ++depth > limits.maxDepth) {
         fail('SSDP_ERR_XML_TOO_DEEP', `elements nested deeper than ${limits.maxDepth}`, i);
       }
     }
     i = text.indexOf('<', end);
+    checkReferences(text, end, i < 0 ? text.length : i); // character data up to the next markup
+  }
+}
+
+/**
+ * Every `&` in `text[from, to)` must start a predefined entity or a character reference: with no DTD allowed,
+ * any other reference is a well-formedness error, wherever it appears (not only in elements that are read).
+ */
+function checkReferences(text: string, from: number, to: number): void {
+  for (let amp = text.indexOf('&', from); amp >= 0 && amp < to; amp = text.indexOf('&', amp + 1)) {
+    const semi = text.indexOf(';', amp);
+    if (semi < 0 || semi > to || semi - amp > 12 || decodeReference(text.slice(amp + 1, semi)) === undefined) {
+      fail('SSDP_ERR_XML_MALFORMED', 'unknown or malformed entity reference', amp);
+    }
   }
 }
 
@@ -107,24 +123,26 @@ function isXmlChar(code: number): boolean {
   );
 }
 
-/** Decodes the five predefined entities and character references; anything else is malformed. */
+/** The text of `&name;`: one of the five predefined entities or a character reference; else undefined. */
+function decodeReference(name: string): string | undefined {
+  if (Object.hasOwn(PREDEFINED, name)) return PREDEFINED[name];
+  if (!name.startsWith('#')) return undefined;
+  const hex = name.startsWith('#x');
+  const digits = name.slice(hex ? 2 : 1);
+  const valid = digits.length > 0 && digits.length <= 8 && (hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits);
+  const code = valid ? Number.parseInt(digits, hex ? 16 : 10) : -1;
+  return isXmlChar(code) ? String.fromCodePoint(code) : undefined;
+}
+
+/** Decodes the five predefined entities and character references (prescan already rejected anything else). */
 function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   let out = '';
   let last = 0;
   for (let amp = text.indexOf('&'); amp >= 0; amp = text.indexOf('&', last)) {
     const semi = text.indexOf(';', amp);
-    if (semi < 0 || semi - amp > 12) fail('SSDP_ERR_XML_MALFORMED', 'bad entity reference');
-    const name = text.slice(amp + 1, semi);
-    let decoded: string | undefined = PREDEFINED[name];
-    if (decoded === undefined && name.startsWith('#')) {
-      const hex = name.startsWith('#x');
-      const digits = name.slice(hex ? 2 : 1);
-      const code = digits.length > 0 && /^[0-9a-fA-F]+$/.test(digits) && (hex || /^[0-9]+$/.test(digits))
-        ? Number.parseInt(digits, hex ? 16 : 10)
-        : -1;
-      if (isXmlChar(code)) decoded = String.fromCodePoint(code);
-    }
+    const name = semi < 0 ? '' : text.slice(amp + 1, semi);
+    const decoded = decodeReference(name);
     if (decoded === undefined) fail('SSDP_ERR_XML_MALFORMED', `unknown entity &${name.slice(0, 10)};`);
     out += text.slice(last, amp) + decoded;
     last = semi + 1;

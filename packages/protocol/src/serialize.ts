@@ -1,6 +1,6 @@
 import { SsdpError } from './errors.ts';
 import { canonicalHeaderName, isValidHeaderName, trimOws, type SsdpHeader } from './headers.ts';
-import { LEGACY_MSEARCH_HEADER_ORDER, LEGACY_NOTIFY_HEADER_ORDER } from './legacy.ts';
+import { reorderForLegacy } from './legacy.ts';
 import type { SsdpMessage, SsdpMessageKind } from './message.ts';
 import type { SsdpProfile } from './profile.ts';
 import { encodeUtf8 } from './text-codec.ts';
@@ -24,24 +24,6 @@ const NTS_OF: Partial<Record<SsdpMessageKind, string>> = {
   'notify-byebye': 'ssdp:byebye',
   'notify-update': 'ssdp:update',
 };
-
-function legacyOrder(kind: SsdpMessageKind): readonly string[] | undefined {
-  if (kind === 'm-search') return LEGACY_MSEARCH_HEADER_ORDER;
-  if (kind === 'search-response') return undefined;
-  return LEGACY_NOTIFY_HEADER_ORDER;
-}
-
-/** Headers in legacy order: the prototype's headers first in its order, then the rest in message order. */
-function reorderForLegacy(kind: SsdpMessageKind, headers: readonly SsdpHeader[]): readonly SsdpHeader[] {
-  const order = legacyOrder(kind);
-  if (order === undefined) return headers;
-  const rank = (header: SsdpHeader): number => {
-    const index = order.indexOf(canonicalHeaderName(header.name));
-    return index < 0 ? order.length : index;
-  };
-  // Array#sort is stable, so duplicates and unranked headers keep their relative order.
-  return headers.map((header) => header).sort((a, b) => rank(a) - rank(b));
-}
 
 function checkHeader(header: SsdpHeader): void {
   if (!isValidHeaderName(header.name)) {

@@ -41,3 +41,5 @@ export type {
 } from './memory-network.ts';
 export { createMemoryTransport } from './memory-transport.ts';
 export type { MemoryTransportComponents } from './memory-transport.ts';
+export { createScheduler } from './scheduler.ts';
+export type { ScheduledTask, Scheduler, SchedulerComponents } from './scheduler.ts';

@@ -5,6 +5,7 @@
 // happens eagerly (it needs NTS only). The typed view (ST, USN, MX rule, dates, ...) is computed on the first
 // read of any typed field and cached; after that every getter is a field read.
 import { readMaxAge } from './cache-control.ts';
+import { HeaderRanges } from './header-ranges.ts';
 import type { SsdpErrorCode } from './errors.ts';
 import {
   F_BOOTID,
@@ -36,15 +37,7 @@ import {
 import type { HostScope } from './host.ts';
 import { readHostScope } from './host.ts';
 import { readHttpDate } from './http-date.ts';
-import type {
-  FieldProblem,
-  MSearchMessage,
-  NotifyAliveMessage,
-  NotifyByeByeMessage,
-  NotifyUpdateMessage,
-  SearchResponseMessage,
-  SsdpMessage,
-} from './message.ts';
+import type { FieldProblem, MSearchMessage, SearchResponseMessage, SsdpMessage } from './message.ts';
 import { clampMx, readMx, UNICAST_RESPONSE_WINDOW_MS, type SearchResponseWindow } from './mx.ts';
 import type { SsdpProfile } from './profile.ts';
 import { readSearchTarget, type NotificationType, type SearchTarget } from './search-target.ts';
@@ -54,16 +47,15 @@ import { readUsn, type Usn } from './usn.ts';
 /** What the start line said. */
 export type StartKind = 'm-search' | 'notify' | 'response';
 
-/** Outcome of {@link buildMessage}: a message, or why the headers cannot be classified. */
-export type BuildResult =
-  | { readonly ok: true; readonly message: SsdpMessage }
-  | {
-      readonly ok: false;
-      readonly code: Extract<SsdpErrorCode, 'SSDP_ERR_MISSING_HEADER' | 'SSDP_ERR_UNKNOWN_NTS'>;
-      /** Index into the header list of the offending header, -1 when it is missing. */
-      readonly headerIndex: number;
-      readonly message: string;
-    };
+/** Why {@link buildMessage} could not classify a header list. */
+export class BuildFailure {
+  constructor(
+    readonly code: Extract<SsdpErrorCode, 'SSDP_ERR_MISSING_HEADER' | 'SSDP_ERR_UNKNOWN_NTS'>,
+    /** Index into the header list of the offending header, -1 when it is missing. */
+    readonly headerIndex: number,
+    readonly message: string,
+  ) {}
+}
 
 const NO_PROBLEMS: readonly FieldProblem[] = Object.freeze([]);
 
@@ -252,15 +244,25 @@ function mSearchTyped(headers: readonly SsdpHeader[], profile: SsdpProfile): MSe
   };
 }
 
-/** What every message class shares: the eager part and the cached typed view. */
+/** Header lines as objects, or located in the datagram and materialized on first read. */
+export type HeaderSource = readonly SsdpHeader[] | HeaderRanges;
+
+/** What every message class shares: the eager part, the lazily materialized headers and the cached typed view. */
 abstract class LazyMessage<T extends { readonly problems: readonly FieldProblem[]; readonly host: string | undefined }> {
   readonly profile: SsdpProfile;
-  readonly headers: readonly SsdpHeader[];
+  #headers: HeaderSource;
   #typed: T | undefined;
 
-  constructor(profile: SsdpProfile, headers: readonly SsdpHeader[]) {
+  constructor(profile: SsdpProfile, source: HeaderSource) {
     this.profile = profile;
-    this.headers = headers;
+    this.#headers = source;
+  }
+
+  /** Every header line in wire order (materialized once, on first read). */
+  get headers(): readonly SsdpHeader[] {
+    const source = this.#headers;
+    // Materializing drops the reference to the decoded datagram, which can then be collected.
+    return source instanceof HeaderRanges ? (this.#headers = source.materialize()) : source;
   }
 
   protected abstract computeTyped(): T;
@@ -386,7 +388,7 @@ class SearchResponseMessageImpl extends AdvertisementMessage implements SearchRe
 class NotifyMessageImpl<K extends 'notify-alive' | 'notify-byebye' | 'notify-update', N extends string> extends AdvertisementMessage {
   readonly kind: K;
   readonly nts: N;
-  constructor(kind: K, nts: N, profile: SsdpProfile, headers: readonly SsdpHeader[]) {
+  constructor(kind: K, nts: N, profile: SsdpProfile, headers: HeaderSource) {
     super(profile, headers);
     this.kind = kind;
     this.nts = nts;
@@ -404,9 +406,10 @@ class NotifyMessageImpl<K extends 'notify-alive' | 'notify-byebye' | 'notify-upd
 }
 
 /** Index of the first NTS header (any casing), or -1. */
-function findNts(headers: readonly SsdpHeader[]): number {
-  for (let i = 0; i < headers.length; i++) {
-    const name = headers[i]!.name;
+function findNts(source: HeaderSource): number {
+  if (source instanceof HeaderRanges) return source.find('NTS');
+  for (let i = 0; i < source.length; i++) {
+    const name = source[i]!.name;
     if (name.length === 3 && fieldIdOf(name) === F_NTS) return i;
   }
   return -1;
@@ -414,21 +417,17 @@ function findNts(headers: readonly SsdpHeader[]): number {
 
 /**
  * @internal Classifies a header list into a message. `headers` is kept by reference (callers hand over a fresh
- * array and never touch it again). Typed fields come from the first occurrence of each known header.
+ * array or range list and never touch it again). Typed fields come from the first occurrence of each known header.
  */
-export function buildMessage(start: StartKind, headers: readonly SsdpHeader[], profile: SsdpProfile): BuildResult {
-  if (start === 'm-search') return { ok: true, message: new MSearchMessageImpl(profile, headers) };
-  if (start === 'response') return { ok: true, message: new SearchResponseMessageImpl(profile, headers) };
+export function buildMessage(start: StartKind, headers: HeaderSource, profile: SsdpProfile): SsdpMessage | BuildFailure {
+  if (start === 'm-search') return new MSearchMessageImpl(profile, headers);
+  if (start === 'response') return new SearchResponseMessageImpl(profile, headers);
   const ntsIndex = findNts(headers);
-  if (ntsIndex < 0) return { ok: false, code: 'SSDP_ERR_MISSING_HEADER', headerIndex: -1, message: 'NOTIFY without NTS' };
-  const raw = headers[ntsIndex]!.value;
+  if (ntsIndex < 0) return new BuildFailure('SSDP_ERR_MISSING_HEADER', -1, 'NOTIFY without NTS');
+  const raw = headers instanceof HeaderRanges ? headers.value(ntsIndex) : headers[ntsIndex]!.value;
   const nts = unquote(raw).toLowerCase();
-  let message: NotifyAliveMessage | NotifyByeByeMessage | NotifyUpdateMessage;
-  if (nts === 'ssdp:alive') message = new NotifyMessageImpl('notify-alive', 'ssdp:alive', profile, headers);
-  else if (nts === 'ssdp:byebye') message = new NotifyMessageImpl('notify-byebye', 'ssdp:byebye', profile, headers);
-  else if (nts === 'ssdp:update') message = new NotifyMessageImpl('notify-update', 'ssdp:update', profile, headers);
-  else {
-    return { ok: false, code: 'SSDP_ERR_UNKNOWN_NTS', headerIndex: ntsIndex, message: `unknown NTS ${JSON.stringify(raw.slice(0, 40))}` };
-  }
-  return { ok: true, message };
+  if (nts === 'ssdp:alive') return new NotifyMessageImpl('notify-alive', 'ssdp:alive', profile, headers);
+  if (nts === 'ssdp:byebye') return new NotifyMessageImpl('notify-byebye', 'ssdp:byebye', profile, headers);
+  if (nts === 'ssdp:update') return new NotifyMessageImpl('notify-update', 'ssdp:update', profile, headers);
+  return new BuildFailure('SSDP_ERR_UNKNOWN_NTS', ntsIndex, `unknown NTS ${JSON.stringify(raw.slice(0, 40))}`);
 }

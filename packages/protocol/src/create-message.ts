@@ -1,6 +1,6 @@
 // Ergonomic constructors: typed values in, a message with headers in canonical UDA order out. The message is
 // classified by the same code as parsed messages, so its typed fields are exactly what a receiver would see.
-import { buildMessage, type StartKind } from './build-message.ts';
+import { BuildFailure, buildMessage, type StartKind } from './build-message.ts';
 import { formatCacheControl } from './cache-control.ts';
 import { SsdpError } from './errors.ts';
 import { fieldIdOf, isValidHeaderName, trimOws, type KnownHeaderName, type SsdpHeader } from './headers.ts';
@@ -148,8 +148,8 @@ function build<T extends SsdpMessage>(start: StartKind, builder: HeaderListBuild
   // A legacy message is kept in the order it goes on the wire, so what the receiver parses equals it.
   const headers = profile === 'legacy' ? reorderForLegacy(KIND_OF_START[start], builder.headers) : builder.headers;
   const built = buildMessage(start, headers, profile ?? 'upnp');
-  if (!built.ok) throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', built.message); // unreachable: NTS is always set
-  return built.message as T;
+  if (built instanceof BuildFailure) throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', built.message); // unreachable: NTS is always set
+  return built as T;
 }
 
 /**

@@ -3,7 +3,8 @@
  *
  * Datagram framing (returned by {@link parseMessage}):
  * - `SSDP_ERR_EMPTY`: zero bytes, or only blank lines.
- * - `SSDP_ERR_TOO_LARGE`: more bytes than `limits.maxDatagramBytes`.
+ * - `SSDP_ERR_TOO_LARGE`: more bytes than `limits.maxDatagramBytes` (also thrown by serializeMessage for a
+ *   message that would not fit in one UDP datagram).
  * - `SSDP_ERR_BAD_START_LINE`: the first line is neither `METHOD * HTTP/1.x` nor `HTTP/1.x CODE reason`.
  * - `SSDP_ERR_UNKNOWN_METHOD`: a well-formed request line whose method is not `M-SEARCH` or `NOTIFY`.
  * - `SSDP_ERR_UNSUPPORTED_STATUS`: a status line whose code is not 200.
@@ -11,7 +12,6 @@
  * - `SSDP_ERR_TOO_MANY_HEADERS`: more header lines than `limits.maxHeaderLines`.
  * - `SSDP_ERR_MALFORMED_HEADER`: a header line without a colon, with an empty or non-token name, or a
  *   continuation line with nothing to continue.
- * - `SSDP_ERR_BARE_CR`: a CR not followed by LF (RFC 9112 §2.2 lets a recipient reject it).
  * - `SSDP_ERR_MISSING_HEADER`: a header needed to classify the message is absent (NOTIFY without NTS).
  * - `SSDP_ERR_UNKNOWN_NTS`: NOTIFY with an NTS other than `ssdp:alive`, `ssdp:byebye`, `ssdp:update`.
  *
@@ -44,7 +44,6 @@ export type SsdpErrorCode =
   | 'SSDP_ERR_LINE_TOO_LONG'
   | 'SSDP_ERR_TOO_MANY_HEADERS'
   | 'SSDP_ERR_MALFORMED_HEADER'
-  | 'SSDP_ERR_BARE_CR'
   | 'SSDP_ERR_MISSING_HEADER'
   | 'SSDP_ERR_UNKNOWN_NTS'
   | 'SSDP_ERR_INVALID_HOST'

@@ -92,8 +92,9 @@ export function canonicalHeaderName(name: string): string {
   return id < 0 ? name : KNOWN_HEADER_NAMES[id]!;
 }
 
-// RFC 9110 tchar: the characters allowed in a header name (and in a method).
-const TCHAR = new Uint8Array(128);
+// RFC 9110 tchar: the characters allowed in a header name (and in a method). 1 = allowed, by char code < 128.
+export const TOKEN_CHARS = new Uint8Array(128);
+const TCHAR = TOKEN_CHARS;
 for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
   TCHAR[c.charCodeAt(0)] = 1;
 }

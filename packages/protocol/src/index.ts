@@ -26,7 +26,7 @@ export { KNOWN_HEADER_NAMES, canonicalHeaderName, getHeader, getHeaders, isValid
 export type { KnownHeaderName, SsdpHeader } from './headers.ts';
 export { DEFAULT_PARSE_LIMITS, parseMessage } from './parse.ts';
 export type { ParseLimits, ParseOptions, ParseResult } from './parse.ts';
-export { serializeMessage, serializeMessageText } from './serialize.ts';
+export { MAX_DATAGRAM_PAYLOAD, serializeMessage, serializeMessageText } from './serialize.ts';
 export type { SerializeOptions } from './serialize.ts';
 export {
   SSDP_MULTICAST_HOST,

@@ -303,7 +303,13 @@ export function parseDeviceDescription(
   input: string | Uint8Array,
   limits?: Partial<DescriptionLimits>,
 ): DescriptionResult {
-  const effective = limits === undefined ? DEFAULT_DESCRIPTION_LIMITS : { ...DEFAULT_DESCRIPTION_LIMITS, ...limits };
+  const pick = (value: number | undefined, fallback: number): number =>
+    typeof value === 'number' && value >= 0 ? value : fallback; // NaN or junk keeps the default
+  const effective: DescriptionLimits = {
+    maxBytes: pick(limits?.maxBytes, DEFAULT_DESCRIPTION_LIMITS.maxBytes),
+    maxDepth: pick(limits?.maxDepth, DEFAULT_DESCRIPTION_LIMITS.maxDepth),
+    maxElements: pick(limits?.maxElements, DEFAULT_DESCRIPTION_LIMITS.maxElements),
+  };
   const isBytes = typeof input !== 'string';
   let text = '';
   let bomSize = 0;

@@ -1,6 +1,7 @@
-import { buildMessage, type StartKind } from './build-message.ts';
+import { BuildFailure, buildMessage, type StartKind } from './build-message.ts';
 import { SsdpError, type SsdpErrorCode } from './errors.ts';
-import { isOws, isTokenRange, type SsdpHeader } from './headers.ts';
+import { HeaderRanges } from './header-ranges.ts';
+import { TOKEN_CHARS, type SsdpHeader } from './headers.ts';
 import type { SsdpMessage } from './message.ts';
 import { decodeUtf8, utf8ByteOffset } from './text-codec.ts';
 
@@ -30,21 +31,36 @@ export interface ParseOptions {
 /** Result of {@link parseMessage}. */
 export type ParseResult = { readonly ok: true; readonly message: SsdpMessage } | { readonly ok: false; readonly error: SsdpError };
 
-/** Thrown only inside this module to unwind to parseMessage with a position. */
-interface Failure {
-  readonly code: SsdpErrorCode;
-  readonly message: string;
-  /** Character offset into the decoded text, or -1. */
-  readonly at: number;
-  readonly header?: string;
+/** Why parsing stopped, with a position; turned into an SsdpError at the API boundary. */
+class Failure {
+  constructor(
+    readonly code: SsdpErrorCode,
+    readonly message: string,
+    /** Character offset into the decoded text, or -1. */
+    readonly at: number,
+    readonly header?: string,
+  ) {}
 }
 
 function failure(code: SsdpErrorCode, message: string, at: number, header?: string): Failure {
-  return header === undefined ? { code, message, at } : { code, message, at, header };
+  return new Failure(code, message, at, header);
 }
 
-function isFailure(value: unknown): value is Failure {
-  return typeof value === 'object' && value !== null && 'at' in value && 'code' in value;
+// The hot loop uses only module-local helpers: cross-module calls cost a getter each when a consumer loads this
+// package through a CommonJS loader, and these run once per character of a header name or blank.
+const TCHAR = TOKEN_CHARS;
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+function isToken(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return true;
 }
 
 function isHttpVersion(text: string, start: number, end: number): boolean {
@@ -58,7 +74,12 @@ function badStartLine(text: string, start: number, end: number): Failure {
 }
 
 function readStartLine(text: string, start: number, end: number): StartKind | Failure {
-  while (end > start && isOws(text.charCodeAt(end - 1))) end--;
+  // Fast paths: the three canonical start lines, one compare each.
+  const length = end - start;
+  if (length === 19 && text.startsWith('M-SEARCH * HTTP/1.1', start)) return 'm-search';
+  if (length === 17 && text.startsWith('NOTIFY * HTTP/1.1', start)) return 'notify';
+  if (length === 15 && text.startsWith('HTTP/1.1 200 OK', start)) return 'response';
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
   const sp1 = text.indexOf(' ', start);
   if (sp1 < 0 || sp1 >= end) return badStartLine(text, start, end);
   if (text.startsWith('HTTP/', start)) {
@@ -77,7 +98,7 @@ function readStartLine(text: string, start: number, end: number): StartKind | Fa
   // Request line: method SP "*" SP HTTP/1.x
   const sp2 = text.indexOf(' ', sp1 + 1);
   if (sp2 < 0 || sp2 >= end || sp2 !== sp1 + 2 || text.charCodeAt(sp1 + 1) !== 0x2a) return badStartLine(text, start, end);
-  if (!isTokenRange(text, start, sp1) || !isHttpVersion(text, sp2 + 1, end)) return badStartLine(text, start, end);
+  if (!isToken(text, start, sp1) || !isHttpVersion(text, sp2 + 1, end)) return badStartLine(text, start, end);
   const methodLength = sp1 - start;
   if (methodLength === 8 && text.startsWith('M-SEARCH', start)) return 'm-search';
   if (methodLength === 6 && text.startsWith('NOTIFY', start)) return 'notify';
@@ -110,14 +131,14 @@ function parseText(text: string, limits: ParseLimits): SsdpMessage | Failure {
   }
   if (pos >= n) return failure('SSDP_ERR_EMPTY', 'empty datagram', 0);
 
-  // One forward cursor over CRs keeps the bare-CR check linear.
-  let nextCr = text.indexOf('\r', pos);
   const { maxLineLength, maxHeaderLines } = limits;
 
+  // Lines end at LF; one CR before it is dropped. A bare CR elsewhere cannot split or end anything: in a
+  // name or the start line it fails the token/grammar checks, in a value it becomes SP when the value is
+  // read (RFC 9112 §2.2 allows either), so the hot loop never searches for CRs.
   let lf = text.indexOf('\n', pos);
   let lineEnd = lf < 0 ? n : lf;
   let contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
-  if (nextCr >= 0 && nextCr < contentEnd) return failure('SSDP_ERR_BARE_CR', 'CR not followed by LF', nextCr);
   if (contentEnd - pos > maxLineLength) {
     return failure('SSDP_ERR_LINE_TOO_LONG', `start line longer than ${maxLineLength}`, pos);
   }
@@ -126,15 +147,15 @@ function parseText(text: string, limits: ParseLimits): SsdpMessage | Failure {
   pos = lf < 0 ? n : lf + 1;
   const firstHeaderLine = pos;
 
-  const headers: SsdpHeader[] = [];
+  // Offsets only (see HeaderRanges); an obs-fold line, which needs a joined value, switches to objects.
+  const ranges: number[] = [];
+  let folded: SsdpHeader[] | undefined;
   let terminated = false;
   let lines = 0;
   while (pos < n) {
     lf = text.indexOf('\n', pos);
     lineEnd = lf < 0 ? n : lf;
     contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
-    if (nextCr >= 0 && nextCr < pos) nextCr = text.indexOf('\r', pos);
-    if (nextCr >= 0 && nextCr < contentEnd) return failure('SSDP_ERR_BARE_CR', 'CR not followed by LF', nextCr);
     if (contentEnd === pos) {
       terminated = true;
       break;
@@ -145,48 +166,55 @@ function parseText(text: string, limits: ParseLimits): SsdpMessage | Failure {
     if (contentEnd - pos > maxLineLength) {
       return failure('SSDP_ERR_LINE_TOO_LONG', `header line longer than ${maxLineLength}`, pos);
     }
-    let valueStart: number;
     const first = text.charCodeAt(pos);
     if (first === 0x20 || first === 0x09) {
       // obs-fold (RFC 9112 §5.2): a continuation line joins the previous value with one SP.
-      const last = headers.pop();
+      folded ??= new HeaderRanges(text, ranges).materialize();
+      const last = folded.pop();
       if (last === undefined) return failure('SSDP_ERR_MALFORMED_HEADER', 'continuation line without a header', pos);
-      valueStart = pos;
-      while (valueStart < contentEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
-      let valueEnd = contentEnd;
-      while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
-      const extra = text.slice(valueStart, valueEnd);
+      const extra = new HeaderRanges(text, [pos, pos, pos, contentEnd]).value(0);
       const value = extra.length === 0 ? last.value : last.value.length === 0 ? extra : `${last.value} ${extra}`;
-      headers.push({ name: last.name, value });
+      folded.push({ name: last.name, value });
     } else {
       const colon = text.indexOf(':', pos);
       if (colon < 0 || colon >= contentEnd) {
         return failure('SSDP_ERR_MALFORMED_HEADER', 'header line without a colon', pos);
       }
       let nameEnd = colon;
-      while (nameEnd > pos && isOws(text.charCodeAt(nameEnd - 1))) nameEnd--; // tolerate "HOST : x"
-      if (!isTokenRange(text, pos, nameEnd)) {
+      while (nameEnd > pos && isBlank(text.charCodeAt(nameEnd - 1))) nameEnd--; // tolerate "HOST : x"
+      if (!isToken(text, pos, nameEnd)) {
         return failure('SSDP_ERR_MALFORMED_HEADER', 'header name is not an HTTP token', pos);
       }
-      valueStart = colon + 1;
-      let valueEnd = contentEnd;
-      while (valueStart < valueEnd && isOws(text.charCodeAt(valueStart))) valueStart++;
-      while (valueEnd > valueStart && isOws(text.charCodeAt(valueEnd - 1))) valueEnd--;
-      headers.push({ name: text.slice(pos, nameEnd), value: text.slice(valueStart, valueEnd) });
+      if (folded === undefined) ranges.push(pos, nameEnd, colon + 1, contentEnd);
+      else folded.push({ name: text.slice(pos, nameEnd), value: new HeaderRanges(text, [pos, nameEnd, colon + 1, contentEnd]).value(0) });
     }
     pos = lf < 0 ? n : lf + 1;
   }
   // Anything after the empty line would be a body; SSDP has none, so it is ignored.
 
-  const built = buildMessage(start, headers, terminated ? 'upnp' : 'legacy');
-  if (built.ok) return built.message;
-  const at = built.headerIndex < 0 ? -1 : headerLineOffset(text, firstHeaderLine, built.headerIndex);
+  const source = folded ?? new HeaderRanges(text, ranges);
+  const built = buildMessage(start, source, terminated ? 'upnp' : 'legacy');
+  if (!(built instanceof BuildFailure)) return built;
+  let at = -1;
+  if (built.headerIndex >= 0) {
+    at = folded === undefined ? (source as HeaderRanges).lineStart(built.headerIndex) : headerLineOffset(text, firstHeaderLine, built.headerIndex);
+  }
   return failure(built.code, built.message, at, 'NTS');
+}
+
+/** A limit override counts only when it is a non-negative number; anything else keeps the default. */
+function limit(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && value >= 0 ? value : fallback;
 }
 
 function effectiveLimits(options: ParseOptions | undefined): ParseLimits {
   const overrides = options?.limits;
-  return overrides === undefined ? DEFAULT_PARSE_LIMITS : { ...DEFAULT_PARSE_LIMITS, ...overrides };
+  if (overrides === undefined) return DEFAULT_PARSE_LIMITS;
+  return {
+    maxDatagramBytes: limit(overrides.maxDatagramBytes, DEFAULT_PARSE_LIMITS.maxDatagramBytes),
+    maxHeaderLines: limit(overrides.maxHeaderLines, DEFAULT_PARSE_LIMITS.maxHeaderLines),
+    maxLineLength: limit(overrides.maxLineLength, DEFAULT_PARSE_LIMITS.maxLineLength),
+  };
 }
 
 function toError(fail: Failure, text: string | undefined, isBytes: boolean): SsdpError {
@@ -205,8 +233,9 @@ function toError(fail: Failure, text: string | undefined, isBytes: boolean): Ssd
  * quoted MAN/ST/NTS, `max-age = 1800`, duplicate headers (the first feeds the typed field), trailing blanks,
  * any header-name casing, blank lines before the start line, obs-fold continuation lines (joined with one SP).
  * A stray LF inside a value makes a new line, which must then be a valid header line or a continuation (a line
- * starting with a blank); otherwise the datagram is rejected with `SSDP_ERR_MALFORMED_HEADER`. Bytes after the
- * empty line that ends the headers are ignored.
+ * starting with a blank); otherwise the datagram is rejected with `SSDP_ERR_MALFORMED_HEADER`. A bare CR (not
+ * followed by LF) inside a value is read as a space (RFC 9112 §2.2); in a name or the start line it fails their
+ * grammar. Bytes after the empty line that ends the headers are ignored.
  */
 export function parseMessage(input: Uint8Array | string, options?: ParseOptions): ParseResult {
   let text: string | undefined;
@@ -227,7 +256,7 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
     }
     text = isBytes ? decodeUtf8(input) : input;
     const result = parseText(text, limits);
-    return isFailure(result) ? { ok: false, error: toError(result, text, isBytes) } : { ok: true, message: result };
+    return result instanceof Failure ? { ok: false, error: toError(result, text, isBytes) } : { ok: true, message: result };
   } catch (cause) {
     // Unreachable by design (the fuzz suite asserts it never happens); kept so a bug cannot crash a socket handler.
     return { ok: false, error: new SsdpError('SSDP_ERR_INTERNAL', `internal parser error: ${String(cause)}`) };

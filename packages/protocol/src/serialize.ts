@@ -71,8 +71,17 @@ export function serializeMessageText(message: SsdpMessage, options?: SerializeOp
  *
  * serialize → {@link parseMessage} → serialize gives the same bytes.
  * @throws {@link SsdpError} `SSDP_ERR_INVALID_HEADER` for a non-token header name or a CR/LF in a value;
- *   `SSDP_ERR_INVALID_ARGUMENT` for a NOTIFY whose NTS header does not match its kind.
+ *   `SSDP_ERR_INVALID_ARGUMENT` for a NOTIFY whose NTS header does not match its kind; `SSDP_ERR_TOO_LARGE`
+ *   when the datagram would exceed {@link MAX_DATAGRAM_PAYLOAD} bytes.
  */
 export function serializeMessage(message: SsdpMessage, options?: SerializeOptions): Uint8Array {
-  return encodeUtf8(serializeMessageText(message, options));
+  const bytes = encodeUtf8(serializeMessageText(message, options));
+  // An SSDP message is exactly one datagram; UDP over IPv4 carries at most 65507 payload bytes.
+  if (bytes.length > MAX_DATAGRAM_PAYLOAD) {
+    throw new SsdpError('SSDP_ERR_TOO_LARGE', `message of ${bytes.length} bytes does not fit in one UDP datagram`);
+  }
+  return bytes;
 }
+
+/** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes); serializeMessage refuses more. */
+export const MAX_DATAGRAM_PAYLOAD = 65507;

@@ -180,6 +180,13 @@ describe('serializeMessage', () => {
     );
   });
 
+  it('refuses a message that does not fit in one UDP datagram (65507 bytes)', () => {
+    const fits = plain([{ name: 'X-Pad', value: 'p'.repeat(65507 - 'M-SEARCH * HTTP/1.1\r\nX-Pad: \r\n\r\n'.length) }]);
+    expect(serializeMessage(fits)).toHaveLength(65507);
+    const tooBig = plain([{ name: 'X-Pad', value: 'p'.repeat(65508 - 'M-SEARCH * HTTP/1.1\r\nX-Pad: \r\n\r\n'.length) }]);
+    expect(thrownCode(() => serializeMessage(tooBig))).toBe('SSDP_ERR_TOO_LARGE');
+  });
+
   it('serializes plain message objects too (only kind, profile and headers are read)', () => {
     expect(serializeMessageText(plain([{ name: 'st', value: 'ssdp:all' }]))).toBe('M-SEARCH * HTTP/1.1\r\nST: ssdp:all\r\n\r\n');
   });

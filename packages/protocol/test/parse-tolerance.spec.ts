@@ -48,9 +48,13 @@ describe('parseMessage tolerates what real senders produce', () => {
     expect(message.problems).toEqual([]);
   });
 
-  it('accepts an unquoted MAN (the prototype) without a problem', () => {
+  it('accepts an unquoted MAN (the prototype) without a problem, and reports any other MAN', () => {
     const message = parse(SEARCH.replace('"ssdp:discover"', 'ssdp:discover'));
     expect(message.problems).toEqual([]);
+    const other = parse(SEARCH.replace('"ssdp:discover"', '"ssdp:notify"'));
+    if (other.kind !== 'm-search') throw new Error('kind');
+    expect(other.man).toBe('ssdp:notify');
+    expect(other.problems).toEqual([{ header: 'MAN', code: 'SSDP_ERR_INVALID_MAN', value: '"ssdp:notify"' }]);
   });
 
   it('reads max-age = 1800 with blanks, other directives and any case', () => {
@@ -147,6 +151,15 @@ describe('parseMessage tolerates what real senders produce', () => {
     expect(parse('NOTIFY * HTTP/1.1\r\nNTS: "ssdp:update"\r\n\r\n').kind).toBe('notify-update');
   });
 
+  it('turns a bare CR inside a value into a space (RFC 9112 §2.2), so it can never split a line', () => {
+    const message = parse('M-SEARCH * HTTP/1.1\r\nX-A: one\rtwo\r\nX-B: end\r\r\n\r\n');
+    expect(message.headers).toEqual([
+      { name: 'X-A', value: 'one two' },
+      { name: 'X-B', value: 'end' },
+    ]);
+    expect(serializeMessageText(message)).toBe('M-SEARCH * HTTP/1.1\r\nX-A: one two\r\nX-B: end\r\n\r\n');
+  });
+
   it('decodes UTF-8 values and rejects a leading byte order mark as a bad start line', () => {
     expect(parse('M-SEARCH * HTTP/1.1\r\nCPFN.UPNP.ORG: Küche\r\n\r\n').headers[0]!.value).toBe('Küche');
     expect(errorOf(bytesOf(`\uFEFF${SEARCH}`)).code).toBe('SSDP_ERR_BAD_START_LINE');
@@ -159,6 +172,13 @@ describe('parseMessage tolerates what real senders produce', () => {
     expect(message.mxRaw).toBe('abc');
     expect(message.mxRule).toEqual({ respond: false, reason: 'mx-invalid' });
     expect(message.problems).toEqual([{ header: 'MX', code: 'SSDP_ERR_INVALID_MX', value: 'abc' }]);
+  });
+
+  it('reports ssdp:all as NT: it is a search target only', () => {
+    const message = parse('NOTIFY * HTTP/1.1\r\nNT: ssdp:all\r\nNTS: ssdp:alive\r\n\r\n');
+    if (message.kind !== 'notify-alive') throw new Error('kind');
+    expect(message.nt).toBeUndefined();
+    expect(message.problems).toEqual([{ header: 'NT', code: 'SSDP_ERR_INVALID_SEARCH_TARGET', value: 'ssdp:all' }]);
   });
 
   it('accepts a Buffer (a Uint8Array) and rejects other input types with a typed error', () => {
@@ -202,16 +222,20 @@ describe('parseMessage limits (defaults: 64 KiB, 100 header lines, 8 KiB lines)'
     expect(errorOf(`M-SEARCH * HTTP/1.1${' '.repeat(9000)}x`).code).toBe('SSDP_ERR_LINE_TOO_LONG');
   });
 
-  it('applies partial limit overrides', () => {
+  it('applies partial limit overrides and ignores junk ones', () => {
     expect(errorOf(SEARCH, { limits: { maxHeaderLines: 3 } }).code).toBe('SSDP_ERR_TOO_MANY_HEADERS');
     expect(parseMessage(SEARCH, { limits: { maxHeaderLines: 4 } }).ok).toBe(true);
+    const huge = `M-SEARCH * HTTP/1.1\r\n${'X: y\r\n'.repeat(101)}\r\n`;
+    expect(errorOf(huge, { limits: { maxHeaderLines: Number.NaN, maxLineLength: -1 } }).code).toBe('SSDP_ERR_TOO_MANY_HEADERS');
   });
 });
 
 describe('parsed messages', () => {
-  it('expose plain kind/profile/headers and compute the typed view once, on first read', () => {
+  it('expose plain kind/profile and compute headers and the typed view once, on first read', () => {
     const message = parse(SEARCH);
-    expect(Object.keys(message).sort()).toEqual(['headers', 'kind', 'profile']);
+    expect(Object.keys(message).sort()).toEqual(['kind', 'profile']);
+    expect(message.headers).toBe(message.headers); // materialized once
+    expect(message.headers.map((h) => h.name)).toEqual(['HOST', 'MAN', 'MX', 'ST']);
     if (message.kind !== 'm-search') throw new Error('kind');
     expect(message.st).toBe(message.st); // cached: the same object every time
     expect(message.toJSON()).toMatchObject({ kind: 'm-search', mx: 2, st: { type: 'all' }, hostScope: 'multicast' });

@@ -1,0 +1,416 @@
+// The control point: searches on a cadence, listens to every advertisement at the same time, keeps the
+// registry and describes devices. Everything time-based runs on one scheduler driven by the injected clock, and
+// everything it has to say goes to `onEvent` (output.ts prints it).
+import {
+  SSDP_IPV4_GROUP,
+  createMSearch,
+  formatSearchTarget,
+  getHeader,
+  parseMessage,
+  serializeMessage,
+  type SsdpMessage,
+} from '@ssdp/protocol';
+import {
+  createScheduler,
+  type Clock,
+  type Datagram,
+  type Scheduler,
+  type SsdpTransport,
+  type TransportInterface,
+  type TransportOptions,
+} from '@ssdp/transport';
+import { createDescriber, type Describer } from './describer.ts';
+import type { DescriptionFetcher } from './description-fetcher.ts';
+import type { ControllerEvent, ControllerStats, DeviceSnapshot } from './events.ts';
+import { createRegistry, type DeviceRecord, type Observation, type Registry, type RegistryInit } from './registry.ts';
+
+export type ControllerProfile = 'upnp' | 'legacy';
+
+export interface ControllerInit {
+  readonly profile: ControllerProfile;
+  /** ST of the M-SEARCH. */
+  readonly target: string;
+  /** MX of the M-SEARCH, seconds. */
+  readonly mx: number;
+  /** Time between search cycles, ms. */
+  readonly intervalMs: number;
+  /** Search cycles to run; undefined: until stopped. `--once` runs 1. */
+  readonly cycles?: number;
+  /** Delay between the two sends of a cycle, ms. Default 100. */
+  readonly repeatDelayMs?: number;
+  /** The SSDP port (HOST header; legacy: the broadcast destination port). */
+  readonly port: number;
+  /** Legacy: the broadcast address to search; default each interface's directed broadcast. */
+  readonly broadcast?: string;
+  /** Fetch LOCATION (needs `fetcher`). */
+  readonly describe: boolean;
+  /** Report every datagram as a `message-received` event. */
+  readonly verbose?: boolean;
+  readonly userAgent: string;
+  /** CPFN.UPNP.ORG. Default `ssdp-controller`. */
+  readonly friendlyName?: string;
+  readonly registry?: RegistryInit;
+  readonly describeConcurrency?: number;
+  readonly describeQueue?: number;
+}
+
+export interface ControllerComponents {
+  readonly transport: SsdpTransport;
+  readonly clock: Clock;
+  /** For the control point UUID (CPUUID.UPNP.ORG). */
+  readonly random: () => number;
+  /** Required when `describe` is on. */
+  readonly fetcher?: DescriptionFetcher;
+  readonly onEvent: (event: ControllerEvent) => void;
+  /** One-line warnings for stderr. */
+  readonly onLog?: (line: string) => void;
+}
+
+export interface Controller {
+  /** Starts the transport (rejects with its TransportError) and the first search cycle. */
+  start(): Promise<void>;
+  /** Stops searching, aborts descriptions, stops the transport. Idempotent. */
+  stop(): Promise<void>;
+  /** Announced devices. */
+  devices(): DeviceSnapshot[];
+  /** Announces devices still waiting to learn whether they are roots (before a final listing). */
+  settle(): void;
+  /** Emits one `device-found` per device. */
+  reportFound(): void;
+  /** Resolves when no description is running or queued. */
+  whenDescribed(): Promise<void>;
+  /** Resolves when the last of `cycles` search cycles has sent both its searches. */
+  whenSearched(): Promise<void>;
+  readonly stats: ControllerStats;
+  /** The shared scheduler (for callers that need a deadline on the same clock). */
+  readonly scheduler: Scheduler;
+}
+
+/** What the controller needs from the transport, per profile. */
+export function controllerTransportOptions(init: {
+  readonly profile: ControllerProfile;
+  readonly port: number;
+  readonly interfaces?: readonly string[] | undefined;
+}): TransportOptions {
+  const interfaces = init.interfaces === undefined || init.interfaces.length === 0 ? {} : { interfaces: init.interfaces };
+  if (init.profile === 'legacy') {
+    // The prototype's devices answer with a unicast NOTIFY to <searcher>:1337, so we listen there.
+    return { ...interfaces, families: ['IPv4'], port: init.port, unicastPort: init.port, joinGroup: false, broadcast: false };
+  }
+  // Search from an ephemeral port (answers come back there), hear NOTIFY on the group.
+  return { ...interfaces, port: init.port, unicastPort: 0, joinGroup: true };
+}
+
+function uuidV4(random: () => number): string {
+  const hex: string[] = [];
+  for (let i = 0; i < 32; i += 1) hex.push(Math.floor(random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = (8 + (parseInt(hex[16]!, 16) & 3)).toString(16);
+  const s = hex.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+const decoder = new TextDecoder();
+
+export function createController(init: ControllerInit, components: ControllerComponents): Controller {
+  const { transport, clock, onEvent } = components;
+  const log = components.onLog ?? (() => undefined);
+  const repeatDelayMs = init.repeatDelayMs ?? 100;
+  const cpuuid = uuidV4(components.random);
+  const stats: ControllerStats = {
+    datagrams: 0,
+    searchesSent: 0,
+    sendErrors: 0,
+    ignored: 0,
+    unknown: 0,
+    dropped: {},
+    evicted: 0,
+    describeStarted: 0,
+    describeFailed: 0,
+  };
+  const scheduler = createScheduler({ clock, onTaskError: (error) => log(`internal error in a timer: ${String(error)}`) });
+  const registry: Registry = createRegistry(init.registry ?? {}, {
+    clock,
+    scheduler,
+    onEvent: (event) => {
+      if (event.event === 'device-removed' && event.reason === 'evicted') {
+        stats.evicted += 1;
+        if (stats.evicted === 1 || stats.evicted % 1000 === 0) {
+          log(`registry full (${init.registry?.maxDevices ?? 10_000} devices): evicted the least recently seen (${stats.evicted} so far)`);
+        }
+      }
+      if (event.event === 'describe-failed') stats.describeFailed += 1;
+      onEvent({ ...event, time: clock.now() });
+    },
+  });
+  if (init.describe && components.fetcher === undefined) throw new Error('describe needs a fetcher');
+  const describer: Describer | undefined =
+    init.describe && components.fetcher !== undefined
+      ? createDescriber(
+          {
+            ...(init.describeConcurrency === undefined ? {} : { concurrency: init.describeConcurrency }),
+            ...(init.describeQueue === undefined ? {} : { maxQueue: init.describeQueue }),
+          },
+          { fetcher: components.fetcher },
+        )
+      : undefined;
+
+  let state: 'idle' | 'started' | 'stopped' = 'idle';
+  let cycle = 0;
+  const unsubscribes: (() => void)[] = [];
+  let searchedWaiters: (() => void)[] = [];
+  let searchesDone = false;
+  const searchBytes = new Map<string, Uint8Array>();
+  const warnedInterfaces = new Set<string>();
+
+  function now(): number {
+    return clock.now();
+  }
+
+  function drop(reason: string, datagram: Datagram): void {
+    stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
+    onEvent({
+      event: 'dropped',
+      time: now(),
+      reason,
+      address: datagram.remote.address,
+      port: datagram.remote.port,
+      interfaceId: datagram.interfaceId,
+    });
+  }
+
+  // --- searching -------------------------------------------------------------------------------------------
+
+  function searchFor(iface: TransportInterface): { bytes: Uint8Array; target: Parameters<SsdpTransport['send']>[1] } | undefined {
+    if (init.profile === 'legacy') {
+      const address = init.broadcast ?? iface.broadcast;
+      if (iface.family !== 'IPv4' || address === undefined) {
+        if (!warnedInterfaces.has(iface.id)) log(`${iface.id} has no broadcast address; not searching there (use --broadcast)`);
+        warnedInterfaces.add(iface.id);
+        return undefined;
+      }
+      const key = `legacy ${address}`;
+      let bytes = searchBytes.get(key);
+      if (bytes === undefined) {
+        const message = createMSearch({
+          profile: 'legacy',
+          host: `${address}:${init.port}`,
+          st: init.target,
+          mx: init.mx,
+          userAgent: init.userAgent,
+          cpfn: init.friendlyName ?? 'ssdp-controller',
+          cpuuid,
+        });
+        bytes = serializeMessage(message);
+        searchBytes.set(key, bytes);
+      }
+      return { bytes, target: { kind: 'broadcast', interfaceId: iface.id, address, port: init.port } };
+    }
+    const key = iface.family;
+    let bytes = searchBytes.get(key);
+    if (bytes === undefined) {
+      const host = iface.family === 'IPv6' ? `[FF02::C]:${init.port}` : `${SSDP_IPV4_GROUP}:${init.port}`;
+      const message = createMSearch({
+        host,
+        st: init.target,
+        mx: init.mx,
+        userAgent: init.userAgent,
+        cpfn: init.friendlyName ?? 'ssdp-controller',
+        cpuuid,
+      });
+      bytes = serializeMessage(message);
+      searchBytes.set(key, bytes);
+    }
+    return { bytes, target: { kind: 'multicast', interfaceId: iface.id } };
+  }
+
+  function sendSearch(attempt: number, cycleNumber: number): void {
+    if (state !== 'started') return;
+    for (const iface of transport.interfaces) {
+      const search = searchFor(iface);
+      if (search === undefined) continue;
+      stats.searchesSent += 1;
+      transport.send(search.bytes, search.target).then(
+        () => undefined,
+        (error: unknown) => {
+          stats.sendErrors += 1;
+          if (state === 'started') log(`search on ${iface.id} failed: ${oneLine(error)}`);
+        },
+      );
+      onEvent({ event: 'search-sent', time: now(), interfaceId: iface.id, target: init.target, mx: init.mx, attempt, cycle: cycleNumber });
+    }
+  }
+
+  function runCycle(): void {
+    if (state !== 'started') return;
+    cycle += 1;
+    const thisCycle = cycle;
+    sendSearch(1, thisCycle);
+    const last = init.cycles !== undefined && thisCycle >= init.cycles;
+    scheduler.schedule(repeatDelayMs, () => {
+      sendSearch(2, thisCycle);
+      if (last) searchesFinished();
+    });
+    if (!last) scheduler.schedule(init.intervalMs, runCycle);
+  }
+
+  function searchesFinished(): void {
+    searchesDone = true;
+    const waiters = searchedWaiters;
+    searchedWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  // --- receiving -------------------------------------------------------------------------------------------
+
+  function observationOf(message: Exclude<SsdpMessage, { kind: 'm-search' }>, datagram: Datagram): Observation | string {
+    const kind = message.kind === 'notify-byebye' ? 'byebye' : message.kind === 'notify-update' ? 'update' : 'alive';
+    const common = {
+      kind,
+      address: datagram.remote.address,
+      interfaceId: datagram.interfaceId,
+      location: message.location,
+      server: message.server,
+      maxAge: message.maxAge,
+      bootId: message.bootId,
+      configId: message.configId,
+      nextBootId: message.kind === 'search-response' ? undefined : message.nextBootId,
+    } as const;
+    const usn = message.usn;
+    if (usn === undefined) {
+      // The prototype's devices send `USN: 1`: in the legacy dialect a device is then its sender.
+      if (init.profile !== 'legacy' && message.profile !== 'legacy') {
+        return message.problems.find((p) => p.header === 'USN')?.code ?? 'missing-usn';
+      }
+      const raw = getHeader(message, 'USN') ?? '-';
+      return { ...common, uuid: `${raw}@${datagram.remote.address}`, syntheticKey: true, target: '' };
+    }
+    const target = usn.target === undefined ? '' : formatSearchTarget(usn.target);
+    return { ...common, uuid: usn.uuid, target, deviceTypeTarget: usn.target?.type === 'device' };
+  }
+
+  function onDatagram(datagram: Datagram): void {
+    if (state !== 'started') return;
+    stats.datagrams += 1;
+    try {
+      const parsed = parseMessage(datagram.bytes);
+      if (!parsed.ok) {
+        drop(parsed.error.code, datagram);
+        return;
+      }
+      const message = parsed.message;
+      if (init.verbose === true) {
+        onEvent({
+          event: 'message-received',
+          time: now(),
+          address: datagram.remote.address,
+          port: datagram.remote.port,
+          interfaceId: datagram.interfaceId,
+          via: datagram.via,
+          kind: message.kind,
+          server: message.kind === 'm-search' ? message.userAgent : message.server,
+          text: decoder.decode(datagram.bytes),
+        });
+      }
+      if (message.kind === 'm-search') {
+        stats.ignored += 1; // other control points, and our own search looped back
+        return;
+      }
+      const observation = observationOf(message, datagram);
+      if (typeof observation === 'string') {
+        drop(observation, datagram);
+        return;
+      }
+      const result = registry.observe(observation);
+      switch (result.outcome) {
+        case 'unknown':
+          stats.unknown += 1;
+          return;
+        case 'stale-bootid':
+        case 'usn-limit':
+          drop(result.outcome, datagram);
+          break;
+        default:
+          break;
+      }
+      if (result.record !== undefined) maybeDescribe(result.record, observation, datagram);
+    } catch (error) {
+      log(`internal error on a datagram from ${datagram.remote.address}: ${oneLine(error)}`);
+    }
+  }
+
+  // --- describing ------------------------------------------------------------------------------------------
+
+  function maybeDescribe(record: DeviceRecord, observation: Observation, datagram: Datagram): void {
+    if (describer === undefined) {
+      if (record.describeState === 'none') registry.skipDescription(record);
+      return;
+    }
+    if (!registry.needsDescription(record) || observation.kind === 'byebye') return;
+    const location = observation.location ?? record.locations[0];
+    if (location === undefined) return;
+    const generation = record.generation;
+    const accepted = describer.enqueue({
+      location,
+      source: datagram.remote.address,
+      uuid: record.synthetic ? undefined : record.key,
+      done: (result) => {
+        try {
+          if (result.ok) registry.described(record, generation, result.info);
+          else registry.describeFailed(record, generation, result.reason, result.detail, result.code);
+        } catch (error) {
+          log(`internal error after describing ${record.udn}: ${oneLine(error)}`);
+        }
+      },
+    });
+    if (!accepted) {
+      stats.dropped['describe-queue-full'] = (stats.dropped['describe-queue-full'] ?? 0) + 1;
+      return; // retried on the device's next advertisement
+    }
+    stats.describeStarted += 1;
+    registry.describing(record);
+  }
+
+  return {
+    async start() {
+      if (state !== 'idle') return;
+      unsubscribes.push(transport.onDatagram(onDatagram));
+      unsubscribes.push(transport.onError((error) => log(error.toOneLine())));
+      await transport.start();
+      state = 'started';
+      runCycle();
+    },
+    async stop() {
+      if (state === 'stopped') return;
+      state = 'stopped';
+      describer?.stop();
+      scheduler.clear();
+      registry.clear();
+      searchesFinished();
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      await transport.stop();
+    },
+    devices: () => registry.devices(),
+    settle: () => registry.settleAll(),
+    reportFound() {
+      for (const device of registry.devices()) onEvent({ event: 'device-found', time: now(), device });
+    },
+    whenDescribed: () => describer?.idle() ?? Promise.resolve(),
+    whenSearched() {
+      if (searchesDone || state === 'stopped') return Promise.resolve();
+      return new Promise((resolve) => searchedWaiters.push(resolve));
+    },
+    stats,
+    scheduler,
+  };
+}
+
+function oneLine(error: unknown): string {
+  const text =
+    typeof error === 'object' && error !== null && 'toOneLine' in error && typeof error.toOneLine === 'function'
+      ? String(error.toOneLine())
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  return text.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,184 @@
+// Fetches a device description from an advertised LOCATION, defensively. LOCATION is attacker-controlled: a
+// spoofed NOTIFY can point every control point on a LAN at a victim (or at chargen), so:
+// - the host must be the datagram's sender (unless allowForeignLocation); http only;
+// - one deadline covers connect, headers, every redirect and the whole body, so a server trickling bytes
+//   (slowloris) still ends at the deadline;
+// - the body is counted while streaming and cut past maxBytes (Content-Length is only used to fail early);
+// - redirects are followed by hand: a few, same host, http only.
+import type { Clock } from '@ssdp/transport';
+import type { DescribeFailureReason } from './events.ts';
+import type { HttpGet } from './http-get.ts';
+
+export interface DescriptionRequest {
+  /** LOCATION as advertised. */
+  readonly location: string;
+  /** The datagram's source address (IPv6 link-local with its `%zone`). */
+  readonly source: string;
+}
+
+export type FetchOutcome =
+  | { readonly ok: true; readonly body: Uint8Array; readonly url: string }
+  | { readonly ok: false; readonly reason: DescribeFailureReason; readonly detail: string };
+
+export interface DescriptionFetcher {
+  fetch(request: DescriptionRequest, signal?: AbortSignal): Promise<FetchOutcome>;
+}
+
+export interface HttpDescriptionFetcherInit {
+  /** Deadline for the whole exchange, ms. Default 3000. */
+  readonly timeoutMs?: number;
+  /** Largest body, bytes. Default 262,144 (256 KiB). */
+  readonly maxBytes?: number;
+  /** Most redirects followed. Default 3. */
+  readonly maxRedirects?: number;
+  /** Accept a LOCATION whose host is not the sender's address. Default false. */
+  readonly allowForeignLocation?: boolean;
+  readonly userAgent?: string;
+}
+
+export interface HttpDescriptionFetcherComponents {
+  readonly clock: Clock;
+  readonly httpGet: HttpGet;
+}
+
+export const DEFAULT_DESCRIBE_TIMEOUT_MS = 3000;
+export const DEFAULT_DESCRIPTION_MAX_BYTES = 262_144;
+export const DEFAULT_MAX_REDIRECTS = 3;
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+class Failure {
+  constructor(
+    readonly reason: DescribeFailureReason,
+    readonly detail: string,
+  ) {}
+}
+
+/** Canonical text of an IP literal (or a host name, lower-cased) through the WHATWG URL host parser. */
+export function canonicalHost(host: string): string | undefined {
+  const bare = host.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  try {
+    return new URL(`http://${bare.includes(':') ? `[${bare}]` : bare}/`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function isLinkLocalIpv6(host: string): boolean {
+  return /^fe[89ab][0-9a-f]:/i.test(host);
+}
+
+export function createHttpDescriptionFetcher(
+  init: HttpDescriptionFetcherInit,
+  components: HttpDescriptionFetcherComponents,
+): DescriptionFetcher {
+  const { clock, httpGet } = components;
+  const timeoutMs = init.timeoutMs ?? DEFAULT_DESCRIBE_TIMEOUT_MS;
+  const maxBytes = init.maxBytes ?? DEFAULT_DESCRIPTION_MAX_BYTES;
+  const maxRedirects = init.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const headers: Record<string, string> = { Accept: 'text/xml, application/xml' };
+  if (init.userAgent !== undefined) headers['User-Agent'] = init.userAgent;
+
+  function parseLocation(location: string): URL {
+    let url: URL;
+    try {
+      url = new URL(location);
+    } catch {
+      throw new Failure('bad-location', `LOCATION is not a URL: ${JSON.stringify(location.slice(0, 100))}`);
+    }
+    if (url.protocol !== 'http:') throw new Failure('bad-location', `LOCATION scheme ${url.protocol} is not http:`);
+    if (url.username !== '' || url.password !== '') throw new Failure('bad-location', 'LOCATION carries credentials');
+    return url;
+  }
+
+  async function readBody(body: AsyncIterable<Uint8Array>, abort: () => void): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of body) {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        abort(); // stop the transfer now; do not drain the rest
+        throw new Failure('too-large', `body larger than ${maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    const out = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return out;
+  }
+
+  async function exchange(first: URL, zone: string | undefined, signal: AbortSignal, abort: () => void): Promise<FetchOutcome> {
+    let url = first;
+    for (let redirects = 0; ; redirects += 1) {
+      const response = await httpGet({ url, zone, headers, signal });
+      if (REDIRECTS.has(response.status)) {
+        // The redirect's body is not read; the signal tears its connection down at the end.
+        const target = response.header('location');
+        if (target === undefined) throw new Failure('http-status', `HTTP ${response.status} without Location`);
+        let next: URL;
+        try {
+          next = new URL(target, url);
+        } catch {
+          throw new Failure('redirect-off-host', `redirect to an invalid URL ${JSON.stringify(target.slice(0, 100))}`);
+        }
+        if (next.protocol !== 'http:' || canonicalHost(next.hostname) !== canonicalHost(first.hostname)) {
+          throw new Failure('redirect-off-host', `redirect from ${first.host} to ${next.protocol}//${next.host}`);
+        }
+        if (redirects + 1 > maxRedirects) throw new Failure('too-many-redirects', `more than ${maxRedirects} redirects`);
+        url = next;
+        continue;
+      }
+      if (response.status !== 200) throw new Failure('http-status', `HTTP ${response.status}`);
+      const declared = Number(response.header('content-length'));
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        abort();
+        throw new Failure('too-large', `Content-Length ${declared} is over ${maxBytes} bytes`);
+      }
+      return { ok: true, body: await readBody(response.body, abort), url: url.href };
+    }
+  }
+
+  return {
+    async fetch(request, outerSignal) {
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = clock.setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error('deadline'));
+      }, timeoutMs);
+      const onOuterAbort = () => controller.abort(new Error('cancelled'));
+      outerSignal?.addEventListener('abort', onOuterAbort, { once: true });
+      try {
+        const url = parseLocation(request.location);
+        const host = canonicalHost(url.hostname);
+        if (init.allowForeignLocation !== true && (host === undefined || host !== canonicalHost(request.source))) {
+          throw new Failure('foreign-host', `LOCATION host ${url.hostname} is not the sender ${request.source}`);
+        }
+        const zoneIndex = request.source.indexOf('%');
+        const zone = host !== undefined && isLinkLocalIpv6(host) && zoneIndex >= 0 ? request.source.slice(zoneIndex + 1) : undefined;
+        if (outerSignal?.aborted === true) throw new Failure('network', 'cancelled');
+        return await exchange(url, zone, controller.signal, () => controller.abort(new Error('stopped reading')));
+      } catch (error) {
+        if (error instanceof Failure) return { ok: false, reason: error.reason, detail: error.detail };
+        if (timedOut) return { ok: false, reason: 'timeout', detail: `no complete answer within ${timeoutMs} ms` };
+        const message = error instanceof Error ? describeError(error) : String(error);
+        return { ok: false, reason: 'network', detail: message };
+      } finally {
+        clock.clearTimeout(timer);
+        outerSignal?.removeEventListener('abort', onOuterAbort);
+        if (!controller.signal.aborted) controller.abort(new Error('done')); // frees a connection left half-read
+      }
+    },
+  };
+}
+
+/** fetch wraps the interesting part ("ECONNREFUSED") in `cause`. */
+function describeError(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
+  return code === undefined ? error.message : `${error.message} (${code})`;
+}

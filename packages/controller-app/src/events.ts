@@ -1,0 +1,129 @@
+// What the controller reports. The factory never prints: output.ts turns these into human lines or NDJSON.
+
+/** Why a device left the registry. */
+export type RemovalReason = 'byebye' | 'expired' | 'evicted';
+
+/** Why a description could not be fetched or used. Stable strings (JSON consumers switch on them). */
+export type DescribeFailureReason =
+  /** LOCATION is not an absolute http:// URL (https, relative, "null", ...). */
+  | 'bad-location'
+  /** LOCATION names another host than the datagram's sender (see --allow-foreign-location). */
+  | 'foreign-host'
+  /** The whole exchange (connect, headers, body, redirects) took longer than the deadline. */
+  | 'timeout'
+  /** The body went past the size limit (counted while streaming; Content-Length is not trusted). */
+  | 'too-large'
+  /** A redirect pointed to another host or scheme. */
+  | 'redirect-off-host'
+  | 'too-many-redirects'
+  /** A status other than 200 (after same-host redirects). */
+  | 'http-status'
+  /** Connection refused/reset, DNS, ... */
+  | 'network'
+  /** The body is not an acceptable description (see `code`: SSDP_ERR_XML_*, SSDP_ERR_DESCRIPTION_INVALID). */
+  | 'invalid-description'
+  /** The description's UDN (and its embedded devices) does not include the advertised UUID. */
+  | 'udn-mismatch'
+  /** Too many descriptions waiting; the next advertisement retries. */
+  | 'queue-full';
+
+export type DescribeState = 'pending' | 'described' | 'failed' | 'skipped';
+
+/** A device as reported in events and by `controller.devices()`. Times are epoch milliseconds. */
+export interface DeviceSnapshot {
+  /** `uuid:…` (legacy devices without a valid USN: `<USN>@<address>`). */
+  readonly udn: string;
+  /** Source address of the latest datagram (IPv6 link-local with `%zone`). */
+  readonly address: string;
+  /** The arrival interface of the latest datagram (`lo/IPv4`). */
+  readonly interfaceId: string;
+  /** The first LOCATION seen. */
+  readonly location: string | undefined;
+  /** Every LOCATION seen (one device on two interfaces or ports has two). */
+  readonly locations: readonly string[];
+  readonly server: string | undefined;
+  /** Every USN seen for this device: root, device type, services and embedded devices. */
+  readonly usns: readonly string[];
+  /** The root device type: from the description once described, else from its device-type USN. */
+  readonly deviceType: string | undefined;
+  readonly friendlyName: string | undefined;
+  readonly manufacturer: string | undefined;
+  readonly modelName: string | undefined;
+  readonly bootId: number | undefined;
+  readonly configId: number | undefined;
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  readonly expiresAt: number;
+  readonly describe: DescribeState;
+  readonly describeError: DescribeFailureReason | undefined;
+}
+
+export type ControllerEvent =
+  | {
+      readonly event: 'search-sent';
+      readonly time: number;
+      readonly interfaceId: string;
+      readonly target: string;
+      readonly mx: number;
+      /** 1 or 2: each cycle sends the search twice. */
+      readonly attempt: number;
+      readonly cycle: number;
+    }
+  | { readonly event: 'device-added'; readonly time: number; readonly device: DeviceSnapshot }
+  | {
+      readonly event: 'device-updated';
+      readonly time: number;
+      readonly device: DeviceSnapshot;
+      /** What changed: location, server, usns, bootId, configId, nextBootId, description. */
+      readonly changes: readonly string[];
+    }
+  | { readonly event: 'device-rebooted'; readonly time: number; readonly device: DeviceSnapshot; readonly previousBootId: number }
+  | { readonly event: 'device-removed'; readonly time: number; readonly device: DeviceSnapshot; readonly reason: RemovalReason }
+  | { readonly event: 'device-found'; readonly time: number; readonly device: DeviceSnapshot }
+  | {
+      readonly event: 'describe-failed';
+      readonly time: number;
+      readonly device: DeviceSnapshot;
+      readonly reason: DescribeFailureReason;
+      /** The protocol error code for invalid-description. */
+      readonly code: string | undefined;
+      readonly detail: string;
+    }
+  | {
+      readonly event: 'dropped';
+      readonly time: number;
+      /** A parse error code (SSDP_ERR_*), or missing-usn / stale-bootid / usn-limit. */
+      readonly reason: string;
+      readonly address: string;
+      readonly port: number;
+      readonly interfaceId: string;
+    }
+  | {
+      /** Only with `verbose`: every datagram as received (the prototype printed them). */
+      readonly event: 'message-received';
+      readonly time: number;
+      readonly address: string;
+      readonly port: number;
+      readonly interfaceId: string;
+      readonly via: string;
+      readonly kind: string;
+      readonly server: string | undefined;
+      readonly text: string;
+    };
+
+export type ControllerEventName = ControllerEvent['event'];
+
+/** Counters of what the controller saw; cheap to keep, printed with --verbose on exit. */
+export interface ControllerStats {
+  datagrams: number;
+  searchesSent: number;
+  sendErrors: number;
+  /** Datagrams ignored on purpose: other controllers' M-SEARCH (and our own, looped back). */
+  ignored: number;
+  /** Byebye/update for devices we do not know. */
+  unknown: number;
+  dropped: Record<string, number>;
+  evicted: number;
+  describeStarted: number;
+  describeFailed: number;
+}

@@ -1,0 +1,458 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseMessage, type MSearchMessage } from '@ssdp/protocol';
+import { MemoryNetwork, createMemoryTransport, seededRandom, type MemoryInterfaceInit } from '@ssdp/transport';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { controllerTransportOptions, createController, type Controller, type ControllerInit } from '../src/controller.ts';
+import type { DescriptionFetcher, DescriptionRequest } from '../src/description-fetcher.ts';
+import type { ControllerEvent } from '../src/events.ts';
+import { createFakeDevice, type FakeDeviceInit } from './fixtures/fake-device.ts';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const UUID_A = '2fac1234-31f8-11b4-a222-08002b34c003';
+const UUID_B = '3fac1234-31f8-11b4-a222-08002b34c004';
+const UUID_E = '4fac1234-31f8-11b4-a222-08002b34c005';
+const seedNotify = readFileSync(fileURLToPath(new URL('../../protocol/test/vectors/seed-device-notify.bin', import.meta.url)));
+const minidlnaAlive = readFileSync(fileURLToPath(new URL('../../protocol/test/vectors/minidlnad-notify-alive.bin', import.meta.url)));
+
+interface Setup {
+  network: MemoryNetwork;
+  controller: Controller;
+  events: ControllerEvent[];
+  logs: string[];
+  of<N extends ControllerEvent['event']>(name: N): Extract<ControllerEvent, { event: N }>[];
+  device(init: Omit<FakeDeviceInit, 'network'>): ReturnType<typeof createFakeDevice>;
+}
+
+let running: Controller[] = [];
+
+afterEach(async () => {
+  for (const controller of running) await controller.stop();
+  running = [];
+  vi.useRealTimers();
+});
+
+function lan(extra: Record<string, readonly MemoryInterfaceInit[]> = {}): MemoryNetwork {
+  const network = new MemoryNetwork();
+  network.addHost('cp', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.1/24' }]);
+  network.addHost('dev1', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.2/24' }]);
+  network.addHost('dev2', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.3/24' }]);
+  for (const [name, interfaces] of Object.entries(extra)) network.addHost(name, interfaces);
+  return network;
+}
+
+async function setup(
+  init: Partial<ControllerInit> = {},
+  options: { network?: MemoryNetwork; interfaces?: string[]; fetcher?: DescriptionFetcher } = {},
+): Promise<Setup> {
+  vi.useFakeTimers({ now: 0 });
+  const network = options.network ?? lan();
+  const profile = init.profile ?? 'upnp';
+  const port = init.port ?? (profile === 'legacy' ? 1337 : 1900);
+  const transport = createMemoryTransport(
+    { ...controllerTransportOptions({ profile, port, interfaces: options.interfaces ?? ['eth0'] }), families: ['IPv4'] },
+    { network, host: 'cp' },
+  );
+  const events: ControllerEvent[] = [];
+  const logs: string[] = [];
+  const controller = createController(
+    {
+      profile,
+      target: 'ssdp:all',
+      mx: 3,
+      intervalMs: 10_000,
+      port,
+      describe: options.fetcher !== undefined,
+      userAgent: 'Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0',
+      ...init,
+    },
+    {
+      transport,
+      clock: network.clock,
+      random: seededRandom(7),
+      ...(options.fetcher === undefined ? {} : { fetcher: options.fetcher }),
+      onEvent: (event) => events.push(event),
+      onLog: (line) => logs.push(line),
+    },
+  );
+  running.push(controller);
+  return {
+    network,
+    controller,
+    events,
+    logs,
+    of: <N extends ControllerEvent['event']>(name: N) => events.filter((e): e is Extract<ControllerEvent, { event: N }> => e.event === name),
+    device: (deviceInit) => createFakeDevice({ network, ...deviceInit }),
+  };
+}
+
+/** Sends raw bytes from `host` to the group (or to an address) on the memory network. */
+async function rawSend(network: MemoryNetwork, host: string, bytes: Uint8Array, to?: { address: string; port: number }, port = 1900) {
+  const transport = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port, unicastPort: port, joinGroup: false }, { network, host });
+  await transport.start();
+  const interfaceId = transport.interfaces[0]!.id;
+  await transport.send(bytes, to === undefined ? { kind: 'multicast', interfaceId } : { kind: 'unicast', interfaceId, ...to });
+  await transport.stop();
+}
+
+describe('searching', () => {
+  it('sends the M-SEARCH twice, 100 ms apart, on every interface, every interval', async () => {
+    const network = lan();
+    network.host('cp').addInterface({ name: 'eth1', link: 'lan2', ipv4: '10.0.1.1/24' });
+    const { controller, of } = await setup({}, { network, interfaces: ['eth0', 'eth1'] });
+    await controller.start();
+    await vi.advanceTimersByTimeAsync(25_000);
+
+    const searches = network.log.filter((r) => r.host === 'cp' && decoder.decode(r.bytes).startsWith('M-SEARCH'));
+    expect(searches.map((r) => [r.at, r.interfaceName])).toEqual([
+      [0, 'eth0'],
+      [0, 'eth1'],
+      [100, 'eth0'],
+      [100, 'eth1'],
+      [10_000, 'eth0'],
+      [10_000, 'eth1'],
+      [10_100, 'eth0'],
+      [10_100, 'eth1'],
+      [20_000, 'eth0'],
+      [20_000, 'eth1'],
+      [20_100, 'eth0'],
+      [20_100, 'eth1'],
+    ]);
+    expect(searches.every((r) => r.via === 'multicast' && r.to.address === '239.255.255.250' && r.to.port === 1900)).toBe(true);
+    const parsed = parseMessage(searches[0]!.bytes);
+    expect(parsed.ok).toBe(true);
+    const search = (parsed as { message: MSearchMessage }).message;
+    expect(search).toMatchObject({ kind: 'm-search', host: '239.255.255.250:1900', man: 'ssdp:discover', mx: 3, cpfn: 'ssdp-controller' });
+    expect(search.st).toEqual({ type: 'all' });
+    expect(of('search-sent').map((e) => [e.cycle, e.attempt, e.interfaceId])).toEqual([
+      [1, 1, 'eth0/IPv4'],
+      [1, 1, 'eth1/IPv4'],
+      [1, 2, 'eth0/IPv4'],
+      [1, 2, 'eth1/IPv4'],
+      [2, 1, 'eth0/IPv4'],
+      [2, 1, 'eth1/IPv4'],
+      [2, 2, 'eth0/IPv4'],
+      [2, 2, 'eth1/IPv4'],
+      [3, 1, 'eth0/IPv4'],
+      [3, 1, 'eth1/IPv4'],
+      [3, 2, 'eth0/IPv4'],
+      [3, 2, 'eth1/IPv4'],
+    ]);
+  });
+
+  it('searches from an ephemeral port and keeps receiving between sends (one cycle with cycles: 1)', async () => {
+    const { controller, network, of, device } = await setup({ cycles: 1, target: 'upnp:rootdevice', mx: 2 });
+    const dev = device({ host: 'dev1', uuid: UUID_A, responseDelayMs: () => 1500 });
+    await dev.start();
+    await controller.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const searches = network.log.filter((r) => r.host === 'cp' && decoder.decode(r.bytes).startsWith('M-SEARCH'));
+    expect(searches).toHaveLength(2);
+    expect(searches[0]!.from.port).not.toBe(1900);
+    expect(decoder.decode(searches[0]!.bytes)).toContain('ST: upnp:rootdevice\r\nUSER-AGENT:');
+    expect(decoder.decode(searches[0]!.bytes)).toContain('MX: 2\r\n');
+    // Both searches were answered (2 x upnp:rootdevice), 1.5 s later; one device.
+    expect(dev.searchesSeen).toHaveLength(2);
+    expect(of('device-added')).toHaveLength(1);
+    await expect(controller.whenSearched()).resolves.toBeUndefined();
+  });
+});
+
+describe('the registry from datagrams', () => {
+  it('creates a device from 200 OK search responses, grouping every USN under its UDN', async () => {
+    const { controller, of, device } = await setup();
+    const dev = device({ host: 'dev1', uuid: UUID_A, services: ['urn:schemas-upnp-org:service:SwitchPower:1', 'urn:schemas-upnp-org:service:Dimming:1'] });
+    await dev.start();
+    await controller.start();
+    await vi.advanceTimersByTimeAsync(1000);
+
+    const added = of('device-added');
+    expect(added).toHaveLength(1);
+    const snapshot = controller.devices()[0]!;
+    expect(snapshot).toMatchObject({
+      udn: `uuid:${UUID_A}`,
+      address: '10.0.0.2',
+      location: `http://10.0.0.2:8080/${UUID_A}.xml`,
+      server: 'Linux/6.1 UPnP/2.0 fake-device/1.0',
+      deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+      bootId: 1,
+      configId: 1,
+      interfaceId: 'eth0/IPv4',
+    });
+    // Refreshed by the answers to the second search (sent at 100 ms).
+    expect(snapshot.lastSeen).toBeGreaterThanOrEqual(100);
+    expect(snapshot.expiresAt).toBe(snapshot.lastSeen + 1_800_000);
+    expect([...snapshot.usns].sort()).toEqual(
+      [
+        `uuid:${UUID_A}`,
+        `uuid:${UUID_A}::upnp:rootdevice`,
+        `uuid:${UUID_A}::urn:schemas-upnp-org:device:BinaryLight:1`,
+        `uuid:${UUID_A}::urn:schemas-upnp-org:service:SwitchPower:1`,
+        `uuid:${UUID_A}::urn:schemas-upnp-org:service:Dimming:1`,
+      ].sort(),
+    );
+    expect(controller.devices()).toHaveLength(1);
+  });
+
+  it('creates a device from NOTIFY ssdp:alive between searches', async () => {
+    const { controller, of, device } = await setup();
+    const dev = device({ host: 'dev1', uuid: UUID_A, answerSearches: false });
+    await dev.start();
+    await controller.start();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(of('device-added')).toHaveLength(0);
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('device-added').map((e) => e.device.udn)).toEqual([`uuid:${UUID_A}`]);
+    expect(of('device-added')[0]!.device.expiresAt).toBe(5000 + 1_800_000);
+  });
+
+  it('accepts a real capture (minidlna NOTIFY, UDA 1.0, no BOOTID) and a device at two LOCATIONs is one device', async () => {
+    const { controller, of, network } = await setup();
+    await controller.start();
+    await rawSend(network, 'dev1', minidlnaAlive);
+    // A bare uuid:X NT does not say root or embedded: announced after the settle time.
+    await vi.advanceTimersByTimeAsync(1200);
+    expect(of('device-added')).toHaveLength(1);
+    const second = decoder.decode(minidlnaAlive).replace('http://10.77.0.11:8200/rootDesc.xml', 'http://10.77.0.11:8201/rootDesc.xml');
+    await rawSend(network, 'dev1', encoder.encode(second));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(controller.devices()).toHaveLength(1);
+    const device = controller.devices()[0]!;
+    expect(device.udn).toBe('uuid:4d696e69-444c-164e-9d41-00000a4d000b');
+    expect(device.locations).toEqual(['http://10.77.0.11:8200/rootDesc.xml', 'http://10.77.0.11:8201/rootDesc.xml']);
+    expect(device.bootId).toBeUndefined();
+    expect(device.expiresAt).toBe(1200 + 70_000);
+    expect(of('device-updated').at(-1)?.changes).toContain('location');
+  });
+
+  it('groups an embedded device under its root even when the embedded responses arrive first', async () => {
+    const { controller, of, device } = await setup();
+    // Responses to ssdp:all come root (3), embedded (2), services; the root ones are delayed past the others.
+    const dev = device({
+      host: 'dev1',
+      uuid: UUID_A,
+      embedded: [{ uuid: UUID_E, deviceType: 'urn:schemas-upnp-org:device:Dimmer:1' }],
+      responseDelayMs: (index) => (index < 3 ? 600 : 10),
+    });
+    await dev.start();
+    await controller.start();
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(of('device-added').map((e) => e.device.udn)).toEqual([`uuid:${UUID_A}`]);
+    const usns = controller.devices()[0]!.usns;
+    expect(usns).toContain(`uuid:${UUID_E}`);
+    expect(usns).toContain(`uuid:${UUID_E}::urn:schemas-upnp-org:device:Dimmer:1`);
+    expect(usns).toContain(`uuid:${UUID_A}::upnp:rootdevice`);
+    expect(controller.devices()).toHaveLength(1);
+  });
+
+  it('removes a device when its max-age runs out, and a refresh moves the deadline', async () => {
+    const { controller, of, device } = await setup({ intervalMs: 3_600_000 });
+    const dev = device({ host: 'dev1', uuid: UUID_A, maxAge: 5, answerSearches: false });
+    await dev.start();
+    await controller.start();
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(3000);
+    await dev.alive(); // at 3 s: now expires at 8 s
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(of('device-removed')).toHaveLength(0);
+    expect(controller.devices()[0]!.expiresAt).toBe(8000);
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(of('device-removed').map((e) => [e.reason, e.device.udn, e.time])).toEqual([['expired', `uuid:${UUID_A}`, 8000]]);
+    expect(controller.devices()).toHaveLength(0);
+  });
+
+  it('removes a device on ssdp:byebye (once, whatever number of byebyes follow)', async () => {
+    const { controller, of, device } = await setup();
+    const dev = device({ host: 'dev1', uuid: UUID_A });
+    await dev.start();
+    await controller.start();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(controller.devices()).toHaveLength(1);
+    await dev.byebye();
+    await dev.byebye();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('device-removed').map((e) => [e.reason, e.device.udn])).toEqual([['byebye', `uuid:${UUID_A}`]]);
+    expect(controller.devices()).toHaveLength(0);
+    expect(controller.stats.unknown).toBeGreaterThan(0);
+  });
+
+  it('reports a reboot when BOOTID goes up (same device), but not for the NEXTBOOTID an ssdp:update announced', async () => {
+    const { controller, of, device } = await setup({ intervalMs: 3_600_000 });
+    const dev = device({ host: 'dev1', uuid: UUID_A, bootId: 10, answerSearches: false });
+    await dev.start();
+    await controller.start();
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    dev.bootId = 11;
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('device-rebooted').map((e) => [e.device.udn, e.previousBootId, e.device.bootId])).toEqual([[`uuid:${UUID_A}`, 10, 11]]);
+    expect(controller.devices()).toHaveLength(1);
+    expect(of('device-added')).toHaveLength(1);
+
+    await dev.update(12);
+    await vi.advanceTimersByTimeAsync(200);
+    dev.bootId = 12;
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('device-rebooted')).toHaveLength(1);
+    expect(of('device-updated').flatMap((e) => e.changes)).toEqual(expect.arrayContaining(['nextBootId', 'bootId']));
+    expect(controller.devices()[0]!.bootId).toBe(12);
+
+    // A datagram from before the reboot (older BOOTID) is dropped, not a second reboot.
+    dev.bootId = 11;
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('device-rebooted')).toHaveLength(1);
+    expect(controller.stats.dropped['stale-bootid']).toBeGreaterThan(0);
+    expect(controller.devices()[0]!.bootId).toBe(12);
+  });
+
+  it('is bounded: beyond max devices the least recently seen is evicted, counted and logged', async () => {
+    const network = lan();
+    for (let i = 0; i < 5; i += 1) network.addHost(`d${i}`, [{ name: 'eth0', link: 'lan', ipv4: `10.0.0.${20 + i}/24` }]);
+    const { controller, of, device, logs } = await setup({ registry: { maxDevices: 3 }, intervalMs: 3_600_000 }, { network });
+    await controller.start();
+    const devices = [0, 1, 2, 3, 4].map((i) =>
+      device({ host: `d${i}`, uuid: `0000000${i}-31f8-11b4-a222-08002b34c003`, answerSearches: false }),
+    );
+    for (const dev of devices) {
+      await dev.start();
+      await dev.alive();
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    expect(of('device-added')).toHaveLength(5);
+    expect(of('device-removed').map((e) => [e.reason, e.device.udn])).toEqual([
+      ['evicted', 'uuid:00000000-31f8-11b4-a222-08002b34c003'],
+      ['evicted', 'uuid:00000001-31f8-11b4-a222-08002b34c003'],
+    ]);
+    expect(controller.devices()).toHaveLength(3);
+    expect(controller.stats.evicted).toBe(2);
+    expect(logs.filter((l) => l.includes('registry full'))).toHaveLength(1);
+
+    // Seen again, device 2 becomes the most recent: the next eviction takes device 3.
+    await devices[2]!.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    const sixth = device({ host: 'dev2', uuid: UUID_B, answerSearches: false });
+    await sixth.start();
+    await sixth.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('device-removed').at(-1)?.device.udn).toBe('uuid:00000003-31f8-11b4-a222-08002b34c003');
+  });
+
+  it('counts and ignores malformed datagrams and other control points\u2019 searches, and keeps working', async () => {
+    const { controller, of, network, device } = await setup({ intervalMs: 3_600_000 });
+    await controller.start();
+    await rawSend(network, 'dev2', encoder.encode('GARBAGE\r\n\r\n'));
+    await rawSend(network, 'dev2', new Uint8Array([0xff, 0x00, 0x13, 0x37]));
+    await rawSend(network, 'dev2', encoder.encode('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNTS: ssdp:alive\r\nUSN: nope\r\n\r\n'));
+    await rawSend(network, 'dev2', encoder.encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n'));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('dropped').map((e) => e.reason)).toEqual(['SSDP_ERR_BAD_START_LINE', 'SSDP_ERR_BAD_START_LINE', 'SSDP_ERR_INVALID_USN']);
+    expect(controller.stats.dropped).toMatchObject({ SSDP_ERR_BAD_START_LINE: 2, SSDP_ERR_INVALID_USN: 1 });
+    expect(controller.stats.ignored).toBeGreaterThanOrEqual(2); // the other search and our own, looped back
+    const dev = device({ host: 'dev1', uuid: UUID_A, answerSearches: false });
+    await dev.start();
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(controller.devices()).toHaveLength(1);
+  });
+});
+
+describe('legacy profile', () => {
+  it('sends the prototype-order M-SEARCH as directed broadcast and takes the prototype\u2019s NOTIFY reply on 1337', async () => {
+    const { controller, of, network } = await setup({ profile: 'legacy', target: 'ssdp:all', mx: 4 });
+    await controller.start();
+    await vi.advanceTimersByTimeAsync(200);
+    const searches = network.log.filter((r) => r.host === 'cp');
+    expect(searches.map((r) => [r.via, r.to.address, r.to.port, r.from.port])).toEqual([
+      ['broadcast', '10.0.0.255', 1337, 1337],
+      ['broadcast', '10.0.0.255', 1337, 1337],
+    ]);
+    const lines = decoder.decode(searches[0]!.bytes).split('\r\n');
+    expect(lines[0]).toBe('M-SEARCH * HTTP/1.1');
+    expect(lines[1]).toBe('HOST: 10.0.0.255:1337');
+    expect(lines[3]).toBe('MX: 4'); // the prototype's device reads MX from line 4
+    expect(lines[5]).toMatch(/^USER-AGENT: /); // and USER-AGENT from line 6
+
+    // The prototype's exact bytes, unicast to <controller>:1337 (USN "1", LOCATION "null", no final CRLF).
+    await rawSend(network, 'dev1', seedNotify, { address: '10.0.0.1', port: 1337 }, 1337);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('device-added').map((e) => [e.device.udn, e.device.address, e.device.server])).toEqual([
+      ['1@10.0.0.2', '10.0.0.2', 'Raspbian GNU/Linux 10'],
+    ]);
+    expect(of('device-added')[0]!.device.expiresAt).toBe(200 + 86_400_000); // max-age=99999 capped at a day
+    expect(of('dropped')).toHaveLength(0);
+  });
+});
+
+describe('describing', () => {
+  function fakeFetcher(bodies: Map<string, () => string>): DescriptionFetcher & { calls: DescriptionRequest[] } {
+    const calls: DescriptionRequest[] = [];
+    return {
+      calls,
+      fetch(request) {
+        calls.push(request);
+        const body = bodies.get(request.location);
+        if (body === undefined) return Promise.resolve({ ok: false, reason: 'http-status', detail: 'HTTP 404' });
+        return Promise.resolve({ ok: true, body: encoder.encode(body()), url: request.location });
+      },
+    };
+  }
+
+  it('fetches LOCATION once per (UDN, CONFIGID) and reports friendlyName, manufacturer and modelName', async () => {
+    const bodies = new Map<string, () => string>();
+    const fetcher = fakeFetcher(bodies);
+    const { controller, of, device } = await setup({ intervalMs: 3_600_000 }, { fetcher });
+    const dev = device({ host: 'dev1', uuid: UUID_A, friendlyName: 'Kitchen Light', answerSearches: false });
+    await dev.start();
+    bodies.set(dev.location, () => dev.descriptionXml());
+    await controller.start();
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(fetcher.calls).toEqual([{ location: dev.location, source: '10.0.0.2' }]);
+    // Described within the gather time: device-added already carries the description.
+    expect(of('device-added')[0]?.device).toMatchObject({
+      friendlyName: 'Kitchen Light',
+      manufacturer: 'Test Corp',
+      modelName: 'Fake 1',
+      deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+      describe: 'described',
+    });
+
+    dev.configId = 2; // a new description: fetched again
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(fetcher.calls).toHaveLength(2);
+  });
+
+  it('reports a failed description on the device and keeps the device', async () => {
+    const fetcher = fakeFetcher(new Map());
+    const { controller, of, device } = await setup({ intervalMs: 3_600_000 }, { fetcher });
+    const dev = device({ host: 'dev1', uuid: UUID_A, answerSearches: false });
+    await dev.start();
+    await controller.start();
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('describe-failed').map((e) => [e.reason, e.detail, e.device.udn])).toEqual([['http-status', 'HTTP 404', `uuid:${UUID_A}`]]);
+    expect(controller.devices()[0]).toMatchObject({ describe: 'failed', describeError: 'http-status' });
+    expect(of('device-removed')).toHaveLength(0);
+  });
+
+  it('rejects a description that is not for the advertised UDN', async () => {
+    const bodies = new Map<string, () => string>();
+    const { controller, of, device } = await setup({ intervalMs: 3_600_000 }, { fetcher: fakeFetcher(bodies) });
+    const dev = device({ host: 'dev1', uuid: UUID_A, answerSearches: false });
+    const other = device({ host: 'dev2', uuid: UUID_B, answerSearches: false });
+    await dev.start();
+    bodies.set(dev.location, () => other.descriptionXml());
+    await controller.start();
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('describe-failed').map((e) => e.reason)).toEqual(['udn-mismatch']);
+  });
+});

@@ -1,0 +1,145 @@
+// What the device reports. The factory only emits these; src/output.ts turns them into human lines or NDJSON.
+import type { Via } from '@ssdp/transport';
+import type { SsdpProfile } from '@ssdp/protocol';
+
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+/** Why a datagram (or a response to it) was not answered. */
+export type DropReason =
+  /** parseMessage refused it; `detail` is the SSDP_ERR_* code. */
+  | 'malformed'
+  /** A NOTIFY or a search response (ours or a neighbour's): counted, never reported one by one. */
+  | 'not-a-search'
+  /** A multicast/broadcast M-SEARCH without MX (UDA: drop silently). */
+  | 'mx-missing'
+  /** A multicast/broadcast M-SEARCH whose MX is not an integer ≥ 1. */
+  | 'mx-invalid'
+  /** The source is not on a subnet of the arrival interface (see --allow-off-link). */
+  | 'off-link'
+  /** The per-source token bucket is empty. */
+  | 'source-rate-limit'
+  /** The global response-rate bucket is empty (counted per response). */
+  | 'response-rate-limit'
+  /** Too many responses pending already (counted per response). */
+  | 'pending-cap'
+  /** The transport refused a send (counted per message). */
+  | 'send-failed'
+  /** The arrival interface went away before the response was due (counted per response). */
+  | 'interface-gone';
+
+export const DROP_REASONS: readonly DropReason[] = [
+  'malformed',
+  'not-a-search',
+  'mx-missing',
+  'mx-invalid',
+  'off-link',
+  'source-rate-limit',
+  'response-rate-limit',
+  'pending-cap',
+  'send-failed',
+  'interface-gone',
+];
+
+export interface StartedInterface {
+  readonly id: string;
+  readonly address: string;
+  readonly httpPort: number;
+}
+
+export interface StartedDevice {
+  readonly udn: string;
+  readonly friendlyName: string;
+  readonly configId: number;
+  /** One LOCATION per interface. */
+  readonly locations: readonly string[];
+}
+
+export interface DeviceStats {
+  searches: number;
+  responses: number;
+  alive: number;
+  byebye: number;
+  updates: number;
+  dropped: Record<DropReason, number>;
+}
+
+interface At {
+  /** Clock time (ms) of the event. */
+  readonly at: number;
+}
+
+export type DeviceEvent =
+  | (At & {
+      readonly event: 'started';
+      readonly profile: SsdpProfile;
+      readonly port: number;
+      readonly bootId: number;
+      readonly count: number;
+      readonly advertisementCount: number;
+      readonly interfaces: readonly StartedInterface[];
+      readonly devices: readonly StartedDevice[];
+    })
+  | (At & {
+      readonly event: 'search-received';
+      readonly searchId: number;
+      readonly from: Endpoint;
+      readonly interfaceId: string;
+      readonly via: Via;
+      readonly st: string | undefined;
+      readonly mx: string | undefined;
+      readonly userAgent: string | undefined;
+      /** The response window: responses go out at uniform random delays in [0, windowMs]. */
+      readonly windowMs: number;
+      /** Responses scheduled for this search (after caps). */
+      readonly responses: number;
+      /** The datagram as text (printed with --verbose). */
+      readonly raw: string;
+    })
+  | (At & {
+      readonly event: 'response-sent';
+      readonly searchId: number;
+      readonly to: Endpoint;
+      readonly interfaceId: string;
+      readonly st: string;
+      readonly usn: string;
+      /** Time since the search arrived. */
+      readonly delayMs: number;
+      readonly mx: string | undefined;
+      readonly windowMs: number;
+      /** 1-based position among this search's responses, and how many there are. */
+      readonly index: number;
+      readonly total: number;
+    })
+  | (At & { readonly event: 'alive-sent' | 'byebye-sent'; readonly interfaceId: string; readonly nt: string; readonly usn: string; readonly bootId: number })
+  | (At & {
+      readonly event: 'update-sent';
+      readonly interfaceId: string;
+      readonly nt: string;
+      readonly usn: string;
+      readonly bootId: number;
+      readonly nextBootId: number;
+    })
+  | (At & {
+      readonly event: 'dropped';
+      readonly reason: DropReason;
+      /** How many drops of this reason this event stands for (coalesced to ≤ 1 event per reason per second). */
+      readonly count: number;
+      readonly source?: Endpoint;
+      readonly interfaceId?: string;
+      readonly detail?: string;
+    })
+  | (At & {
+      readonly event: 'interfaces-changed';
+      readonly added: readonly string[];
+      readonly removed: readonly string[];
+      readonly changed: readonly { readonly id: string; readonly from: string; readonly to: string }[];
+    })
+  | (At & { readonly event: 'warning'; readonly message: string })
+  | (At & { readonly event: 'stopped'; readonly reason: string; readonly uptimeMs: number; readonly stats: DeviceStats });
+
+export type DeviceEventName = DeviceEvent['event'];
+
+export type EventSink = (event: DeviceEvent) => void;

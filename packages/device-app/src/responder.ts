@@ -1,0 +1,254 @@
+// The search responder: every datagram goes through the defences (off-link, parse limits, kind, MX, per-source
+// bucket, global caps), then each response of each device is scheduled at its own uniform random delay in
+// [0, window] on the one shared scheduler, so a search never blocks the next one and its responses are spread.
+import {
+  getHeader,
+  parseMessage,
+  searchResponses,
+  searchResponseWindow,
+  type MSearchMessage,
+  type SearchMatch,
+  type SearchTarget,
+} from '@ssdp/protocol';
+import { onSubnet, type Datagram, type ScheduledTask, type TransportInterface } from '@ssdp/transport';
+import type { DeviceContext } from './device-context.ts';
+import type { Endpoint } from './events.ts';
+import type { FleetMember } from './fleet.ts';
+import { buildAnswer } from './messages.ts';
+import { TokenBucket, createSourceLimiter } from './token-bucket.ts';
+
+export interface Responder {
+  handle(datagram: Datagram): void;
+  /** Cancels every pending response (shutdown). */
+  cancelAll(): void;
+  /** Resolves when every response already handed to the transport has settled. */
+  settled(): Promise<void>;
+  readonly pending: number;
+}
+
+interface Search {
+  readonly id: number;
+  readonly remote: Endpoint;
+  /** Where the answer goes: the source endpoint (upnp) or (source address, SSDP port) (legacy). */
+  readonly replyTo: Endpoint;
+  readonly interfaceId: string;
+  readonly receivedAt: number;
+  readonly mx: string | undefined;
+  readonly windowMs: number;
+  readonly total: number;
+  done: number;
+}
+
+interface Pending {
+  readonly search: Search;
+  readonly member: FleetMember;
+  readonly match: SearchMatch;
+  task: ScheduledTask | undefined;
+}
+
+const decoder = new TextDecoder();
+
+/** Loopback sources count as on-link on a loopback interface (127.0.0.0/8, ::1). */
+function isLoopbackAddress(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
+}
+
+export function isOnLink(iface: TransportInterface, datagram: Datagram): boolean {
+  const source = datagram.remote.address;
+  if (iface.internal && isLoopbackAddress(source)) return true;
+  // ff02::c is link-scoped: routers never forward it, so whatever arrives on it comes from this link.
+  if (iface.family === 'IPv6' && datagram.via === 'multicast') return true;
+  if (iface.family === 'IPv6' && source.includes('%')) return true; // a link-local source, scoped to this link
+  return onSubnet(iface, source);
+}
+
+export function createResponder(context: DeviceContext): Responder {
+  const { clock, random, scheduler, limits, stats } = context;
+  const sources = createSourceLimiter({
+    burst: limits.sourceBurst,
+    ratePerSecond: limits.sourceRatePerSecond,
+    tableSize: limits.sourceTableSize,
+  });
+  const responseBucket = new TokenBucket(limits.responseBurst, limits.responseRatePerSecond, clock.now());
+  const pending = new Set<Pending>();
+  const inFlight = new Set<Promise<void>>();
+  let nextSearchId = 1;
+
+  // ssdp:all and upnp:rootdevice are the common searches: their matches are computed once per member.
+  const allMatches = new Map<FleetMember, SearchMatch[]>();
+  const byUuid = new Map<string, FleetMember>();
+  for (const member of context.fleet.members) {
+    allMatches.set(member, member.advertisements.map(({ nt, usn }) => ({ st: nt, usn })));
+    for (const uuid of member.uuids) byUuid.set(uuid, member);
+  }
+
+  function matchesOf(member: FleetMember, st: SearchTarget): SearchMatch[] {
+    if (st.type === 'all') return allMatches.get(member) ?? [];
+    if (st.type === 'root-device') return [{ st: 'upnp:rootdevice', usn: `${member.udn}::upnp:rootdevice` }];
+    return searchResponses(member.description.device, st);
+  }
+
+  function collect(message: MSearchMessage): { member: FleetMember; match: SearchMatch }[] {
+    const st = message.st;
+    const out: { member: FleetMember; match: SearchMatch }[] = [];
+    if (st !== undefined && st.type === 'uuid') {
+      const member = byUuid.get(st.uuid.toLowerCase());
+      if (member !== undefined) for (const match of matchesOf(member, st)) out.push({ member, match });
+    } else if (st !== undefined) {
+      for (const member of context.fleet.members) for (const match of matchesOf(member, st)) out.push({ member, match });
+    }
+    if (out.length === 0 && context.profile === 'legacy') {
+      // The prototype sends `ST: null` and expects an answer whatever the ST: the root device says it is alive.
+      for (const member of context.fleet.members) out.push({ member, match: { st: 'upnp:rootdevice', usn: `${member.udn}::upnp:rootdevice` } });
+    }
+    return out;
+  }
+
+  function send(item: Pending): void {
+    item.task = undefined;
+    pending.delete(item);
+    const { search, member, match } = item;
+    const iface = context.interface(search.interfaceId);
+    const location = iface === undefined ? undefined : context.location(iface, member);
+    if (iface === undefined || location === undefined) {
+      search.done += 1;
+      context.drop('interface-gone', 1, { interfaceId: search.interfaceId });
+      return;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = buildAnswer(context, iface, location, member.configId, match);
+    } catch (error) {
+      search.done += 1;
+      context.drop('send-failed', 1, { detail: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const sending = context.transport.send(bytes, { kind: 'unicast', interfaceId: iface.id, address: search.replyTo.address, port: search.replyTo.port });
+    const tracked = sending.then(
+      () => {
+        search.done += 1;
+        stats.responses += 1;
+        context.emit({
+          event: 'response-sent',
+          searchId: search.id,
+          to: search.replyTo,
+          interfaceId: iface.id,
+          st: match.st,
+          usn: match.usn,
+          delayMs: clock.now() - search.receivedAt,
+          mx: search.mx,
+          windowMs: search.windowMs,
+          index: search.done,
+          total: search.total,
+        });
+      },
+      (error: unknown) => {
+        search.done += 1;
+        context.drop('send-failed', 1, { source: search.replyTo, detail: error instanceof Error ? error.message : String(error) });
+      },
+    );
+    const settled = tracked.finally(() => inFlight.delete(settled));
+    inFlight.add(settled);
+  }
+
+  function handle(datagram: Datagram): void {
+    const source: Endpoint = { address: datagram.remote.address, port: datagram.remote.port };
+    const iface = context.interface(datagram.interfaceId);
+    if (iface === undefined) return; // the interface went away while the datagram was queued
+    if (!limits.allowOffLink && !isOnLink(iface, datagram)) {
+      context.drop('off-link', 1, { source, interfaceId: iface.id });
+      return;
+    }
+    const parsed = parseMessage(datagram.bytes, { limits: limits.parseLimits });
+    if (!parsed.ok) {
+      context.drop('malformed', 1, { source, interfaceId: iface.id, detail: parsed.error.code });
+      return;
+    }
+    const message = parsed.message;
+    if (message.kind !== 'm-search') {
+      context.drop('not-a-search', 1, { source, interfaceId: iface.id });
+      return;
+    }
+    const window = searchResponseWindow({ mx: message.mxRaw, multicast: datagram.via !== 'unicast', profile: context.profile });
+    if (!window.respond) {
+      context.drop(window.reason, 1, { source, interfaceId: iface.id, detail: message.mxRaw === undefined ? 'no MX' : `MX ${message.mxRaw}` });
+      return;
+    }
+    const now = clock.now();
+    if (!sources.allow(normalizeSource(source.address), now)) {
+      context.drop('source-rate-limit', 1, { source, interfaceId: iface.id });
+      return;
+    }
+    // Cheap checks before matching: under a flood the fleet-wide match is the expensive part.
+    if (pending.size >= limits.maxPendingResponses) {
+      context.drop('pending-cap', 1, { source, interfaceId: iface.id });
+      return;
+    }
+    if (responseBucket.available(now) < 1) {
+      context.drop('response-rate-limit', 1, { source, interfaceId: iface.id });
+      return;
+    }
+    stats.searches += 1;
+    let answers = collect(message);
+    const wanted = answers.length;
+    const room = limits.maxPendingResponses - pending.size;
+    if (answers.length > room) answers = answers.slice(0, room);
+    const cutByPending = wanted - answers.length;
+    const granted = responseBucket.takeUpTo(now, answers.length);
+    const cutByRate = answers.length - granted;
+    if (granted < answers.length) answers = answers.slice(0, granted);
+
+    const replyTo = context.profile === 'legacy' ? { address: source.address, port: context.port } : source;
+    const search: Search = {
+      id: nextSearchId++,
+      remote: source,
+      replyTo,
+      interfaceId: iface.id,
+      receivedAt: now,
+      mx: message.mxRaw,
+      windowMs: window.maxDelayMs,
+      total: answers.length,
+      done: 0,
+    };
+    context.emit({
+      event: 'search-received',
+      searchId: search.id,
+      from: source,
+      interfaceId: iface.id,
+      via: datagram.via,
+      st: getHeader(message, 'ST'),
+      mx: message.mxRaw,
+      userAgent: message.userAgent,
+      windowMs: window.maxDelayMs,
+      responses: answers.length,
+      raw: decoder.decode(datagram.bytes),
+    });
+    if (cutByPending > 0) context.drop('pending-cap', cutByPending, { source, interfaceId: iface.id });
+    if (cutByRate > 0) context.drop('response-rate-limit', cutByRate, { source, interfaceId: iface.id });
+    for (const { member, match } of answers) {
+      // Each response at its own uniform delay in [0, window]: spread, never bunched at one instant.
+      const item: Pending = { search, member, match, task: undefined };
+      item.task = scheduler.schedule(random() * window.maxDelayMs, () => send(item));
+      pending.add(item);
+    }
+  }
+
+  return {
+    handle,
+    cancelAll() {
+      for (const item of pending) if (item.task !== undefined) scheduler.cancel(item.task);
+      pending.clear();
+    },
+    async settled() {
+      await Promise.allSettled([...inFlight]);
+    },
+    get pending() {
+      return pending.size;
+    },
+  };
+}
+
+/** Buckets are per host: an IPv6 link-local source keeps its scope so equal addresses on two links differ. */
+function normalizeSource(address: string): string {
+  return address.toLowerCase();
+}

@@ -1,15 +1,7 @@
 // The control point: searches on a cadence, listens to every advertisement at the same time, keeps the
 // registry and describes devices. Everything time-based runs on one scheduler driven by the injected clock, and
 // everything it has to say goes to `onEvent` (output.ts prints it).
-import {
-  SSDP_IPV4_GROUP,
-  createMSearch,
-  formatSearchTarget,
-  getHeader,
-  parseMessage,
-  serializeMessage,
-  type SsdpMessage,
-} from '@ssdp/protocol';
+import { SSDP_IPV4_GROUP, createMSearch, parseMessage, serializeMessage } from '@ssdp/protocol';
 import {
   createScheduler,
   type Clock,
@@ -22,6 +14,7 @@ import {
 import { createDescriber, type Describer } from './describer.ts';
 import type { DescriptionFetcher } from './description-fetcher.ts';
 import type { ControllerEvent, ControllerStats, DeviceSnapshot } from './events.ts';
+import { toObservation } from './observation.ts';
 import { createRegistry, type DeviceRecord, type Observation, type Registry, type RegistryInit } from './registry.ts';
 
 export type ControllerProfile = 'upnp' | 'legacy';
@@ -263,32 +256,6 @@ export function createController(init: ControllerInit, components: ControllerCom
 
   // --- receiving -------------------------------------------------------------------------------------------
 
-  function observationOf(message: Exclude<SsdpMessage, { kind: 'm-search' }>, datagram: Datagram): Observation | string {
-    const kind = message.kind === 'notify-byebye' ? 'byebye' : message.kind === 'notify-update' ? 'update' : 'alive';
-    const common = {
-      kind,
-      address: datagram.remote.address,
-      interfaceId: datagram.interfaceId,
-      location: message.location,
-      server: message.server,
-      maxAge: message.maxAge,
-      bootId: message.bootId,
-      configId: message.configId,
-      nextBootId: message.kind === 'search-response' ? undefined : message.nextBootId,
-    } as const;
-    const usn = message.usn;
-    if (usn === undefined) {
-      // The prototype's devices send `USN: 1`: in the legacy dialect a device is then its sender.
-      if (init.profile !== 'legacy' && message.profile !== 'legacy') {
-        return message.problems.find((p) => p.header === 'USN')?.code ?? 'missing-usn';
-      }
-      const raw = getHeader(message, 'USN') ?? '-';
-      return { ...common, uuid: `${raw}@${datagram.remote.address}`, syntheticKey: true, target: '' };
-    }
-    const target = usn.target === undefined ? '' : formatSearchTarget(usn.target);
-    return { ...common, uuid: usn.uuid, target, deviceTypeTarget: usn.target?.type === 'device' };
-  }
-
   function onDatagram(datagram: Datagram): void {
     if (state !== 'started') return;
     stats.datagrams += 1;
@@ -316,7 +283,7 @@ export function createController(init: ControllerInit, components: ControllerCom
         stats.ignored += 1; // other control points, and our own search looped back
         return;
       }
-      const observation = observationOf(message, datagram);
+      const observation = toObservation(message, datagram, init.profile);
       if (typeof observation === 'string') {
         drop(observation, datagram);
         return;

@@ -14,6 +14,7 @@
 // its own description), and silently folded into its root when one shows up at the same LOCATION.
 import type { Clock, ScheduledTask, Scheduler } from '@ssdp/transport';
 import type { DescribeFailureReason, DescribeState, DeviceSnapshot, RemovalReason } from './events.ts';
+import { createExpiryQueue } from './expiry-queue.ts';
 import { createStringPool, detach } from './string-pool.ts';
 
 /** One received advertisement, already parsed; the controller builds it from a message and its datagram. */
@@ -162,7 +163,9 @@ export class DeviceRecord {
   root = false;
   announced = false;
   removed = false;
-  task: ScheduledTask | undefined = undefined;
+  /** Expiry queue bookkeeping (see expiry-queue.ts): lazily <= expiresAt. */
+  queueIndex = -1;
+  dueAt = 0;
   settleTask: ScheduledTask | undefined = undefined;
   describeState: DescribeState | 'none' = 'none';
   describeError: DescribeFailureReason | undefined = undefined;
@@ -211,6 +214,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   /** LOCATION -> the record that claimed it (a root takes it over from a pending record). */
   const byLocation = new Map<string, DeviceRecord>();
   const pending = new Set<DeviceRecord>();
+  /** LOCATION -> the records at it that are not announced yet (few: embedded devices racing their root). */
+  const pendingAt = new Map<string, DeviceRecord[]>();
   let announcedCount = 0;
   let evicted = 0;
 
@@ -258,30 +263,27 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     records.set(record.key, record);
   }
 
+  const expiry = createExpiryQueue<DeviceRecord>(scheduler, expiryDue, () => clock.now());
+
   function armExpiry(record: DeviceRecord): void {
-    const task = record.task;
-    if (task?.pending === true) {
-      // Fires early and re-arms (cheap); only a shortened lifetime needs the heap now.
-      if (task.dueAt <= record.expiresAt) return;
-      scheduler.cancel(task);
-    }
-    record.task = scheduler.scheduleAt(record.expiresAt, () => expiryDue(record));
+    // A refresh only moves expiresAt: the queued deadline fires early and re-arms. Only a shortened lifetime
+    // (or a first one) touches the heap now.
+    if (record.queueIndex >= 0 && record.dueAt <= record.expiresAt) return;
+    expiry.schedule(record, record.expiresAt);
   }
 
   function expiryDue(record: DeviceRecord): void {
-    record.task = undefined;
     if (record.removed) return;
-    if (clock.now() < record.expiresAt) armExpiry(record);
+    if (clock.now() < record.expiresAt) expiry.schedule(record, record.expiresAt);
     else remove(record, 'expired');
   }
 
   function unlink(record: DeviceRecord): void {
     record.removed = true;
     records.delete(record.key);
-    pending.delete(record);
-    if (record.task !== undefined) scheduler.cancel(record.task);
+    unpend(record);
+    expiry.remove(record);
     if (record.settleTask !== undefined) scheduler.cancel(record.settleTask);
-    record.task = undefined;
     record.settleTask = undefined;
     for (const location of record.locations) if (byLocation.get(location) === record) byLocation.delete(location);
     for (const entry of record.usns) {
@@ -305,7 +307,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     if (record.announced || record.removed) return;
     if (record.settleTask !== undefined) scheduler.cancel(record.settleTask);
     record.settleTask = undefined;
-    pending.delete(record);
+    unpend(record);
     record.announced = true;
     announcedCount += 1;
     emit({ event: 'device-added', device: snapshot(record) });
@@ -328,24 +330,34 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     root.expiresAt = Math.max(root.expiresAt, record.expiresAt);
   }
 
-  /** Folds every pending record at one of `root`'s locations (or listed as embedded) into it. */
-  function adoptPending(root: DeviceRecord, alsoUuids: readonly string[] = []): boolean {
-    let changed = false;
-    for (const candidate of [...pending]) {
-      if (candidate === root || candidate.root) continue;
-      const sameLocation = candidate.locations.some((l) => root.locations.includes(l));
-      if (sameLocation || alsoUuids.includes(candidate.key)) {
-        fold(candidate, root);
-        changed = true;
-      }
+  /** Folds the pending records at one of `root`'s locations (or listed as its embedded devices) into it. */
+  function adoptPending(root: DeviceRecord, alsoUuids: readonly string[] = []): void {
+    for (const location of root.locations) {
+      const here = pendingAt.get(location);
+      if (here === undefined) continue;
+      for (const candidate of [...here]) if (candidate !== root && !candidate.root) fold(candidate, root);
     }
-    return changed;
+    for (const uuid of alsoUuids) {
+      const candidate = records.get(uuid);
+      if (candidate !== undefined && candidate !== root && !candidate.announced && !candidate.root) fold(candidate, root);
+    }
+  }
+
+  function unpend(record: DeviceRecord): void {
+    if (!pending.delete(record)) return;
+    for (const location of record.locations) {
+      const here = pendingAt.get(location);
+      if (here === undefined) continue;
+      const index = here.indexOf(record);
+      if (index >= 0) here.splice(index, 1);
+      if (here.length === 0) pendingAt.delete(location);
+    }
   }
 
   function addUsn(record: DeviceRecord, entry: string): boolean | 'full' {
     if (record.usns.includes(entry)) return false;
     if (record.usns.length >= maxUsns) return 'full';
-    record.usns.push(entry);
+    record.usns = [...record.usns, entry]; // exactly sized: push() would reserve 17 slots for the first entry
     if (entry.startsWith('uuid:') && embedded.get(embeddedUuidOf(entry)) === undefined) {
       embedded.set(embeddedUuidOf(entry), record);
     }
@@ -355,7 +367,12 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   function addLocation(record: DeviceRecord, location: string): boolean {
     if (record.locations.includes(location) || record.locations.length >= maxLocations) return false;
     const stored = detach(location);
-    record.locations.push(stored);
+    record.locations = [...record.locations, stored];
+    if (pending.has(record)) {
+      const here = pendingAt.get(stored);
+      if (here === undefined) pendingAt.set(stored, [record]);
+      else here.push(record);
+    }
     const owner = byLocation.get(stored);
     if (owner === undefined || (!owner.root && record.root)) byLocation.set(stored, record);
     return true;
@@ -398,6 +415,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       now,
     );
     records.set(record.key, record);
+    pending.add(record);
     return record;
   }
 
@@ -486,7 +504,6 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     if (!isNew) touch(record);
 
     if (!record.announced) {
-      if (isNew) pending.add(record);
       if (record.root) {
         adoptPending(record);
         announceBy(record, record.firstSeen + gatherMs);
@@ -519,6 +536,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   }
 
   function settle(record: DeviceRecord): void {
+    if (record.settleTask?.pending === true) scheduler.cancel(record.settleTask);
     record.settleTask = undefined;
     if (record.removed || record.announced) return;
     // A root may have shown up at the same LOCATION in the meantime: then this was one of its embedded devices.
@@ -598,6 +616,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     },
     clear() {
       for (const record of [...records.values()]) unlink(record);
+      expiry.clear();
       embedded.clear();
       byLocation.clear();
       announcedCount = 0;

@@ -84,7 +84,7 @@ function main(options: CliOptions): void {
   const root = findWorkspaceRoot();
   const machine = describeMachine();
   const command = describeCommand(root);
-  const revision = describeRevision(root, ['packages/protocol', 'tools/bench']);
+  const revision = describeRevision(root, ['packages/protocol/src', 'tools/bench/src']);
   const corpus = loadCorpus(vectorsDirectory(root), { weights: TRAFFIC_WEIGHTS });
   const { sequence } = corpus;
 

@@ -122,7 +122,7 @@ export function createController(init: ControllerInit, components: ControllerCom
     describeFailed: 0,
   };
   const scheduler = createScheduler({ clock, onTaskError: (error) => log(`internal error in a timer: ${String(error)}`) });
-  const registry: Registry = createRegistry(init.registry ?? {}, {
+  const registry: Registry = createRegistry({ describeWaitMs: init.describe ? 1000 : 0, ...init.registry }, {
     clock,
     scheduler,
     onEvent: (event) => {

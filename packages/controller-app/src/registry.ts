@@ -95,6 +95,11 @@ export interface RegistryInit {
    * device type, services, embedded devices) lands in its device-added event (ms). Default 100.
    */
   readonly gatherMs?: number;
+  /**
+   * When descriptions are fetched: how long a new root device may wait for its description before it is
+   * announced anyway, so device-added usually carries its friendlyName (ms). Default 0 (do not wait).
+   */
+  readonly describeWaitMs?: number;
   /** Max-age when an advertisement has none (s). Default 1800. */
   readonly defaultMaxAge?: number;
   /** Longest max-age honoured (s), so a bogus value cannot pin a device forever. Default 86,400. */
@@ -201,6 +206,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   const maxDevices = Math.max(1, init.maxDevices ?? 10_000);
   const settleMs = Math.max(0, init.settleMs ?? 1000);
   const gatherMs = Math.min(settleMs, Math.max(0, init.gatherMs ?? 100));
+  const rootWaitMs = Math.max(gatherMs, init.describeWaitMs ?? 0);
   const defaultMaxAge = init.defaultMaxAge ?? 1800;
   const maxMaxAge = init.maxMaxAge ?? 86_400;
   const maxUsns = init.maxUsnsPerDevice ?? 64;
@@ -506,7 +512,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     if (!record.announced) {
       if (record.root) {
         adoptPending(record);
-        announceBy(record, record.firstSeen + gatherMs);
+        // Announced once its description is in (or failed), after the gather time, or at the wait limit.
+        announceBy(record, record.firstSeen + (record.describeState === 'skipped' ? gatherMs : rootWaitMs));
       } else if (isNew) {
         announceBy(record, now + settleMs);
       }
@@ -573,7 +580,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       if (!record.announced) {
         if (!record.root) return; // announced when it settles; it carries the description then
         adoptPending(record, info.embedded);
-        announce(record);
+        announceBy(record, Math.max(clock.now(), record.firstSeen + gatherMs));
         return;
       }
       adoptPending(record, record.root ? info.embedded : []);
@@ -587,6 +594,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       else {
         record.describeDetail = detail;
         record.describeCode = code;
+        if (record.root) announceBy(record, Math.max(clock.now(), record.firstSeen + gatherMs));
       }
     },
     skipDescription(record) {

@@ -1,0 +1,96 @@
+// Real processes over real UDP on loopback (random high port, never 1900/1337): the controller's bin finds the
+// device app's bin, both run as black boxes. Children are always killed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const deviceBin = path.join(root, 'packages/device-app/bin/ssdp-device.js');
+const controllerBin = path.join(root, 'packages/controller-app/bin/ssdp-controller.js');
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function randomPort(): number {
+  return 20_000 + Math.floor(Math.random() * 30_000);
+}
+
+function startDevice(args: string[]): Promise<ChildProcess> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'ssdp-controller-test-'));
+  dirs.push(stateDir);
+  const child = spawn(process.execPath, [deviceBin, '--state-dir', stateDir, '--duration', '30', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  // Ready once it has printed its identity (it announces right after binding).
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/uuid:[0-9a-f-]{36}/.test(output)) {
+        child.stdout?.off('data', onData);
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`ssdp-device exited with ${code}: ${output}`)));
+  });
+}
+
+function runController(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [controllerBin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('over real UDP on loopback', () => {
+  it('ssdp-controller --once --json finds a running ssdp-device, with its friendlyName from the description', async () => {
+    const port = randomPort();
+    await startDevice(['--port', String(port), '--name', 'Real Device X', '--type', 'urn:schemas-upnp-org:device:BinaryLight:1']);
+    const { code, stdout, stderr } = await runController(['--once', '--json', '--port', String(port)]);
+    expect(stderr).not.toMatch(/Error|at .*\.ts:/);
+    expect(code).toBe(0);
+    const found = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      event: 'device-found',
+      address: '127.0.0.1',
+      friendlyName: 'Real Device X',
+      deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+      describe: 'described',
+    });
+    expect(found[0]!['udn']).toMatch(/^uuid:[0-9a-f-]{36}$/);
+    expect(found[0]!['location']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(found[0]!['usns']).toEqual(expect.arrayContaining([`${String(found[0]!['udn'])}::upnp:rootdevice`]));
+  }, 30_000);
+
+  it('exits 1 when no device answers on that port', async () => {
+    const { code, stdout } = await runController(['--once', '--json', '--port', String(randomPort()), '--mx', '1']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+  }, 30_000);
+
+  it('legacy profile: the device\u2019s NOTIFY replies reach the controller on the shared port', async () => {
+    const port = randomPort();
+    await startDevice(['--profile', 'legacy', '--port', String(port), '--name', 'Legacy Y']);
+    const { code, stdout } = await runController(['--once', '--json', '--profile', 'legacy', '--port', String(port)]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout.trim().split('\n')[0]!)).toMatchObject({ event: 'device-found', friendlyName: 'Legacy Y' });
+  }, 30_000);
+});

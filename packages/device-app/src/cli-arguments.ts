@@ -64,7 +64,7 @@ Defences (on by default; the defaults scale with the fleet size):
       --allow-off-link                answer searches from sources off the arrival interface's subnet
       --source-rate <n>               searches per second answered per source address (default 2)
       --source-burst <n>              burst of searches per source address (default 20)
-      --response-rate <n>             responses per second, all searches together (default max(100, S),
+      --response-rate <n>             responses per second, all searches together (default max(20, S/2),
                                       S = advertisements of the whole fleet; burst max(1000, 2 x S))
       --max-pending <n>               responses waiting for their delay (default max(1000, 4 x S))
 

@@ -15,9 +15,9 @@
 // |                       |                          | restarts with a full bucket, so spoofed floods fall to the global cap |
 // | responseBurst         | max(1000, 2 x S)         | 100 control points searching ssdp:all at the same instant are all   |
 // |                       |                          | answered (S <= 10), and two complete answers of a big fleet          |
-// | responseRatePerSecond | max(100, S)              | one full ssdp:all of the whole fleet per second sustained; for one  |
-// |                       |                          | device 100/s x ~400 B = 40 KB/s out at most, whatever comes in      |
-// |                       |                          | (spoofed sources included)                                          |
+// | responseRatePerSecond | max(20, S / 2)           | a full ssdp:all of the whole fleet every 2 s sustained; for one     |
+// |                       |                          | device 20/s x ~350 B = 7 KB/s out at most once the burst is spent,  |
+// |                       |                          | whatever comes in (spoofed sources included)                        |
 // | maxPendingResponses   | max(1000, 4 x S)         | memory bound under a flood (~0.3 KB each, measured); holds four full |
 // |                       |                          | fleet answers, e.g. 12,000 for --count 1000                          |
 // | parse limits          | 8 KiB, 64 lines, 2 KiB   | a real M-SEARCH is < 600 B; refuse big datagrams before splitting   |
@@ -57,7 +57,7 @@ export function defaultLimits(advertisementCount: number): DeviceLimits {
     sourceRatePerSecond: DEFAULT_SOURCE_RATE_PER_SECOND,
     sourceTableSize: DEFAULT_SOURCE_TABLE_SIZE,
     responseBurst: Math.max(1000, 2 * s),
-    responseRatePerSecond: Math.max(100, s),
+    responseRatePerSecond: Math.max(20, Math.ceil(s / 2)),
     maxPendingResponses: Math.max(1000, 4 * s),
     parseLimits: DEFAULT_PARSE_LIMITS_DEVICE,
   };

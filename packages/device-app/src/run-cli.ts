@@ -137,13 +137,13 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
   const timer =
     args.durationSeconds === undefined ? undefined : runtime.clock.setTimeout(() => requestStop('duration'), args.durationSeconds * 1000);
   try {
-    if (args.interfaces.length === 0) io.stderr(LOOPBACK_HINT);
     try {
       await device.start();
     } catch (error) {
       io.stderr(`ssdp-device: ${oneLine(error)}`);
       return 2;
     }
+    if (args.interfaces.length === 0) io.stderr(LOOPBACK_HINT);
     await device.stop(await stopRequested);
     return 0;
   } finally {

@@ -73,7 +73,8 @@ export class ControlPoint {
   }
 
   responses(since = 0): Received[] {
-    return this.received.filter((r) => r.at >= since && r.message?.kind === 'search-response');
+    // Responses come by unicast; a response multicast by someone (even ourselves) is not an answer to us.
+    return this.received.filter((r) => r.at >= since && r.datagram.via === 'unicast' && r.message?.kind === 'search-response');
   }
 
   notifies(kind: 'notify-alive' | 'notify-byebye' | 'notify-update'): Received[] {

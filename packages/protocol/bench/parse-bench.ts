@@ -26,10 +26,18 @@ function oursHeaders(bytes: Uint8Array): number {
   return result.ok ? result.message.headers.length : -1;
 }
 
-// Plus one typed field, which computes the whole typed view (ST/USN/MX rule/...).
+// Plus the typed fields a receiver looks at first: NT/NTS/USN/LOCATION, ST/USN/LOCATION, or ST/MX/MAN.
 function oursTyped(bytes: Uint8Array): number {
   const result = parseMessage(bytes);
-  return result.ok ? result.message.problems.length + 1 : -1;
+  if (!result.ok) return -1;
+  const m = result.message;
+  if (m.kind === 'm-search') return present(m.st) + present(m.mx) + present(m.man);
+  if (m.kind === 'search-response') return present(m.st) + present(m.usn) + present(m.location);
+  return present(m.nt) + present(m.nts) + present(m.usn) + present(m.location);
+}
+
+function present(value: unknown): number {
+  return value === undefined ? 0 : 1;
 }
 
 function timeNsPerOp(fn: (bytes: Uint8Array) => number, iterations: number): number {
@@ -41,29 +49,24 @@ function timeNsPerOp(fn: (bytes: Uint8Array) => number, iterations: number): num
   return elapsed / iterations;
 }
 
-const iterations = 300_000;
-for (let i = 0; i < 3; i++) {
-  timeNsPerOp(floor, iterations / 3);
-  timeNsPerOp(ours, iterations / 3);
-  timeNsPerOp(oursHeaders, iterations / 3);
-  timeNsPerOp(oursTyped, iterations / 3);
+// Many short interleaved rounds; the fastest round of each is reported, which is the most robust statistic
+// on a shared, noisy machine (noise only ever adds time).
+const iterations = 100_000;
+const contenders = [
+  { name: 'floor (Buffer latin1 + split CRLF)', fn: floor },
+  { name: 'parseMessage', fn: ours },
+  { name: 'parseMessage + headers', fn: oursHeaders },
+  { name: 'parseMessage + 3-4 typed fields', fn: oursTyped },
+];
+for (let i = 0; i < 3; i++) for (const c of contenders) timeNsPerOp(c.fn, iterations);
+const best = contenders.map(() => Number.POSITIVE_INFINITY);
+for (let round = 0; round < 25; round++) {
+  contenders.forEach((c, i) => {
+    best[i] = Math.min(best[i]!, timeNsPerOp(c.fn, iterations));
+  });
 }
-const floors: number[] = [];
-const parses: number[] = [];
-const withHeaders: number[] = [];
-const typed: number[] = [];
-for (let round = 0; round < 7; round++) {
-  floors.push(timeNsPerOp(floor, iterations));
-  parses.push(timeNsPerOp(ours, iterations));
-  withHeaders.push(timeNsPerOp(oursHeaders, iterations));
-  typed.push(timeNsPerOp(oursTyped, iterations));
-}
-const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const f = median(floors);
-const p = median(parses);
-console.log(`vectors: ${vectors.length}, iterations per round: ${iterations}`);
-console.log(`floor (Buffer latin1 + split CRLF): ${f.toFixed(0)} ns/datagram`);
-console.log(`parseMessage:                       ${p.toFixed(0)} ns/datagram`);
-console.log(`ratio parseMessage / floor:         ${(p / f).toFixed(2)}`);
-console.log(`parseMessage + headers:             ${median(withHeaders).toFixed(0)} ns/datagram (informational)`);
-console.log(`parseMessage + typed view:          ${median(typed).toFixed(0)} ns/datagram (informational)`);
+console.log(`vectors: ${vectors.length}, best of 25 rounds of ${iterations} datagrams`);
+contenders.forEach((c, i) => {
+  const ratio = best[i]! / best[0]!;
+  console.log(`${c.name.padEnd(36)} ${best[i]!.toFixed(0).padStart(5)} ns/datagram  ${ratio.toFixed(2)}x floor`);
+});

@@ -2,8 +2,9 @@
 // constructed message and a parsed one can never disagree about their typed fields.
 //
 // parseMessage must stay within a small factor of "decode + split lines", so classification is all that
-// happens eagerly (it needs NTS only). The typed view (ST, USN, MX rule, dates, ...) is computed on the first
-// read of any typed field and cached; after that every getter is a field read.
+// happens eagerly (it needs NTS only). Each typed field is computed on its first read and cached, from the
+// first value of every known header (collected once, straight from the datagram's offsets); `problems`
+// validates every field. Reading NT and USN therefore costs two small parses, not the whole view.
 import { readMaxAge } from './cache-control.ts';
 import { HeaderRanges } from './header-ranges.ts';
 import type { SsdpErrorCode } from './errors.ts';
@@ -29,9 +30,9 @@ import {
   F_TCPPORT,
   F_USER_AGENT,
   F_USN,
-  FIELD_COUNT,
   KNOWN_HEADER_NAMES,
   fieldIdOf,
+  sameName,
   type SsdpHeader,
 } from './headers.ts';
 import type { HostScope } from './host.ts';
@@ -57,19 +58,41 @@ export class BuildFailure {
   ) {}
 }
 
+/** Header lines as objects, or located in the datagram and materialized on first read. */
+export type HeaderSource = readonly SsdpHeader[] | HeaderRanges;
+
 const NO_PROBLEMS: readonly FieldProblem[] = Object.freeze([]);
 
-type Values = (string | undefined)[];
+/**
+ * Access to the first value of each known header. Nothing is indexed up front: a typed field looks up its own
+ * header when first read (and caches its parsed result), and only that value is cut out of the datagram.
+ */
+interface Values {
+  readonly source: HeaderSource;
+}
 
-/** First value of every known header, indexed by field id. */
-function collectValues(headers: readonly SsdpHeader[]): Values {
-  const values: Values = new Array<string | undefined>(FIELD_COUNT);
-  for (let i = 0; i < headers.length; i++) {
-    const header = headers[i]!;
-    const id = fieldIdOf(header.name);
-    if (id >= 0 && values[id] === undefined) values[id] = header.value;
-  }
-  return values;
+function valuesOf(source: HeaderSource): Values {
+  return { source };
+}
+
+/** Index of the first header of a known field, or -1. */
+function indexOf(values: Values, field: number): number {
+  const source = values.source;
+  if (source instanceof HeaderRanges) return source.find(KNOWN_HEADER_NAMES[field]!);
+  for (let i = 0; i < source.length; i++) if (fieldIdOf(source[i]!.name) === field) return i;
+  return -1;
+}
+
+/** The first value of a known header, or undefined. */
+function valueOf(values: Values, field: number): string | undefined {
+  const index = indexOf(values, field);
+  if (index < 0) return undefined;
+  const source = values.source;
+  return source instanceof HeaderRanges ? source.value(index) : source[index]!.value;
+}
+
+function hasValue(values: Values, field: number): boolean {
+  return indexOf(values, field) >= 0;
 }
 
 /** Collects the problems of one message; allocates only when there is one. */
@@ -89,169 +112,180 @@ function unquote(value: string): string {
     : value;
 }
 
-function readId(values: Values, field: number, code: SsdpErrorCode, problems: ProblemList): number | undefined {
-  const raw = values[field];
+// ---- Field readers: (values, profile, problems?) => value. With `problems` they also report an invalid value.
+
+type FieldReader<V> = (values: Values, profile: SsdpProfile, problems?: ProblemList) => V;
+
+function readId(values: Values, field: number, code: SsdpErrorCode, problems?: ProblemList): number | undefined {
+  const raw = valueOf(values, field);
   if (raw === undefined) return undefined;
   const value = readRanged(raw, 0, MAX_31_BIT);
   if (value >= 0) return value;
-  problems.add(field, code, raw);
+  problems?.add(field, code, raw);
   return undefined;
 }
 
-function readPort(values: Values, field: number, code: SsdpErrorCode, problems: ProblemList): number | undefined {
-  const raw = values[field];
+function readPort(values: Values, field: number, code: SsdpErrorCode, problems?: ProblemList): number | undefined {
+  const raw = valueOf(values, field);
   if (raw === undefined) return undefined;
   const value = readRanged(raw, MIN_DYNAMIC_PORT, MAX_PORT);
   if (value >= 0) return value;
-  problems.add(field, code, raw);
+  problems?.add(field, code, raw);
   return undefined;
 }
 
-function readTarget(values: Values, field: number, problems: ProblemList): SearchTarget | undefined {
-  const raw = values[field];
+function readTarget(values: Values, field: number, problems?: ProblemList): SearchTarget | undefined {
+  const raw = valueOf(values, field);
   if (raw === undefined) return undefined;
   const target = readSearchTarget(raw);
   // ssdp:all is a search-only target; as NT it is invalid.
   if (target === undefined || (field === F_NT && target.type === 'all')) {
-    problems.add(field, 'SSDP_ERR_INVALID_SEARCH_TARGET', raw);
+    problems?.add(field, 'SSDP_ERR_INVALID_SEARCH_TARGET', raw);
     return undefined;
   }
   return target;
 }
 
-/** The typed fields shared by search responses and NOTIFYs. */
-interface AdvertisementTyped {
-  readonly problems: readonly FieldProblem[];
-  readonly host: string | undefined;
-  readonly maxAge: number | undefined;
-  readonly location: string | undefined;
-  readonly server: string | undefined;
-  readonly usn: Usn | undefined;
-  readonly bootId: number | undefined;
-  readonly configId: number | undefined;
-  readonly searchPort: number | undefined;
-  readonly secureLocation: string | undefined;
-  readonly st: SearchTarget | undefined;
-  readonly date: Date | undefined;
-  readonly ext: boolean;
-  readonly nt: NotificationType | undefined;
-  readonly nextBootId: number | undefined;
-}
+const readHostScopeField: FieldReader<HostScope | 'unknown'> = (values, _profile, problems) => {
+  const host = valueOf(values, F_HOST);
+  if (host === undefined) return 'unknown';
+  const scope = readHostScope(host);
+  if (scope === undefined) problems?.add(F_HOST, 'SSDP_ERR_INVALID_HOST', host);
+  return scope ?? 'unknown';
+};
 
-/** Typed view of a search response or NOTIFY, validated in wire-independent field order. */
-function advertisementTyped(headers: readonly SsdpHeader[]): AdvertisementTyped {
-  const values = collectValues(headers);
-  const problems = new ProblemList();
-  let maxAge: number | undefined;
-  const cacheControl = values[F_CACHE_CONTROL];
-  if (cacheControl !== undefined) {
-    const value = readMaxAge(cacheControl);
-    if (value >= 0) maxAge = value;
-    else problems.add(F_CACHE_CONTROL, 'SSDP_ERR_INVALID_CACHE_CONTROL', cacheControl);
-  }
-  let date: Date | undefined;
-  const dateRaw = values[F_DATE];
-  if (dateRaw !== undefined) {
-    const ms = readHttpDate(dateRaw);
-    if (Number.isNaN(ms)) problems.add(F_DATE, 'SSDP_ERR_INVALID_DATE', dateRaw);
-    else date = new Date(ms);
-  }
-  const st = readTarget(values, F_ST, problems);
-  const nt = readTarget(values, F_NT, problems) as NotificationType | undefined;
-  let usn: Usn | undefined;
-  const usnRaw = values[F_USN];
-  if (usnRaw !== undefined) {
-    usn = readUsn(usnRaw);
-    if (usn === undefined) problems.add(F_USN, 'SSDP_ERR_INVALID_USN', usnRaw);
-  }
-  const bootId = readId(values, F_BOOTID, 'SSDP_ERR_INVALID_BOOTID', problems);
-  const configId = readId(values, F_CONFIGID, 'SSDP_ERR_INVALID_CONFIGID', problems);
-  const nextBootId = readId(values, F_NEXTBOOTID, 'SSDP_ERR_INVALID_NEXTBOOTID', problems);
-  const searchPort = readPort(values, F_SEARCHPORT, 'SSDP_ERR_INVALID_SEARCHPORT', problems);
-  return {
-    problems: problems.result(),
-    host: values[F_HOST],
-    maxAge,
-    location: values[F_LOCATION],
-    server: values[F_SERVER],
-    usn,
-    bootId,
-    configId,
-    searchPort,
-    secureLocation: values[F_SECURELOCATION],
-    st,
-    date,
-    ext: values[F_EXT] !== undefined,
-    nt,
-    nextBootId,
-  };
-}
+const readManField: FieldReader<string | undefined> = (values, _profile, problems) => {
+  const raw = valueOf(values, F_MAN);
+  if (raw === undefined) return undefined;
+  const man = unquote(raw);
+  if (man.toLowerCase() !== 'ssdp:discover') problems?.add(F_MAN, 'SSDP_ERR_INVALID_MAN', raw);
+  return man;
+};
 
-/** The typed fields of an M-SEARCH. */
-interface MSearchTyped {
-  readonly problems: readonly FieldProblem[];
-  readonly host: string | undefined;
-  readonly hostScope: HostScope | 'unknown';
-  readonly man: string | undefined;
-  readonly mxRaw: string | undefined;
-  readonly mx: number | undefined;
-  readonly mxRule: SearchResponseWindow;
-  readonly st: SearchTarget | undefined;
-  readonly userAgent: string | undefined;
-  readonly cpfn: string | undefined;
-  readonly cpuuid: string | undefined;
-  readonly tcpPort: number | undefined;
-}
+const readMxField: FieldReader<number | undefined> = (values, _profile, problems) => {
+  const raw = valueOf(values, F_MX);
+  const mx = readMx(raw);
+  if (mx >= 1) return mx;
+  if (raw !== undefined) problems?.add(F_MX, 'SSDP_ERR_INVALID_MX', raw);
+  return undefined;
+};
 
-function mSearchTyped(headers: readonly SsdpHeader[], profile: SsdpProfile): MSearchTyped {
-  const values = collectValues(headers);
-  const problems = new ProblemList();
-  const host = values[F_HOST];
-  const scope = host === undefined ? undefined : readHostScope(host);
-  if (host !== undefined && scope === undefined) problems.add(F_HOST, 'SSDP_ERR_INVALID_HOST', host);
-  const hostScope = scope ?? 'unknown';
-
-  const manRaw = values[F_MAN];
-  const man = manRaw === undefined ? undefined : unquote(manRaw);
-  if (manRaw !== undefined && man!.toLowerCase() !== 'ssdp:discover') problems.add(F_MAN, 'SSDP_ERR_INVALID_MAN', manRaw);
-
-  const mxRaw = values[F_MX];
-  const mxValue = readMx(mxRaw);
-  const mx = mxValue >= 1 ? mxValue : undefined;
-  if (mxRaw !== undefined && mx === undefined) problems.add(F_MX, 'SSDP_ERR_INVALID_MX', mxRaw);
+const readMxRuleField: FieldReader<SearchResponseWindow> = (values, profile) => {
   // The prototype broadcasts its search, so a legacy search counts as one-to-many whatever HOST says.
-  const multicast = hostScope !== 'unicast' || profile === 'legacy';
-  let mxRule: SearchResponseWindow;
-  if (!multicast) mxRule = { respond: true, maxDelayMs: UNICAST_RESPONSE_WINDOW_MS };
-  else if (mx !== undefined) mxRule = { respond: true, maxDelayMs: clampMx(mx, profile) * 1000 };
-  else mxRule = { respond: false, reason: mxRaw === undefined ? 'mx-missing' : 'mx-invalid' };
+  const multicast = readHostScopeField(values, profile) !== 'unicast' || profile === 'legacy';
+  if (!multicast) return { respond: true, maxDelayMs: UNICAST_RESPONSE_WINDOW_MS };
+  const mx = readMxField(values, profile);
+  if (mx !== undefined) return { respond: true, maxDelayMs: clampMx(mx, profile) * 1000 };
+  return { respond: false, reason: !hasValue(values, F_MX) ? 'mx-missing' : 'mx-invalid' };
+};
 
-  const st = readTarget(values, F_ST, problems);
-  const tcpPort = readPort(values, F_TCPPORT, 'SSDP_ERR_INVALID_TCPPORT', problems);
+const readStField: FieldReader<SearchTarget | undefined> = (values, _profile, problems) => readTarget(values, F_ST, problems);
+const readNtField: FieldReader<NotificationType | undefined> = (values, _profile, problems) =>
+  readTarget(values, F_NT, problems) as NotificationType | undefined;
+const readTcpPortField: FieldReader<number | undefined> = (values, _profile, problems) =>
+  readPort(values, F_TCPPORT, 'SSDP_ERR_INVALID_TCPPORT', problems);
+const readSearchPortField: FieldReader<number | undefined> = (values, _profile, problems) =>
+  readPort(values, F_SEARCHPORT, 'SSDP_ERR_INVALID_SEARCHPORT', problems);
+const readBootIdField: FieldReader<number | undefined> = (values, _profile, problems) =>
+  readId(values, F_BOOTID, 'SSDP_ERR_INVALID_BOOTID', problems);
+const readConfigIdField: FieldReader<number | undefined> = (values, _profile, problems) =>
+  readId(values, F_CONFIGID, 'SSDP_ERR_INVALID_CONFIGID', problems);
+const readNextBootIdField: FieldReader<number | undefined> = (values, _profile, problems) =>
+  readId(values, F_NEXTBOOTID, 'SSDP_ERR_INVALID_NEXTBOOTID', problems);
+
+const readMaxAgeField: FieldReader<number | undefined> = (values, _profile, problems) => {
+  const raw = valueOf(values, F_CACHE_CONTROL);
+  if (raw === undefined) return undefined;
+  const maxAge = readMaxAge(raw);
+  if (maxAge >= 0) return maxAge;
+  problems?.add(F_CACHE_CONTROL, 'SSDP_ERR_INVALID_CACHE_CONTROL', raw);
+  return undefined;
+};
+
+const readDateField: FieldReader<Date | undefined> = (values, _profile, problems) => {
+  const raw = valueOf(values, F_DATE);
+  if (raw === undefined) return undefined;
+  const ms = readHttpDate(raw);
+  if (!Number.isNaN(ms)) return new Date(ms);
+  problems?.add(F_DATE, 'SSDP_ERR_INVALID_DATE', raw);
+  return undefined;
+};
+
+const readUsnField: FieldReader<Usn | undefined> = (values, _profile, problems) => {
+  const raw = valueOf(values, F_USN);
+  if (raw === undefined) return undefined;
+  const usn = readUsn(raw);
+  if (usn === undefined) problems?.add(F_USN, 'SSDP_ERR_INVALID_USN', raw);
+  return usn;
+};
+
+/** The validating readers of each message family, in the (wire-independent) order problems are listed. */
+const MSEARCH_CHECKS: readonly FieldReader<unknown>[] = [readHostScopeField, readManField, readMxField, readStField, readTcpPortField];
+const ADVERTISEMENT_CHECKS: readonly FieldReader<unknown>[] = [
+  readMaxAgeField,
+  readDateField,
+  readStField,
+  readNtField,
+  readUsnField,
+  readBootIdField,
+  readConfigIdField,
+  readNextBootIdField,
+  readSearchPortField,
+];
+
+/** Marks a cached field not computed yet (undefined is a legitimate field value). */
+const UNSET: unique symbol = Symbol('unset');
+type Cached<T> = T | typeof UNSET;
+
+/**
+ * The lazily computed part of a message: where the known headers are, the validated problems and one cache slot
+ * per typed field (UNSET until first read). Created on the first typed read, so parsing allocates none of it.
+ */
+interface TypedState {
+  readonly values: Values;
+  problems: readonly FieldProblem[] | undefined;
+  hostScope: Cached<HostScope | 'unknown'>;
+  man: Cached<string | undefined>;
+  mx: Cached<number | undefined>;
+  mxRule: Cached<SearchResponseWindow>;
+  st: Cached<SearchTarget | undefined>;
+  tcpPort: Cached<number | undefined>;
+  maxAge: Cached<number | undefined>;
+  usn: Cached<Usn | undefined>;
+  bootId: Cached<number | undefined>;
+  configId: Cached<number | undefined>;
+  searchPort: Cached<number | undefined>;
+  date: Cached<Date | undefined>;
+  nt: Cached<NotificationType | undefined>;
+  nextBootId: Cached<number | undefined>;
+}
+
+function createTypedState(source: HeaderSource): TypedState {
   return {
-    problems: problems.result(),
-    host,
-    hostScope,
-    man,
-    mxRaw,
-    mx,
-    mxRule,
-    st,
-    userAgent: values[F_USER_AGENT],
-    cpfn: values[F_CPFN],
-    cpuuid: values[F_CPUUID],
-    tcpPort,
+    values: valuesOf(source),
+    problems: undefined,
+    hostScope: UNSET,
+    man: UNSET,
+    mx: UNSET,
+    mxRule: UNSET,
+    st: UNSET,
+    tcpPort: UNSET,
+    maxAge: UNSET,
+    usn: UNSET,
+    bootId: UNSET,
+    configId: UNSET,
+    searchPort: UNSET,
+    date: UNSET,
+    nt: UNSET,
+    nextBootId: UNSET,
   };
 }
 
-/** Header lines as objects, or located in the datagram and materialized on first read. */
-export type HeaderSource = readonly SsdpHeader[] | HeaderRanges;
-
-/** What every message class shares: the eager part, the lazily materialized headers and the cached typed view. */
-abstract class LazyMessage<T extends { readonly problems: readonly FieldProblem[]; readonly host: string | undefined }> {
+/** What every message class shares: the eager part, the lazily materialized headers and the typed state. */
+abstract class LazyMessage {
   readonly profile: SsdpProfile;
   #headers: HeaderSource;
-  #typed: T | undefined;
+  #state: TypedState | undefined;
 
   constructor(profile: SsdpProfile, source: HeaderSource) {
     this.profile = profile;
@@ -261,109 +295,152 @@ abstract class LazyMessage<T extends { readonly problems: readonly FieldProblem[
   /** Every header line in wire order (materialized once, on first read). */
   get headers(): readonly SsdpHeader[] {
     const source = this.#headers;
-    // Materializing drops the reference to the decoded datagram, which can then be collected.
+    // Materializing drops this reference to the decoded datagram (the typed state may still hold it).
     return source instanceof HeaderRanges ? (this.#headers = source.materialize()) : source;
   }
 
-  protected abstract computeTyped(): T;
-
-  /** The typed view, computed once. */
-  protected get typed(): T {
-    return (this.#typed ??= this.computeTyped());
+  /** First value of a header (ASCII case-insensitive), without materializing the header list. */
+  header(name: string): string | undefined {
+    const source = this.#headers;
+    if (source instanceof HeaderRanges) {
+      const index = source.find(name.toUpperCase());
+      return index < 0 ? undefined : source.value(index);
+    }
+    for (const header of source) if (sameName(header.name, name)) return header.value;
+    return undefined;
   }
 
+  /** The typed state, created on first use. */
+  protected get state(): TypedState {
+    return (this.#state ??= createTypedState(this.#headers));
+  }
+
+  protected abstract readonly checks: readonly FieldReader<unknown>[];
+
   get problems(): readonly FieldProblem[] {
-    return this.typed.problems;
+    const state = this.state;
+    if (state.problems === undefined) {
+      const problems = new ProblemList();
+      for (const check of this.checks) check(state.values, this.profile, problems);
+      state.problems = problems.result();
+    }
+    return state.problems;
   }
 
   get host(): string | undefined {
-    return this.typed.host;
+    return valueOf(this.state.values, F_HOST);
   }
 }
 
-class MSearchMessageImpl extends LazyMessage<MSearchTyped> implements MSearchMessage {
+class MSearchMessageImpl extends LazyMessage implements MSearchMessage {
   readonly kind = 'm-search' as const;
-  protected computeTyped(): MSearchTyped {
-    return mSearchTyped(this.headers, this.profile);
+
+  protected get checks(): readonly FieldReader<unknown>[] {
+    return MSEARCH_CHECKS;
   }
   get hostScope(): HostScope | 'unknown' {
-    return this.typed.hostScope;
+    const s = this.state;
+    return s.hostScope === UNSET ? (s.hostScope = readHostScopeField(s.values, this.profile)) : s.hostScope;
   }
   get man(): string | undefined {
-    return this.typed.man;
+    const s = this.state;
+    return s.man === UNSET ? (s.man = readManField(s.values, this.profile)) : s.man;
   }
   get mxRaw(): string | undefined {
-    return this.typed.mxRaw;
+    return valueOf(this.state.values, F_MX);
   }
   get mx(): number | undefined {
-    return this.typed.mx;
+    const s = this.state;
+    return s.mx === UNSET ? (s.mx = readMxField(s.values, this.profile)) : s.mx;
   }
   get mxRule(): SearchResponseWindow {
-    return this.typed.mxRule;
+    const s = this.state;
+    return s.mxRule === UNSET ? (s.mxRule = readMxRuleField(s.values, this.profile)) : s.mxRule;
   }
   get st(): SearchTarget | undefined {
-    return this.typed.st;
+    const s = this.state;
+    return s.st === UNSET ? (s.st = readStField(s.values, this.profile)) : s.st;
   }
   get userAgent(): string | undefined {
-    return this.typed.userAgent;
+    return valueOf(this.state.values, F_USER_AGENT);
   }
   get cpfn(): string | undefined {
-    return this.typed.cpfn;
+    return valueOf(this.state.values, F_CPFN);
   }
   get cpuuid(): string | undefined {
-    return this.typed.cpuuid;
+    return valueOf(this.state.values, F_CPUUID);
   }
   get tcpPort(): number | undefined {
-    return this.typed.tcpPort;
+    const s = this.state;
+    return s.tcpPort === UNSET ? (s.tcpPort = readTcpPortField(s.values, this.profile)) : s.tcpPort;
   }
   toJSON(): Record<string, unknown> {
-    const { kind, profile, headers } = this;
-    return { kind, profile, headers, ...this.typed };
+    return {
+      kind: this.kind,
+      profile: this.profile,
+      headers: this.headers,
+      problems: this.problems,
+      host: this.host,
+      hostScope: this.hostScope,
+      man: this.man,
+      mxRaw: this.mxRaw,
+      mx: this.mx,
+      mxRule: this.mxRule,
+      st: this.st,
+      userAgent: this.userAgent,
+      cpfn: this.cpfn,
+      cpuuid: this.cpuuid,
+      tcpPort: this.tcpPort,
+    };
   }
 }
 
-/** Search responses and NOTIFYs share one typed view; each exposes its own fields of it. */
-abstract class AdvertisementMessage extends LazyMessage<AdvertisementTyped> {
-  protected computeTyped(): AdvertisementTyped {
-    return advertisementTyped(this.headers);
+/** Search responses and NOTIFYs share their advertisement fields. */
+abstract class AdvertisementMessage extends LazyMessage {
+  protected get checks(): readonly FieldReader<unknown>[] {
+    return ADVERTISEMENT_CHECKS;
   }
   get maxAge(): number | undefined {
-    return this.typed.maxAge;
+    const s = this.state;
+    return s.maxAge === UNSET ? (s.maxAge = readMaxAgeField(s.values, this.profile)) : s.maxAge;
   }
   get location(): string | undefined {
-    return this.typed.location;
+    return valueOf(this.state.values, F_LOCATION);
   }
   get server(): string | undefined {
-    return this.typed.server;
+    return valueOf(this.state.values, F_SERVER);
   }
   get usn(): Usn | undefined {
-    return this.typed.usn;
+    const s = this.state;
+    return s.usn === UNSET ? (s.usn = readUsnField(s.values, this.profile)) : s.usn;
   }
   get bootId(): number | undefined {
-    return this.typed.bootId;
+    const s = this.state;
+    return s.bootId === UNSET ? (s.bootId = readBootIdField(s.values, this.profile)) : s.bootId;
   }
   get configId(): number | undefined {
-    return this.typed.configId;
+    const s = this.state;
+    return s.configId === UNSET ? (s.configId = readConfigIdField(s.values, this.profile)) : s.configId;
   }
   get searchPort(): number | undefined {
-    return this.typed.searchPort;
+    const s = this.state;
+    return s.searchPort === UNSET ? (s.searchPort = readSearchPortField(s.values, this.profile)) : s.searchPort;
   }
   get secureLocation(): string | undefined {
-    return this.typed.secureLocation;
+    return valueOf(this.state.values, F_SECURELOCATION);
   }
   protected advertisementJson(): Record<string, unknown> {
-    const t = this.typed;
     return {
-      problems: t.problems,
-      host: t.host,
-      maxAge: t.maxAge,
-      location: t.location,
-      server: t.server,
-      usn: t.usn,
-      bootId: t.bootId,
-      configId: t.configId,
-      searchPort: t.searchPort,
-      secureLocation: t.secureLocation,
+      problems: this.problems,
+      host: this.host,
+      maxAge: this.maxAge,
+      location: this.location,
+      server: this.server,
+      usn: this.usn,
+      bootId: this.bootId,
+      configId: this.configId,
+      searchPort: this.searchPort,
+      secureLocation: this.secureLocation,
     };
   }
 }
@@ -371,17 +448,18 @@ abstract class AdvertisementMessage extends LazyMessage<AdvertisementTyped> {
 class SearchResponseMessageImpl extends AdvertisementMessage implements SearchResponseMessage {
   readonly kind = 'search-response' as const;
   get st(): SearchTarget | undefined {
-    return this.typed.st;
+    const s = this.state;
+    return s.st === UNSET ? (s.st = readStField(s.values, this.profile)) : s.st;
   }
   get date(): Date | undefined {
-    return this.typed.date;
+    const s = this.state;
+    return s.date === UNSET ? (s.date = readDateField(s.values, this.profile)) : s.date;
   }
   get ext(): boolean {
-    return this.typed.ext;
+    return hasValue(this.state.values, F_EXT);
   }
   toJSON(): Record<string, unknown> {
-    const { kind, profile, headers, st, date, ext } = this;
-    return { kind, profile, headers, ...this.advertisementJson(), st, date, ext };
+    return { kind: this.kind, profile: this.profile, headers: this.headers, ...this.advertisementJson(), st: this.st, date: this.date, ext: this.ext };
   }
 }
 
@@ -394,14 +472,23 @@ class NotifyMessageImpl<K extends 'notify-alive' | 'notify-byebye' | 'notify-upd
     this.nts = nts;
   }
   get nt(): NotificationType | undefined {
-    return this.typed.nt;
+    const s = this.state;
+    return s.nt === UNSET ? (s.nt = readNtField(s.values, this.profile)) : s.nt;
   }
   get nextBootId(): number | undefined {
-    return this.typed.nextBootId;
+    const s = this.state;
+    return s.nextBootId === UNSET ? (s.nextBootId = readNextBootIdField(s.values, this.profile)) : s.nextBootId;
   }
   toJSON(): Record<string, unknown> {
-    const { kind, profile, headers, nt, nts, nextBootId } = this;
-    return { kind, profile, headers, ...this.advertisementJson(), nt, nts, nextBootId };
+    return {
+      kind: this.kind,
+      profile: this.profile,
+      headers: this.headers,
+      ...this.advertisementJson(),
+      nt: this.nt,
+      nts: this.nts,
+      nextBootId: this.nextBootId,
+    };
   }
 }
 

@@ -27,23 +27,33 @@ export class HeaderRanges {
   /** Value of header `index`: bare CRs replaced with SP (RFC 9112 §2.2), then trimmed of SP/HTAB. */
   value(index: number): string {
     const { text, ranges } = this;
-    const value = text.slice(ranges[(index << 2) + 2], ranges[(index << 2) + 3]);
-    return trimOws(value.includes('\r') ? value.replaceAll('\r', ' ') : value);
+    let start = ranges[(index << 2) + 2]!;
+    let end = ranges[(index << 2) + 3]!;
+    while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
+    while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+    const value = text.slice(start, end);
+    // Rare: a CR is replaced, which may expose blanks at the edges again.
+    return value.includes('\r') ? trimOws(value.replaceAll('\r', ' ')) : value;
   }
 
-  /** Index of the first header named `upperName` (ASCII case-insensitive), or -1. */
+  /**
+   * Index of the first header named `upperName` (upper-case; matched ASCII case-insensitively), or -1. A typed
+   * read looks up just its own header: most names fail on the length check, so this beats indexing them all.
+   */
   find(upperName: string): number {
     const { text, ranges } = this;
+    const length = upperName.length;
     for (let i = 0; i < ranges.length; i += 4) {
       const start = ranges[i]!;
-      if (ranges[i + 1]! - start !== upperName.length) continue;
-      let same = true;
-      for (let k = 0; k < upperName.length && same; k++) {
+      if (ranges[i + 1]! - start !== length) continue;
+      if (text.startsWith(upperName, start)) return i >> 2;
+      let k = 0;
+      for (; k < length; k++) {
         let c = text.charCodeAt(start + k);
         if (c >= 97 && c <= 122) c -= 32;
-        same = c === upperName.charCodeAt(k);
+        if (c !== upperName.charCodeAt(k)) break;
       }
-      if (same) return i >> 2;
+      if (k === length) return i >> 2;
     }
     return -1;
   }

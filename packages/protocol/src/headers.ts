@@ -86,6 +86,30 @@ export function fieldIdOf(name: string): number {
   return -1;
 }
 
+// Candidate field by (name length, first letter): one table read instead of trying every name of that length.
+// The only collision, CPFN.UPNP.ORG vs CACHE-CONTROL (13, C), is told apart by the second letter.
+const CANDIDATES = new Int8Array(32 * 32).fill(-1);
+KNOWN_HEADER_NAMES.forEach((name, id) => {
+  if (name !== 'CACHE-CONTROL') CANDIDATES[name.length * 32 + (name.charCodeAt(0) & 31)] = id;
+});
+
+/** Field id of the header name at `text[start, end)`, without slicing it; -1 for other names. */
+export function fieldIdOfRange(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length >= 32) return -1;
+  let id = CANDIDATES[length * 32 + (text.charCodeAt(start) & 31)]!;
+  if (id === F_CPFN && (text.charCodeAt(start + 1) | 0x20) === 0x61 /* a */) id = F_CACHE_CONTROL;
+  if (id < 0) return -1;
+  const canonical = KNOWN_HEADER_NAMES[id]!;
+  if (text.startsWith(canonical, start)) return id;
+  for (let k = 0; k < length; k++) {
+    let c = text.charCodeAt(start + k);
+    if (c >= 97 && c <= 122) c -= 32;
+    if (c !== canonical.charCodeAt(k)) return -1;
+  }
+  return id;
+}
+
 /** The canonical UDA spelling of a known header name; any other name is returned unchanged. */
 export function canonicalHeaderName(name: string): string {
   const id = fieldIdOf(name);
@@ -128,21 +152,40 @@ export function isOws(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
 
-/** The first value of a header (case-insensitive), or undefined. */
-export function getHeader(message: { readonly headers: readonly SsdpHeader[] }, name: string): string | undefined {
-  const wanted = name.toUpperCase();
+/** ASCII case-insensitive equality of two names. */
+export function sameName(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  if (a === b) return true;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x >= 97 && x <= 122) x -= 32;
+    if (y >= 97 && y <= 122) y -= 32;
+    if (x !== y) return false;
+  }
+  return true;
+}
+
+/**
+ * The first value of a header (ASCII case-insensitive), or undefined. On a parsed message this reads the one
+ * header without cutting the whole header list out of the datagram.
+ */
+export function getHeader(
+  message: { readonly headers: readonly SsdpHeader[]; header?(name: string): string | undefined },
+  name: string,
+): string | undefined {
+  if (typeof message.header === 'function') return message.header(name);
   for (const header of message.headers) {
-    if (header.name.length === wanted.length && header.name.toUpperCase() === wanted) return header.value;
+    if (sameName(header.name, name)) return header.value;
   }
   return undefined;
 }
 
-/** Every value of a header (case-insensitive), in wire order; empty when absent. */
+/** Every value of a header (ASCII case-insensitive), in wire order; empty when absent. */
 export function getHeaders(message: { readonly headers: readonly SsdpHeader[] }, name: string): string[] {
-  const wanted = name.toUpperCase();
   const values: string[] = [];
   for (const header of message.headers) {
-    if (header.name.length === wanted.length && header.name.toUpperCase() === wanted) values.push(header.value);
+    if (sameName(header.name, name)) values.push(header.value);
   }
   return values;
 }

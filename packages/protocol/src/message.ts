@@ -45,6 +45,8 @@ export interface SsdpMessageBase {
   readonly problems: readonly FieldProblem[];
   /** HOST as received. */
   readonly host: string | undefined;
+  /** First value of any header (ASCII case-insensitive), e.g. `message.header('01-NLS')`; undefined when absent. */
+  header(name: string): string | undefined;
   /** A plain object with every field of this message (typed fields included). */
   toJSON(): Record<string, unknown>;
 }

@@ -49,6 +49,7 @@ function isVisibleRange(text: string, start: number, end: number): boolean {
 }
 
 function startsWithIgnoreCase(text: string, start: number, prefix: string): boolean {
+  if (text.startsWith(prefix, start)) return true; // the usual lower-case spelling, natively
   if (text.length - start < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) {
     // ASCII-only fold (A-Z to a-z): prefixes are lower-case letters and punctuation.

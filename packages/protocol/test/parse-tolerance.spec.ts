@@ -71,6 +71,8 @@ describe('parseMessage tolerates what real senders produce', () => {
     expect(message.st).toEqual({ type: 'all' });
     expect(message.mx).toBe(1);
     expect(getHeaders(message, 'ST')).toEqual(['ssdp:all', 'upnp:rootdevice']);
+    expect(message.header('st')).toBe('ssdp:all');
+    expect(getHeader(message, 'Mx')).toBe('1');
     expect(message.headers).toHaveLength(4);
   });
 
@@ -100,6 +102,9 @@ describe('parseMessage tolerates what real senders produce', () => {
       'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nOPT: "http://schemas.upnp.org/upnp/1/0/"; ns=01\r\n01-NLS: 1\r\n' +
         'NTS: ssdp:alive\r\nX-User-Agent: redsonic\r\nmyheader.philips.com: "some value"\r\n\r\n',
     );
+    expect(message.header('01-nls')).toBe('1');
+    expect(message.header('MYHEADER.PHILIPS.COM')).toBe('"some value"');
+    expect(message.header('X-Absent')).toBeUndefined();
     expect(message.headers.map((h) => h.name)).toEqual(['HOST', 'OPT', '01-NLS', 'NTS', 'X-User-Agent', 'myheader.philips.com']);
     expect(serializeMessageText(message)).toBe(
       'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nOPT: "http://schemas.upnp.org/upnp/1/0/"; ns=01\r\n01-NLS: 1\r\n' +

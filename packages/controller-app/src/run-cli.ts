@@ -108,7 +108,6 @@ export async function runCli(argv: readonly string[], io: CliIo, components?: Cl
 
 async function run(args: CliArguments, io: CliIo, components: CliComponents): Promise<number> {
   const { clock, shutdown } = components;
-  if (args.interfaces.length === 0) io.stderr(LOOPBACK_HINT);
   const userAgent = userAgentOf(components.os);
   const transport = components.createTransport(
     controllerTransportOptions({ profile: args.profile, port: args.port, interfaces: args.interfaces }),
@@ -162,6 +161,8 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
     await controller.stop().catch(() => undefined);
     throw error;
   }
+  // After a successful start, so a startup error stays the only line.
+  if (args.interfaces.length === 0) io.stderr(LOOPBACK_HINT);
   if (watch !== undefined) {
     terminal?.write('\x1b[2J');
     watch.render();

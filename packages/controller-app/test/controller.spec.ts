@@ -361,6 +361,45 @@ describe('the registry from datagrams', () => {
   });
 });
 
+describe('IPv6', () => {
+  it('searches on FF02::C too and describes a link-local LOCATION with the sender\u2019s zone', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const network = new MemoryNetwork();
+    network.addHost('cp', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.1/24', ipv6: ['fe80::1/64'] }]);
+    network.addHost('dev6', [{ name: 'eth0', link: 'lan', ipv6: ['fe80::2/64'] }]);
+    const requests: DescriptionRequest[] = [];
+    const transport = createMemoryTransport(controllerTransportOptions({ profile: 'upnp', port: 1900, interfaces: ['eth0'] }), { network, host: 'cp' });
+    const events: ControllerEvent[] = [];
+    const controller = createController(
+      { profile: 'upnp', target: 'ssdp:all', mx: 3, intervalMs: 10_000, port: 1900, describe: true, userAgent: 'Linux/6.1 UPnP/2.0 t/1' },
+      {
+        transport,
+        clock: network.clock,
+        random: seededRandom(1),
+        fetcher: { fetch: (request) => (requests.push(request), Promise.resolve({ ok: false, reason: 'network', detail: 'test' })) },
+        onEvent: (event) => events.push(event),
+      },
+    );
+    running.push(controller);
+    await controller.start();
+    await vi.advanceTimersByTimeAsync(10);
+    const searches = network.log.filter((r) => r.host === 'cp' && decoder.decode(r.bytes).startsWith('M-SEARCH'));
+    expect(searches.map((r) => r.to.address)).toEqual(['239.255.255.250', 'ff02::c']);
+    expect(decoder.decode(searches[1]!.bytes)).toContain('HOST: [FF02::C]:1900\r\n');
+
+    const device = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv6'], joinGroup: false, unicastPort: 1900 }, { network, host: 'dev6' });
+    await device.start();
+    const notify =
+      'NOTIFY * HTTP/1.1\r\nHOST: [FF02::C]:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://[fe80::2]:8080/d.xml\r\n' +
+      `NT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nSERVER: Linux/6.1 UPnP/2.0 d/1\r\nUSN: uuid:${UUID_A}::upnp:rootdevice\r\n\r\n`;
+    await device.send(encoder.encode(notify), { kind: 'multicast', interfaceId: device.interfaces[0]!.id });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(requests).toEqual([{ location: 'http://[fe80::2]:8080/d.xml', source: 'fe80::2%eth0' }]);
+    expect(events.find((e) => e.event === 'device-added')).toMatchObject({ device: { address: 'fe80::2%eth0', interfaceId: 'eth0/IPv6' } });
+    await device.stop();
+  });
+});
+
 describe('legacy profile', () => {
   it('sends the prototype-order M-SEARCH as directed broadcast and takes the prototype\u2019s NOTIFY reply on 1337', async () => {
     const { controller, of, network } = await setup({ profile: 'legacy', target: 'ssdp:all', mx: 4 });

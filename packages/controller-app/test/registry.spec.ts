@@ -1,0 +1,221 @@
+import { createScheduler, type Clock } from '@ssdp/transport';
+import { describe, expect, it } from 'vitest';
+import { createExpiryQueue, type QueueItem } from '../src/expiry-queue.ts';
+import { createRegistry, type Observation, type RegistryEvent, type RegistryInit } from '../src/registry.ts';
+
+/** A manual clock: `advance` runs what falls due, in order. */
+function manualClock() {
+  let now = 0;
+  const timers = new Map<number, { at: number; run: () => void }>();
+  let nextId = 1;
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (run, ms) => {
+      const id = nextId++;
+      timers.set(id, { at: now + Math.max(0, ms), run });
+      return id;
+    },
+    clearTimeout: (id) => void timers.delete(id as number),
+  };
+  function advance(ms: number) {
+    const end = now + ms;
+    for (;;) {
+      const next = [...timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      if (next === undefined) break;
+      timers.delete(next[0]);
+      now = next[1].at;
+      next[1].run();
+    }
+    now = end;
+  }
+  return { clock, advance, pendingTimers: () => timers.size };
+}
+
+const ROOT = '11111111-1111-1111-1111-111111111111';
+const EMB = '22222222-2222-2222-2222-222222222222';
+const OTHER = '33333333-3333-3333-3333-333333333333';
+const LOCATION = 'http://10.0.0.2:80/d.xml';
+
+function setup(init: RegistryInit = {}) {
+  const { clock, advance, pendingTimers } = manualClock();
+  const scheduler = createScheduler({ clock });
+  const events: RegistryEvent[] = [];
+  const registry = createRegistry(init, { clock, scheduler, onEvent: (e) => events.push(e) });
+  const alive = (uuid: string, target: string, extra: Partial<Observation> = {}) =>
+    registry.observe({
+      kind: 'alive',
+      uuid,
+      target,
+      deviceTypeTarget: target.includes(':device:'),
+      address: '10.0.0.2',
+      interfaceId: 'eth0/IPv4',
+      location: LOCATION,
+      server: 'Linux/6 UPnP/2.0 x/1',
+      maxAge: 1800,
+      bootId: 1,
+      configId: 1,
+      ...extra,
+    });
+  const names = () => events.map((e) => e.event);
+  return { registry, events, names, alive, advance, scheduler, pendingTimers };
+}
+
+describe('registry', () => {
+  it('announces a root after the gather time with every USN of the burst in device-added', () => {
+    const { registry, events, alive, advance } = setup();
+    alive(ROOT, 'upnp:rootdevice');
+    alive(ROOT, '');
+    alive(ROOT, 'urn:schemas-upnp-org:device:Basic:1');
+    alive(EMB, '');
+    alive(EMB, 'urn:schemas-upnp-org:device:Dimmer:1');
+    alive(ROOT, 'urn:schemas-upnp-org:service:SwitchPower:1');
+    expect(events).toEqual([]);
+    advance(100);
+    expect(events).toHaveLength(1);
+    const added = events[0]!;
+    expect(added.event).toBe('device-added');
+    expect(added.device.usns).toEqual([
+      `uuid:${ROOT}::upnp:rootdevice`,
+      `uuid:${ROOT}`,
+      `uuid:${ROOT}::urn:schemas-upnp-org:device:Basic:1`,
+      `uuid:${EMB}`,
+      `uuid:${EMB}::urn:schemas-upnp-org:device:Dimmer:1`,
+      `uuid:${ROOT}::urn:schemas-upnp-org:service:SwitchPower:1`,
+    ]);
+    expect(added.device.deviceType).toBe('urn:schemas-upnp-org:device:Basic:1');
+    expect(registry.size).toBe(1);
+    expect(registry.get(EMB)).toBeUndefined(); // grouped, not a device of its own
+  });
+
+  it('folds embedded devices that were seen first (pending) into their root when it shows up at their LOCATION', () => {
+    const { registry, events, alive, advance } = setup();
+    alive(EMB, 'urn:schemas-upnp-org:device:Dimmer:1');
+    alive(OTHER, '');
+    advance(500);
+    alive(ROOT, 'upnp:rootdevice');
+    advance(2000);
+    expect(events.map((e) => [e.event, e.device.udn])).toEqual([['device-added', `uuid:${ROOT}`]]);
+    expect(registry.devices()[0]!.usns).toEqual(
+      expect.arrayContaining([`uuid:${EMB}::urn:schemas-upnp-org:device:Dimmer:1`, `uuid:${OTHER}`, `uuid:${ROOT}::upnp:rootdevice`]),
+    );
+    expect(registry.storedSize).toBe(1);
+  });
+
+  it('announces a device that never proves to be a root after the settle time', () => {
+    const { events, alive, advance } = setup({ settleMs: 1000 });
+    alive(ROOT, 'urn:schemas-upnp-org:device:Basic:1');
+    advance(999);
+    expect(events).toEqual([]);
+    advance(1);
+    expect(events.map((e) => e.event)).toEqual(['device-added']);
+  });
+
+  it('an embedded byebye drops its USNs; a root byebye removes the device; a stale byebye is ignored', () => {
+    const { registry, events, alive, advance } = setup();
+    alive(ROOT, 'upnp:rootdevice', { bootId: 5 });
+    alive(EMB, '', { bootId: 5 });
+    advance(100);
+    registry.observe({ kind: 'byebye', uuid: EMB, target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4', bootId: 5 });
+    expect(events.at(-1)).toMatchObject({ event: 'device-updated', changes: ['usns'] });
+    expect(registry.devices()[0]!.usns).toEqual([`uuid:${ROOT}::upnp:rootdevice`]);
+    const stale = registry.observe({ kind: 'byebye', uuid: ROOT, target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4', bootId: 4 });
+    expect(stale.outcome).toBe('stale-bootid');
+    expect(registry.size).toBe(1);
+    registry.observe({ kind: 'byebye', uuid: ROOT, target: 'upnp:rootdevice', address: '10.0.0.2', interfaceId: 'eth0/IPv4', bootId: 5 });
+    expect(events.at(-1)).toMatchObject({ event: 'device-removed', reason: 'byebye' });
+    expect(registry.size).toBe(0);
+    expect(registry.observe({ kind: 'byebye', uuid: ROOT, target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4' }).outcome).toBe('unknown');
+  });
+
+  it('expires on the shortest recent max-age, through one scheduler timer for all devices', () => {
+    const { registry, events, alive, advance, scheduler, pendingTimers } = setup();
+    for (let i = 0; i < 50; i += 1) alive(`${String(i).padStart(8, '0')}-1111-1111-1111-111111111111`, 'upnp:rootdevice', { maxAge: 10 + i, location: `http://10.0.0.2/${i}` });
+    advance(100);
+    expect(registry.size).toBe(50);
+    expect(scheduler.size).toBe(1); // the expiry queue's single task
+    expect(pendingTimers()).toBe(1);
+    alive('00000049-1111-1111-1111-111111111111', 'upnp:rootdevice', { maxAge: 5, location: 'http://10.0.0.2/49' }); // shortened
+    advance(5000);
+    expect(events.filter((e) => e.event === 'device-removed').map((e) => e.device.udn)).toEqual(['uuid:00000049-1111-1111-1111-111111111111']);
+    advance(5000);
+    expect(events.filter((e) => e.event === 'device-removed')).toHaveLength(2);
+    advance(60_000);
+    expect(registry.size).toBe(0);
+    expect(pendingTimers()).toBe(0);
+  });
+
+  it('keeps at most maxUsnsPerDevice USNs and maxLocationsPerDevice locations', () => {
+    const { registry, alive, advance } = setup({ maxUsnsPerDevice: 3, maxLocationsPerDevice: 2 });
+    alive(ROOT, 'upnp:rootdevice');
+    advance(100);
+    for (let i = 0; i < 10; i += 1) alive(ROOT, `urn:schemas-upnp-org:service:S${i}:1`, { location: `http://10.0.0.2/${i}` });
+    expect(alive(ROOT, 'urn:schemas-upnp-org:service:X:1').outcome).toBe('usn-limit');
+    const device = registry.devices()[0]!;
+    expect(device.usns).toHaveLength(3);
+    expect(device.locations).toEqual([LOCATION, 'http://10.0.0.2/0']);
+  });
+
+  it('evicts never-announced records silently but counts them', () => {
+    const { registry, events, alive, advance } = setup({ maxDevices: 2 });
+    alive(ROOT, 'urn:schemas-upnp-org:device:Basic:1', { location: 'http://10.0.0.2/a' });
+    alive(EMB, 'urn:schemas-upnp-org:device:Basic:1', { location: 'http://10.0.0.2/b' });
+    alive(OTHER, 'upnp:rootdevice', { location: 'http://10.0.0.2/c' });
+    advance(2000);
+    expect(registry.evicted).toBe(1);
+    expect(events.filter((e) => e.event === 'device-removed')).toEqual([]);
+    expect(registry.devices().map((d) => d.udn).sort()).toEqual([`uuid:${EMB}`, `uuid:${OTHER}`]);
+  });
+
+  it('describes: once per generation, re-described after a CONFIGID change or a reboot, stale results ignored', () => {
+    const { registry, events, alive, advance } = setup({ describeWaitMs: 1000 });
+    const { record } = alive(ROOT, 'upnp:rootdevice');
+    expect(registry.needsDescription(record!)).toBe(true);
+    const first = registry.describing(record!);
+    expect(registry.needsDescription(record!)).toBe(false);
+    advance(500);
+    expect(events).toEqual([]); // waiting for the description (up to describeWaitMs)
+    const info = { friendlyName: 'Lamp', manufacturer: 'M', modelName: 'L1', deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1', embedded: [EMB], isRoot: true };
+    registry.described(record!, first, info);
+    advance(1);
+    expect(events.map((e) => e.event)).toEqual(['device-added']);
+    expect(events[0]!.device).toMatchObject({ friendlyName: 'Lamp', deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1', describe: 'described' });
+
+    alive(ROOT, 'upnp:rootdevice', { configId: 2 });
+    expect(events.at(-1)).toMatchObject({ event: 'device-updated', changes: ['configId'] });
+    expect(registry.needsDescription(record!)).toBe(true);
+    const second = registry.describing(record!);
+    alive(ROOT, 'upnp:rootdevice', { configId: 2, bootId: 2 }); // reboot while describing
+    expect(events.at(-1)).toMatchObject({ event: 'device-rebooted', previousBootId: 1 });
+    registry.described(record!, second, { ...info, friendlyName: 'stale' });
+    expect(registry.devices()[0]!.friendlyName).toBe('Lamp');
+    expect(registry.needsDescription(record!)).toBe(true);
+    const third = registry.describing(record!);
+    registry.describeFailed(record!, third, 'timeout', 'no answer in 3000 ms');
+    expect(events.at(-1)).toMatchObject({ event: 'describe-failed', reason: 'timeout', detail: 'no answer in 3000 ms' });
+    expect(registry.devices()[0]).toMatchObject({ describe: 'failed', describeError: 'timeout', friendlyName: 'Lamp' });
+    expect(registry.size).toBe(1);
+  });
+});
+
+describe('expiry queue', () => {
+  it('fires items in due order through one scheduler task, re-keyed and removed items included', () => {
+    const { clock, advance } = manualClock();
+    const scheduler = createScheduler({ clock });
+    const fired: string[] = [];
+    const items = new Map<string, QueueItem & { name: string }>();
+    const queue = createExpiryQueue<QueueItem & { name: string }>(scheduler, (item) => fired.push(`${item.name}@${clock.now()}`), clock.now);
+    for (const [name, due] of [['a', 50], ['b', 10], ['c', 30], ['d', 20], ['e', 40]] as const) {
+      const item = { name, queueIndex: -1, dueAt: 0 };
+      items.set(name, item);
+      queue.schedule(item, due);
+    }
+    expect(scheduler.size).toBe(1);
+    queue.schedule(items.get('a')!, 5); // earlier
+    queue.schedule(items.get('b')!, 60); // later
+    queue.remove(items.get('c')!);
+    advance(100);
+    expect(fired).toEqual(['a@5', 'd@20', 'e@40', 'b@60']);
+    expect(queue.size).toBe(0);
+    expect(scheduler.size).toBe(0);
+  });
+});

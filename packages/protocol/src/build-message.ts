@@ -1,10 +1,10 @@
 // Turns an ordered header list into a message. Shared by parseMessage and the create* constructors, so a
 // constructed message and a parsed one can never disagree about their typed fields.
 //
-// parseMessage must stay within a small factor of "decode + split lines", so classification is all that
-// happens eagerly (it needs NTS only). Each typed field is computed on its first read and cached, from the
-// first value of every known header (collected once, straight from the datagram's offsets); `problems`
-// validates every field. Reading NT and USN therefore costs two small parses, not the whole view.
+// parseMessage must cost no more than "decode + split lines", so classification is all that happens eagerly
+// (it needs NTS only). Each typed field is computed on its first read and cached: it looks up its own header
+// in the datagram's offsets and cuts out just that value; `problems` validates every field. Reading NT and
+// USN therefore costs two lookups and two small parses, not the whole view.
 import { readMaxAge } from './cache-control.ts';
 import { HeaderRanges } from './header-ranges.ts';
 import type { SsdpErrorCode } from './errors.ts';
@@ -64,30 +64,22 @@ export type HeaderSource = readonly SsdpHeader[] | HeaderRanges;
 const NO_PROBLEMS: readonly FieldProblem[] = Object.freeze([]);
 
 /**
- * Access to the first value of each known header. Nothing is indexed up front: a typed field looks up its own
- * header when first read (and caches its parsed result), and only that value is cut out of the datagram.
+ * Where typed fields read from. Nothing is indexed up front: a field looks up its own header when first read
+ * (and caches its parsed result), and only that value is cut out of the datagram.
  */
-interface Values {
-  readonly source: HeaderSource;
-}
-
-function valuesOf(source: HeaderSource): Values {
-  return { source };
-}
+type Values = HeaderSource;
 
 /** Index of the first header of a known field, or -1. */
-function indexOf(values: Values, field: number): number {
-  const source = values.source;
+function indexOf(source: Values, field: number): number {
   if (source instanceof HeaderRanges) return source.find(KNOWN_HEADER_NAMES[field]!);
   for (let i = 0; i < source.length; i++) if (fieldIdOf(source[i]!.name) === field) return i;
   return -1;
 }
 
 /** The first value of a known header, or undefined. */
-function valueOf(values: Values, field: number): string | undefined {
-  const index = indexOf(values, field);
+function valueOf(source: Values, field: number): string | undefined {
+  const index = indexOf(source, field);
   if (index < 0) return undefined;
-  const source = values.source;
   return source instanceof HeaderRanges ? source.value(index) : source[index]!.value;
 }
 
@@ -262,7 +254,7 @@ interface TypedState {
 
 function createTypedState(source: HeaderSource): TypedState {
   return {
-    values: valuesOf(source),
+    values: source,
     problems: undefined,
     hostScope: UNSET,
     man: UNSET,

@@ -15,25 +15,14 @@ export class HeaderRanges {
     this.ranges = ranges;
   }
 
-  get count(): number {
-    return this.ranges.length >> 2;
-  }
-
   /** Offset of the line of header `index`. */
   lineStart(index: number): number {
     return this.ranges[index << 2]!;
   }
 
-  /** Value of header `index`: bare CRs replaced with SP (RFC 9112 §2.2), then trimmed of SP/HTAB. */
+  /** Value of header `index` (see {@link cutValue}). */
   value(index: number): string {
-    const { text, ranges } = this;
-    let start = ranges[(index << 2) + 2]!;
-    let end = ranges[(index << 2) + 3]!;
-    while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
-    while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
-    const value = text.slice(start, end);
-    // Rare: a CR is replaced, which may expose blanks at the edges again.
-    return value.includes('\r') ? trimOws(value.replaceAll('\r', ' ')) : value;
+    return cutValue(this.text, this.ranges[(index << 2) + 2]!, this.ranges[(index << 2) + 3]!);
   }
 
   /**
@@ -66,4 +55,13 @@ export class HeaderRanges {
     }
     return headers;
   }
+}
+
+/** @internal `text[start, end)` as a header value: bare CRs read as SP (RFC 9112 §2.2), trimmed of SP/HTAB. */
+export function cutValue(text: string, start: number, end: number): string {
+  while (start < end && (text.charCodeAt(start) === 0x20 || text.charCodeAt(start) === 0x09)) start++;
+  while (end > start && (text.charCodeAt(end - 1) === 0x20 || text.charCodeAt(end - 1) === 0x09)) end--;
+  const value = text.slice(start, end);
+  // Rare: a CR is replaced, which may expose blanks at the edges again.
+  return value.includes('\r') ? trimOws(value.replaceAll('\r', ' ')) : value;
 }

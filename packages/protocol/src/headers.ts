@@ -86,30 +86,6 @@ export function fieldIdOf(name: string): number {
   return -1;
 }
 
-// Candidate field by (name length, first letter): one table read instead of trying every name of that length.
-// The only collision, CPFN.UPNP.ORG vs CACHE-CONTROL (13, C), is told apart by the second letter.
-const CANDIDATES = new Int8Array(32 * 32).fill(-1);
-KNOWN_HEADER_NAMES.forEach((name, id) => {
-  if (name !== 'CACHE-CONTROL') CANDIDATES[name.length * 32 + (name.charCodeAt(0) & 31)] = id;
-});
-
-/** Field id of the header name at `text[start, end)`, without slicing it; -1 for other names. */
-export function fieldIdOfRange(text: string, start: number, end: number): number {
-  const length = end - start;
-  if (length >= 32) return -1;
-  let id = CANDIDATES[length * 32 + (text.charCodeAt(start) & 31)]!;
-  if (id === F_CPFN && (text.charCodeAt(start + 1) | 0x20) === 0x61 /* a */) id = F_CACHE_CONTROL;
-  if (id < 0) return -1;
-  const canonical = KNOWN_HEADER_NAMES[id]!;
-  if (text.startsWith(canonical, start)) return id;
-  for (let k = 0; k < length; k++) {
-    let c = text.charCodeAt(start + k);
-    if (c >= 97 && c <= 122) c -= 32;
-    if (c !== canonical.charCodeAt(k)) return -1;
-  }
-  return id;
-}
-
 /** The canonical UDA spelling of a known header name; any other name is returned unchanged. */
 export function canonicalHeaderName(name: string): string {
   const id = fieldIdOf(name);

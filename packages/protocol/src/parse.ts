@@ -1,6 +1,6 @@
 import { BuildFailure, buildMessage, type StartKind } from './build-message.ts';
 import { SsdpError, type SsdpErrorCode } from './errors.ts';
-import { HeaderRanges } from './header-ranges.ts';
+import { HeaderRanges, cutValue } from './header-ranges.ts';
 import { TOKEN_CHARS, type SsdpHeader } from './headers.ts';
 import type { SsdpMessage } from './message.ts';
 import { decodeUtf8, utf8ByteOffset } from './text-codec.ts';
@@ -172,7 +172,7 @@ function parseText(text: string, limits: ParseLimits): SsdpMessage | Failure {
       folded ??= new HeaderRanges(text, ranges).materialize();
       const last = folded.pop();
       if (last === undefined) return failure('SSDP_ERR_MALFORMED_HEADER', 'continuation line without a header', pos);
-      const extra = new HeaderRanges(text, [pos, pos, pos, contentEnd]).value(0);
+      const extra = cutValue(text, pos, contentEnd);
       const value = extra.length === 0 ? last.value : last.value.length === 0 ? extra : `${last.value} ${extra}`;
       folded.push({ name: last.name, value });
     } else {
@@ -186,7 +186,7 @@ function parseText(text: string, limits: ParseLimits): SsdpMessage | Failure {
         return failure('SSDP_ERR_MALFORMED_HEADER', 'header name is not an HTTP token', pos);
       }
       if (folded === undefined) ranges.push(pos, nameEnd, colon + 1, contentEnd);
-      else folded.push({ name: text.slice(pos, nameEnd), value: new HeaderRanges(text, [pos, nameEnd, colon + 1, contentEnd]).value(0) });
+      else folded.push({ name: text.slice(pos, nameEnd), value: cutValue(text, colon + 1, contentEnd) });
     }
     pos = lf < 0 ? n : lf + 1;
   }

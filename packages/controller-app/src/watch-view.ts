@@ -63,7 +63,7 @@ export function renderTable(devices: readonly DeviceSnapshot[], now: number, max
     .map((d) => [displayName(d), shortType(d.deviceType), d.address, `${ago(now - d.lastSeen)} ago`, ago(d.expiresAt - now), status(d)]);
   const widths = header.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const format = (cells: string[]) =>
-    cells.map((cell, i) => (cell.length > widths[i]! ? `${cell.slice(0, widths[i]! - 1)}…` : cell.padEnd(widths[i]!))).join('  ');
+    cells.map((cell, i) => (cell.length > widths[i]! ? `${cell.slice(0, widths[i]! - 1)}…` : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   const lines = [format(header), ...rows.map(format)];
   if (devices.length > maxRows) lines.push(`… and ${devices.length - maxRows} more`);
   return lines;
@@ -73,7 +73,8 @@ export function createWatchView(init: WatchViewInit, components: WatchViewCompon
   const { clock, devices, write } = components;
   const maxRows = init.maxRows ?? 40;
   const redrawMs = init.redrawMs ?? 200;
-  const columns = init.columns ?? 120;
+  // Some terminals (and `script`) report 0 columns: then do not cut.
+  const columns = init.columns !== undefined && init.columns > 0 ? init.columns : Number.POSITIVE_INFINITY;
   const recent: string[] = [];
   let timer: TimerHandle | undefined;
   let dirtyTimer: TimerHandle | undefined;

@@ -155,7 +155,7 @@ export function codecMarkdown(input: CodecInput, ratios: readonly Ratio[]): stri
   );
   lines.push(markdownTable(['kind', 'weight', 'datagrams (copies in the sequence)', 'fields read after parsing'], kindRows), '');
   lines.push(
-    "Every contender reads the same fields after parsing (counted as present/absent). Ours: the typed getters `nt`, `nts`, `usn`, `location`, `st`, `mx`, `man`. They are lazy: the first read of any field builds the table of the first value of each known header (slicing those values), and each typed field is parsed on its own first read (NT/ST into a search target, USN into uuid + target, MX into a validated integer, MAN unquoted and checked), so all of that is counted. `nts` is set during parsing; `location` is the raw string. The libraries: the plain values on the header object they build (node-ssdp: strings; achingbrain: strings, or numbers where a value looks numeric).",
+    "Every contender reads the same fields after parsing (counted as present/absent). Ours: the typed getters `nt`, `nts`, `usn`, `location`, `st`, `mx`, `man`. They are lazy (computed on first read, then cached), so the work they defer is counted here: finding the header, slicing its value, and parsing it (NT/ST into a search target, USN into uuid + target, MX into a validated integer, MAN unquoted and checked). `nts` is set during parsing; `location` is the raw string. The libraries: the plain values on the header object they build (node-ssdp: strings; achingbrain: strings, or numbers where a value looks numeric).",
     '',
   );
 

@@ -1,5 +1,6 @@
 // The describer against a real local HTTP server on 127.0.0.1 (real sockets, real clock), including servers
 // that misbehave on purpose. A raw node:net server is used where node:http would refuse to lie.
+import http from 'node:http';
 import net from 'node:net';
 import { buildDeviceDescription } from '@ssdp/protocol';
 import { createSystemClock } from '@ssdp/transport';
@@ -190,6 +191,32 @@ describe.each([
     const { port } = await serve({});
     await new Promise((resolve) => servers.pop()!.close(resolve));
     expect(failure(await fetcher(httpGet).fetch({ location: `http://127.0.0.1:${port}/x.xml`, source: '127.0.0.1' }))).toBe('network');
+  });
+});
+
+describe('description fetch against a node:http server', () => {
+  it('fetches a description served by node:http, and times out on one that writes its body slowly', async () => {
+    const server = http.createServer((request, response) => {
+      if (request.url === '/desc.xml') {
+        response.writeHead(200, { 'Content-Type': 'text/xml; charset="utf-8"' });
+        response.end(GOOD);
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': 'text/xml' });
+      const timer = setInterval(() => response.write(' '), 50);
+      response.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as net.AddressInfo;
+      const f = fetcher();
+      const good = await f.fetch({ location: `http://127.0.0.1:${port}/desc.xml`, source: '127.0.0.1' });
+      expect(good.ok && interpretDescription(good.body, UUID)).toMatchObject({ ok: true, info: { friendlyName: 'Porch <Light> & Co' } });
+      expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/slow.xml`, source: '127.0.0.1' }))).toBe('timeout');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

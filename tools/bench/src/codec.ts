@@ -68,7 +68,7 @@ function selected(contenders: CodecContender[], only: readonly string[], allName
 
 function measure(label: string, contenders: CodecContender[], options: CliOptions): RoundsResult {
   if (contenders.length === 0) {
-    return { rounds: options.rounds, roundMs: options.roundMs, slices: options.slices, warmupMs: options.warmupMs, contenders: [] };
+    return { rounds: options.rounds, roundMs: options.roundMs, slices: options.slices, warmupMs: options.warmupMs, warmupRounds: 1, contenders: [] };
   }
   process.stderr.write(`${label}: ${contenders.map((c) => c.name).join(', ')}\n`);
   return runRounds(contenders, {
@@ -128,6 +128,7 @@ function main(options: CliOptions): void {
         roundMs: options.roundMs,
         slices: options.slices,
         warmupMs: options.warmupMs,
+        warmupRounds: 1,
         forcedGc: false,
         primaryClock: 'process CPU time (process.cpuUsage, user + system)',
       },

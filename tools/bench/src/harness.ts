@@ -27,6 +27,12 @@ export interface RoundsOptions {
   readonly slices?: number;
   /** Warm-up per contender before round 1, in ms (default 300); also calibrates the batch size. */
   readonly warmupMs?: number;
+  /**
+   * Full interleaved rounds run and discarded after the warm-up (default 1). Warming each contender alone is not
+   * enough: the first interleaved round still deoptimizes and recompiles code that the contenders share (their
+   * loops, the call sites that see all of them), and it would otherwise be an outlier.
+   */
+  readonly warmupRounds?: number;
   /** Target duration of one `run(batch)` call, in ms (default 1): long enough that reading the clock is noise. */
   readonly batchMs?: number;
   /** Monotonic wall clock in ms (default `performance.now`); tests inject a fake one. */
@@ -63,6 +69,7 @@ export interface RoundsResult {
   readonly roundMs: number;
   readonly slices: number;
   readonly warmupMs: number;
+  readonly warmupRounds: number;
   readonly contenders: readonly ContenderResult[];
 }
 
@@ -129,6 +136,8 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
   const slices = positiveInteger(options.slices ?? 10, 'slices');
   const roundMs = options.roundMs ?? 200;
   const warmupMs = options.warmupMs ?? 300;
+  const warmupRounds = options.warmupRounds ?? 1;
+  if (!(Number.isInteger(warmupRounds) && warmupRounds >= 0)) throw new RangeError(`warmupRounds must be a whole number: ${warmupRounds}`);
   const batchMs = options.batchMs ?? 1;
   const clock = options.clock ?? (() => performance.now());
   const cpuClock = options.cpuClock ?? processCpuMs;
@@ -140,8 +149,7 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
   const slots: Slot[] = contenders.map((contender) => ({ contender, batch: 1, checksum: 0, rates: [], cpuRates: [] }));
   for (const slot of slots) warmUp(slot, warmupMs, batchMs, clock);
   const sliceMs = roundMs / slices;
-  for (let round = 0; round < rounds; round++) {
-    collect?.();
+  const runRound = (round: number): Tally[] => {
     const tallies: Tally[] = slots.map(() => ({ ops: 0, wallMs: 0, cpuMs: 0 }));
     for (let slice = 0; slice < slices; slice++) {
       for (let k = 0; k < slots.length; k++) {
@@ -149,6 +157,12 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
         runFor(slots[index]!, sliceMs, clock, cpuClock, tallies[index]!);
       }
     }
+    return tallies;
+  };
+  for (let round = 0; round < warmupRounds; round++) runRound(round);
+  for (let round = 0; round < rounds; round++) {
+    collect?.();
+    const tallies = runRound(round);
     const rates = new Map<string, number>();
     slots.forEach((slot, i) => {
       const { ops, wallMs, cpuMs } = tallies[i]!;
@@ -165,6 +179,7 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
     roundMs,
     slices,
     warmupMs,
+    warmupRounds,
     contenders: slots.map((slot) => ({
       name: slot.contender.name,
       opsPerSecond: slot.rates,

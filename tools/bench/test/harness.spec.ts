@@ -42,9 +42,19 @@ describe('runRounds', () => {
   it('alternates contenders in every slice and rotates who goes first', () => {
     const w = world({ a: 1, b: 1, c: 1 });
     // batchMs 1 and 1 ms per op: one call per slot, so the call log is the slot order.
-    runRounds(w.contenders, { rounds: 2, roundMs: 2, slices: 2, warmupMs: 1, batchMs: 1, clock: w.clock, cpuClock: w.cpuClock });
+    runRounds(w.contenders, { rounds: 2, roundMs: 2, slices: 2, warmupMs: 1, batchMs: 1, warmupRounds: 0, clock: w.clock, cpuClock: w.cpuClock });
     const measured = w.calls.slice(3); // after one warm-up call each
     expect(measured.join('')).toBe(['abc', 'bca', 'bca', 'cab'].join(''));
+  });
+
+  it('runs and discards interleaved warm-up rounds before the measured ones', () => {
+    const w = world({ a: 1, b: 1 });
+    const result = runRounds(w.contenders, { rounds: 2, roundMs: 3, slices: 3, warmupMs: 1, batchMs: 1, warmupRounds: 2, clock: w.clock, cpuClock: w.cpuClock });
+    // 2 warm-up calls, then (2 warm-up + 2 measured rounds) × 3 slices × 2 contenders.
+    expect(w.calls).toHaveLength(2 + 4 * 3 * 2);
+    expect(result.warmupRounds).toBe(2);
+    expect(result.contenders[0]!.opsPerSecond).toHaveLength(2);
+    expect(() => runRounds(w.contenders, { warmupRounds: -1, clock: w.clock })).toThrow(RangeError);
   });
 
   it('runs the collector before each round when one is given', () => {

@@ -40,7 +40,7 @@ const names: CodecNames = {
 };
 
 function rounds(contenders: ReturnType<typeof contender>[]): RoundsResult {
-  return { rounds: 3, roundMs: 10, slices: 2, warmupMs: 1, contenders };
+  return { rounds: 3, roundMs: 10, slices: 2, warmupMs: 1, warmupRounds: 1, contenders };
 }
 
 describe('codec ratios and targets', () => {

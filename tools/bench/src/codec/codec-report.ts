@@ -136,7 +136,7 @@ export function codecMarkdown(input: CodecInput, ratios: readonly Ratio[]): stri
     '',
   );
   lines.push(
-    `Method: ${parse.rounds} rounds after a ${parse.warmupMs} ms warm-up per contender. Each round gives every contender ${parse.roundMs} ms, cut into ${parse.slices} slots that alternate with the other contenders (A B C A B C …, order rotating), each slot a loop of batched calls; no forced GC (a forced full GC deoptimizes the code built on short-lived objects' maps and distorts the next round). Each slot is timed on the wall clock and on this process's CPU time (\`process.cpuUsage()\`, all threads, so GC and JIT work count). The machine is shared, so the primary figure is messages per CPU second (a preempted process accrues none); wall-clock rates are shown next to it. Ratios are taken per round (A_i / B_i) and then summarised: median and min – max over the rounds.`,
+    `Method: ${parse.rounds} measured rounds, after a ${parse.warmupMs} ms warm-up per contender and ${parse.warmupRounds} discarded round. Each round gives every contender ${parse.roundMs} ms, cut into ${parse.slices} slots that alternate with the other contenders (A B C A B C …, order rotating), each slot a loop of batched calls; no forced GC (a forced full GC deoptimizes the code built on short-lived objects' maps and distorts the next round). Each slot is timed on the wall clock and on this process's CPU time (\`process.cpuUsage()\`, all threads, so GC and JIT work count). The machine is shared, so the primary figure is messages per CPU second (a preempted process accrues none); wall-clock rates are shown next to it. Ratios are taken per round (A_i / B_i) and then summarised: median and min – max over the rounds.`,
     '',
   );
 

@@ -6,6 +6,6 @@ export default defineConfig({
     passWithNoTests: false,
     // Not a speed target: the flood and fleet suites push thousands of datagrams through the fake clock, and
     // the machine is shared; this only keeps a slow run from being reported as a failure.
-    testTimeout: 30_000,
+    testTimeout: 60_000,
   },
 });

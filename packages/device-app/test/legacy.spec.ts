@@ -2,7 +2,7 @@ import { LEGACY_LINE, parseMessage } from '@ssdp/protocol';
 import { createMemoryTransport, type Datagram } from '@ssdp/transport';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createOutput } from '../src/output.ts';
-import { advance, createLab, SERVER } from './support/harness.ts';
+import { advance, createLab, deviceDelays, SERVER, TRANSIT_MS } from './support/harness.ts';
 
 // The Python prototype's controller search, byte for byte (its LAN was 192.168.0.0/24; ours is 10.0.0.0/24).
 const PROTOTYPE_SEARCH =
@@ -33,11 +33,12 @@ describe('legacy profile (the prototype dialect)', () => {
     await lab.start();
     const sentAt = Date.now();
     await searcher.sendRaw(PROTOTYPE_SEARCH, { kind: 'broadcast', interfaceId: searcher.interfaceId });
-    await advance(4000);
+    await advance(4000 + TRANSIT_MS);
     const own = replies.filter((r) => r.datagram.via === 'unicast');
     expect(own).toHaveLength(1);
     const reply = own[0]!;
-    expect(reply.at - sentAt).toBeLessThanOrEqual(4000);
+    expect(reply.at - sentAt).toBeLessThanOrEqual(4000 + TRANSIT_MS);
+    expect(deviceDelays(lab)).toHaveLength(1);
     expect(reply.datagram.remote.address).toBe('10.0.0.2');
     // Not to the source port of the search: that socket heard nothing.
     expect(searcher.received.filter((r) => r.datagram.via === 'unicast')).toHaveLength(0);

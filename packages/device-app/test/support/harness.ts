@@ -22,6 +22,22 @@ export const SERVER = 'Linux/6.1 UPnP/2.0 ssdp-device/0.1.0';
 
 export const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
+/**
+ * The memory network delivers each datagram one clock tick after it is sent, so a control point sees an answer
+ * up to 2 ms later than the device's delay (the search's trip and the answer's). Device-side delays are checked
+ * exactly through the response-sent events.
+ */
+export const TRANSIT_MS = 2;
+
+/** Every response-sent delay of the device is within [0, its window]; returns them. */
+export function deviceDelays(lab: { eventsOf(name: 'response-sent'): { delayMs: number; windowMs: number }[] }): number[] {
+  const sent = lab.eventsOf('response-sent');
+  for (const event of sent) {
+    if (event.delayMs < 0 || event.delayMs > event.windowMs) throw new Error(`delay ${event.delayMs} ms outside [0, ${event.windowMs}]`);
+  }
+  return sent.map((e) => e.delayMs);
+}
+
 export interface Received {
   readonly at: number;
   readonly datagram: Datagram;
@@ -72,9 +88,10 @@ export class ControlPoint {
     await this.transport.send(data, target ?? { kind: 'multicast', interfaceId: this.interfaceId });
   }
 
-  responses(since = 0): Received[] {
+  /** Search responses that arrived strictly after `since` (an answer always takes at least one tick). */
+  responses(since = Number.NEGATIVE_INFINITY): Received[] {
     // Responses come by unicast; a response multicast by someone (even ourselves) is not an answer to us.
-    return this.received.filter((r) => r.at >= since && r.datagram.via === 'unicast' && r.message?.kind === 'search-response');
+    return this.received.filter((r) => r.at > since && r.datagram.via === 'unicast' && r.message?.kind === 'search-response');
   }
 
   notifies(kind: 'notify-alive' | 'notify-byebye' | 'notify-update'): Received[] {

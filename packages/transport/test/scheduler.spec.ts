@@ -62,6 +62,21 @@ describe('createScheduler', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('keeps tasks small: pending is a prototype getter, not a per-task closure', () => {
+    vi.useFakeTimers();
+    const scheduler = createScheduler({ clock: createSystemClock() });
+    const a = scheduler.schedule(10, () => undefined);
+    const b = scheduler.schedule(20, () => undefined);
+    // A getter defined in an object literal is a new function per task (and costs ~600 bytes a task).
+    expect(Object.getOwnPropertyDescriptor(a, 'pending')).toBeUndefined();
+    expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b));
+    expect([a.pending, b.pending]).toEqual([true, true]);
+    vi.advanceTimersByTime(15);
+    expect([a.pending, b.pending]).toEqual([false, true]);
+    scheduler.clear();
+    expect(b.pending).toBe(false);
+  });
+
   it('keeps running after a task throws and reports the error', () => {
     vi.useFakeTimers();
     const errors: unknown[] = [];

@@ -14,12 +14,14 @@ function seconds(ms: number): string {
 }
 
 function summary(stats: DeviceStats): string {
+  // NOTIFYs and responses of the neighbours (and our own multicast looped back) are normal traffic: shown apart.
   const dropped = Object.entries(stats.dropped)
-    .filter(([, n]) => n > 0)
+    .filter(([reason, n]) => n > 0 && reason !== 'not-a-search')
     .map(([reason, n]) => `${reason} ${n}`);
   return (
     `${stats.searches} searches, ${stats.responses} responses, ${stats.alive} alive, ${stats.byebye} byebye, ` +
-    `${stats.updates} updates; dropped: ${dropped.length === 0 ? 'none' : dropped.join(', ')}`
+    `${stats.updates} updates, ${stats.dropped['not-a-search']} other messages ignored; ` +
+    `dropped: ${dropped.length === 0 ? 'none' : dropped.join(', ')}`
   );
 }
 

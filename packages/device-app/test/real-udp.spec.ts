@@ -193,6 +193,18 @@ describe('ssdp-device over real UDP on loopback', () => {
     expect(await again.exited).toBe(0);
   });
 
+  it('exits at once on a second signal while the byebyes of a big fleet are still going out', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ssdp-device-e2e-'));
+    dirs.push(dir);
+    const device = startDevice(['--port', String(randomPort()), '--state-dir', dir, '--json', '--count', '1000', '--duration', '60']);
+    await device.next('started');
+    device.child.kill('SIGTERM');
+    await device.next('byebye-sent'); // 3,000 byebyes paced over about a second
+    device.child.kill('SIGTERM');
+    expect(await device.exited).toBe(143); // main.ts: process.exit(128 + SIGTERM) on the second signal
+    expect(device.events.some((e) => e['event'] === 'stopped')).toBe(false);
+  });
+
   it('exits 2 with one line (no stack trace) on a bad flag or an unusable state dir', async () => {
     const bad = startDevice(['--port', '0']);
     expect(await bad.exited).toBe(2);

@@ -295,7 +295,7 @@ abstract class LazyMessage {
   header(name: string): string | undefined {
     const source = this.#headers;
     if (source instanceof HeaderRanges) {
-      const index = source.find(name.toUpperCase());
+      const index = source.find(name);
       return index < 0 ? undefined : source.value(index);
     }
     for (const header of source) if (sameName(header.name, name)) return header.value;

@@ -26,21 +26,23 @@ export class HeaderRanges {
   }
 
   /**
-   * Index of the first header named `upperName` (upper-case; matched ASCII case-insensitively), or -1. A typed
-   * read looks up just its own header: most names fail on the length check, so this beats indexing them all.
+   * Index of the first header named `name` (ASCII case-insensitive), or -1. A typed read looks up just its own
+   * header: most names fail on the length check, so this beats indexing them all.
    */
-  find(upperName: string): number {
+  find(name: string): number {
     const { text, ranges } = this;
-    const length = upperName.length;
+    const length = name.length;
     for (let i = 0; i < ranges.length; i += 4) {
       const start = ranges[i]!;
       if (ranges[i + 1]! - start !== length) continue;
-      if (text.startsWith(upperName, start)) return i >> 2;
+      if (text.startsWith(name, start)) return i >> 2;
       let k = 0;
       for (; k < length; k++) {
-        let c = text.charCodeAt(start + k);
-        if (c >= 97 && c <= 122) c -= 32;
-        if (c !== upperName.charCodeAt(k)) break;
+        let a = text.charCodeAt(start + k);
+        let b = name.charCodeAt(k);
+        if (a >= 97 && a <= 122) a -= 32;
+        if (b >= 97 && b <= 122) b -= 32;
+        if (a !== b) break;
       }
       if (k === length) return i >> 2;
     }

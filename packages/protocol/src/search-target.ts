@@ -73,14 +73,35 @@ function readVersion(text: string, start: number, end: number): number {
 }
 
 /**
- * @internal True when `text[0, end)` is `uuid:X` (prefix case-insensitive) with X non-empty, visible, without
- * "::" (it would make the USN form ambiguous) and not ending in ':'.
+ * @internal True when `text[start, end)` is `uuid:X` (prefix case-insensitive) with X non-empty, visible,
+ * without "::" (it would make the USN form ambiguous) and not ending in ':'.
  */
-export function isUuidRange(text: string, end: number): boolean {
-  if (end <= 5 || !startsWithIgnoreCase(text, 0, 'uuid:') || !isVisibleRange(text, 5, end)) return false;
+export function isUuidRange(text: string, end: number, start = 0): boolean {
+  if (end - start <= 5 || !startsWithIgnoreCase(text, start, 'uuid:') || !isVisibleRange(text, start + 5, end)) return false;
   if (text.charCodeAt(end - 1) === 0x3a) return false;
-  const doubleColon = text.indexOf('::', 5);
+  const doubleColon = text.indexOf('::', start + 5);
   return doubleColon < 0 || doubleColon + 1 >= end;
+}
+
+/** `urn:domain:device|service:name:version` in `text[start, end)` (start just past "urn:"), or undefined. */
+function readTypeTarget(text: string, start: number, end: number): TypeTarget | undefined {
+  const c1 = text.indexOf(':', start);
+  if (c1 < 0 || c1 >= end) return undefined;
+  const c2 = text.indexOf(':', c1 + 1);
+  if (c2 < 0 || c2 >= end) return undefined;
+  const c3 = text.indexOf(':', c2 + 1);
+  if (c3 < 0 || c3 >= end) return undefined;
+  const extra = text.indexOf(':', c3 + 1);
+  if (extra >= 0 && extra < end) return undefined;
+  const kindLength = c2 - c1 - 1;
+  let type: 'device' | 'service';
+  if (kindLength === 6 && startsWithIgnoreCase(text, c1 + 1, 'device')) type = 'device';
+  else if (kindLength === 7 && startsWithIgnoreCase(text, c1 + 1, 'service')) type = 'service';
+  else return undefined;
+  if (!isVisibleRange(text, start, c1) || !isVisibleRange(text, c2 + 1, c3)) return undefined;
+  const version = readVersion(text, c3 + 1, end);
+  if (version < 0) return undefined;
+  return { type, domain: text.slice(start, c1), name: text.slice(c2 + 1, c3), version };
 }
 
 /** @internal Reads `text[start, end)` as a search target; undefined when it is not one. Quotes are accepted. */
@@ -90,32 +111,15 @@ export function readSearchTarget(text: string, start = 0, end = text.length): Se
     end--;
   }
   const length = end - start;
-  if (length === 8 && startsWithIgnoreCase(text, start, 'ssdp:all')) return ALL;
-  if (length === 15 && startsWithIgnoreCase(text, start, 'upnp:rootdevice')) return ROOT;
-  if (start === 0 && isUuidRange(text, end)) return { type: 'uuid', uuid: text.slice(5, end) };
-  if (startsWithIgnoreCase(text, start, 'uuid:')) {
-    // Only reached for a quoted value (start 1): check the unquoted copy.
-    const inner = text.slice(start, end);
-    return isUuidRange(inner, inner.length) ? { type: 'uuid', uuid: inner.slice(5) } : undefined;
+  // Dispatch on the first letter (ASCII, case-folded), so each form is tried once.
+  const first = text.charCodeAt(start) | 0x20;
+  if (first === 0x75 /* u */) {
+    const second = text.charCodeAt(start + 1) | 0x20;
+    if (second === 0x72 /* r */) return startsWithIgnoreCase(text, start, 'urn:') ? readTypeTarget(text, start + 4, end) : undefined;
+    if (second === 0x75 /* u */) return isUuidRange(text, end, start) ? { type: 'uuid', uuid: text.slice(start + 5, end) } : undefined;
+    return length === 15 && startsWithIgnoreCase(text, start, 'upnp:rootdevice') ? ROOT : undefined;
   }
-  if (startsWithIgnoreCase(text, start, 'urn:')) {
-    const c1 = text.indexOf(':', start + 4);
-    if (c1 < 0 || c1 >= end) return undefined;
-    const c2 = text.indexOf(':', c1 + 1);
-    if (c2 < 0 || c2 >= end) return undefined;
-    const c3 = text.indexOf(':', c2 + 1);
-    if (c3 < 0 || c3 >= end) return undefined;
-    if (text.indexOf(':', c3 + 1) >= 0 && text.indexOf(':', c3 + 1) < end) return undefined;
-    const kindLength = c2 - c1 - 1;
-    let type: 'device' | 'service';
-    if (kindLength === 6 && startsWithIgnoreCase(text, c1 + 1, 'device')) type = 'device';
-    else if (kindLength === 7 && startsWithIgnoreCase(text, c1 + 1, 'service')) type = 'service';
-    else return undefined;
-    if (!isVisibleRange(text, start + 4, c1) || !isVisibleRange(text, c2 + 1, c3)) return undefined;
-    const version = readVersion(text, c3 + 1, end);
-    if (version < 0) return undefined;
-    return { type, domain: text.slice(start + 4, c1), name: text.slice(c2 + 1, c3), version };
-  }
+  if (first === 0x73 /* s */ && length === 8 && startsWithIgnoreCase(text, start, 'ssdp:all')) return ALL;
   return undefined;
 }
 

@@ -28,6 +28,7 @@ export function readUsn(text: string): Usn | undefined {
   const uuidEnd = separator < 0 ? text.length : separator;
   // The device part is exactly what readSearchTarget accepts as uuid:X; checked inline to skip an allocation.
   if (!isUuidRange(text, uuidEnd)) return undefined;
+  // (isUuidRange's own "::" search finds the same separator; it only rejects a "::" inside the uuid.)
   const uuid = text.slice(5, uuidEnd);
   if (separator < 0) return { uuid, target: undefined };
   const target = readSearchTarget(text, separator + 2);

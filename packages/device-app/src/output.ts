@@ -62,7 +62,7 @@ export function createOutput(init: OutputInit): (event: DeviceEvent) => void {
         return;
       case 'response-sent': {
         const line = `sent to ${event.to.address} after ${seconds(event.delayMs)} s (MX ${event.mx ?? '-'})`;
-        if (init.verbose) init.stdout(`${line} ${event.st} [${event.index}/${event.total}]`);
+        if (init.verbose) init.stdout(`${line} ${event.usn} [${event.index}/${event.total}]`);
         else if (event.total === 1) init.stdout(line);
         else if (event.index === event.total) init.stdout(`${line}, ${event.total} responses`);
         return;

@@ -61,7 +61,7 @@ describe('human output', () => {
       '  MAN: "ssdp:discover"',
       '  MX: 3',
       '  ST: ssdp:all',
-      'sent to 10.0.0.3 after 0.40 s (MX 3) upnp:rootdevice [1/3]',
+      'sent to 10.0.0.3 after 0.40 s (MX 3) uuid:x::upnp:rootdevice [1/3]',
       'dropped off-link from 10.9.9.9:1900',
     ]);
   });

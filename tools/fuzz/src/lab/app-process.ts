@@ -1,0 +1,156 @@
+// One of our bins (ssdp-device, ssdp-controller) running with --json inside a lab host: its NDJSON events, its
+// stderr, its RSS, and a way to wait for an event. `dropped` lines are only counted (by reason and source):
+// under a flood the controller prints one per datagram and keeping them would measure the runner, not the app.
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { NetnsLab } from '@ssdp/netns';
+import { readRssKiB } from './proc.ts';
+
+export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const DEVICE_BIN = path.join(WORKSPACE_ROOT, 'packages/device-app/bin/ssdp-device.js');
+export const CONTROLLER_BIN = path.join(WORKSPACE_ROOT, 'packages/controller-app/bin/ssdp-controller.js');
+
+export type AppEvent = Record<string, unknown> & { readonly event: string };
+
+export interface AppProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Every event except `dropped` (see drops). */
+  readonly events: AppEvent[];
+  /** `dropped` events: count per reason (a device event stands for `count` drops), and per reason and source address. */
+  readonly drops: Map<string, number>;
+  readonly dropsBySource: Map<string, number>;
+  stderr(): string;
+  /** Resolves with the first event (already seen or future) matching `predicate`; rejects on exit or timeout. */
+  waitFor(predicate: (event: AppEvent) => boolean, timeoutMs?: number, what?: string): Promise<AppEvent>;
+  rssKiB(): number | undefined;
+  /** Resolves with the exit code (or 128 + signal) once the process is gone. */
+  readonly exited: Promise<number>;
+  readonly exitCode: number | undefined;
+}
+
+const DROP_REASON = /"reason":"([^"]*)"/;
+const DROP_COUNT = /"count":(\d+)/;
+// Device: "source":{"address":"10.77.0.4",...}; controller: "address":"10.77.0.4".
+const DROP_ADDRESS = /"address":"([^"]*)"/;
+
+export function spawnApp(lab: NetnsLab, host: string, name: string, bin: string, args: readonly string[], nodeOptions?: string): AppProcess {
+  const env = nodeOptions === undefined ? process.env : { ...process.env, NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} ${nodeOptions}`.trim() };
+  const child = lab.spawn(host, process.execPath, [bin, ...args], { cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  if (child.pid === undefined) throw new Error(`${name}: could not spawn`);
+  const events: AppEvent[] = [];
+  const drops = new Map<string, number>();
+  const dropsBySource = new Map<string, number>();
+  let stderr = '';
+  let exitCode: number | undefined;
+  const waiters = new Set<{ predicate: (e: AppEvent) => boolean; resolve: (e: AppEvent) => void }>();
+
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line.startsWith('{"event":"dropped"')) {
+      // Cheap path: a flood prints hundreds of thousands of these.
+      const reason = DROP_REASON.exec(line)?.[1] ?? '?';
+      const count = Number(DROP_COUNT.exec(line)?.[1] ?? 1);
+      const address = DROP_ADDRESS.exec(line)?.[1] ?? '-';
+      drops.set(reason, (drops.get(reason) ?? 0) + count);
+      const key = `${reason} ${address}`;
+      dropsBySource.set(key, (dropsBySource.get(key) ?? 0) + count);
+      return;
+    }
+    let event: AppEvent;
+    try {
+      event = JSON.parse(line) as AppEvent;
+    } catch {
+      stderr += `(stdout, not JSON) ${line}\n`;
+      return;
+    }
+    events.push(event);
+    for (const waiter of waiters) {
+      if (waiter.predicate(event)) {
+        waiters.delete(waiter);
+        waiter.resolve(event);
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (stderr.length < 1_000_000) stderr += chunk.toString();
+  });
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
+      resolve(exitCode);
+    }),
+  );
+
+  return {
+    name,
+    child,
+    pid: child.pid,
+    events,
+    drops,
+    dropsBySource,
+    stderr: () => stderr,
+    waitFor(predicate, timeoutMs = 15_000, what = 'an event') {
+      const seen = events.find(predicate);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = { predicate, resolve: (e: AppEvent) => finish(() => resolve(e)) };
+        const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no ${what} within ${timeoutMs} ms; stderr: ${stderr.trim().slice(0, 500)}`))), timeoutMs);
+        const onExit = (): void => finish(() => reject(new Error(`${name} exited (${String(exitCode)}) before ${what}; stderr: ${stderr.trim().slice(0, 500)}`)));
+        void exited.then(onExit);
+        let done = false;
+        function finish(then: () => void): void {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          then();
+        }
+        waiters.add(waiter);
+      });
+    },
+    rssKiB: () => readRssKiB(child.pid!),
+    exited,
+    get exitCode() {
+      return exitCode;
+    },
+  };
+}
+
+/** SIGTERM, then SIGKILL if it has not exited after `graceMs`. Resolves with the exit code. */
+export async function stopApp(app: AppProcess, graceMs = 10_000): Promise<number> {
+  if (app.exitCode !== undefined) return app.exitCode;
+  app.child.kill('SIGTERM');
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), graceMs);
+  try {
+    return await app.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Samples RSS of some processes every `everyMs`: the peak and the last value of each. */
+export function sampleRss(apps: readonly AppProcess[], everyMs = 200): { stop(): Record<string, { peakKiB: number; samples: number }> } {
+  const peaks = new Map<string, { peakKiB: number; samples: number }>();
+  const tick = (): void => {
+    for (const app of apps) {
+      const rss = app.rssKiB();
+      if (rss === undefined) continue;
+      const entry = peaks.get(app.name) ?? { peakKiB: 0, samples: 0 };
+      entry.peakKiB = Math.max(entry.peakKiB, rss);
+      entry.samples += 1;
+      peaks.set(app.name, entry);
+    }
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      tick();
+      return Object.fromEntries(peaks);
+    },
+  };
+}

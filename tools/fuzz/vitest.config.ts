@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests of the generators, the oracle and the accounting only (fast, no namespaces, no timing targets).
+// The namespace checks run through `nx run fuzz:faults` / `fuzz:ci` (vitest.netns.config.ts).
+export default defineConfig({
+  test: {
+    include: ['test/**/*.spec.ts'],
+    passWithNoTests: false,
+  },
+});

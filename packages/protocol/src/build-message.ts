@@ -1,13 +1,15 @@
-// Turns an ordered header list into a message. Shared by parseMessage and the create* constructors, so a
-// constructed message and a parsed one can never disagree about their typed fields.
+// Turns a header block into a message. Shared by parseMessage and the create* constructors, so a constructed
+// message and a parsed one can never disagree about their typed fields.
 //
-// parseMessage must cost no more than "decode + split lines", so classification is all that happens eagerly
-// (it needs NTS only). Each typed field is computed on its first read and cached: it looks up its own header
-// in the datagram's offsets and cuts out just that value; `problems` validates every field. Reading NT and
-// USN therefore costs two lookups and two small parses, not the whole view.
+// A message keeps its header block as one string plus the positions of the known headers' values, found while
+// the block was scanned (see header-index.ts). Classification needs NTS only; each typed field is computed on
+// its first read, straight from its value's position (no lookup by name, no slice before validating), and
+// cached. `headers` cuts the whole list out on first read; `problems` validates every field.
 import { readMaxAge } from './cache-control.ts';
-import { HeaderRanges } from './header-ranges.ts';
+import { equalsLowerAt } from './ascii.ts';
+import { readDecimal, readDecimalSaturating } from './decimal.ts';
 import type { SsdpErrorCode } from './errors.ts';
+import { cutValue, findHeaderValue, hasCr, materializeHeaders, trimEnd, trimStart, type FieldSlots } from './header-index.ts';
 import {
   F_BOOTID,
   F_CACHE_CONTROL,
@@ -32,60 +34,44 @@ import {
   F_USN,
   KNOWN_HEADER_NAMES,
   fieldIdOf,
-  sameName,
   type SsdpHeader,
 } from './headers.ts';
 import type { HostScope } from './host.ts';
 import { readHostScope } from './host.ts';
 import { readHttpDate } from './http-date.ts';
 import type { FieldProblem, MSearchMessage, SearchResponseMessage, SsdpMessage } from './message.ts';
-import { clampMx, readMx, UNICAST_RESPONSE_WINDOW_MS, type SearchResponseWindow } from './mx.ts';
+import { clampMx, UNICAST_RESPONSE_WINDOW_MS, type SearchResponseWindow } from './mx.ts';
 import type { SsdpProfile } from './profile.ts';
 import { readSearchTarget, type NotificationType, type SearchTarget } from './search-target.ts';
-import { MAX_31_BIT, MAX_PORT, MIN_DYNAMIC_PORT, readRanged } from './upnp-numbers.ts';
+import { MAX_31_BIT, MAX_PORT, MIN_DYNAMIC_PORT } from './upnp-numbers.ts';
 import { readUsn, type Usn } from './usn.ts';
 
 /** What the start line said. */
 export type StartKind = 'm-search' | 'notify' | 'response';
 
-/** Why {@link buildMessage} could not classify a header list. */
+/** Why {@link buildMessage} could not classify a header block. */
 export class BuildFailure {
   constructor(
     readonly code: Extract<SsdpErrorCode, 'SSDP_ERR_MISSING_HEADER' | 'SSDP_ERR_UNKNOWN_NTS'>,
-    /** Index into the header list of the offending header, -1 when it is missing. */
-    readonly headerIndex: number,
+    /** Offset in the block's text of the offending header's value, -1 when the header is missing. */
+    readonly at: number,
     readonly message: string,
   ) {}
 }
 
-/** Header lines as objects, or located in the datagram and materialized on first read. */
-export type HeaderSource = readonly SsdpHeader[] | HeaderRanges;
+/**
+ * A header block as {@link buildMessage} takes it: `text` holds the header lines (for a parsed datagram, the
+ * whole decoded datagram) from offset `first` on; `slots` locate the known headers' values (see FieldSlots);
+ * `headers` is the header list when the caller already has it (constructed messages, continuation lines).
+ */
+export interface HeaderBlock {
+  readonly text: string;
+  readonly slots: FieldSlots;
+  readonly first: number;
+  readonly headers: readonly SsdpHeader[] | undefined;
+}
 
 const NO_PROBLEMS: readonly FieldProblem[] = Object.freeze([]);
-
-/**
- * Where typed fields read from. Nothing is indexed up front: a field looks up its own header when first read
- * (and caches its parsed result), and only that value is cut out of the datagram.
- */
-type Values = HeaderSource;
-
-/** Index of the first header of a known field, or -1. */
-function indexOf(source: Values, field: number): number {
-  if (source instanceof HeaderRanges) return source.find(KNOWN_HEADER_NAMES[field]!);
-  for (let i = 0; i < source.length; i++) if (fieldIdOf(source[i]!.name) === field) return i;
-  return -1;
-}
-
-/** The first value of a known header, or undefined. */
-function valueOf(source: Values, field: number): string | undefined {
-  const index = indexOf(source, field);
-  if (index < 0) return undefined;
-  return source instanceof HeaderRanges ? source.value(index) : source[index]!.value;
-}
-
-function hasValue(values: Values, field: number): boolean {
-  return indexOf(values, field) >= 0;
-}
 
 /** Collects the problems of one message; allocates only when there is one. */
 class ProblemList {
@@ -98,143 +84,144 @@ class ProblemList {
   }
 }
 
+// ---- Field readers: (text, slots, profile, problems?) => value. With `problems` they also report an invalid
+// value. They read a value in place; a range that fails and holds a bare CR is read again as the string the
+// `headers` list shows (CR as SP, trimmed), so both ways always agree.
+
+/** The value of a known header as a string (see cutValue), or undefined when absent. */
+function rawOf(text: string, slots: FieldSlots, field: number): string | undefined {
+  const start = slots[field << 1]!;
+  return start < 0 ? undefined : cutValue(text, start, slots[(field << 1) + 1]!);
+}
+
 function unquote(value: string): string {
   return value.length >= 2 && value.charCodeAt(0) === 0x22 && value.charCodeAt(value.length - 1) === 0x22
     ? value.slice(1, -1)
     : value;
 }
 
-// ---- Field readers: (values, profile, problems?) => value. With `problems` they also report an invalid value.
-
-type FieldReader<V> = (values: Values, profile: SsdpProfile, problems?: ProblemList) => V;
-
-function readId(values: Values, field: number, code: SsdpErrorCode, problems?: ProblemList): number | undefined {
-  const raw = valueOf(values, field);
-  if (raw === undefined) return undefined;
-  const value = readRanged(raw, 0, MAX_31_BIT);
-  if (value >= 0) return value;
-  problems?.add(field, code, raw);
+/** A decimal in min..max (digits only, leading zeros ignored), or -1 when absent; problems get invalid ones. */
+function readNumberField(text: string, slots: FieldSlots, field: number, min: number, max: number, code: SsdpErrorCode, problems?: ProblemList): number | undefined {
+  const rawStart = slots[field << 1]!;
+  if (rawStart < 0) return undefined;
+  const rawEnd = slots[(field << 1) + 1]!;
+  const start = trimStart(text, rawStart, rawEnd);
+  const end = trimEnd(text, start, rawEnd);
+  let value = readDecimal(text, start, end, max);
+  if (value < 0 && hasCr(text, start, end)) {
+    const raw = cutValue(text, start, end);
+    value = readDecimal(raw, 0, raw.length, max);
+  }
+  if (value >= min) return value;
+  problems?.add(field, code, cutValue(text, start, end));
   return undefined;
 }
 
-function readPort(values: Values, field: number, code: SsdpErrorCode, problems?: ProblemList): number | undefined {
-  const raw = valueOf(values, field);
-  if (raw === undefined) return undefined;
-  const value = readRanged(raw, MIN_DYNAMIC_PORT, MAX_PORT);
-  if (value >= 0) return value;
-  problems?.add(field, code, raw);
-  return undefined;
-}
-
-function readTarget(values: Values, field: number, problems?: ProblemList): SearchTarget | undefined {
-  const raw = valueOf(values, field);
-  if (raw === undefined) return undefined;
-  const target = readSearchTarget(raw);
+function readTargetField(text: string, slots: FieldSlots, field: number, problems?: ProblemList): SearchTarget | undefined {
+  const rawStart = slots[field << 1]!;
+  if (rawStart < 0) return undefined;
+  const rawEnd = slots[(field << 1) + 1]!;
+  const start = trimStart(text, rawStart, rawEnd);
+  const end = trimEnd(text, start, rawEnd);
+  let target = readSearchTarget(text, start, end);
+  if (target === undefined && hasCr(text, start, end)) target = readSearchTarget(cutValue(text, start, end));
   // ssdp:all is a search-only target; as NT it is invalid.
   if (target === undefined || (field === F_NT && target.type === 'all')) {
-    problems?.add(field, 'SSDP_ERR_INVALID_SEARCH_TARGET', raw);
+    problems?.add(field, 'SSDP_ERR_INVALID_SEARCH_TARGET', cutValue(text, start, end));
     return undefined;
   }
   return target;
 }
 
-const readHostScopeField: FieldReader<HostScope | 'unknown'> = (values, _profile, problems) => {
-  const host = valueOf(values, F_HOST);
+function readUsnField(text: string, slots: FieldSlots, problems?: ProblemList): Usn | undefined {
+  const rawStart = slots[F_USN << 1]!;
+  if (rawStart < 0) return undefined;
+  const rawEnd = slots[(F_USN << 1) + 1]!;
+  const start = trimStart(text, rawStart, rawEnd);
+  const end = trimEnd(text, start, rawEnd);
+  let usn = readUsn(text, start, end);
+  if (usn === undefined && hasCr(text, start, end)) usn = readUsn(cutValue(text, start, end));
+  if (usn === undefined) problems?.add(F_USN, 'SSDP_ERR_INVALID_USN', cutValue(text, start, end));
+  return usn;
+}
+
+function readHostScopeField(text: string, slots: FieldSlots, problems?: ProblemList): HostScope | 'unknown' {
+  const host = rawOf(text, slots, F_HOST);
   if (host === undefined) return 'unknown';
   const scope = readHostScope(host);
   if (scope === undefined) problems?.add(F_HOST, 'SSDP_ERR_INVALID_HOST', host);
   return scope ?? 'unknown';
-};
+}
 
-const readManField: FieldReader<string | undefined> = (values, _profile, problems) => {
-  const raw = valueOf(values, F_MAN);
+function readManField(text: string, slots: FieldSlots, problems?: ProblemList): string | undefined {
+  const raw = rawOf(text, slots, F_MAN);
   if (raw === undefined) return undefined;
   const man = unquote(raw);
-  if (man.toLowerCase() !== 'ssdp:discover') problems?.add(F_MAN, 'SSDP_ERR_INVALID_MAN', raw);
+  if (problems !== undefined && (man.length !== 13 || !equalsLowerAt(man, 0, 'ssdp:discover'))) problems.add(F_MAN, 'SSDP_ERR_INVALID_MAN', raw);
   return man;
-};
+}
 
-const readMxField: FieldReader<number | undefined> = (values, _profile, problems) => {
-  const raw = valueOf(values, F_MX);
-  const mx = readMx(raw);
+/** MX as an integer ≥ 1 (saturating at 2^31-1), or undefined when absent or invalid. */
+function readMxField(text: string, slots: FieldSlots, problems?: ProblemList): number | undefined {
+  const rawStart = slots[F_MX << 1]!;
+  if (rawStart < 0) return undefined;
+  const rawEnd = slots[(F_MX << 1) + 1]!;
+  const start = trimStart(text, rawStart, rawEnd);
+  const end = trimEnd(text, start, rawEnd);
+  let mx = readDecimalSaturating(text, start, end, 2_147_483_647);
+  if (mx < 1 && hasCr(text, start, end)) {
+    const raw = cutValue(text, start, end);
+    mx = readDecimalSaturating(raw, 0, raw.length, 2_147_483_647);
+  }
   if (mx >= 1) return mx;
-  if (raw !== undefined) problems?.add(F_MX, 'SSDP_ERR_INVALID_MX', raw);
+  problems?.add(F_MX, 'SSDP_ERR_INVALID_MX', cutValue(text, start, end));
   return undefined;
-};
+}
 
-const readMxRuleField: FieldReader<SearchResponseWindow> = (values, profile) => {
+function readMxRule(text: string, slots: FieldSlots, profile: SsdpProfile): SearchResponseWindow {
   // The prototype broadcasts its search, so a legacy search counts as one-to-many whatever HOST says.
-  const multicast = readHostScopeField(values, profile) !== 'unicast' || profile === 'legacy';
+  const multicast = readHostScopeField(text, slots) !== 'unicast' || profile === 'legacy';
   if (!multicast) return { respond: true, maxDelayMs: UNICAST_RESPONSE_WINDOW_MS };
-  const mx = readMxField(values, profile);
+  const mx = readMxField(text, slots);
   if (mx !== undefined) return { respond: true, maxDelayMs: clampMx(mx, profile) * 1000 };
-  return { respond: false, reason: !hasValue(values, F_MX) ? 'mx-missing' : 'mx-invalid' };
-};
+  return { respond: false, reason: slots[F_MX << 1]! < 0 ? 'mx-missing' : 'mx-invalid' };
+}
 
-const readStField: FieldReader<SearchTarget | undefined> = (values, _profile, problems) => readTarget(values, F_ST, problems);
-const readNtField: FieldReader<NotificationType | undefined> = (values, _profile, problems) =>
-  readTarget(values, F_NT, problems) as NotificationType | undefined;
-const readTcpPortField: FieldReader<number | undefined> = (values, _profile, problems) =>
-  readPort(values, F_TCPPORT, 'SSDP_ERR_INVALID_TCPPORT', problems);
-const readSearchPortField: FieldReader<number | undefined> = (values, _profile, problems) =>
-  readPort(values, F_SEARCHPORT, 'SSDP_ERR_INVALID_SEARCHPORT', problems);
-const readBootIdField: FieldReader<number | undefined> = (values, _profile, problems) =>
-  readId(values, F_BOOTID, 'SSDP_ERR_INVALID_BOOTID', problems);
-const readConfigIdField: FieldReader<number | undefined> = (values, _profile, problems) =>
-  readId(values, F_CONFIGID, 'SSDP_ERR_INVALID_CONFIGID', problems);
-const readNextBootIdField: FieldReader<number | undefined> = (values, _profile, problems) =>
-  readId(values, F_NEXTBOOTID, 'SSDP_ERR_INVALID_NEXTBOOTID', problems);
-
-const readMaxAgeField: FieldReader<number | undefined> = (values, _profile, problems) => {
-  const raw = valueOf(values, F_CACHE_CONTROL);
+function readMaxAgeField(text: string, slots: FieldSlots, problems?: ProblemList): number | undefined {
+  const raw = rawOf(text, slots, F_CACHE_CONTROL);
   if (raw === undefined) return undefined;
   const maxAge = readMaxAge(raw);
   if (maxAge >= 0) return maxAge;
   problems?.add(F_CACHE_CONTROL, 'SSDP_ERR_INVALID_CACHE_CONTROL', raw);
   return undefined;
-};
+}
 
-const readDateField: FieldReader<Date | undefined> = (values, _profile, problems) => {
-  const raw = valueOf(values, F_DATE);
+function readDateField(text: string, slots: FieldSlots, problems?: ProblemList): Date | undefined {
+  const raw = rawOf(text, slots, F_DATE);
   if (raw === undefined) return undefined;
   const ms = readHttpDate(raw);
   if (!Number.isNaN(ms)) return new Date(ms);
   problems?.add(F_DATE, 'SSDP_ERR_INVALID_DATE', raw);
   return undefined;
-};
+}
 
-const readUsnField: FieldReader<Usn | undefined> = (values, _profile, problems) => {
-  const raw = valueOf(values, F_USN);
-  if (raw === undefined) return undefined;
-  const usn = readUsn(raw);
-  if (usn === undefined) problems?.add(F_USN, 'SSDP_ERR_INVALID_USN', raw);
-  return usn;
-};
-
-/** The validating readers of each message family, in the (wire-independent) order problems are listed. */
-const MSEARCH_CHECKS: readonly FieldReader<unknown>[] = [readHostScopeField, readManField, readMxField, readStField, readTcpPortField];
-const ADVERTISEMENT_CHECKS: readonly FieldReader<unknown>[] = [
-  readMaxAgeField,
-  readDateField,
-  readStField,
-  readNtField,
-  readUsnField,
-  readBootIdField,
-  readConfigIdField,
-  readNextBootIdField,
-  readSearchPortField,
-];
+const readBootId = (text: string, slots: FieldSlots, problems?: ProblemList): number | undefined =>
+  readNumberField(text, slots, F_BOOTID, 0, MAX_31_BIT, 'SSDP_ERR_INVALID_BOOTID', problems);
+const readConfigId = (text: string, slots: FieldSlots, problems?: ProblemList): number | undefined =>
+  readNumberField(text, slots, F_CONFIGID, 0, MAX_31_BIT, 'SSDP_ERR_INVALID_CONFIGID', problems);
+const readNextBootId = (text: string, slots: FieldSlots, problems?: ProblemList): number | undefined =>
+  readNumberField(text, slots, F_NEXTBOOTID, 0, MAX_31_BIT, 'SSDP_ERR_INVALID_NEXTBOOTID', problems);
+const readSearchPort = (text: string, slots: FieldSlots, problems?: ProblemList): number | undefined =>
+  readNumberField(text, slots, F_SEARCHPORT, MIN_DYNAMIC_PORT, MAX_PORT, 'SSDP_ERR_INVALID_SEARCHPORT', problems);
+const readTcpPort = (text: string, slots: FieldSlots, problems?: ProblemList): number | undefined =>
+  readNumberField(text, slots, F_TCPPORT, MIN_DYNAMIC_PORT, MAX_PORT, 'SSDP_ERR_INVALID_TCPPORT', problems);
 
 /** Marks a cached field not computed yet (undefined is a legitimate field value). */
 const UNSET: unique symbol = Symbol('unset');
 type Cached<T> = T | typeof UNSET;
 
-/**
- * The lazily computed part of a message: where the known headers are, the validated problems and one cache slot
- * per typed field (UNSET until first read). Created on the first typed read, so parsing allocates none of it.
- */
-interface TypedState {
-  readonly values: Values;
+/** The typed fields of an M-SEARCH once computed; created on the first typed read (a literal: one allocation). */
+interface MSearchCache {
   problems: readonly FieldProblem[] | undefined;
   hostScope: Cached<HostScope | 'unknown'>;
   man: Cached<string | undefined>;
@@ -242,129 +229,138 @@ interface TypedState {
   mxRule: Cached<SearchResponseWindow>;
   st: Cached<SearchTarget | undefined>;
   tcpPort: Cached<number | undefined>;
+}
+
+/** The typed fields of a search response or NOTIFY once computed (the kind-specific ones stay UNSET on the other). */
+interface AdvertisementCache {
+  problems: readonly FieldProblem[] | undefined;
   maxAge: Cached<number | undefined>;
   usn: Cached<Usn | undefined>;
   bootId: Cached<number | undefined>;
   configId: Cached<number | undefined>;
   searchPort: Cached<number | undefined>;
+  st: Cached<SearchTarget | undefined>;
   date: Cached<Date | undefined>;
   nt: Cached<NotificationType | undefined>;
   nextBootId: Cached<number | undefined>;
 }
 
-function createTypedState(source: HeaderSource): TypedState {
-  return {
-    values: source,
-    problems: undefined,
-    hostScope: UNSET,
-    man: UNSET,
-    mx: UNSET,
-    mxRule: UNSET,
-    st: UNSET,
-    tcpPort: UNSET,
-    maxAge: UNSET,
-    usn: UNSET,
-    bootId: UNSET,
-    configId: UNSET,
-    searchPort: UNSET,
-    date: UNSET,
-    nt: UNSET,
-    nextBootId: UNSET,
-  };
-}
-
-/** What every message class shares: the eager part, the lazily materialized headers and the typed state. */
-abstract class LazyMessage {
+/**
+ * What every message class shares: the eager part (profile), the header block and the cache of typed fields.
+ * They live in private fields, so `Object.keys` and spread see only the plain properties. The constructor
+ * stores a handful of fields; the cache object is allocated on the first typed read.
+ */
+abstract class LazyMessage<C extends { problems: readonly FieldProblem[] | undefined }> {
   readonly profile: SsdpProfile;
-  #headers: HeaderSource;
-  #state: TypedState | undefined;
+  readonly #text: string;
+  readonly #slots: FieldSlots;
+  readonly #first: number;
+  #headers: readonly SsdpHeader[] | undefined;
+  #cache: C | undefined;
 
-  constructor(profile: SsdpProfile, source: HeaderSource) {
+  constructor(profile: SsdpProfile, block: HeaderBlock) {
     this.profile = profile;
-    this.#headers = source;
+    this.#text = block.text;
+    this.#slots = block.slots;
+    this.#first = block.first;
+    this.#headers = block.headers;
+    this.#cache = undefined;
   }
 
-  /** Every header line in wire order (materialized once, on first read). */
+  /** The text the slots point into. */
+  protected get text(): string {
+    return this.#text;
+  }
+
+  protected get slots(): FieldSlots {
+    return this.#slots;
+  }
+
+  protected get cache(): C {
+    return (this.#cache ??= this.newCache());
+  }
+
+  protected abstract newCache(): C;
+
+  /** Every header line in wire order (cut out of the datagram once, on first read). */
   get headers(): readonly SsdpHeader[] {
-    const source = this.#headers;
-    // Materializing drops this reference to the decoded datagram (the typed state may still hold it).
-    return source instanceof HeaderRanges ? (this.#headers = source.materialize()) : source;
+    return (this.#headers ??= materializeHeaders(this.#text, this.#first));
   }
 
   /** First value of a header (ASCII case-insensitive), without materializing the header list. */
   header(name: string): string | undefined {
-    const source = this.#headers;
-    if (source instanceof HeaderRanges) {
-      const index = source.find(name);
-      return index < 0 ? undefined : source.value(index);
-    }
-    for (const header of source) if (sameName(header.name, name)) return header.value;
-    return undefined;
+    const field = fieldIdOf(name);
+    if (field >= 0) return rawOf(this.#text, this.#slots, field);
+    return findHeaderValue(this.#text, this.#first, name);
   }
 
-  /** The typed state, created on first use. */
-  protected get state(): TypedState {
-    return (this.#state ??= createTypedState(this.#headers));
-  }
-
-  protected abstract readonly checks: readonly FieldReader<unknown>[];
+  /** Runs every validating reader of this kind of message, in the (wire-independent) order problems are listed. */
+  protected abstract check(problems: ProblemList): void;
 
   get problems(): readonly FieldProblem[] {
-    const state = this.state;
-    if (state.problems === undefined) {
+    const cache = this.cache;
+    if (cache.problems === undefined) {
       const problems = new ProblemList();
-      for (const check of this.checks) check(state.values, this.profile, problems);
-      state.problems = problems.result();
+      this.check(problems);
+      cache.problems = problems.result();
     }
-    return state.problems;
+    return cache.problems;
   }
 
   get host(): string | undefined {
-    return valueOf(this.state.values, F_HOST);
+    return rawOf(this.#text, this.#slots, F_HOST);
   }
 }
 
-class MSearchMessageImpl extends LazyMessage implements MSearchMessage {
+class MSearchMessageImpl extends LazyMessage<MSearchCache> implements MSearchMessage {
   readonly kind = 'm-search' as const;
 
-  protected get checks(): readonly FieldReader<unknown>[] {
-    return MSEARCH_CHECKS;
+  protected newCache(): MSearchCache {
+    return { problems: undefined, hostScope: UNSET, man: UNSET, mx: UNSET, mxRule: UNSET, st: UNSET, tcpPort: UNSET };
+  }
+  protected check(problems: ProblemList): void {
+    const { text, slots } = this;
+    readHostScopeField(text, slots, problems);
+    readManField(text, slots, problems);
+    readMxField(text, slots, problems);
+    readTargetField(text, slots, F_ST, problems);
+    readTcpPort(text, slots, problems);
   }
   get hostScope(): HostScope | 'unknown' {
-    const s = this.state;
-    return s.hostScope === UNSET ? (s.hostScope = readHostScopeField(s.values, this.profile)) : s.hostScope;
+    const c = this.cache;
+    return c.hostScope === UNSET ? (c.hostScope = readHostScopeField(this.text, this.slots)) : c.hostScope;
   }
   get man(): string | undefined {
-    const s = this.state;
-    return s.man === UNSET ? (s.man = readManField(s.values, this.profile)) : s.man;
+    const c = this.cache;
+    return c.man === UNSET ? (c.man = readManField(this.text, this.slots)) : c.man;
   }
   get mxRaw(): string | undefined {
-    return valueOf(this.state.values, F_MX);
+    return rawOf(this.text, this.slots, F_MX);
   }
   get mx(): number | undefined {
-    const s = this.state;
-    return s.mx === UNSET ? (s.mx = readMxField(s.values, this.profile)) : s.mx;
+    const c = this.cache;
+    return c.mx === UNSET ? (c.mx = readMxField(this.text, this.slots)) : c.mx;
   }
   get mxRule(): SearchResponseWindow {
-    const s = this.state;
-    return s.mxRule === UNSET ? (s.mxRule = readMxRuleField(s.values, this.profile)) : s.mxRule;
+    const c = this.cache;
+    return c.mxRule === UNSET ? (c.mxRule = readMxRule(this.text, this.slots, this.profile)) : c.mxRule;
   }
   get st(): SearchTarget | undefined {
-    const s = this.state;
-    return s.st === UNSET ? (s.st = readStField(s.values, this.profile)) : s.st;
+    const c = this.cache;
+    return c.st === UNSET ? (c.st = readTargetField(this.text, this.slots, F_ST)) : c.st;
   }
   get userAgent(): string | undefined {
-    return valueOf(this.state.values, F_USER_AGENT);
+    return rawOf(this.text, this.slots, F_USER_AGENT);
   }
   get cpfn(): string | undefined {
-    return valueOf(this.state.values, F_CPFN);
+    return rawOf(this.text, this.slots, F_CPFN);
   }
   get cpuuid(): string | undefined {
-    return valueOf(this.state.values, F_CPUUID);
+    return rawOf(this.text, this.slots, F_CPUUID);
   }
   get tcpPort(): number | undefined {
-    const s = this.state;
-    return s.tcpPort === UNSET ? (s.tcpPort = readTcpPortField(s.values, this.profile)) : s.tcpPort;
+    const c = this.cache;
+    return c.tcpPort === UNSET ? (c.tcpPort = readTcpPort(this.text, this.slots)) : c.tcpPort;
   }
   toJSON(): Record<string, unknown> {
     return {
@@ -388,38 +384,61 @@ class MSearchMessageImpl extends LazyMessage implements MSearchMessage {
 }
 
 /** Search responses and NOTIFYs share their advertisement fields. */
-abstract class AdvertisementMessage extends LazyMessage {
-  protected get checks(): readonly FieldReader<unknown>[] {
-    return ADVERTISEMENT_CHECKS;
+abstract class AdvertisementMessage extends LazyMessage<AdvertisementCache> {
+  protected newCache(): AdvertisementCache {
+    return {
+      problems: undefined,
+      maxAge: UNSET,
+      usn: UNSET,
+      bootId: UNSET,
+      configId: UNSET,
+      searchPort: UNSET,
+      st: UNSET,
+      date: UNSET,
+      nt: UNSET,
+      nextBootId: UNSET,
+    };
+  }
+  protected check(problems: ProblemList): void {
+    const { text, slots } = this;
+    readMaxAgeField(text, slots, problems);
+    readDateField(text, slots, problems);
+    readTargetField(text, slots, F_ST, problems);
+    readTargetField(text, slots, F_NT, problems);
+    readUsnField(text, slots, problems);
+    readBootId(text, slots, problems);
+    readConfigId(text, slots, problems);
+    readNextBootId(text, slots, problems);
+    readSearchPort(text, slots, problems);
   }
   get maxAge(): number | undefined {
-    const s = this.state;
-    return s.maxAge === UNSET ? (s.maxAge = readMaxAgeField(s.values, this.profile)) : s.maxAge;
+    const c = this.cache;
+    return c.maxAge === UNSET ? (c.maxAge = readMaxAgeField(this.text, this.slots)) : c.maxAge;
   }
   get location(): string | undefined {
-    return valueOf(this.state.values, F_LOCATION);
+    return rawOf(this.text, this.slots, F_LOCATION);
   }
   get server(): string | undefined {
-    return valueOf(this.state.values, F_SERVER);
+    return rawOf(this.text, this.slots, F_SERVER);
   }
   get usn(): Usn | undefined {
-    const s = this.state;
-    return s.usn === UNSET ? (s.usn = readUsnField(s.values, this.profile)) : s.usn;
+    const c = this.cache;
+    return c.usn === UNSET ? (c.usn = readUsnField(this.text, this.slots)) : c.usn;
   }
   get bootId(): number | undefined {
-    const s = this.state;
-    return s.bootId === UNSET ? (s.bootId = readBootIdField(s.values, this.profile)) : s.bootId;
+    const c = this.cache;
+    return c.bootId === UNSET ? (c.bootId = readBootId(this.text, this.slots)) : c.bootId;
   }
   get configId(): number | undefined {
-    const s = this.state;
-    return s.configId === UNSET ? (s.configId = readConfigIdField(s.values, this.profile)) : s.configId;
+    const c = this.cache;
+    return c.configId === UNSET ? (c.configId = readConfigId(this.text, this.slots)) : c.configId;
   }
   get searchPort(): number | undefined {
-    const s = this.state;
-    return s.searchPort === UNSET ? (s.searchPort = readSearchPortField(s.values, this.profile)) : s.searchPort;
+    const c = this.cache;
+    return c.searchPort === UNSET ? (c.searchPort = readSearchPort(this.text, this.slots)) : c.searchPort;
   }
   get secureLocation(): string | undefined {
-    return valueOf(this.state.values, F_SECURELOCATION);
+    return rawOf(this.text, this.slots, F_SECURELOCATION);
   }
   protected advertisementJson(): Record<string, unknown> {
     return {
@@ -439,16 +458,17 @@ abstract class AdvertisementMessage extends LazyMessage {
 
 class SearchResponseMessageImpl extends AdvertisementMessage implements SearchResponseMessage {
   readonly kind = 'search-response' as const;
+
   get st(): SearchTarget | undefined {
-    const s = this.state;
-    return s.st === UNSET ? (s.st = readStField(s.values, this.profile)) : s.st;
+    const c = this.cache;
+    return c.st === UNSET ? (c.st = readTargetField(this.text, this.slots, F_ST)) : c.st;
   }
   get date(): Date | undefined {
-    const s = this.state;
-    return s.date === UNSET ? (s.date = readDateField(s.values, this.profile)) : s.date;
+    const c = this.cache;
+    return c.date === UNSET ? (c.date = readDateField(this.text, this.slots)) : c.date;
   }
   get ext(): boolean {
-    return hasValue(this.state.values, F_EXT);
+    return this.slots[F_EXT << 1]! >= 0;
   }
   toJSON(): Record<string, unknown> {
     return { kind: this.kind, profile: this.profile, headers: this.headers, ...this.advertisementJson(), st: this.st, date: this.date, ext: this.ext };
@@ -458,18 +478,19 @@ class SearchResponseMessageImpl extends AdvertisementMessage implements SearchRe
 class NotifyMessageImpl<K extends 'notify-alive' | 'notify-byebye' | 'notify-update', N extends string> extends AdvertisementMessage {
   readonly kind: K;
   readonly nts: N;
-  constructor(kind: K, nts: N, profile: SsdpProfile, headers: HeaderSource) {
-    super(profile, headers);
+
+  constructor(kind: K, nts: N, profile: SsdpProfile, block: HeaderBlock) {
+    super(profile, block);
     this.kind = kind;
     this.nts = nts;
   }
   get nt(): NotificationType | undefined {
-    const s = this.state;
-    return s.nt === UNSET ? (s.nt = readNtField(s.values, this.profile)) : s.nt;
+    const c = this.cache;
+    return c.nt === UNSET ? (c.nt = readTargetField(this.text, this.slots, F_NT) as NotificationType | undefined) : c.nt;
   }
   get nextBootId(): number | undefined {
-    const s = this.state;
-    return s.nextBootId === UNSET ? (s.nextBootId = readNextBootIdField(s.values, this.profile)) : s.nextBootId;
+    const c = this.cache;
+    return c.nextBootId === UNSET ? (c.nextBootId = readNextBootId(this.text, this.slots)) : c.nextBootId;
   }
   toJSON(): Record<string, unknown> {
     return {
@@ -484,29 +505,40 @@ class NotifyMessageImpl<K extends 'notify-alive' | 'notify-byebye' | 'notify-upd
   }
 }
 
-/** Index of the first NTS header (any casing), or -1. */
-function findNts(source: HeaderSource): number {
-  if (source instanceof HeaderRanges) return source.find('NTS');
-  for (let i = 0; i < source.length; i++) {
-    const name = source[i]!.name;
-    if (name.length === 3 && fieldIdOf(name) === F_NTS) return i;
+/** 0 alive, 1 byebye, 2 update, -1 other: NTS at `text[start, end)`, optionally quoted, any ASCII case. */
+function ntsAt(text: string, start: number, end: number): number {
+  if (end - start >= 2 && text.charCodeAt(start) === 0x22 && text.charCodeAt(end - 1) === 0x22) {
+    start++;
+    end--;
   }
-  return -1;
+  const length = end - start;
+  if (length === 10) return equalsLowerAt(text, start, 'ssdp:alive') ? 0 : -1;
+  if (length !== 11) return -1;
+  if (equalsLowerAt(text, start, 'ssdp:byebye')) return 1;
+  return equalsLowerAt(text, start, 'ssdp:update') ? 2 : -1;
 }
 
 /**
- * @internal Classifies a header list into a message. `headers` is kept by reference (callers hand over a fresh
- * array or range list and never touch it again). Typed fields come from the first occurrence of each known header.
+ * @internal Classifies a header block into a message. The block is kept by reference (callers hand over fresh
+ * objects and never touch them again). Typed fields come from the first occurrence of each known header.
  */
-export function buildMessage(start: StartKind, headers: HeaderSource, profile: SsdpProfile): SsdpMessage | BuildFailure {
-  if (start === 'm-search') return new MSearchMessageImpl(profile, headers);
-  if (start === 'response') return new SearchResponseMessageImpl(profile, headers);
-  const ntsIndex = findNts(headers);
-  if (ntsIndex < 0) return new BuildFailure('SSDP_ERR_MISSING_HEADER', -1, 'NOTIFY without NTS');
-  const raw = headers instanceof HeaderRanges ? headers.value(ntsIndex) : headers[ntsIndex]!.value;
-  const nts = unquote(raw).toLowerCase();
-  if (nts === 'ssdp:alive') return new NotifyMessageImpl('notify-alive', 'ssdp:alive', profile, headers);
-  if (nts === 'ssdp:byebye') return new NotifyMessageImpl('notify-byebye', 'ssdp:byebye', profile, headers);
-  if (nts === 'ssdp:update') return new NotifyMessageImpl('notify-update', 'ssdp:update', profile, headers);
-  return new BuildFailure('SSDP_ERR_UNKNOWN_NTS', ntsIndex, `unknown NTS ${JSON.stringify(raw.slice(0, 40))}`);
+export function buildMessage(start: StartKind, block: HeaderBlock, profile: SsdpProfile): SsdpMessage | BuildFailure {
+  if (start === 'm-search') return new MSearchMessageImpl(profile, block);
+  if (start === 'response') return new SearchResponseMessageImpl(profile, block);
+  const { text, slots } = block;
+  const rawStart = slots[F_NTS << 1]!;
+  if (rawStart < 0) return new BuildFailure('SSDP_ERR_MISSING_HEADER', -1, 'NOTIFY without NTS');
+  const rawEnd = slots[(F_NTS << 1) + 1]!;
+  const ntsStart = trimStart(text, rawStart, rawEnd);
+  const ntsEnd = trimEnd(text, ntsStart, rawEnd);
+  let nts = ntsAt(text, ntsStart, ntsEnd);
+  if (nts < 0 && hasCr(text, ntsStart, ntsEnd)) {
+    const raw = cutValue(text, ntsStart, ntsEnd);
+    nts = ntsAt(raw, 0, raw.length);
+  }
+  if (nts === 0) return new NotifyMessageImpl('notify-alive', 'ssdp:alive', profile, block);
+  if (nts === 1) return new NotifyMessageImpl('notify-byebye', 'ssdp:byebye', profile, block);
+  if (nts === 2) return new NotifyMessageImpl('notify-update', 'ssdp:update', profile, block);
+  const raw = cutValue(text, ntsStart, ntsEnd);
+  return new BuildFailure('SSDP_ERR_UNKNOWN_NTS', ntsStart, `unknown NTS ${JSON.stringify(raw.slice(0, 40))}`);
 }

@@ -2,6 +2,7 @@
 // classified by the same code as parsed messages, so its typed fields are exactly what a receiver would see.
 import { BuildFailure, buildMessage, type StartKind } from './build-message.ts';
 import { formatCacheControl } from './cache-control.ts';
+import { indexHeaderList } from './header-index.ts';
 import { SsdpError } from './errors.ts';
 import { fieldIdOf, isValidHeaderName, trimOws, type KnownHeaderName, type SsdpHeader } from './headers.ts';
 import { readHost } from './host.ts';
@@ -147,7 +148,8 @@ const KIND_OF_START: Record<StartKind, SsdpMessageKind> = { 'm-search': 'm-searc
 function build<T extends SsdpMessage>(start: StartKind, builder: HeaderListBuilder, profile: SsdpProfile | undefined): T {
   // A legacy message is kept in the order it goes on the wire, so what the receiver parses equals it.
   const headers = profile === 'legacy' ? reorderForLegacy(KIND_OF_START[start], builder.headers) : builder.headers;
-  const built = buildMessage(start, headers, profile ?? 'upnp');
+  const { text, slots } = indexHeaderList(headers);
+  const built = buildMessage(start, { text, slots, first: 0, headers }, profile ?? 'upnp');
   if (built instanceof BuildFailure) throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', built.message); // unreachable: NTS is always set
   return built as T;
 }

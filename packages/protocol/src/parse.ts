@@ -1,6 +1,6 @@
 import { BuildFailure, buildMessage, type StartKind } from './build-message.ts';
 import { SsdpError, type SsdpErrorCode } from './errors.ts';
-import { HeaderRanges, cutValue } from './header-ranges.ts';
+import { FIELD_OF_STATE, NAME_START, NAME_STOP, NAME_TABLE, cutValue, indexHeaderList, lineStartOf, newSlots, recordField } from './header-index.ts';
 import { TOKEN_CHARS, type SsdpHeader } from './headers.ts';
 import type { SsdpMessage } from './message.ts';
 import { decodeUtf8, utf8ByteOffset } from './text-codec.ts';
@@ -73,12 +73,16 @@ function badStartLine(text: string, start: number, end: number): Failure {
   return failure('SSDP_ERR_BAD_START_LINE', `bad start line ${shown}`, start);
 }
 
+// The three canonical start lines. One sticky native match costs a fraction of a startsWith at an offset (and
+// matched a compare of the bytes with each line's codes, measured).
+const CANONICAL_START_LINE = /M-SEARCH \* HTTP\/1\.1|NOTIFY \* HTTP\/1\.1|HTTP\/1\.1 200 OK/y;
+
 function readStartLine(text: string, start: number, end: number): StartKind | Failure {
-  // Fast paths: the three canonical start lines, one compare each.
-  const length = end - start;
-  if (length === 19 && text.startsWith('M-SEARCH * HTTP/1.1', start)) return 'm-search';
-  if (length === 17 && text.startsWith('NOTIFY * HTTP/1.1', start)) return 'notify';
-  if (length === 15 && text.startsWith('HTTP/1.1 200 OK', start)) return 'response';
+  CANONICAL_START_LINE.lastIndex = start;
+  if (CANONICAL_START_LINE.test(text) && CANONICAL_START_LINE.lastIndex === end) {
+    const first = text.charCodeAt(start);
+    return first === 0x4d /* M */ ? 'm-search' : first === 0x4e /* N */ ? 'notify' : 'response';
+  }
   while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
   const sp1 = text.indexOf(' ', start);
   if (sp1 < 0 || sp1 >= end) return badStartLine(text, start, end);
@@ -119,7 +123,61 @@ function headerLineOffset(text: string, firstHeaderLine: number, index: number):
   return -1;
 }
 
-function parseText(text: string, limits: ParseLimits): SsdpMessage | Failure {
+/** The failure for a header line whose name is not `token *blank ":"` (the message says what is wrong). */
+function malformedLine(text: string, pos: number, contentEnd: number): Failure {
+  const colon = text.indexOf(':', pos);
+  const noColon = colon < 0 || colon >= contentEnd;
+  return failure('SSDP_ERR_MALFORMED_HEADER', noColon ? 'header line without a colon' : 'header name is not an HTTP token', pos);
+}
+
+/**
+ * The header block from `first` on when it has obs-fold continuation lines, which need joined values: the
+ * headers as objects (checked like the fast loop does), indexed through {@link indexHeaderList}. Rare.
+ */
+function parseFoldedBlock(text: string, first: number, limits: ParseLimits): { headers: SsdpHeader[]; terminated: boolean } | Failure {
+  const n = text.length;
+  const headers: SsdpHeader[] = [];
+  let pos = first;
+  let lines = 0;
+  while (pos < n) {
+    const lf = text.indexOf('\n', pos);
+    const lineEnd = lf < 0 ? n : lf;
+    const contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
+    if (contentEnd === pos) return { headers, terminated: true };
+    if (++lines > limits.maxHeaderLines) {
+      return failure('SSDP_ERR_TOO_MANY_HEADERS', `more than ${limits.maxHeaderLines} header lines`, pos);
+    }
+    if (contentEnd - pos > limits.maxLineLength) {
+      return failure('SSDP_ERR_LINE_TOO_LONG', `header line longer than ${limits.maxLineLength}`, pos);
+    }
+    const first = text.charCodeAt(pos);
+    if (first === 0x20 || first === 0x09) {
+      // obs-fold (RFC 9112 §5.2): a continuation line joins the previous value with one SP.
+      const last = headers.pop();
+      if (last === undefined) return failure('SSDP_ERR_MALFORMED_HEADER', 'continuation line without a header', pos);
+      const extra = cutValue(text, pos, contentEnd);
+      const value = extra.length === 0 ? last.value : last.value.length === 0 ? extra : `${last.value} ${extra}`;
+      headers.push({ name: last.name, value });
+    } else {
+      const colon = text.indexOf(':', pos);
+      if (colon < 0 || colon >= contentEnd) return malformedLine(text, pos, contentEnd);
+      let nameEnd = colon;
+      while (nameEnd > pos && isBlank(text.charCodeAt(nameEnd - 1))) nameEnd--; // tolerate "HOST : x"
+      if (!isToken(text, pos, nameEnd)) return malformedLine(text, pos, contentEnd);
+      headers.push({ name: text.slice(pos, nameEnd), value: cutValue(text, colon + 1, contentEnd) });
+    }
+    pos = lf < 0 ? n : lf + 1;
+  }
+  return { headers, terminated: false };
+}
+
+/**
+ * Frames, validates and classifies the decoded datagram. `bytes`, when given, are the datagram's bytes and are
+ * aligned with `text` (one character per byte): the per-character work on header names then reads the bytes,
+ * which V8 loads several times faster than it runs charCodeAt. Structure (LF, CR, ':', blanks, token characters)
+ * is ASCII, so both give the same answers.
+ */
+function parseText(text: string, bytes: Uint8Array | undefined, limits: ParseLimits): SsdpMessage | Failure {
   const n = text.length;
   let pos = 0;
   // RFC 9112 §2.2: ignore blank lines before the start line.
@@ -147,9 +205,9 @@ function parseText(text: string, limits: ParseLimits): SsdpMessage | Failure {
   pos = lf < 0 ? n : lf + 1;
   const firstHeaderLine = pos;
 
-  // Offsets only (see HeaderRanges); an obs-fold line, which needs a joined value, switches to objects.
-  const ranges: number[] = [];
-  let folded: SsdpHeader[] | undefined;
+  // One pass: per line one native LF search, the name checked as a token while looking for its colon, and the
+  // value position of a known header recorded. Nothing is sliced or allocated per line.
+  const slots = newSlots();
   let terminated = false;
   let lines = 0;
   while (pos < n) {
@@ -166,38 +224,61 @@ function parseText(text: string, limits: ParseLimits): SsdpMessage | Failure {
     if (contentEnd - pos > maxLineLength) {
       return failure('SSDP_ERR_LINE_TOO_LONG', `header line longer than ${maxLineLength}`, pos);
     }
-    const first = text.charCodeAt(pos);
-    if (first === 0x20 || first === 0x09) {
-      // obs-fold (RFC 9112 §5.2): a continuation line joins the previous value with one SP.
-      folded ??= new HeaderRanges(text, ranges).materialize();
-      const last = folded.pop();
-      if (last === undefined) return failure('SSDP_ERR_MALFORMED_HEADER', 'continuation line without a header', pos);
-      const extra = cutValue(text, pos, contentEnd);
-      const value = extra.length === 0 ? last.value : last.value.length === 0 ? extra : `${last.value} ${extra}`;
-      folded.push({ name: last.name, value });
+    // The name: token characters, run through the name DFA (see header-index.ts), which also says whether it
+    // is a known header. A non-ASCII character (or, past the end, NaN or undefined) fails the < 128 test.
+    let i = pos;
+    let state = NAME_START;
+    let c: number;
+    if (bytes !== undefined) {
+      c = bytes[i]!;
+      // obs-fold: a continuation line needs joined values; hand the whole block to the slow path.
+      if (c === 0x20 || c === 0x09) return parseFolded(text, start, firstHeaderLine, limits);
+      while (c < 128) {
+        const next = NAME_TABLE[(state << 7) | c]!;
+        if (next === NAME_STOP) break;
+        state = next;
+        c = bytes[++i]!;
+      }
+      const nameEnd = i;
+      while (c === 0x20 || c === 0x09) c = bytes[++i]!; // tolerate "HOST : x"
+      if (c !== 0x3a || i >= contentEnd || nameEnd === pos) return malformedLine(text, pos, contentEnd);
     } else {
-      const colon = text.indexOf(':', pos);
-      if (colon < 0 || colon >= contentEnd) {
-        return failure('SSDP_ERR_MALFORMED_HEADER', 'header line without a colon', pos);
+      c = text.charCodeAt(i);
+      if (c === 0x20 || c === 0x09) return parseFolded(text, start, firstHeaderLine, limits);
+      while (c < 128) {
+        const next = NAME_TABLE[(state << 7) | c]!;
+        if (next === NAME_STOP) break;
+        state = next;
+        c = text.charCodeAt(++i);
       }
-      let nameEnd = colon;
-      while (nameEnd > pos && isBlank(text.charCodeAt(nameEnd - 1))) nameEnd--; // tolerate "HOST : x"
-      if (!isToken(text, pos, nameEnd)) {
-        return failure('SSDP_ERR_MALFORMED_HEADER', 'header name is not an HTTP token', pos);
-      }
-      if (folded === undefined) ranges.push(pos, nameEnd, colon + 1, contentEnd);
-      else folded.push({ name: text.slice(pos, nameEnd), value: cutValue(text, colon + 1, contentEnd) });
+      const nameEnd = i;
+      while (c === 0x20 || c === 0x09) c = text.charCodeAt(++i);
+      if (c !== 0x3a || i >= contentEnd || nameEnd === pos) return malformedLine(text, pos, contentEnd);
     }
+    const field = FIELD_OF_STATE[state]!;
+    if (field >= 0) recordField(slots, field, i + 1, contentEnd);
     pos = lf < 0 ? n : lf + 1;
   }
   // Anything after the empty line would be a body; SSDP has none, so it is ignored.
 
-  const source = folded ?? new HeaderRanges(text, ranges);
-  const built = buildMessage(start, source, terminated ? 'upnp' : 'legacy');
+  const built = buildMessage(start, { text, slots, first: firstHeaderLine, headers: undefined }, terminated ? 'upnp' : 'legacy');
+  if (!(built instanceof BuildFailure)) return built;
+  return failure(built.code, built.message, built.at < 0 ? -1 : lineStartOf(text, built.at), 'NTS');
+}
+
+/** {@link parseText} from the header block on, for a block with continuation lines. */
+function parseFolded(text: string, start: StartKind, firstHeaderLine: number, limits: ParseLimits): SsdpMessage | Failure {
+  const block = parseFoldedBlock(text, firstHeaderLine, limits);
+  if (block instanceof Failure) return block;
+  const { text: listText, slots } = indexHeaderList(block.headers);
+  const built = buildMessage(start, { text: listText, slots, first: 0, headers: block.headers }, block.terminated ? 'upnp' : 'legacy');
   if (!(built instanceof BuildFailure)) return built;
   let at = -1;
-  if (built.headerIndex >= 0) {
-    at = folded === undefined ? (source as HeaderRanges).lineStart(built.headerIndex) : headerLineOffset(text, firstHeaderLine, built.headerIndex);
+  if (built.at >= 0) {
+    // The list text has one line per header: the header's index is the number of lines before it.
+    let index = 0;
+    for (let lf = listText.indexOf('\n'); lf >= 0 && lf < built.at; lf = listText.indexOf('\n', lf + 1)) index++;
+    at = headerLineOffset(text, firstHeaderLine, index);
   }
   return failure(built.code, built.message, at, 'NTS');
 }
@@ -254,8 +335,14 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
         }),
       };
     }
-    text = isBytes ? decodeUtf8(input) : input;
-    const result = parseText(text, limits);
+    let bytes: Uint8Array | undefined;
+    if (isBytes) {
+      text = decodeUtf8(input);
+      // As many characters as bytes means every byte decoded to one character (ASCII, or U+FFFD for a stray
+      // byte): offsets agree, so the scan may read the bytes. Any multi-byte sequence leaves fewer characters.
+      if (text.length === input.length) bytes = input;
+    } else text = input;
+    const result = parseText(text, bytes, limits);
     return result instanceof Failure ? { ok: false, error: toError(result, text, isBytes) } : { ok: true, message: result };
   } catch (cause) {
     // Unreachable by design (the fuzz suite asserts it never happens); kept so a bug cannot crash a socket handler.

@@ -1,8 +1,10 @@
 import { SsdpError, valueError, valueOk, type ValueResult } from './errors.ts';
+import { equalsLowerAt } from './ascii.ts';
 import {
   formatSearchTarget,
-  isUuidRange,
+  isUuidBody,
   readSearchTarget,
+  usnDeviceEnd,
   type DeviceTypeTarget,
   type RootDeviceTarget,
   type ServiceTypeTarget,
@@ -22,18 +24,34 @@ export interface Usn {
   readonly target: UsnTarget | undefined;
 }
 
-/** @internal Reads a USN; undefined when it is not one. */
-export function readUsn(text: string): Usn | undefined {
-  const separator = text.indexOf('::');
-  const uuidEnd = separator < 0 ? text.length : separator;
-  // The device part is exactly what readSearchTarget accepts as uuid:X; checked inline to skip an allocation.
-  if (!isUuidRange(text, uuidEnd)) return undefined;
-  // (isUuidRange's own "::" search finds the same separator; it only rejects a "::" inside the uuid.)
-  const uuid = text.slice(5, uuidEnd);
-  if (separator < 0) return { uuid, target: undefined };
-  const target = readSearchTarget(text, separator + 2);
+/** @internal Reads `text[start, end)` as a USN; undefined when it is not one. */
+export function readUsn(text: string, start = 0, end = text.length): Usn | undefined {
+  // Fast path: one native match finds the device part and stops at the "::" separator (or the end).
+  const deviceEnd = usnDeviceEnd(text, start);
+  if (deviceEnd === end) return { uuid: text.slice(start + 5, end), target: undefined };
+  if (deviceEnd > 0 && deviceEnd + 2 < end && text.charCodeAt(deviceEnd) === 0x3a && text.charCodeAt(deviceEnd + 1) === 0x3a) {
+    return usnWithTarget(text, text.slice(start + 5, deviceEnd), deviceEnd + 2, end);
+  }
+  // Anything else (say, a match running past `end`) takes the general path.
+  return readUsnGeneral(text, start, end);
+}
+
+function usnWithTarget(text: string, uuid: string, targetStart: number, end: number): Usn | undefined {
+  const target = readSearchTarget(text, targetStart, end);
   if (target === undefined || target.type === 'all' || target.type === 'uuid') return undefined;
   return { uuid, target };
+}
+
+function readUsnGeneral(text: string, start: number, end: number): Usn | undefined {
+  // The first "::" separates the device from the target (so the device part holds none).
+  let separator = text.indexOf('::', start);
+  if (separator + 2 > end) separator = -1;
+  const uuidEnd = separator < 0 ? end : separator;
+  // The device part is exactly what readSearchTarget accepts as uuid:X, checked in place to skip an allocation.
+  if (uuidEnd - start <= 5 || !equalsLowerAt(text, start, 'uuid:') || !isUuidBody(text, start + 5, uuidEnd)) return undefined;
+  const uuid = text.slice(start + 5, uuidEnd);
+  if (separator < 0) return { uuid, target: undefined };
+  return usnWithTarget(text, uuid, separator + 2, end);
 }
 
 /** Parses a USN header value (prefixes case-insensitive). */

@@ -1,0 +1,46 @@
+// Known bug, kept as a test: `ssdp-controller --once` promises to "let descriptions finish", but it waits for
+// them at most DEFAULT_DESCRIBE_TIMEOUT_MS + 1 s in total (packages/controller-app/src/run-cli.ts), while each
+// fetch has its own 3 s deadline and at most 8 run at once. With many devices whose descriptions are merely
+// slow (600 ms here), the list is printed while fetches are still running: those devices come out
+// `describe: "pending"`, without friendlyName. The `it.fails` below turns red once that is fixed (then drop
+// `.fails`).
+import { fileURLToPath } from 'node:url';
+import type { NetnsLab } from '@ssdp/netns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runControllerOnce, type ControllerOnce } from '../src/apps.ts';
+import { startInHost, type HostProcess } from '../src/host-process.ts';
+import { availability, createE2eLab, skipReason } from '../src/lab.ts';
+
+const FIXTURE = fileURLToPath(new URL('../src/fixtures/slow-description-fleet.ts', import.meta.url));
+const COUNT = 200;
+const DELAY_MS = 600;
+
+describe.skipIf(!availability.ok)(`ssdp-controller --once with slow descriptions${skipReason}`, () => {
+  let lab: NetnsLab;
+  let fleet: HostProcess | undefined;
+  let once: ControllerOnce;
+
+  beforeAll(async () => {
+    lab = await createE2eLab({ hosts: ['fleet', 'controller'] });
+  });
+  afterAll(async () => {
+    await fleet?.stop();
+    await lab?.destroy();
+  });
+
+  it(`finds all ${COUNT} roots of a fleet whose descriptions each take ${DELAY_MS} ms`, async () => {
+    fleet = startInHost(lab, 'fleet', process.execPath, ['--import', 'tsx', FIXTURE, lab.host('fleet').interfaces[0]!.address, String(COUNT), String(DELAY_MS)]);
+    await fleet.waitForOutput(/^ready \d+/, 'the slow fleet listening', { stream: 'stdout' });
+    once = await runControllerOnce(lab, 'controller', ['--interface', 'eth0', '--mx', '1'], 60_000);
+    expect(once.run.code, once.run.stderr).toBe(0);
+    expect(once.found).toHaveLength(COUNT);
+    // No fetch failed: every one of them is well inside the 3 s deadline.
+    expect(once.found.filter((d) => d.describe !== 'described' && d.describe !== 'pending').map((d) => `${d.udn} ${d.describe}`)).toEqual([]);
+    const pending = once.found.filter((d) => d.describe === 'pending').length;
+    console.info(`[measure] --once printed ${COUNT - pending} described and ${pending} still pending after ${once.run.durationMs} ms`);
+  });
+
+  it.fails('BUG: --once prints the list only after every description has finished (none "pending", all named)', () => {
+    expect(once.found.filter((d) => d.describe === 'pending' || d.friendlyName === null).map((d) => d.udn)).toEqual([]);
+  });
+});

@@ -1,0 +1,203 @@
+// Benchmark 4, registry memory and expiry cost: N simulated devices (N = 1k, 10k, 100k by default) announce
+// themselves (NOTIFY ssdp:alive, 5 USNs each, each from its own address) to one controller built with the public
+// factory `createController`, over an in-process transport and a manual clock; every datagram takes the real
+// path (parseMessage -> observation -> registry). Bytes per device = heap growth after a full GC / N. Then the
+// expiry: announcements were spread evenly over one max-age, so advancing the clock in equal ticks expires the
+// same number of devices per tick at every N; ticks alternate between the N's and are timed (wall and CPU).
+// Run: `nx run bench:registry` (node --expose-gc). Options: --sizes 1000,10000,100000 --per-tick 10 --ticks 40
+// --name NAME --no-write.
+import { parseArgs } from 'node:util';
+import { createController, type Controller } from '@ssdp/controller-app';
+import { describeCommand, describeMachine, describeRevision } from './machine.ts';
+import { findWorkspaceRoot, writeResults } from './results.ts';
+import { summarize } from './stats.ts';
+import { createInjectedTransport } from './registry/injected-transport.ts';
+import { createManualClock, type ManualClock } from './registry/manual-clock.ts';
+import { simulatedAnnouncement, USNS_PER_DEVICE } from './registry/simulated-device.ts';
+import { registryMarkdown, type RegistrySize } from './registry/registry-report.ts';
+
+const MAX_AGE_S = 1800;
+const START = 1_764_000_000_000;
+export const TARGET_BYTES_PER_DEVICE = 2048;
+
+interface Options {
+  readonly sizes: readonly number[];
+  readonly perTick: number;
+  readonly ticks: number;
+  readonly name: string;
+  readonly write: boolean;
+}
+
+function readOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { sizes: { type: 'string' }, 'per-tick': { type: 'string' }, ticks: { type: 'string' }, name: { type: 'string' }, 'no-write': { type: 'boolean' } },
+    strict: true,
+  });
+  const count = (text: string, flag: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
+    return value;
+  };
+  const name = values.name ?? 'registry';
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
+  const options = {
+    sizes: (values.sizes ?? '1000,10000,100000').split(',').map((part) => count(part, '--sizes')),
+    perTick: count(values['per-tick'] ?? '10', '--per-tick'),
+    ticks: count(values.ticks ?? '40', '--ticks'),
+    name,
+    write: values['no-write'] !== true,
+  };
+  const smallest = Math.min(...options.sizes);
+  if (options.perTick * options.ticks > smallest / 2) throw new Error(`--per-tick x --ticks must be at most half the smallest size (${smallest / 2})`);
+  return options;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function fullGc(): void {
+  // Twice: the first pass can leave objects that only a second one (after weak callbacks) frees.
+  gc!();
+  gc!();
+}
+
+interface Fleet {
+  readonly size: number;
+  readonly clock: ManualClock;
+  readonly controller: Controller;
+  readonly spacingMs: number;
+  readonly counts: { removed: number; added: number };
+}
+
+async function buildFleet(size: number): Promise<{ fleet: Fleet; memory: RegistrySize['memory'] }> {
+  fullGc();
+  const before = process.memoryUsage();
+  const clock = createManualClock(START);
+  const transport = createInjectedTransport();
+  const counts = { removed: 0, added: 0 };
+  const controller = createController(
+    {
+      profile: 'upnp',
+      target: 'ssdp:all',
+      mx: 3,
+      intervalMs: 86_400_000,
+      cycles: 1,
+      port: 1900,
+      describe: false,
+      userAgent: 'Linux/6 UPnP/2.0 ssdp-bench/1',
+      registry: { maxDevices: size },
+    },
+    {
+      transport,
+      clock,
+      random: Math.random,
+      onEvent: (event) => {
+        if (event.event === 'device-added') counts.added += 1;
+        else if (event.event === 'device-removed') counts.removed += 1;
+      },
+    },
+  );
+  await controller.start();
+  // Announcements spread evenly over one max-age, so their expiries are spread evenly too.
+  const spacingMs = (MAX_AGE_S * 1000) / size;
+  const buildStart = process.hrtime.bigint();
+  for (let i = 0; i < size; i += 1) {
+    const { address, datagrams } = simulatedAnnouncement(i, MAX_AGE_S);
+    for (const bytes of datagrams) transport.deliver(bytes, address);
+    clock.advance(spacingMs);
+  }
+  clock.advance(2000); // the last ones' gather/settle deadlines
+  controller.settle();
+  const buildMs = Number(process.hrtime.bigint() - buildStart) / 1e6;
+  fullGc();
+  const after = process.memoryUsage();
+  const fleet: Fleet = { size, clock, controller, spacingMs, counts };
+  return {
+    fleet,
+    memory: {
+      heapBytes: after.heapUsed - before.heapUsed,
+      bytesPerDevice: (after.heapUsed - before.heapUsed) / size,
+      rssBytes: after.rss - before.rss,
+      externalBytes: after.external - before.external,
+      added: counts.added,
+      removedWhileBuilding: counts.removed,
+      buildMs,
+      datagrams: size * USNS_PER_DEVICE,
+      schedulerTasks: controller.scheduler.size,
+    },
+  };
+}
+
+interface Tick {
+  readonly wallUs: number;
+  readonly cpuUs: number;
+  readonly expired: number;
+}
+
+function tick(fleet: Fleet, ms: number): Tick {
+  const removedBefore = fleet.counts.removed;
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  fleet.clock.advance(ms);
+  const wallUs = Number(process.hrtime.bigint() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { wallUs, cpuUs: used.user + used.system, expired: fleet.counts.removed - removedBefore };
+}
+
+async function main(): Promise<void> {
+  if (gc === undefined) throw new Error('run with node --expose-gc (nx run bench:registry does)');
+  const options = readOptions(process.argv.slice(2));
+  const root = findWorkspaceRoot();
+  const machine = describeMachine();
+  const fleets: Fleet[] = [];
+  const memory = new Map<number, RegistrySize['memory']>();
+  for (const size of options.sizes) {
+    const built = await buildFleet(size);
+    fleets.push(built.fleet);
+    memory.set(size, built.memory);
+    process.stderr.write(`registry: ${size} devices: ${Math.round(built.memory.bytesPerDevice)} bytes per device (heap +${(built.memory.heapBytes / 2 ** 20).toFixed(1)} MiB), built in ${built.memory.buildMs.toFixed(0)} ms\n`);
+  }
+  // Expiry: ticks that each expire `perTick` devices at every N, alternating between the N's (A B C, B C A ...).
+  const ticks = new Map<number, Tick[]>(options.sizes.map((size) => [size, []]));
+  const idle = new Map<number, Tick[]>(options.sizes.map((size) => [size, []]));
+  for (let round = 0; round < options.ticks; round += 1) {
+    const order = [...fleets.slice(round % fleets.length), ...fleets.slice(0, round % fleets.length)];
+    for (const fleet of order) {
+      ticks.get(fleet.size)!.push(tick(fleet, options.perTick * fleet.spacingMs));
+      // A tick where nothing falls due: the cost of having N devices waiting.
+      idle.get(fleet.size)!.push(tick(fleet, 0));
+    }
+  }
+  const sizes: RegistrySize[] = options.sizes.map((size) => {
+    const fleet = fleets.find((f) => f.size === size)!;
+    const list = ticks.get(size)!;
+    return {
+      size,
+      memory: memory.get(size)!,
+      expiry: {
+        perTick: options.perTick,
+        ticks: list.length,
+        tickMs: options.perTick * fleet.spacingMs,
+        expired: summarize(list.map((t) => t.expired)),
+        wallUs: summarize(list.map((t) => t.wallUs)),
+        cpuUs: summarize(list.map((t) => t.cpuUs)),
+        idleWallUs: summarize(idle.get(size)!.map((t) => t.wallUs)),
+      },
+      remaining: fleet.controller.devices().length,
+    };
+  });
+  for (const fleet of fleets) await fleet.controller.stop();
+
+  const command = describeCommand(root);
+  const revision = describeRevision(root, ['packages/controller-app/src', 'packages/transport/src', 'packages/protocol/src', 'tools/bench/src']);
+  const date = new Date().toISOString();
+  const json = { benchmark: 'registry', date, machine, command, revision, options, maxAgeSeconds: MAX_AGE_S, usnsPerDevice: USNS_PER_DEVICE, sizes };
+  const markdown = registryMarkdown({ date, machine, command, revision, options, maxAgeSeconds: MAX_AGE_S, usnsPerDevice: USNS_PER_DEVICE, target: TARGET_BYTES_PER_DEVICE, sizes });
+  process.stdout.write(`${markdown}\n`);
+  if (options.write) {
+    const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);
+    process.stderr.write(`registry: wrote ${jsonPath} and ${markdownPath}\n`);
+  }
+}
+
+await main();

@@ -70,6 +70,28 @@ export const NAME_TABLE: Uint8Array = NAME_DFA.table;
 /** @internal The field id a final state names, or -1. */
 export const FIELD_OF_STATE: Int8Array = NAME_DFA.fieldOf;
 
+const CANONICAL_NAMES: ReadonlySet<string> = new Set(KNOWN_HEADER_NAMES);
+
+/**
+ * @internal How a header name goes on the wire: the canonical spelling of a known header, the name itself for
+ * any other token, undefined when it is not a token. One pass of the name DFA answers both questions.
+ */
+export function wireHeaderName(name: string): string | undefined {
+  // Names already in canonical spelling (what the constructors write, what most senders send) are one lookup.
+  if (CANONICAL_NAMES.has(name)) return name;
+  const n = name.length;
+  if (n === 0) return undefined;
+  let state = NAME_START;
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 128) return undefined;
+    state = NAME_TABLE[(state << 7) | c]!;
+    if (state === NAME_STOP) return undefined;
+  }
+  const field = FIELD_OF_STATE[state]!;
+  return field < 0 ? name : KNOWN_HEADER_NAMES[field]!;
+}
+
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }

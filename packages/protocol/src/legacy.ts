@@ -45,9 +45,13 @@ function legacyOrder(kind: SsdpMessageKind): readonly string[] | undefined {
 export function reorderForLegacy(kind: SsdpMessageKind, headers: readonly SsdpHeader[]): readonly SsdpHeader[] {
   const order = legacyOrder(kind);
   if (order === undefined) return headers;
-  const rank = (header: SsdpHeader): number => {
+  // Rank each header once (a comparator would canonicalize both names on every comparison).
+  const ranks = headers.map((header) => {
     const index = order.indexOf(canonicalHeaderName(header.name));
     return index < 0 ? order.length : index;
-  };
-  return headers.map((header) => header).sort((a, b) => rank(a) - rank(b));
+  });
+  return headers
+    .map((_, i) => i)
+    .sort((a, b) => ranks[a]! - ranks[b]! || a - b)
+    .map((i) => headers[i]!);
 }

@@ -1,9 +1,10 @@
 import { SsdpError } from './errors.ts';
-import { canonicalHeaderName, isValidHeaderName, trimOws, type SsdpHeader } from './headers.ts';
+import { wireHeaderName } from './header-index.ts';
+import { trimOws } from './headers.ts';
 import { reorderForLegacy } from './legacy.ts';
 import type { SsdpMessage, SsdpMessageKind } from './message.ts';
 import type { SsdpProfile } from './profile.ts';
-import { encodeUtf8 } from './text-codec.ts';
+import { SlabUtf8Encoder } from './text-codec.ts';
 
 /** Options of {@link serializeMessage}. */
 export interface SerializeOptions {
@@ -25,15 +26,21 @@ const NTS_OF: Partial<Record<SsdpMessageKind, string>> = {
   'notify-update': 'ssdp:update',
 };
 
-function checkHeader(header: SsdpHeader): void {
-  if (!isValidHeaderName(header.name)) {
-    throw new SsdpError('SSDP_ERR_INVALID_HEADER', `header name is not an HTTP token: ${JSON.stringify(header.name)}`);
+/** True when the NTS value (blanks trimmed, quotes dropped, any case) is `expected`. */
+function ntsMatches(value: string, expected: string): boolean {
+  return value === expected || trimOws(value).replaceAll('"', '').toLowerCase() === expected;
+}
+
+function checkNts(message: SsdpMessage, expected: string): void {
+  const headers = message.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const { name, value } = headers[i]!;
+    if (name.length === 3 && wireHeaderName(name) === 'NTS') {
+      if (ntsMatches(value, expected)) return;
+      break;
+    }
   }
-  if (header.value.includes('\r') || header.value.includes('\n')) {
-    throw new SsdpError('SSDP_ERR_INVALID_HEADER', `header ${header.name} has a CR or LF in its value`, {
-      header: canonicalHeaderName(header.name),
-    });
-  }
+  throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', `a ${message.kind} message needs NTS: ${expected}`, { header: 'NTS' });
 }
 
 /**
@@ -43,18 +50,22 @@ function checkHeader(header: SsdpHeader): void {
 export function serializeMessageText(message: SsdpMessage, options?: SerializeOptions): string {
   const profile = options?.profile ?? message.profile;
   const expectedNts = NTS_OF[message.kind];
-  if (expectedNts !== undefined) {
-    const nts = message.headers.find((h) => canonicalHeaderName(h.name) === 'NTS');
-    if (nts === undefined || trimOws(nts.value).replaceAll('"', '').toLowerCase() !== expectedNts) {
-      throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', `a ${message.kind} message needs NTS: ${expectedNts}`, { header: 'NTS' });
-    }
-  }
+  if (expectedNts !== undefined) checkNts(message, expectedNts);
   const headers = profile === 'legacy' ? reorderForLegacy(message.kind, message.headers) : message.headers;
   let text = START_LINES[message.kind];
-  for (const header of headers) {
-    checkHeader(header);
-    const value = trimOws(header.value);
-    text += `\r\n${canonicalHeaderName(header.name)}:${value.length === 0 ? '' : ' '}${value}`;
+  for (let i = 0; i < headers.length; i++) {
+    const header = headers[i]!;
+    // One pass over the name checks it is a token and finds its canonical spelling.
+    const name = wireHeaderName(header.name);
+    if (name === undefined) {
+      throw new SsdpError('SSDP_ERR_INVALID_HEADER', `header name is not an HTTP token: ${JSON.stringify(header.name)}`);
+    }
+    const value = header.value;
+    if (value.includes('\r') || value.includes('\n')) {
+      throw new SsdpError('SSDP_ERR_INVALID_HEADER', `header ${header.name} has a CR or LF in its value`, { header: name });
+    }
+    const trimmed = trimOws(value);
+    text += trimmed.length === 0 ? `\r\n${name}:` : `\r\n${name}: ${trimmed}`;
   }
   // UDA framing ends the header block with an empty line; the prototype sends none.
   return profile === 'legacy' ? text : `${text}\r\n\r\n`;
@@ -70,18 +81,25 @@ export function serializeMessageText(message: SsdpMessage, options?: SerializeOp
  *   message order, and no final CRLF.
  *
  * serialize → {@link parseMessage} → serialize gives the same bytes.
+ *
+ * Like a pooled `Buffer`, a datagram of up to 1024 characters is a view into an 8 KiB ArrayBuffer shared with
+ * other results (`byteOffset` may be non-zero): its bytes are its own and never change, but code that needs an
+ * ArrayBuffer of its own (to transfer it, say) copies it with `bytes.slice()`.
  * @throws {@link SsdpError} `SSDP_ERR_INVALID_HEADER` for a non-token header name or a CR/LF in a value;
  *   `SSDP_ERR_INVALID_ARGUMENT` for a NOTIFY whose NTS header does not match its kind; `SSDP_ERR_TOO_LARGE`
  *   when the datagram would exceed {@link MAX_DATAGRAM_PAYLOAD} bytes.
  */
 export function serializeMessage(message: SsdpMessage, options?: SerializeOptions): Uint8Array {
-  const bytes = encodeUtf8(serializeMessageText(message, options));
+  const bytes = encoder.encode(serializeMessageText(message, options));
   // An SSDP message is exactly one datagram; UDP over IPv4 carries at most 65507 payload bytes.
   if (bytes.length > MAX_DATAGRAM_PAYLOAD) {
     throw new SsdpError('SSDP_ERR_TOO_LARGE', `message of ${bytes.length} bytes does not fit in one UDP datagram`);
   }
   return bytes;
 }
+
+// The one stateful object of this package: a memory pool for results, shared by all callers (see SlabUtf8Encoder).
+const encoder = new SlabUtf8Encoder();
 
 /** The largest UDP payload over IPv4 (65535 - 8 UDP - 20 IP header bytes); serializeMessage refuses more. */
 export const MAX_DATAGRAM_PAYLOAD = 65507;

@@ -6,5 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.spec.ts'],
     passWithNoTests: false,
+    // Not a speed target: only so a loaded shared machine does not turn a slow run into a failure.
+    testTimeout: 60_000,
   },
 });

@@ -12,6 +12,7 @@ import type { BlastPlan, BlastResult } from './blaster.ts';
 import { Checks } from './lab/checks.ts';
 import { CONTROLLER_BIN, DEVICE_BIN, sampleRss, spawnApp, stopApp, type AppEvent, type AppProcess } from './lab/app-process.ts';
 import { diffCounters, readCpuMs, readIpSnmp, readUdpSnmp, readUdpSockets } from './lab/proc.ts';
+import { LAB_PREFIX } from './lab/lab-prefix.ts';
 import { runScript } from './lab/run-script.ts';
 import type { ProbeAnswer } from './probe.ts';
 
@@ -89,9 +90,11 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     return dir;
   };
   let lab: NetnsLab | undefined;
+  let sampler: ReturnType<typeof sampleRss> | undefined;
   const apps: AppProcess[] = [];
   try {
     lab = await createNetnsLab({
+      prefix: LAB_PREFIX,
       links: [{ name: 'lan' }, { name: 'wan', subnet: '10.78.0.0/24' }],
       hosts: ['device', 'controller', 'attacker', 'probe', 'fresh', { name: 'router', links: ['lan', 'wan'] }, { name: 'outsider', links: ['wan'] }],
     });
@@ -115,7 +118,7 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     const kernelBefore = { device: { udp: readUdpSnmp(device.pid), ip: readIpSnmp(device.pid) }, controller: { udp: readUdpSnmp(controller.pid), ip: readIpSnmp(controller.pid) } };
     const baseline = { device: device.rssKiB() ?? 0, controller: controller.rssKiB() ?? 0 };
     log(`baseline RSS: device ${mib(baseline.device)}, controller ${mib(baseline.controller)}`);
-    const sampler = sampleRss([device, controller]);
+    sampler = sampleRss([device, controller]);
     const cpuBefore = { device: readCpuMs(device.pid) ?? 0, controller: readCpuMs(controller.pid) ?? 0 };
 
     const offLinkCount = Math.round(options.count * (options.offLinkShare ?? 0.02));
@@ -132,8 +135,9 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     const attackerPlan: BlastPlan = { ...common, seed: options.seed, count: options.count - offLinkCount, mode: 'fuzz', from: address('attacker'), cleanup: true };
     const outsiderPlan: BlastPlan = { ...common, seed: options.seed + 1, count: offLinkCount, mode: 'off-link', from: address('outsider'), cleanup: false };
     const [attacker, outsider] = await Promise.all([
-      runScript<BlastResult>(lab, 'attacker', 'blaster.ts', [JSON.stringify(attackerPlan)], { onStderr: log }),
-      runScript<BlastResult>(lab, 'outsider', 'blaster.ts', [JSON.stringify(outsiderPlan)], { onStderr: log }),
+      // No fixed time limit: the rate depends on the receivers and the machine (the CLI has an overall watchdog).
+      runScript<BlastResult>(lab, 'attacker', 'blaster.ts', [JSON.stringify(attackerPlan)], { onStderr: log, timeoutMs: 24 * 3600_000 }),
+      runScript<BlastResult>(lab, 'outsider', 'blaster.ts', [JSON.stringify(outsiderPlan)], { onStderr: log, timeoutMs: 24 * 3600_000 }),
     ]);
     const afterFlood = { device: device.rssKiB() ?? 0, controller: controller.rssKiB() ?? 0 };
     const cpuMs = { device: (readCpuMs(device.pid) ?? 0) - cpuBefore.device, controller: (readCpuMs(controller.pid) ?? 0) - cpuBefore.controller };
@@ -156,6 +160,7 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     }
     const after = { device: device.rssKiB() ?? 0, controller: controller.rssKiB() ?? 0 };
     const peaks = sampler.stop();
+    sampler = undefined;
     const kernel = {
       device: { ...prefix('udp.', diffCounters(readUdpSnmp(device.pid), kernelBefore.device.udp)), ...prefix('ip.', diffCounters(readIpSnmp(device.pid), kernelBefore.device.ip)) },
       controller: { ...prefix('udp.', diffCounters(readUdpSnmp(controller.pid), kernelBefore.controller.udp)), ...prefix('ip.', diffCounters(readIpSnmp(controller.pid), kernelBefore.controller.ip)) },
@@ -302,6 +307,7 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
       checks: checks.list,
     };
   } finally {
+    sampler?.stop();
     for (const app of apps) if (app.exitCode === undefined) app.child.kill('SIGKILL');
     await lab?.destroy();
     for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { watchdog } from './watchdog.ts';
 import { runFuzz } from '../fuzz-run.ts';
 import { fuzzSummary } from '../report.ts';
 
@@ -19,6 +20,7 @@ if (!Number.isInteger(count) || count < 1000 || !Number.isInteger(seed)) {
   process.stderr.write('fuzz: --count must be an integer >= 1000 and --seed an integer\n');
   process.exit(2);
 }
+watchdog('fuzz', Math.max(10 * 60_000, count * 5));
 try {
   const result = await runFuzz({ count, seed, settleMs: Number(values.settle) * 1000, ...(values['node-options'] === undefined ? {} : { nodeOptions: values['node-options'] }), ...(values['rss-tolerance'] === undefined ? {} : { settledToleranceMiB: Number(values['rss-tolerance']) }), log: (line) => process.stderr.write(`fuzz: ${line}\n`) });
   mkdirSync(values.out, { recursive: true });

@@ -145,7 +145,8 @@ export function sampleRss(apps: readonly AppProcess[], everyMs = 200): { stop():
     }
   };
   tick();
-  const timer = setInterval(tick, everyMs);
+  // unref: a run that fails before stop() must still be able to exit.
+  const timer = setInterval(tick, everyMs).unref();
   return {
     stop() {
       clearInterval(timer);

@@ -26,10 +26,17 @@ export async function runScript<T>(
     stderr += `${line}\n`;
     options.onStderr?.(line);
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs ?? 600_000);
+  // 'close', not 'exit': the last stdout chunk may still be in flight when the process has exited.
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
   clearTimeout(timer);
   const last = stdout.trim().split('\n').at(-1) ?? '';
-  if (code !== 0 || last === '') throw new Error(`${script} in ${host} exited ${String(code)}: ${stderr.trim().slice(-800)}`);
+  if (code !== 0 || last === '') {
+    throw new Error(`${script} in ${host} ${timedOut ? `killed after ${options.timeoutMs ?? 600_000} ms` : `exited ${String(code)}`}: ${stderr.trim().slice(-800)}`);
+  }
   return JSON.parse(last) as T;
 }

@@ -12,7 +12,7 @@ import { createNetnsLab, listLabNamespaces, netnsAvailable, type NetnsLab } from
 import { describeCommand, describeMachine, describeRevision } from './machine.ts';
 import { findWorkspaceRoot, writeResults } from './results.ts';
 import { collectLines, sleep } from './lab/line-collector.ts';
-import { startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
+import { setLabPriority, startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
 import { countKind, firstSearchFrom, lastOfKind, parseTapLine, type TapEvent } from './lab/tap-events.ts';
 import {
   firstSeenFromControllerOutput,
@@ -34,6 +34,14 @@ interface Options {
   readonly gapMs: number;
   readonly name: string;
   readonly write: boolean;
+  /** Niceness of every lab process (0: unchanged). */
+  readonly priority: number;
+}
+
+function readPriority(text: string | undefined): number {
+  const value = Number(text ?? 0);
+  if (!Number.isInteger(value) || value < -20 || value > 19) throw new Error(`--priority must be a niceness in -20..19, not ${JSON.stringify(text)}`);
+  return value;
 }
 
 function readOptions(argv: readonly string[]): Options {
@@ -46,6 +54,7 @@ function readOptions(argv: readonly string[]): Options {
       'gap-ms': { type: 'string' },
       name: { type: 'string' },
       'no-write': { type: 'boolean' },
+      priority: { type: 'string' },
     },
     strict: true,
   });
@@ -60,10 +69,11 @@ function readOptions(argv: readonly string[]): Options {
   return {
     sizes: list(values.sizes ?? '100,1000,5000').map((part) => count(part, '--sizes')),
     nodeSsdpSizes: list(values['node-ssdp-sizes'] ?? '100,1000,5000,max').map((part) => (part === 'max' ? 'max' : count(part, '--node-ssdp-sizes'))),
-    rounds: count(values.rounds ?? '5', '--rounds'),
+    rounds: count(values.rounds ?? '3', '--rounds'),
     gapMs: Number(values['gap-ms'] ?? 1500),
     name,
     write: values['no-write'] !== true,
+    priority: readPriority(values.priority),
   };
 }
 
@@ -76,6 +86,7 @@ interface Fleet {
 
 interface Lab {
   readonly lab: NetnsLab;
+  readonly priority: number;
   readonly root: string;
   readonly tmp: string;
   readonly tap: TapEvent[];
@@ -97,6 +108,7 @@ async function startOurFleet(lab: Lab, size: number): Promise<Fleet> {
   const stateDir = join(lab.tmp, `state-${size}`);
   const process = startMeasured({
     lab: lab.lab,
+    priority: lab.priority,
     host: 'device',
     script: join(lab.root, 'packages/device-app/bin/ssdp-device.js'),
     args: ['--interface', lab.deviceAddress, '--count', String(size), '--state-dir', stateDir],
@@ -114,6 +126,7 @@ async function startOurFleet(lab: Lab, size: number): Promise<Fleet> {
 async function startNodeSsdpFleet(lab: Lab, size: number | 'max'): Promise<Fleet> {
   const process = startMeasured({
     lab: lab.lab,
+    priority: lab.priority,
     host: 'device',
     nodeFlags: ['--import', 'tsx'],
     script: join(lab.root, 'tools/bench/src/discovery/node-ssdp-fleet.ts'),
@@ -135,6 +148,7 @@ async function runTrial(lab: Lab, fleet: Fleet, client: ClientName, round: numbe
     client === 'ours'
       ? startMeasured({
           lab: lab.lab,
+          priority: lab.priority,
           host: 'ctl',
           script: join(lab.root, 'packages/controller-app/bin/ssdp-controller.js'),
           args: [
@@ -152,6 +166,7 @@ async function runTrial(lab: Lab, fleet: Fleet, client: ClientName, round: numbe
         })
       : startMeasured({
           lab: lab.lab,
+          priority: lab.priority,
           host: 'ctl',
           nodeFlags: ['--import', 'tsx'],
           script: join(lab.root, 'tools/bench/src/discovery/node-ssdp-client.ts'),
@@ -212,6 +227,7 @@ async function main(): Promise<void> {
   try {
     const lab: Lab = {
       lab: netns,
+      priority: options.priority,
       root,
       tmp,
       tap,
@@ -222,6 +238,7 @@ async function main(): Promise<void> {
     const tapProcess = netns.spawn('tap', process.execPath, ['--import', 'tsx', join(root, 'tools/bench/src/lab/multicast-tap.ts'), tapAddress], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    setLabPriority(tapProcess.pid, options.priority);
     const tapLines = collectLines(tapProcess.stdout, (line) => {
       const event = parseTapLine(line);
       if (event !== undefined) tap.push(event);
@@ -242,7 +259,7 @@ async function main(): Promise<void> {
     const command = describeCommand(root);
     const revision = describeRevision(root, ['packages/controller-app/src', 'packages/device-app/src', 'packages/transport/src', 'packages/protocol/src', 'tools/bench/src']);
     const json = { benchmark: 'discovery', date: new Date().toISOString(), machine, command, revision, options, mx: MX, listenMs: LISTEN_MS, runs };
-    const markdown = discoveryMarkdown({ date: json.date, machine, command, revision, rounds: options.rounds, mx: MX, listenMs: LISTEN_MS, runs });
+    const markdown = discoveryMarkdown({ date: json.date, machine, command, revision, rounds: options.rounds, mx: MX, listenMs: LISTEN_MS, runs, priority: options.priority });
     process.stdout.write(`${markdown}\n`);
     if (options.write) {
       const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);

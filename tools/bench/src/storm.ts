@@ -13,7 +13,7 @@ import { createNetnsLab, listLabNamespaces, netnsAvailable, type NetnsLab } from
 import { describeCommand, describeMachine, describeRevision } from './machine.ts';
 import { findWorkspaceRoot, writeResults } from './results.ts';
 import { collectLines, sleep } from './lab/line-collector.ts';
-import { startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
+import { setLabPriority, startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
 import {
   combineFloods,
   parseDeviceStopped,
@@ -42,6 +42,14 @@ interface Options {
   readonly generators: number | 'auto';
   readonly name: string;
   readonly write: boolean;
+  /** Niceness of every lab process (0: unchanged). */
+  readonly priority: number;
+}
+
+function readPriority(text: string | undefined): number {
+  const value = Number(text ?? 0);
+  if (!Number.isInteger(value) || value < -20 || value > 19) throw new Error(`--priority must be a niceness in -20..19, not ${JSON.stringify(text)}`);
+  return value;
 }
 
 function readOptions(argv: readonly string[]): Options {
@@ -55,6 +63,7 @@ function readOptions(argv: readonly string[]): Options {
       generators: { type: 'string' },
       name: { type: 'string' },
       'no-write': { type: 'boolean' },
+      priority: { type: 'string' },
     },
     strict: true,
   });
@@ -75,6 +84,7 @@ function readOptions(argv: readonly string[]): Options {
     generators: values.generators === undefined || values.generators === 'auto' ? 'auto' : count(values.generators, '--generators'),
     name,
     write: values['no-write'] !== true,
+    priority: readPriority(values.priority),
   };
 }
 
@@ -92,6 +102,7 @@ function compileFlood(root: string): string {
 
 interface Lab {
   readonly lab: NetnsLab;
+  readonly priority: number;
   readonly root: string;
   readonly tmp: string;
   readonly flood: string;
@@ -110,6 +121,7 @@ function startDevice(lab: Lab, device: DeviceName, label: string): { process: Me
     const stdoutFile = join(lab.tmp, `${label}.out`);
     const process = startMeasured({
       lab: lab.lab,
+    priority: lab.priority,
       host: 'device',
       script: join(lab.root, 'packages/device-app/bin/ssdp-device.js'),
       args: [
@@ -133,6 +145,7 @@ function startDevice(lab: Lab, device: DeviceName, label: string): { process: Me
   const script = device === 'node-ssdp' ? 'node-ssdp-server.ts' : 'achingbrain-advertiser.ts';
   const process = startMeasured({
     lab: lab.lab,
+    priority: lab.priority,
     host: 'device',
     nodeFlags: ['--import', 'tsx'],
     script: join(lab.root, 'tools/bench/src/storm', script),
@@ -196,6 +209,7 @@ async function runTrial(lab: Lab, device: DeviceName, rate: number, round: numbe
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    setLabPriority(child.pid, lab.priority);
     const lines = collectLines(child.stdout);
     const errors = collectLines(child.stderr);
     const done = new Promise<string>((resolve, reject) =>
@@ -214,6 +228,7 @@ async function runTrial(lab: Lab, device: DeviceName, rate: number, round: numbe
   await sleep(CONTROLLER_AT_MS);
   const controller = startMeasured({
     lab: lab.lab,
+    priority: lab.priority,
     host: 'ctl',
     script: join(lab.root, 'packages/controller-app/bin/ssdp-controller.js'),
     args: ['--interface', lab.controllerAddress, '--once', '--mx', '3', '--json', '--no-describe'],
@@ -281,6 +296,7 @@ async function main(): Promise<void> {
   try {
     const lab: Lab = {
       lab: netns,
+      priority: options.priority,
       root,
       tmp,
       flood,
@@ -301,7 +317,7 @@ async function main(): Promise<void> {
     const revision = describeRevision(root, ['packages/device-app/src', 'packages/transport/src', 'packages/protocol/src', 'tools/bench/src']);
     const date = new Date().toISOString();
     const json = { benchmark: 'storm', date, machine, command, revision, options, udn: UDN, raisedCaps: RAISED_CAPS, drainMs: DRAIN_MS, trials };
-    const markdown = stormMarkdown({ date, machine, command, revision, options, raisedCaps: RAISED_CAPS, drainMs: DRAIN_MS, controllerAtMs: CONTROLLER_AT_MS, trials });
+    const markdown = stormMarkdown({ date, machine, command, revision, options, raisedCaps: RAISED_CAPS, drainMs: DRAIN_MS, controllerAtMs: CONTROLLER_AT_MS, trials, priority: options.priority });
     process.stdout.write(`${markdown}\n`);
     if (options.write) {
       const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);

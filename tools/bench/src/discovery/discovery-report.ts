@@ -21,6 +21,8 @@ export interface DiscoveryReportInput {
   readonly mx: number;
   readonly listenMs: number;
   readonly runs: readonly FleetRun[];
+  /** Niceness of the lab processes (0: not changed). */
+  readonly priority?: number;
 }
 
 export const TARGET = { fleetKind: 'ssdp-device', size: 1000, fraction: 1, lastMs: 3500 } as const;
@@ -158,7 +160,8 @@ export function discoveryMarkdown(input: DiscoveryReportInput): string {
       `node-ssdp's Client sends the same two \`ssdp:all\` searches (it always says MX 3), listens ${input.listenMs} ms and counts distinct UDNs (USN before \`::\`). ` +
       `"found" counts distinct UDNs of the fleet; times run from the control point's first M-SEARCH as the tap saw it on the wire to the first datagram of the last device found (our \`firstSeen\`, the client's receive time). ` +
       `CPU and peak RSS are the process's own getrusage at exit (all threads, start-up included); "CPU after the search" subtracts the CPU read from /proc when the search went out (50 ms samples). ` +
-      `A fleet is searched only after its own NOTIFYs have stopped (no NOTIFY for 2 s at the tap), so every device found was found by the search; the tap also counts NOTIFYs during every search window.`,
+      `A fleet is searched only after its own NOTIFYs have stopped (no NOTIFY for 2 s at the tap), so every device found was found by the search; the tap also counts NOTIFYs during every search window.` +
+      (input.priority === undefined || input.priority === 0 ? '' : ` Every lab process ran at niceness ${input.priority} (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
     '',
     markdownTable(
       ['fleet', 'ours: found', 'ours: search → last', 'node-ssdp: found', 'node-ssdp: search → last'],

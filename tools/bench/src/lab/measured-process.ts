@@ -2,6 +2,7 @@
 // its own getrusage at exit (report-usage.mjs, preloaded).
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import type { NetnsLab } from '@ssdp/netns';
 import { collectLines, type LineCollector } from './line-collector.ts';
 import { startSampler, type ProcessSampler } from './process-usage.ts';
@@ -40,6 +41,8 @@ export interface MeasuredProcessInit {
   readonly env?: Readonly<Record<string, string>>;
   /** Send stdout to this file instead of a pipe (a chatty process then costs the benchmark nothing). */
   readonly stdoutFile?: string;
+  /** Niceness for the process (see setLabPriority). */
+  readonly priority?: number;
 }
 
 export function startMeasured(init: MeasuredProcessInit): MeasuredProcess {
@@ -53,6 +56,7 @@ export function startMeasured(init: MeasuredProcessInit): MeasuredProcess {
     { stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'], env: { ...process.env, ...init.env, BENCH_USAGE_FILE: usageFile } },
   );
   if (stdoutFd !== undefined) closeSync(stdoutFd);
+  setLabPriority(child.pid, init.priority);
   const stdout = collectLines(child.stdout);
   const stderr = collectLines(child.stderr);
   const sampler = startSampler(child.pid ?? -1, init.sampleMs ?? 50);
@@ -94,4 +98,18 @@ export function startMeasured(init: MeasuredProcessInit): MeasuredProcess {
       }
     },
   };
+}
+
+/**
+ * Gives a lab process a niceness (os.setPriority; its threads and children inherit it). On a machine shared with
+ * other people's CI, a negative value keeps the measured processes from being starved by unrelated load; the
+ * benchmarks record the value they used. 0 or undefined: leave it alone.
+ */
+export function setLabPriority(pid: number | undefined, priority: number | undefined): void {
+  if (pid === undefined || priority === undefined || priority === 0) return;
+  try {
+    setPriority(pid, priority);
+  } catch {
+    // Not allowed (not root) or already gone: measure at the default priority.
+  }
 }

@@ -41,6 +41,8 @@ export interface StormReportInput {
   readonly drainMs: number;
   readonly controllerAtMs: number;
   readonly trials: readonly StormTrial[];
+  /** Niceness of the lab processes (0: not changed). */
+  readonly priority?: number;
 }
 
 export const TARGET_RATE = 20_000;
@@ -190,7 +192,8 @@ export function stormMarkdown(input: StormReportInput): string {
       `The device is started fresh for every storm, ${input.options.rounds} rounds per rate, the order rotating. "read /s" is the kernel's UDP InDatagrams of the device's namespace over the storm (datagrams it took off its socket; the same count for every device), "kernel drops" its RcvbufErrors; "answered /s" is the device's own count of searches it answered (ours: its \`stopped\` summary; node-ssdp: its \`_parseMessage\` calls on an M-SEARCH; achingbrain: its \`ssdp:m-search\` events). ` +
       `CPU and RSS come from /proc every 100 ms over the storm; CPU µs / search = CPU time / datagrams read. ` +
       `${input.controllerAtMs / 1000} s into each storm our controller (\`ssdp-controller --once --mx 3 --json --no-describe\`, a third host) searches once; "legit search answered" counts storms where it listed the device. ` +
-      `Caps raised: \`${input.raisedCaps.join(' ')}\`. Our device's stdout (a line per search) goes to a file on tmpfs.`,
+      `Caps raised: \`${input.raisedCaps.join(' ')}\`. Our device's stdout (a line per search) goes to a file on tmpfs.` +
+      (input.priority === undefined || input.priority === 0 ? '' : ` Every lab process ran at niceness ${input.priority} (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
     '',
     ...input.options.rates.map((rate) => `${rateSection(input, rate)}\n`),
     '### Ratios (per round, then median)',

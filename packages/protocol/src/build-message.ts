@@ -59,18 +59,6 @@ export class BuildFailure {
   ) {}
 }
 
-/**
- * A header block as {@link buildMessage} takes it: `text` holds the header lines (for a parsed datagram, the
- * whole decoded datagram) from offset `first` on; `slots` locate the known headers' values (see FieldSlots);
- * `headers` is the header list when the caller already has it (constructed messages, continuation lines).
- */
-export interface HeaderBlock {
-  readonly text: string;
-  readonly slots: FieldSlots;
-  readonly first: number;
-  readonly headers: readonly SsdpHeader[] | undefined;
-}
-
 const NO_PROBLEMS: readonly FieldProblem[] = Object.freeze([]);
 
 /** Collects the problems of one message; allocates only when there is one. */
@@ -258,12 +246,12 @@ abstract class LazyMessage<C extends { problems: readonly FieldProblem[] | undef
   #headers: readonly SsdpHeader[] | undefined;
   #cache: C | undefined;
 
-  constructor(profile: SsdpProfile, block: HeaderBlock) {
+  constructor(profile: SsdpProfile, text: string, slots: FieldSlots, first: number, headers: readonly SsdpHeader[] | undefined) {
     this.profile = profile;
-    this.#text = block.text;
-    this.#slots = block.slots;
-    this.#first = block.first;
-    this.#headers = block.headers;
+    this.#text = text;
+    this.#slots = slots;
+    this.#first = first;
+    this.#headers = headers;
     this.#cache = undefined;
   }
 
@@ -479,8 +467,8 @@ class NotifyMessageImpl<K extends 'notify-alive' | 'notify-byebye' | 'notify-upd
   readonly kind: K;
   readonly nts: N;
 
-  constructor(kind: K, nts: N, profile: SsdpProfile, block: HeaderBlock) {
-    super(profile, block);
+  constructor(kind: K, nts: N, profile: SsdpProfile, text: string, slots: FieldSlots, first: number, headers: readonly SsdpHeader[] | undefined) {
+    super(profile, text, slots, first, headers);
     this.kind = kind;
     this.nts = nts;
   }
@@ -519,13 +507,21 @@ function ntsAt(text: string, start: number, end: number): number {
 }
 
 /**
- * @internal Classifies a header block into a message. The block is kept by reference (callers hand over fresh
- * objects and never touch them again). Typed fields come from the first occurrence of each known header.
+ * @internal Classifies a header block into a message: `text` holds the header lines from offset `first` on (for
+ * a parsed datagram, the whole decoded datagram), `slots` locate the known headers' values (see FieldSlots),
+ * `headers` is the header list when the caller already has it (constructed messages, continuation lines).
+ * Nothing is copied: callers hand over fresh objects and never touch them again.
  */
-export function buildMessage(start: StartKind, block: HeaderBlock, profile: SsdpProfile): SsdpMessage | BuildFailure {
-  if (start === 'm-search') return new MSearchMessageImpl(profile, block);
-  if (start === 'response') return new SearchResponseMessageImpl(profile, block);
-  const { text, slots } = block;
+export function buildMessage(
+  start: StartKind,
+  profile: SsdpProfile,
+  text: string,
+  slots: FieldSlots,
+  first: number,
+  headers: readonly SsdpHeader[] | undefined,
+): SsdpMessage | BuildFailure {
+  if (start === 'm-search') return new MSearchMessageImpl(profile, text, slots, first, headers);
+  if (start === 'response') return new SearchResponseMessageImpl(profile, text, slots, first, headers);
   const rawStart = slots[F_NTS << 1]!;
   if (rawStart < 0) return new BuildFailure('SSDP_ERR_MISSING_HEADER', -1, 'NOTIFY without NTS');
   const rawEnd = slots[(F_NTS << 1) + 1]!;
@@ -536,9 +532,9 @@ export function buildMessage(start: StartKind, block: HeaderBlock, profile: Ssdp
     const raw = cutValue(text, ntsStart, ntsEnd);
     nts = ntsAt(raw, 0, raw.length);
   }
-  if (nts === 0) return new NotifyMessageImpl('notify-alive', 'ssdp:alive', profile, block);
-  if (nts === 1) return new NotifyMessageImpl('notify-byebye', 'ssdp:byebye', profile, block);
-  if (nts === 2) return new NotifyMessageImpl('notify-update', 'ssdp:update', profile, block);
+  if (nts === 0) return new NotifyMessageImpl('notify-alive', 'ssdp:alive', profile, text, slots, first, headers);
+  if (nts === 1) return new NotifyMessageImpl('notify-byebye', 'ssdp:byebye', profile, text, slots, first, headers);
+  if (nts === 2) return new NotifyMessageImpl('notify-update', 'ssdp:update', profile, text, slots, first, headers);
   const raw = cutValue(text, ntsStart, ntsEnd);
   return new BuildFailure('SSDP_ERR_UNKNOWN_NTS', ntsStart, `unknown NTS ${JSON.stringify(raw.slice(0, 40))}`);
 }

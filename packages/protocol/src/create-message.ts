@@ -149,7 +149,7 @@ function build<T extends SsdpMessage>(start: StartKind, builder: HeaderListBuild
   // A legacy message is kept in the order it goes on the wire, so what the receiver parses equals it.
   const headers = profile === 'legacy' ? reorderForLegacy(KIND_OF_START[start], builder.headers) : builder.headers;
   const { text, slots } = indexHeaderList(headers);
-  const built = buildMessage(start, { text, slots, first: 0, headers }, profile ?? 'upnp');
+  const built = buildMessage(start, profile ?? 'upnp', text, slots, 0, headers);
   if (built instanceof BuildFailure) throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', built.message); // unreachable: NTS is always set
   return built as T;
 }

@@ -261,7 +261,7 @@ function parseText(text: string, bytes: Uint8Array | undefined, limits: ParseLim
   }
   // Anything after the empty line would be a body; SSDP has none, so it is ignored.
 
-  const built = buildMessage(start, { text, slots, first: firstHeaderLine, headers: undefined }, terminated ? 'upnp' : 'legacy');
+  const built = buildMessage(start, terminated ? 'upnp' : 'legacy', text, slots, firstHeaderLine, undefined);
   if (!(built instanceof BuildFailure)) return built;
   return failure(built.code, built.message, built.at < 0 ? -1 : lineStartOf(text, built.at), 'NTS');
 }
@@ -271,7 +271,7 @@ function parseFolded(text: string, start: StartKind, firstHeaderLine: number, li
   const block = parseFoldedBlock(text, firstHeaderLine, limits);
   if (block instanceof Failure) return block;
   const { text: listText, slots } = indexHeaderList(block.headers);
-  const built = buildMessage(start, { text: listText, slots, first: 0, headers: block.headers }, block.terminated ? 'upnp' : 'legacy');
+  const built = buildMessage(start, block.terminated ? 'upnp' : 'legacy', listText, slots, 0, block.headers);
   if (!(built instanceof BuildFailure)) return built;
   let at = -1;
   if (built.at >= 0) {

@@ -72,6 +72,11 @@ export interface Controller {
   reportFound(): void;
   /** Resolves when no description is running or queued. */
   whenDescribed(): Promise<void>;
+  /**
+   * The longest the outstanding descriptions can take: each runs under its own deadline of `timeoutMs` and at
+   * most `concurrency` run at once, so the queue drains in ceil(outstanding / concurrency) rounds. 0 when idle.
+   */
+  describeDrainBoundMs(timeoutMs: number): number;
   /** Resolves when the last of `cycles` search cycles has sent both its searches. */
   whenSearched(): Promise<void>;
   readonly stats: ControllerStats;
@@ -363,6 +368,10 @@ export function createController(init: ControllerInit, components: ControllerCom
       for (const device of registry.devices()) onEvent({ event: 'device-found', time: now(), device });
     },
     whenDescribed: () => describer?.idle() ?? Promise.resolve(),
+    describeDrainBoundMs(timeoutMs) {
+      if (describer === undefined) return 0;
+      return Math.ceil((describer.running + describer.queued) / describer.concurrency) * timeoutMs;
+    },
     whenSearched() {
       if (searchesDone || state === 'stopped') return Promise.resolve();
       return new Promise((resolve) => searchedWaiters.push(resolve));

@@ -33,6 +33,8 @@ export interface Describer {
   stop(): void;
   readonly running: number;
   readonly queued: number;
+  /** How many fetches run at once. */
+  readonly concurrency: number;
 }
 
 function stripUuid(udn: string): string {
@@ -164,5 +166,6 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
     get queued() {
       return queuedCount();
     },
+    concurrency,
   };
 }

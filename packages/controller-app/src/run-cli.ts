@@ -170,12 +170,14 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
 
   try {
     if (args.once) {
-      // One cycle: both sends, then listen MX + 1 s from the first one, then let descriptions finish (each is
-      // bounded by its own deadline; this bound only guards against a stuck fetch implementation).
+      // One cycle: both sends, then listen MX + 1 s from the first one, then let every description finish. Each
+      // fetch has its own deadline and the queue is bounded, so the drain is bounded too; the extra guard (the
+      // drain bound plus 1 s) only protects against a stuck fetch implementation.
       await wait(controller, args.mx * 1000 + 1000, shutdown);
       if (shutdown?.aborted === true) return 130;
       controller.settle();
-      await Promise.race([controller.whenDescribed(), wait(controller, DEFAULT_DESCRIBE_TIMEOUT_MS + 1000, shutdown)]);
+      const guardMs = controller.describeDrainBoundMs(DEFAULT_DESCRIBE_TIMEOUT_MS) + 1000;
+      await Promise.race([controller.whenDescribed(), wait(controller, guardMs, shutdown)]);
       controller.reportFound();
       return controller.devices().length > 0 ? 0 : 1;
     }

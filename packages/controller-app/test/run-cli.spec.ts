@@ -128,6 +128,37 @@ describe('--once', () => {
     expect(network.sentContaining('USER-AGENT: Linux/6.1.0-test UPnP/2.0 ssdp-controller/0.1.0')).toHaveLength(2);
   });
 
+  it('waits for every description, however many are queued behind the concurrency limit', async () => {
+    // 64 devices whose descriptions each take 1.5 s: 8 at once drain in 12 s, far longer than one fetch deadline.
+    const { network, components, documents } = world();
+    const uuids: string[] = [];
+    for (let i = 0; i < 64; i += 1) {
+      const host = `slow${i}`;
+      network.addHost(host, [{ name: 'eth0', link: 'lan', ipv4: `10.0.0.${100 + i}/24` }]);
+      const uuid = `2fac1234-31f8-11b4-a222-${(0x08002b340000 + i).toString(16).padStart(12, '0')}`;
+      const device = createFakeDevice({ network, host, uuid, friendlyName: `Slow ${i}` });
+      await device.start();
+      documents.set(device.location, device.descriptionXml());
+      uuids.push(uuid);
+    }
+    const fastGet = components.httpGet!;
+    const slowComponents: CliComponents = {
+      ...components,
+      httpGet: (request) =>
+        new Promise((resolve, reject) => {
+          network.clock.setTimeout(() => void fastGet(request).then(resolve, reject), 1500);
+        }),
+    };
+    const { io, out } = capture();
+    const exit = runCli(['--once', '--json', '--interface', 'eth0', '--mx', '1'], io, slowComponents);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(await exit).toBe(0);
+    const found = out.map((line) => JSON.parse(line) as { udn: string; describe: string; friendlyName: string | null });
+    expect(found.map((d) => d.udn).sort()).toEqual(uuids.map((u) => `uuid:${u}`).sort());
+    expect(found.filter((d) => d.describe !== 'described')).toEqual([]);
+    expect(found.every((d) => d.friendlyName?.startsWith('Slow ') === true)).toBe(true);
+  });
+
   it('exits 1 when nothing answers', async () => {
     const { components } = world();
     const { io, out } = capture();

@@ -1,9 +1,6 @@
-// Known bug, kept as a test: `ssdp-controller --once` promises to "let descriptions finish", but it waits for
-// them at most DEFAULT_DESCRIBE_TIMEOUT_MS + 1 s in total (packages/controller-app/src/run-cli.ts), while each
-// fetch has its own 3 s deadline and at most 8 run at once. With many devices whose descriptions are merely
-// slow (600 ms here), the list is printed while fetches are still running: those devices come out
-// `describe: "pending"`, without friendlyName. The `it.fails` below turns red once that is fixed (then drop
-// `.fails`).
+// `ssdp-controller --once` must print its list only after every description has finished, even when many
+// slow-but-healthy descriptions queue behind the describer's concurrency limit (each fetch has its own 3 s
+// deadline, so the wait is bounded by ceil(outstanding / concurrency) deadlines).
 import { fileURLToPath } from 'node:url';
 import type { NetnsLab } from '@ssdp/netns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +37,7 @@ describe.skipIf(!availability.ok)(`ssdp-controller --once with slow descriptions
     console.info(`[measure] --once printed ${COUNT - pending} described and ${pending} still pending after ${once.run.durationMs} ms`);
   });
 
-  it.fails('BUG: --once prints the list only after every description has finished (none "pending", all named)', () => {
+  it('--once prints the list only after every description has finished (none "pending", all named)', () => {
     expect(once.found.filter((d) => d.describe === 'pending' || d.friendlyName === null).map((d) => d.udn)).toEqual([]);
   });
 });

@@ -154,6 +154,8 @@ export class DeviceRecord {
   address: string;
   interfaceId: string;
   locations: string[] = [];
+  /** Index in `locations` of the LOCATION of the latest datagram, so `location` matches `address`. */
+  currentLocation = 0;
   server: string | undefined = undefined;
   /** '' = the bare `uuid:KEY`; a target (`upnp:rootdevice`, types) of KEY; or a full `uuid:EMBEDDED…` USN. */
   usns: string[] = [];
@@ -230,7 +232,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       udn: record.udn,
       address: record.address,
       interfaceId: record.interfaceId,
-      location: record.locations[0],
+      location: record.locations[record.currentLocation] ?? record.locations[0],
       locations: [...record.locations],
       server: record.server,
       usns: record.usns.map((entry) => fullUsn(record, entry)),
@@ -495,7 +497,11 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     // A new USN is not an event of its own (a device's set arrives as a burst): later events carry them all.
     const usnAdded = addUsn(record, usnEntry(record, observation.uuid, observation.target));
 
-    if (observation.location !== undefined && addLocation(record, observation.location)) changes.push('location');
+    if (observation.location !== undefined) {
+      if (addLocation(record, observation.location)) changes.push('location');
+      const index = record.locations.indexOf(observation.location);
+      if (index >= 0) record.currentLocation = index;
+    }
     if (observation.server !== undefined && observation.server !== record.server) {
       if (record.server !== undefined) changes.push('server');
       record.server = pool.intern(observation.server);

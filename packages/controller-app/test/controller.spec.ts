@@ -222,9 +222,15 @@ describe('the registry from datagrams', () => {
     const device = controller.devices()[0]!;
     expect(device.udn).toBe('uuid:4d696e69-444c-164e-9d41-00000a4d000b');
     expect(device.locations).toEqual(['http://10.77.0.11:8200/rootDesc.xml', 'http://10.77.0.11:8201/rootDesc.xml']);
+    // `location` is the one of the latest datagram (it goes with `address` and `interfaceId`).
+    expect(device.location).toBe('http://10.77.0.11:8201/rootDesc.xml');
     expect(device.bootId).toBeUndefined();
     expect(device.expiresAt).toBe(1200 + 70_000);
     expect(of('device-updated').at(-1)?.changes).toContain('location');
+    await rawSend(network, 'dev1', minidlnaAlive);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(controller.devices()[0]!.location).toBe('http://10.77.0.11:8200/rootDesc.xml');
+    expect(controller.devices()[0]!.locations).toHaveLength(2);
   });
 
   it('groups an embedded device under its root even when the embedded responses arrive first', async () => {

@@ -3,7 +3,7 @@
 // many as one process can hold, and the same sizes). Control points, alternating round by round: our
 // `ssdp-controller --once --mx 3 --json` and node-ssdp's Client (same two sends, same listening window).
 // Run: `nx run bench:discovery` (root, Linux). Options: --sizes 100,1000,5000 --node-ssdp-sizes 100,1000,5000,max
-// --rounds N --gap-ms N --name NAME --no-write.
+// --rounds N --gap-ms N --clients ours,ours-no-describe,node-ssdp --priority=N --name NAME --no-write.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +12,13 @@ import { createNetnsLab, listLabNamespaces, netnsAvailable, type NetnsLab } from
 import { describeCommand, describeMachine, describeRevision } from './machine.ts';
 import { findWorkspaceRoot, writeResults } from './results.ts';
 import { collectLines, sleep } from './lab/line-collector.ts';
-import { setLabPriority, startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
+import { resetLabPriority, setLabPriority, startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
 import { countKind, firstSearchFrom, lastOfKind, parseTapLine, type TapEvent } from './lab/tap-events.ts';
 import {
   firstSeenFromControllerOutput,
   firstSeenFromNodeSsdpOutput,
   reduceTrial,
+  CLIENT_NAMES,
   type ClientName,
   type TrialResult,
 } from './discovery/discovery-trial.ts';
@@ -32,6 +33,7 @@ interface Options {
   readonly nodeSsdpSizes: readonly (number | 'max')[];
   readonly rounds: number;
   readonly gapMs: number;
+  readonly clients: readonly ClientName[];
   readonly name: string;
   readonly write: boolean;
   /** Niceness of every lab process (0: unchanged). */
@@ -52,6 +54,7 @@ function readOptions(argv: readonly string[]): Options {
       'node-ssdp-sizes': { type: 'string' },
       rounds: { type: 'string' },
       'gap-ms': { type: 'string' },
+      clients: { type: 'string' },
       name: { type: 'string' },
       'no-write': { type: 'boolean' },
       priority: { type: 'string' },
@@ -71,6 +74,10 @@ function readOptions(argv: readonly string[]): Options {
     nodeSsdpSizes: list(values['node-ssdp-sizes'] ?? '100,1000,5000,max').map((part) => (part === 'max' ? 'max' : count(part, '--node-ssdp-sizes'))),
     rounds: count(values.rounds ?? '3', '--rounds'),
     gapMs: Number(values['gap-ms'] ?? 1500),
+    clients: list(values.clients ?? 'ours,node-ssdp').map((part) => {
+      if (!(CLIENT_NAMES as readonly string[]).includes(part)) throw new Error(`--clients: unknown ${part} (${CLIENT_NAMES.join(', ')})`);
+      return part as ClientName;
+    }),
     name,
     write: values['no-write'] !== true,
     priority: readPriority(values.priority),
@@ -145,7 +152,7 @@ async function startNodeSsdpFleet(lab: Lab, size: number | 'max'): Promise<Fleet
 async function runTrial(lab: Lab, fleet: Fleet, client: ClientName, round: number): Promise<TrialResult> {
   const since = Date.now();
   const measured =
-    client === 'ours'
+    client !== 'node-ssdp'
       ? startMeasured({
           lab: lab.lab,
           priority: lab.priority,
@@ -158,10 +165,11 @@ async function runTrial(lab: Lab, fleet: Fleet, client: ClientName, round: numbe
             '--mx',
             String(MX),
             '--json',
+            ...(client === 'ours-no-describe' ? ['--no-describe'] : []),
             // The registry holds 10,000 devices by default; a bigger fleet needs a bigger bound.
             ...(fleet.size > 10_000 ? ['--max-devices', String(fleet.size)] : []),
           ],
-          label: `ours-${fleet.kind}-${fleet.size}-${round}`,
+          label: `${client}-${fleet.kind}-${fleet.size}-${round}`,
           tmpDirectory: lab.tmp,
         })
       : startMeasured({
@@ -179,7 +187,7 @@ async function runTrial(lab: Lab, fleet: Fleet, client: ClientName, round: numbe
   if (search === undefined) throw new Error(`${client}: the tap saw no M-SEARCH from ${lab.controllerAddress}`);
   if (exit.usage === undefined) throw new Error(`${client}: no usage record (exit ${exit.code} ${exit.signal})`);
   const firstSeen =
-    client === 'ours' ? firstSeenFromControllerOutput(measured.stdout.lines) : firstSeenFromNodeSsdpOutput(measured.stdout.lines).firstSeen;
+    client === 'node-ssdp' ? firstSeenFromNodeSsdpOutput(measured.stdout.lines).firstSeen : firstSeenFromControllerOutput(measured.stdout.lines);
   const result = reduceTrial({
     client,
     fleetSize: fleet.size,
@@ -204,7 +212,9 @@ async function runTrial(lab: Lab, fleet: Fleet, client: ClientName, round: numbe
 async function runFleet(lab: Lab, fleet: Fleet, options: Options): Promise<FleetRun> {
   const trials: TrialResult[] = [];
   for (let round = 1; round <= options.rounds; round += 1) {
-    const order: ClientName[] = round % 2 === 1 ? ['ours', 'node-ssdp'] : ['node-ssdp', 'ours'];
+    // The order rotates every round (with two clients: A B, B A, A B ...).
+    const shift = (round - 1) % options.clients.length;
+    const order: ClientName[] = [...options.clients.slice(shift), ...options.clients.slice(0, shift)];
     for (const client of order) {
       trials.push(await runTrial(lab, fleet, client, round));
       // The fleet refills its response budget (our device: 2 x S burst, S/2 per second) before the next search.
@@ -267,6 +277,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await netns.destroy();
+    resetLabPriority(options.priority);
     rmSync(tmp, { recursive: true, force: true });
     const left = (await listLabNamespaces(PREFIX)).filter((name) => name.startsWith(netns.id));
     if (left.length > 0) process.stderr.write(`discovery: namespaces left behind: ${left.join(', ')}\n`);

@@ -3,7 +3,7 @@
 import type { CommandInfo, MachineInfo, RevisionInfo } from '../machine.ts';
 import { formatRatio, markdownTable } from '../markdown.ts';
 import { pairedRatios, summarize, type Summary } from '../stats.ts';
-import type { ClientName, TrialResult } from './discovery-trial.ts';
+import { CLIENT_NAMES, type ClientName, type TrialResult } from './discovery-trial.ts';
 
 export interface FleetRun {
   readonly kind: 'ssdp-device' | 'node-ssdp';
@@ -29,6 +29,7 @@ export const TARGET = { fleetKind: 'ssdp-device', size: 1000, fraction: 1, lastM
 
 const CLIENT_LABEL: Record<ClientName, string> = {
   ours: 'ours: `ssdp-controller --once --mx 3 --json`',
+  'ours-no-describe': 'ours with `--no-describe`',
   'node-ssdp': 'node-ssdp 4.0.1 Client',
 };
 
@@ -83,7 +84,7 @@ function fleetTitle(run: FleetRun): string {
 }
 
 function fleetSection(run: FleetRun): string {
-  const rows = (['ours', 'node-ssdp'] as const).map((client) => {
+  const rows = CLIENT_NAMES.filter((client) => trialsOf(run, client).length > 0).map((client) => {
     const trials = trialsOf(run, client);
     return [
       CLIENT_LABEL[client],
@@ -161,7 +162,7 @@ export function discoveryMarkdown(input: DiscoveryReportInput): string {
       `"found" counts distinct UDNs of the fleet; times run from the control point's first M-SEARCH as the tap saw it on the wire to the first datagram of the last device found (our \`firstSeen\`, the client's receive time). ` +
       `CPU and peak RSS are the process's own getrusage at exit (all threads, start-up included); "CPU after the search" subtracts the CPU read from /proc when the search went out (50 ms samples). ` +
       `A fleet is searched only after its own NOTIFYs have stopped (no NOTIFY for 2 s at the tap), so every device found was found by the search; the tap also counts NOTIFYs during every search window.` +
-      (input.priority === undefined || input.priority === 0 ? '' : ` Every lab process ran at niceness ${input.priority} (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
+      (input.priority === undefined || input.priority === 0 ? '' : ` Every lab process ran at niceness ${input.priority}, its own and its session autogroup's (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
     '',
     markdownTable(
       ['fleet', 'ours: found', 'ours: search → last', 'node-ssdp: found', 'node-ssdp: search → last'],

@@ -1,7 +1,8 @@
 // One search of one fleet by one control point, reduced to the numbers benchmark 2 reports. Pure: the raw
 // outputs go in (our controller's NDJSON, the node-ssdp client's JSON line, the tap's search time, usage).
 
-export type ClientName = 'ours' | 'node-ssdp';
+export type ClientName = 'ours' | 'ours-no-describe' | 'node-ssdp';
+export const CLIENT_NAMES: readonly ClientName[] = ['ours', 'ours-no-describe', 'node-ssdp'];
 
 export interface TrialInput {
   readonly client: ClientName;

@@ -193,7 +193,7 @@ export function stormMarkdown(input: StormReportInput): string {
       `CPU and RSS come from /proc every 100 ms over the storm; CPU µs / search = CPU time / datagrams read. ` +
       `${input.controllerAtMs / 1000} s into each storm our controller (\`ssdp-controller --once --mx 3 --json --no-describe\`, a third host) searches once; "legit search answered" counts storms where it listed the device. ` +
       `Caps raised: \`${input.raisedCaps.join(' ')}\`. Our device's stdout (a line per search) goes to a file on tmpfs.` +
-      (input.priority === undefined || input.priority === 0 ? '' : ` Every lab process ran at niceness ${input.priority} (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
+      (input.priority === undefined || input.priority === 0 ? '' : ` Every lab process ran at niceness ${input.priority}, its own and its session autogroup's (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
     '',
     ...input.options.rates.map((rate) => `${rateSection(input, rate)}\n`),
     '### Ratios (per round, then median)',

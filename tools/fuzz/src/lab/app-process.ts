@@ -23,6 +23,8 @@ export interface AppProcess {
   /** `dropped` events: count per reason (a device event stands for `count` drops), and per reason and source address. */
   readonly drops: Map<string, number>;
   readonly dropsBySource: Map<string, number>;
+  /** ISO time of the first `dropped` event of each reason. */
+  readonly firstDropAt: Map<string, string>;
   stderr(): string;
   /** Resolves with the first event (already seen or future) matching `predicate`; rejects on exit or timeout. */
   waitFor(predicate: (event: AppEvent) => boolean, timeoutMs?: number, what?: string): Promise<AppEvent>;
@@ -36,25 +38,39 @@ const DROP_REASON = /"reason":"([^"]*)"/;
 const DROP_COUNT = /"count":(\d+)/;
 // Device: "source":{"address":"10.77.0.4",...}; controller: "address":"10.77.0.4".
 const DROP_ADDRESS = /"address":"([^"]*)"/;
+const DROP_TIME = /"time":"([^"]*)"/;
 
 export function spawnApp(lab: NetnsLab, host: string, name: string, bin: string, args: readonly string[], nodeOptions?: string): AppProcess {
+  return spawnNode(lab, host, name, [bin, ...args], nodeOptions);
+}
+
+/** One of this package's scripts (src/<script>) that prints NDJSON events, run like an app. */
+export function spawnScript(lab: NetnsLab, host: string, name: string, script: string, args: readonly string[]): AppProcess {
+  return spawnNode(lab, host, name, ['--import', 'tsx', path.join(WORKSPACE_ROOT, 'tools/fuzz/src', script), ...args]);
+}
+
+/** `node <argv>` in a lab host; `command` replaces node (e.g. setpriv ... node) when given. */
+export function spawnNode(lab: NetnsLab, host: string, name: string, argv: readonly string[], nodeOptions?: string, command?: readonly string[]): AppProcess {
   const env = nodeOptions === undefined ? process.env : { ...process.env, NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} ${nodeOptions}`.trim() };
-  const child = lab.spawn(host, process.execPath, [bin, ...args], { cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const [file, ...prefixArgs] = command ?? [process.execPath];
+  const child = lab.spawn(host, file!, [...prefixArgs, ...argv], { cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   if (child.pid === undefined) throw new Error(`${name}: could not spawn`);
   const events: AppEvent[] = [];
   const drops = new Map<string, number>();
   const dropsBySource = new Map<string, number>();
+  const firstDropAt = new Map<string, string>();
   let stderr = '';
   let exitCode: number | undefined;
   const waiters = new Set<{ predicate: (e: AppEvent) => boolean; resolve: (e: AppEvent) => void }>();
 
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (line.startsWith('{"event":"dropped"')) {
+    if (line.startsWith('{"event":"dropped"') && line.includes('"reason"')) {
       // Cheap path: a flood prints hundreds of thousands of these.
       const reason = DROP_REASON.exec(line)?.[1] ?? '?';
       const count = Number(DROP_COUNT.exec(line)?.[1] ?? 1);
       const address = DROP_ADDRESS.exec(line)?.[1] ?? '-';
       drops.set(reason, (drops.get(reason) ?? 0) + count);
+      if (!firstDropAt.has(reason)) firstDropAt.set(reason, DROP_TIME.exec(line)?.[1] ?? '');
       const key = `${reason} ${address}`;
       dropsBySource.set(key, (dropsBySource.get(key) ?? 0) + count);
       return;
@@ -91,6 +107,7 @@ export function spawnApp(lab: NetnsLab, host: string, name: string, bin: string,
     events,
     drops,
     dropsBySource,
+    firstDropAt,
     stderr: () => stderr,
     waitFor(predicate, timeoutMs = 15_000, what = 'an event') {
       const seen = events.find(predicate);

@@ -48,8 +48,12 @@ const V = '[^\\x00-\\x20\\x7f:]'; // a visible character other than ':'
 const URN = new RegExp(`urn:${V}+:(?:device|service):${V}+:[0-9]{1,9}`, 'iy');
 /** `uuid:X`, X visible, non-empty, without "::" and not ending in ':' ("::" would make a USN ambiguous). */
 const UUID = new RegExp(`uuid::?${V}+(?::${V}+)*`, 'iy');
-/** The device part of a USN: as UUID, but X cannot start with ':' either (the first "::" is the separator). */
-const USN_DEVICE = new RegExp(`uuid:${V}+(?::${V}+)*`, 'iy');
+/**
+ * A USN of the usual forms (UDA tables 1-1..1-3): `uuid:X`, `uuid:X::upnp:rootdevice`, `uuid:X::urn:…:v`. X as in
+ * UUID but it cannot start with ':' either (the first "::" is the separator). Other valid spellings (a quoted
+ * target) are left to the general reader.
+ */
+const USN = new RegExp(`uuid:${V}+(?::${V}+)*(?:::(?:upnp:rootdevice|urn:${V}+:(?:device|service):${V}+:[0-9]{1,9}))?`, 'iy');
 const ROOT_DEVICE = /upnp:rootdevice/iy;
 const SSDP_ALL = /ssdp:all/iy;
 
@@ -65,10 +69,20 @@ function matchesRange(pattern: RegExp, text: string, start: number, end: number)
   return pattern.test(part) && pattern.lastIndex === part.length;
 }
 
-/** @internal End of the device part (`uuid:X`) of a USN starting at `start`, or -1 when there is none. */
-export function usnDeviceEnd(text: string, start: number): number {
-  USN_DEVICE.lastIndex = start;
-  return USN_DEVICE.test(text) ? USN_DEVICE.lastIndex : -1;
+/**
+ * @internal `text[start, end)` as a USN of the usual forms, found with one native match: the USN, undefined when
+ * the match says it is invalid, or null when it is not of the usual forms (the caller reads it the general way).
+ */
+export function readUsualUsn(text: string, start: number, end: number): { uuid: string; target: RootDeviceTarget | TypeTarget | undefined } | undefined | null {
+  USN.lastIndex = start;
+  if (!USN.test(text) || USN.lastIndex !== end) return null;
+  const separator = text.indexOf('::', start + 5);
+  if (separator < 0 || separator >= end) return { uuid: text.slice(start + 5, end), target: undefined };
+  const uuid = text.slice(start + 5, separator);
+  // The target is upnp:rootdevice or urn:…, told apart by their second letter.
+  if ((text.charCodeAt(separator + 3) | 0x20) === 0x70 /* p */) return { uuid, target: ROOT };
+  const target = typeTargetAt(text, separator + 6, end);
+  return target === undefined ? undefined : { uuid, target };
 }
 
 /** True when `text[start, end)` is non-empty and holds no blank or control character. */

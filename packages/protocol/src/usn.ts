@@ -4,7 +4,7 @@ import {
   formatSearchTarget,
   isUuidBody,
   readSearchTarget,
-  usnDeviceEnd,
+  readUsualUsn,
   type DeviceTypeTarget,
   type RootDeviceTarget,
   type ServiceTypeTarget,
@@ -26,14 +26,9 @@ export interface Usn {
 
 /** @internal Reads `text[start, end)` as a USN; undefined when it is not one. */
 export function readUsn(text: string, start = 0, end = text.length): Usn | undefined {
-  // Fast path: one native match finds the device part and stops at the "::" separator (or the end).
-  const deviceEnd = usnDeviceEnd(text, start);
-  if (deviceEnd === end) return { uuid: text.slice(start + 5, end), target: undefined };
-  if (deviceEnd > 0 && deviceEnd + 2 < end && text.charCodeAt(deviceEnd) === 0x3a && text.charCodeAt(deviceEnd + 1) === 0x3a) {
-    return usnWithTarget(text, text.slice(start + 5, deviceEnd), deviceEnd + 2, end);
-  }
-  // Anything else (say, a match running past `end`) takes the general path.
-  return readUsnGeneral(text, start, end);
+  const usual = readUsualUsn(text, start, end);
+  // Anything else (a quoted target, or a match running past `end`) takes the general path.
+  return usual === null ? readUsnGeneral(text, start, end) : usual;
 }
 
 function usnWithTarget(text: string, uuid: string, targetStart: number, end: number): Usn | undefined {

@@ -303,7 +303,7 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
         `uuid:${uuid}::upnp:rootdevice`,
         undefined, // no USN header
       ]);
-      const headers = kind === 0 ? alive(uuid, { USN: usn }) : kind === 1 ? response(uuid, { USN: usn }) : byebyeHeaders(uuid, usn);
+      const headers = kind === 0 ? alive(uuid, { USN: usn }) : kind === 1 ? response(uuid, { USN: usn }) : byebyeHeaders(usn);
       const start = kind === 1 ? 'HTTP/1.1 200 OK' : 'NOTIFY * HTTP/1.1';
       if (usn !== undefined && usn.toLowerCase().includes(uuid)) note(uuid);
       return { category: 'usn-attack', bytes: encoder.encode(messageText(start, headers)), to: kind === 1 && random.chance(0.5) ? 'controller' : 'group' };
@@ -311,7 +311,7 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
     'byebye-unknown': () => {
       // A byebye for a device never seen (a fresh UUID each time).
       const uuid = random.uuid();
-      return { category: 'byebye-unknown', bytes: encoder.encode(messageText('NOTIFY * HTTP/1.1', byebyeHeaders(uuid, `uuid:${uuid}::upnp:rootdevice`))), to: 'group' };
+      return { category: 'byebye-unknown', bytes: encoder.encode(messageText('NOTIFY * HTTP/1.1', byebyeHeaders(`uuid:${uuid}::upnp:rootdevice`))), to: 'group' };
     },
     'response-flood': () => {
       const uuid = poolUuid();
@@ -330,7 +330,7 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
     },
   };
 
-  function byebyeHeaders(uuid: string, usn: string | undefined): [string, string][] {
+  function byebyeHeaders(usn: string | undefined): [string, string][] {
     const base: Record<string, string | undefined> = {
       HOST: host,
       NT: 'upnp:rootdevice',
@@ -339,7 +339,6 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
       'BOOTID.UPNP.ORG': '1',
       'CONFIGID.UPNP.ORG': '1',
     };
-    void uuid;
     return Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined);
   }
 

@@ -17,6 +17,7 @@ import { countKind, firstSearchFrom, lastOfKind, parseTapLine, type TapEvent } f
 import {
   firstSeenFromControllerOutput,
   firstSeenFromNodeSsdpOutput,
+  compactTrial,
   reduceTrial,
   CLIENT_NAMES,
   type ClientName,
@@ -268,8 +269,10 @@ async function main(): Promise<void> {
 
     const command = describeCommand(root);
     const revision = describeRevision(root, ['packages/controller-app/src', 'packages/device-app/src', 'packages/transport/src', 'packages/protocol/src', 'tools/bench/src']);
-    const json = { benchmark: 'discovery', date: new Date().toISOString(), machine, command, revision, options, mx: MX, listenMs: LISTEN_MS, runs };
-    const markdown = discoveryMarkdown({ date: json.date, machine, command, revision, rounds: options.rounds, mx: MX, listenMs: LISTEN_MS, runs, priority: options.priority });
+    const date = new Date().toISOString();
+    // The JSON keeps per-UDN times as quantiles: the raw arrays of a full run are megabytes.
+    const json = { benchmark: 'discovery', date, machine, command, revision, options, mx: MX, listenMs: LISTEN_MS, runs: runs.map((run) => ({ ...run, trials: run.trials.map(compactTrial) })) };
+    const markdown = discoveryMarkdown({ date, machine, command, revision, rounds: options.rounds, mx: MX, listenMs: LISTEN_MS, runs, priority: options.priority });
     process.stdout.write(`${markdown}\n`);
     if (options.write) {
       const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);

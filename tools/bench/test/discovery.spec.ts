@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  compactTrial,
   firstSeenFromControllerOutput,
   firstSeenFromNodeSsdpOutput,
   reduceTrial,
@@ -99,5 +100,14 @@ describe('the discovery report', () => {
     expect(text).toMatch(/^## Discovery at scale/);
     expect(text).toContain('**met**');
     expect(text).toContain('`ssdp-device --count 1000`');
+  });
+});
+
+describe('compact trials for the JSON results', () => {
+  it('replaces the per-UDN times by quantiles from the search', () => {
+    const compact = compactTrial(reduceTrial({ ...base, firstSeen: [10_400, 10_100, 10_300, 10_200] }));
+    expect('firstSeen' in compact).toBe(false);
+    expect(compact.firstSeenMs).toEqual({ n: 4, min: 100, p50: 300, p90: 400, p99: 400, max: 400 });
+    expect(compact.lastMs).toBe(400);
   });
 });

@@ -87,3 +87,11 @@ export function firstSeenFromNodeSsdpOutput(lines: readonly string[]): { sentAt:
   }
   throw new Error('the node-ssdp client printed no result line');
 }
+
+/** A trial for the JSON results: the per-UDN times (thousands of numbers) as quantiles from the search, ms. */
+export function compactTrial(trial: TrialResult): Omit<TrialResult, 'firstSeen'> & { firstSeenMs: Record<string, number> } {
+  const { firstSeen, ...rest } = trial;
+  const since = firstSeen.map((at) => at - trial.searchAt).sort((a, b) => a - b);
+  const at = (q: number): number => (since.length === 0 ? Number.NaN : since[Math.min(since.length - 1, Math.floor(q * since.length))]!);
+  return { ...rest, firstSeenMs: { n: since.length, min: at(0), p50: at(0.5), p90: at(0.9), p99: at(0.99), max: since.length === 0 ? Number.NaN : since[since.length - 1]! } };
+}

@@ -13,7 +13,7 @@ import { createNetnsLab, listLabNamespaces, netnsAvailable, type NetnsLab } from
 import { describeCommand, describeMachine, describeRevision } from './machine.ts';
 import { findWorkspaceRoot, writeResults } from './results.ts';
 import { collectLines, sleep } from './lab/line-collector.ts';
-import { setLabPriority, startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
+import { resetLabPriority, setLabPriority, startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
 import {
   combineFloods,
   parseDeviceStopped,
@@ -325,6 +325,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await netns.destroy();
+    resetLabPriority(options.priority);
     rmSync(tmp, { recursive: true, force: true });
     const left = (await listLabNamespaces(PREFIX)).filter((name) => name.startsWith(netns.id));
     if (left.length > 0) process.stderr.write(`storm: namespaces left behind: ${left.join(', ')}\n`);

@@ -22,8 +22,8 @@ export interface FieldProblem {
  * What every message carries. Messages are immutable.
  *
  * `kind` and `profile` (and `nts` of a NOTIFY) are plain properties, set while parsing. `headers` is a getter
- * that cuts the header lines out of the datagram on first read; every other field is a getter over a typed view
- * that is computed on the first read of any of them. Both are cached. This keeps {@link parseMessage} below the
+ * that cuts the header lines out of the datagram on first read; every other field is a getter that reads its own
+ * value (located while parsing) on its first read. All are cached. This keeps {@link parseMessage} close to the
  * cost of merely splitting the datagram into lines. So `Object.keys`/spread see only the plain properties: read
  * fields by name, or call {@link SsdpMessageBase.toJSON} for a plain snapshot of everything
  * (`JSON.stringify(message)` uses it).

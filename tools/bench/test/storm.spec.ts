@@ -148,5 +148,5 @@ describe.skipIf(!compiler())('the flood generator (loopback)', () => {
       responder.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 15_000);
+  }, 60_000);
 });

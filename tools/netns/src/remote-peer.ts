@@ -58,7 +58,7 @@ export async function createRemotePeer(lab: NetnsLab, host: string): Promise<Rem
   let readyPid = 0;
 
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`peer in ${host} did not start within 20 s`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`peer in ${host} did not start within 60 s`)), 60_000);
     child.once('exit', (code, signal) => {
       exited = true;
       clearTimeout(timer);

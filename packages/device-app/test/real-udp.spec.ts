@@ -205,6 +205,53 @@ describe('ssdp-device over real UDP on loopback', () => {
     expect(device.events.some((e) => e['event'] === 'stopped')).toBe(false);
   });
 
+  it('prints every line, whole and in order, when SIGTERM stops it in the middle of a burst of searches', async () => {
+    const port = randomPort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'ssdp-device-e2e-'));
+    dirs.push(dir);
+    const caps = ['--source-rate', '1000000', '--source-burst', '1000000', '--response-rate', '1000000', '--max-pending', '1000000'];
+    const device = startDevice(['--port', String(port), '--state-dir', dir, '--json', '--duration', '60', ...caps]);
+    await device.next('started');
+    const search = await searcher();
+    const request = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: upnp:rootdevice\r\n\r\n';
+    for (let i = 0; i < 2000; i += 1) search.socket.send(request, port, GROUP);
+    await device.next('response-sent');
+    device.child.kill('SIGTERM');
+    expect(await device.exited).toBe(0);
+    // Every stdout line parsed as JSON (startDevice throws on a cut line); the summary is the last one.
+    const stopped = device.events.at(-1)!;
+    expect(stopped['event']).toBe('stopped');
+    const stats = stopped['stats'] as { searches: number; responses: number };
+    const searches = device.events.filter((e) => e['event'] === 'search-received');
+    expect(stats.searches).toBeGreaterThan(0);
+    expect(searches).toHaveLength(stats.searches);
+    expect(device.events.filter((e) => e['event'] === 'response-sent')).toHaveLength(stats.responses);
+    expect(searches.map((e) => e['searchId'])).toEqual(searches.map((_, i) => i + 1));
+  });
+
+  it('keeps serving, with one line on stderr, when the reader of its stdout goes away (EPIPE)', async () => {
+    const port = randomPort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'ssdp-device-e2e-'));
+    dirs.push(dir);
+    const group = await groupListener(port);
+    const device = startDevice(['--port', String(port), '--state-dir', dir, '--json', '--duration', '60']);
+    await device.next('started');
+    device.child.stdout!.destroy();
+    const search = await searcher();
+    const request = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n';
+    search.socket.send(request, port, GROUP);
+    await waitFor(() => (search.messages.length >= 3 ? true : undefined));
+    search.socket.send(request, port, GROUP);
+    await waitFor(() => (search.messages.length >= 6 ? true : undefined));
+    device.child.kill('SIGTERM');
+    expect(await device.exited).toBe(0);
+    await waitFor(() => (group.messages.filter((m) => m.kind === 'notify-byebye').length >= 3 ? true : undefined), 3000);
+    expect(device.stderr().trim().split('\n')).toEqual([
+      'ssdp-device: listening on loopback only; use --interface all (or a name/address) to use the LAN',
+      'ssdp-device: stdout closed (EPIPE); further output is discarded',
+    ]);
+  });
+
   it('exits 2 with one line (no stack trace) on a bad flag or an unusable state dir', async () => {
     const bad = startDevice(['--port', '0']);
     expect(await bad.exited).toBe(2);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNetnsLab, netnsAvailable, type NetnsLab } from '@ssdp/netns';
 import { Checks } from './lab/checks.ts';
-import { DEVICE_BIN, sampleRss, spawnApp, stopApp, type AppProcess } from './lab/app-process.ts';
+import { DEVICE_BIN, sampleRss, spawnApp, stopApp, type AppEvent, type AppProcess } from './lab/app-process.ts';
 import { readUdpSockets } from './lab/proc.ts';
 import { LAB_PREFIX } from './lab/lab-prefix.ts';
 import { runScript } from './lab/run-script.ts';
@@ -177,9 +177,11 @@ function summarize(scenario: Scenario, durationS: number, flood: FloodResult, de
   // The cap engages at the first rate-limit drop; from the next second on, the run is in its steady state.
   // (engagedAtS counts from the flood's first second.)
   const limitTimes = ['source-rate-limit', 'response-rate-limit'].map((reason) => device.firstDropAt.get(reason)).filter((t): t is string => t !== undefined && t !== '').map((t) => Date.parse(t));
-  // Answers granted before that still go out over the response window (1 s unicast, MX multicast): skip it too.
+  // Answers granted before that still go out over the response window (1 s unicast, MX multicast), and later
+  // still when the device's event loop runs behind a backlog of datagrams (its timers fire late on a loaded
+  // machine): the steady state starts after the window and after the last of those answers went out.
   const windowS = scenario.via === 'unicast' ? 1 : Math.min(scenario.mx, 5);
-  const engagedAtS = limitTimes.length === 0 ? undefined : Math.max(0, Math.floor((Math.min(...limitTimes) - flood.startedAt) / 1000)) + 1 + windowS;
+  const engagedAtS = limitTimes.length === 0 ? undefined : steadyStartS(device.events, Math.min(...limitTimes), windowS, flood.startedAt);
   // The last second also holds the tail (answers still in their MX window): leave it out of the steady rate.
   const steady = engagedAtS === undefined ? [] : flood.seconds.slice(engagedAtS, -1);
   const steadyIn = steady.reduce((n, s) => n + s.bytesIn, 0);
@@ -204,6 +206,28 @@ function summarize(scenario: Scenario, durationS: number, flood: FloodResult, de
     rss,
     socketDrops,
   };
+}
+
+/**
+ * The second of the flood (counted from its start) from which only answers granted after the cap engaged go out:
+ * after the first rate-limit drop plus the response window, and after the last answer to a search received
+ * before that drop.
+ */
+export function steadyStartS(events: readonly AppEvent[], firstLimitAt: number, windowS: number, floodStartedAt: number): number {
+  let lastEarlySearch = 0;
+  for (const event of events) {
+    if (event.event === 'search-received' && Date.parse(String(event['time'])) < firstLimitAt) {
+      lastEarlySearch = Math.max(lastEarlySearch, Number(event['searchId']));
+    }
+  }
+  let lastEarlyAnswerAt = 0;
+  for (const event of events) {
+    if (event.event === 'response-sent' && Number(event['searchId']) <= lastEarlySearch) {
+      lastEarlyAnswerAt = Math.max(lastEarlyAnswerAt, Date.parse(String(event['time'])));
+    }
+  }
+  const from = Math.max(firstLimitAt + windowS * 1000, lastEarlyAnswerAt);
+  return Math.max(0, Math.floor((from - floodStartedAt) / 1000)) + 1;
 }
 
 function judge(checks: Checks, result: ScenarioResult): void {

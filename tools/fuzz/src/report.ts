@@ -35,7 +35,7 @@ export function amplificationTable(result: AmplificationResult): string {
     return `| ${r.scenario.name} | ${r.scenario.what} | ${r.durationS} | ${f.searches} (${f.searchBytes} B each) | ${f.responses} | ${r.ratio.toFixed(2)} | ${steady} | ${r.warmupReplies} | ${r.maxPending} | ${r.socketDrops} | ${(r.rss.baselineKiB / 1024).toFixed(0)} -> ${(r.rss.peakKiB / 1024).toFixed(0)} |`;
   });
   return [
-    'in = the searches\' UDP payload bytes, out = the answers\'; "engaged" = from the first rate-limit drop plus one response window (answers granted before it still go out) to the end',
+    'in = the searches\' UDP payload bytes, out = the answers\'; "engaged" = from the first rate-limit drop plus one response window (answers granted before it still go out), or from the last of those answers if the device ran late, to the end',
     '| scenario | flood | s | searches | answers | out/in | out/in engaged | answers/s engaged | answers in the first 2 s | max pending | kernel drops | device RSS MiB (base -> peak) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,

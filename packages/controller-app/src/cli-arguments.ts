@@ -20,6 +20,7 @@ export const options = {
   'no-describe': { type: 'boolean' },
   'allow-foreign-location': { type: 'boolean' },
   'max-devices': { type: 'string' },
+  'describe-per-sender': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -44,6 +45,7 @@ Options:
       --no-describe                   do not fetch the LOCATION descriptions
       --allow-foreign-location        fetch a LOCATION even when its host is not the sender
       --max-devices <n>               registry bound; the least recently seen is evicted (default 10000)
+      --describe-per-sender <n>       description fetches at once per sender address, 1..8 (default 4)
   -v, --verbose                       print every message received, as the prototype did
   -h, --help                          show this help and exit
   -V, --version                       print the version and exit
@@ -76,6 +78,8 @@ export interface CliArguments {
   describe: boolean;
   allowForeignLocation: boolean;
   maxDevices: number;
+  /** Description fetches at once per sender address. */
+  describePerSender: number;
   verbose: boolean;
 }
 
@@ -145,6 +149,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     describe: values['no-describe'] !== true,
     allowForeignLocation: values['allow-foreign-location'] === true,
     maxDevices: integer(stringOf(values, 'max-devices'), 'max-devices', 1, 10_000_000, 10_000),
+    describePerSender: integer(stringOf(values, 'describe-per-sender'), 'describe-per-sender', 1, 8, 4),
     verbose: values['verbose'] === true,
   };
 }

@@ -45,6 +45,8 @@ export interface ControllerInit {
   readonly registry?: RegistryInit;
   readonly describeConcurrency?: number;
   readonly describeQueue?: number;
+  /** Description fetches at once per sender address (default 4; see describer.ts). */
+  readonly describePerSender?: number;
 }
 
 export interface ControllerComponents {
@@ -73,8 +75,9 @@ export interface Controller {
   /** Resolves when no description is running or queued. */
   whenDescribed(): Promise<void>;
   /**
-   * The longest the outstanding descriptions can take: each runs under its own deadline of `timeoutMs` and at
-   * most `concurrency` run at once, so the queue drains in ceil(outstanding / concurrency) rounds. 0 when idle.
+   * The longest the outstanding descriptions can take: each runs under its own deadline of `timeoutMs`, and
+   * while any wait at least min(concurrency, perSender) run, so the queue drains in
+   * ceil(outstanding / min(concurrency, perSender)) rounds. 0 when idle.
    */
   describeDrainBoundMs(timeoutMs: number): number;
   /** Resolves when the last of `cycles` search cycles has sent both its searches. */
@@ -148,6 +151,7 @@ export function createController(init: ControllerInit, components: ControllerCom
           {
             ...(init.describeConcurrency === undefined ? {} : { concurrency: init.describeConcurrency }),
             ...(init.describeQueue === undefined ? {} : { maxQueue: init.describeQueue }),
+            ...(init.describePerSender === undefined ? {} : { perSender: init.describePerSender }),
           },
           { fetcher: components.fetcher },
         )
@@ -329,7 +333,10 @@ export function createController(init: ControllerInit, components: ControllerCom
       done: (result) => {
         try {
           if (result.ok) registry.described(record, generation, result.info);
-          else registry.describeFailed(record, generation, result.reason, result.detail, result.code);
+          else {
+            if (result.reason === 'sender-limit') stats.dropped['describe-sender-limit'] = (stats.dropped['describe-sender-limit'] ?? 0) + 1;
+            registry.describeFailed(record, generation, result.reason, result.detail, result.code);
+          }
         } catch (error) {
           log(`internal error after describing ${record.udn}: ${oneLine(error)}`);
         }
@@ -370,7 +377,9 @@ export function createController(init: ControllerInit, components: ControllerCom
     whenDescribed: () => describer?.idle() ?? Promise.resolve(),
     describeDrainBoundMs(timeoutMs) {
       if (describer === undefined) return 0;
-      return Math.ceil((describer.running + describer.queued) / describer.concurrency) * timeoutMs;
+      // While anything waits, either every slot is busy or the waiting senders each run `perSender`: at least
+      // min(concurrency, perSender) fetches end per deadline.
+      return Math.ceil((describer.running + describer.queued) / Math.min(describer.concurrency, describer.perSender)) * timeoutMs;
     },
     whenSearched() {
       if (searchesDone || state === 'stopped') return Promise.resolve();

@@ -22,10 +22,19 @@ export interface DescriberInit {
   readonly concurrency?: number;
   /** Jobs waiting beyond the running ones. Default 1024. */
   readonly maxQueue?: number;
+  /**
+   * Fetches at once for one sender address. Default 4 (half the slots), so one sender (a slowloris LOCATION
+   * behind a flood of fresh UDNs) always leaves slots to the others.
+   */
+  readonly perSender?: number;
 }
 
 export interface Describer {
-  /** False when the queue is full (the caller retries on a later advertisement). */
+  /**
+   * False when the queue is full and this sender already has the longest share of it (the caller retries on a
+   * later advertisement). When the queue is full and another sender holds more of it, that sender's newest job
+   * is completed at once with `sender-limit` to make room.
+   */
   enqueue(job: DescribeJob): boolean;
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void>;
@@ -35,6 +44,16 @@ export interface Describer {
   readonly queued: number;
   /** How many fetches run at once. */
   readonly concurrency: number;
+  /** How many fetches of one sender run at once. */
+  readonly perSender: number;
+}
+
+/** One sender address: its running count and its own FIFO of waiting jobs. */
+interface Sender {
+  readonly address: string;
+  running: number;
+  queue: DescribeJob[];
+  head: number;
 }
 
 function stripUuid(udn: string): string {
@@ -86,40 +105,81 @@ export function interpretDescription(body: Uint8Array, uuid: string | undefined)
 export function createDescriber(init: DescriberInit, components: { readonly fetcher: DescriptionFetcher }): Describer {
   const concurrency = Math.max(1, init.concurrency ?? 8);
   const maxQueue = Math.max(0, init.maxQueue ?? 1024);
-  const queue: DescribeJob[] = [];
-  let head = 0;
+  const perSender = Math.min(concurrency, Math.max(1, init.perSender ?? 4));
+  const senders = new Map<string, Sender>();
+  /** Senders with waiting jobs, in turn order (a Set keeps insertion order; re-adding moves to the back). */
+  const waiting = new Set<Sender>();
+  let queued = 0;
   let running = 0;
   let stopped = false;
   const controllers = new Set<AbortController>();
   let idleWaiters: (() => void)[] = [];
 
-  function queuedCount(): number {
-    return queue.length - head;
+  function senderOf(address: string): Sender {
+    let sender = senders.get(address);
+    if (sender === undefined) {
+      sender = { address, running: 0, queue: [], head: 0 };
+      senders.set(address, sender);
+    }
+    return sender;
+  }
+
+  function waitingOf(sender: Sender): number {
+    return sender.queue.length - sender.head;
+  }
+
+  function forgetIfDone(sender: Sender): void {
+    if (sender.running === 0 && waitingOf(sender) === 0) senders.delete(sender.address);
   }
 
   function checkIdle(): void {
-    if (running > 0 || queuedCount() > 0) return;
+    if (running > 0 || queued > 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const wake of waiters) wake();
   }
 
+  function takeNext(sender: Sender): DescribeJob {
+    const job = sender.queue[sender.head]!;
+    sender.queue[sender.head] = undefined as unknown as DescribeJob;
+    sender.head += 1;
+    if (sender.head === sender.queue.length) {
+      sender.queue = [];
+      sender.head = 0;
+    } else if (sender.head > 1024 && sender.head * 2 > sender.queue.length) {
+      sender.queue.splice(0, sender.head);
+      sender.head = 0;
+    }
+    queued -= 1;
+    return job;
+  }
+
+  /** The waiting sender with the fewest fetches running (the first such one in turn), if it may start one. */
+  function nextSender(): Sender | undefined {
+    let best: Sender | undefined;
+    for (const sender of waiting) {
+      if (best === undefined || sender.running < best.running) best = sender;
+      if (best.running === 0) break;
+    }
+    return best !== undefined && best.running < perSender ? best : undefined;
+  }
+
+  /** Starts waiting jobs, the least busy sender first and senders in turn, none beyond its own limit. */
   function pump(): void {
-    while (!stopped && running < concurrency && queuedCount() > 0) {
-      const job = queue[head]!;
-      queue[head] = undefined as unknown as DescribeJob;
-      head += 1;
-      if (head > 1024 && head * 2 > queue.length) {
-        queue.splice(0, head);
-        head = 0;
-      }
-      run(job);
+    while (!stopped && running < concurrency) {
+      const sender = nextSender();
+      if (sender === undefined) break;
+      waiting.delete(sender);
+      const job = takeNext(sender);
+      if (waitingOf(sender) > 0) waiting.add(sender); // to the back: senders take turns
+      run(sender, job);
     }
     checkIdle();
   }
 
-  function run(job: DescribeJob): void {
+  function run(sender: Sender, job: DescribeJob): void {
     running += 1;
+    sender.running += 1;
     const controller = new AbortController();
     controllers.add(controller);
     components.fetcher
@@ -135,26 +195,68 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
       .finally(() => {
         controllers.delete(controller);
         running -= 1;
+        sender.running -= 1;
+        forgetIfDone(sender);
         pump();
       });
+  }
+
+  /** The sender holding the most waiting jobs. */
+  function longestWaiting(): Sender | undefined {
+    let longest: Sender | undefined;
+    for (const sender of waiting) if (longest === undefined || waitingOf(sender) > waitingOf(longest)) longest = sender;
+    return longest;
+  }
+
+  /** Completes the newest waiting job of `victim` with `sender-limit` (it is retried on a later advertisement). */
+  function shed(victim: Sender): void {
+    const job = victim.queue.pop()!;
+    queued -= 1;
+    if (waitingOf(victim) === 0) {
+      victim.queue = [];
+      victim.head = 0;
+      waiting.delete(victim);
+      forgetIfDone(victim);
+    }
+    try {
+      job.done({
+        ok: false,
+        reason: 'sender-limit',
+        detail: `the description queue is full and ${victim.address} holds the most of it (${waitingOf(victim) + 1} waiting)`,
+      });
+    } catch {
+      // a throwing `done` must not stop the describer
+    }
   }
 
   return {
     enqueue(job) {
       if (stopped) return false;
-      if (running >= concurrency && queuedCount() >= maxQueue) return false;
-      queue.push(job);
+      const existing = senders.get(job.source);
+      const canStart = running < concurrency && (existing === undefined || existing.running < perSender);
+      if (!canStart && queued >= maxQueue) {
+        // Full: make room only at the expense of a sender that holds more of the queue than this one would.
+        const victim = longestWaiting();
+        const mine = existing === undefined ? 0 : waitingOf(existing);
+        if (victim === undefined || waitingOf(victim) <= mine + 1) return false;
+        shed(victim);
+      }
+      const sender = senderOf(job.source);
+      sender.queue.push(job);
+      queued += 1;
+      waiting.add(sender);
       pump();
       return true;
     },
     idle() {
-      if (running === 0 && queuedCount() === 0) return Promise.resolve();
+      if (running === 0 && queued === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     stop() {
       stopped = true;
-      queue.length = 0;
-      head = 0;
+      senders.clear();
+      waiting.clear();
+      queued = 0;
       for (const controller of controllers) controller.abort(new Error('controller stopped'));
       const waiters = idleWaiters;
       idleWaiters = [];
@@ -164,8 +266,9 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
       return running;
     },
     get queued() {
-      return queuedCount();
+      return queued;
     },
     concurrency,
+    perSender,
   };
 }

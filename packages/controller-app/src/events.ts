@@ -25,7 +25,12 @@ export type DescribeFailureReason =
   /** The description's UDN (and its embedded devices) does not include the advertised UUID. */
   | 'udn-mismatch'
   /** Too many descriptions waiting; the next advertisement retries. */
-  | 'queue-full';
+  | 'queue-full'
+  /**
+   * The description queue was full and this device's sender address held the largest share of it: its newest
+   * job made room for another sender's. The next advertisement retries.
+   */
+  | 'sender-limit';
 
 export type DescribeState = 'pending' | 'described' | 'failed' | 'skipped';
 

@@ -594,6 +594,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     },
     describeFailed(record, generation, reason, detail, code) {
       if (record.removed || generation !== record.generation) return;
+      // Shed for lack of room, not refused by the device: a later advertisement asks again.
+      if (reason === 'sender-limit' || reason === 'queue-full') record.describedGeneration = NONE;
       record.describeState = 'failed';
       record.describeError = reason;
       if (record.announced) emit({ event: 'describe-failed', device: snapshot(record), reason, code, detail });

@@ -136,6 +136,7 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
       verbose: args.verbose,
       userAgent,
       registry: { maxDevices: args.maxDevices },
+      describePerSender: args.describePerSender,
     },
     {
       transport,

@@ -488,6 +488,91 @@ describe('describing', () => {
     expect(of('device-removed')).toHaveLength(0);
   });
 
+  it('describes a device at once while one sender floods fresh UDNs whose LOCATION never answers (per-sender limit)', async () => {
+    const network = lan({ attacker: [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.66/24' }] });
+    const bodies = new Map<string, () => string>();
+    const honest = fakeFetcher(bodies);
+    const slowloris: DescriptionRequest[] = [];
+    // The attacker's LOCATION never answers (a slowloris cut at the 3 s deadline).
+    const fetcher: DescriptionFetcher = {
+      fetch: (request) => {
+        if (request.source !== '10.0.0.66') return honest.fetch(request);
+        slowloris.push(request);
+        return new Promise((resolve) => setTimeout(() => resolve({ ok: false, reason: 'timeout', detail: 'slowloris' }), 3000));
+      },
+    };
+    const { controller, of, device, logs } = await setup({ intervalMs: 3_600_000, describeQueue: 16 }, { network, fetcher });
+    await controller.start();
+    for (let i = 0; i < 40; i += 1) {
+      const uuid = `6a${String(i).padStart(6, '0')}-1111-4222-8333-444455556666`;
+      const text = `NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://10.0.0.66:9/${i}.xml\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nSERVER: X/1 UPnP/1.1 evil/1\r\nUSN: uuid:${uuid}::upnp:rootdevice\r\n\r\n`;
+      await rawSend(network, 'attacker', encoder.encode(text));
+    }
+    await vi.advanceTimersByTimeAsync(10);
+    expect(slowloris).toHaveLength(4); // its share of the 8 slots, not all of them
+    const dev = device({ host: 'dev1', uuid: UUID_A, friendlyName: 'Kitchen Light', answerSearches: false });
+    await dev.start();
+    bodies.set(dev.location, () => dev.descriptionXml());
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    // Described at once (not after 40 x 3 s / 8 = 15 s of slowloris deadlines), so device-added has its name.
+    expect(of('device-added').find((e) => e.device.udn === `uuid:${UUID_A}`)?.device).toMatchObject({ friendlyName: 'Kitchen Light', describe: 'described' });
+    // The flood's jobs beyond the queue were refused (queue-full: the flooder holds all of it) and counted.
+    expect(controller.stats.dropped['describe-queue-full']).toBe(40 - 4 - 16);
+    // A second honest sender while the queue is full of the flooder's jobs: one of those is shed for it.
+    const other = device({ host: 'dev2', uuid: UUID_B, friendlyName: 'Porch', answerSearches: false });
+    await other.start();
+    bodies.set(other.location, () => other.descriptionXml());
+    await other.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(of('device-added').find((e) => e.device.udn === `uuid:${UUID_B}`)?.device).toMatchObject({ friendlyName: 'Porch' });
+    expect(controller.stats.dropped['describe-sender-limit']).toBeUndefined(); // it could start at once: nothing shed
+    expect(logs.filter((l) => l.includes('internal error'))).toEqual([]);
+  });
+
+  it('sheds the flooder\u2019s newest queued description for another sender when every slot and the queue are taken', async () => {
+    const network = lan({ attacker: [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.66/24' }] });
+    const bodies = new Map<string, () => string>();
+    const honest = fakeFetcher(bodies);
+    // The flood's LOCATION never answers (cut at 3 s); the first honest device answers slowly (2 s).
+    const started: string[] = [];
+    const fetcher: DescriptionFetcher = {
+      fetch: (request) => {
+        started.push(request.source);
+        if (request.source === '10.0.0.3') return honest.fetch(request);
+        const flood = request.source === '10.0.0.66';
+        return new Promise((resolve) => setTimeout(() => resolve(flood ? { ok: false, reason: 'timeout', detail: 'slowloris' } : honest.fetch(request)), flood ? 3000 : 2000));
+      },
+    };
+    // One slot per sender and two slots: the flooder holds one slot and the whole queue.
+    const { controller, of, device } = await setup({ intervalMs: 3_600_000, describeConcurrency: 2, describeQueue: 4, describePerSender: 1 }, { network, fetcher });
+    await controller.start();
+    for (let i = 0; i < 5; i += 1) {
+      const uuid = `6b${String(i).padStart(6, '0')}-1111-4222-8333-444455556666`;
+      const text = `NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://10.0.0.66:9/${i}.xml\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nSERVER: X/1 UPnP/1.1 evil/1\r\nUSN: uuid:${uuid}::upnp:rootdevice\r\n\r\n`;
+      await rawSend(network, 'attacker', encoder.encode(text));
+    }
+    await vi.advanceTimersByTimeAsync(1500); // the flood's devices are announced (describe still pending)
+    const dev = device({ host: 'dev1', uuid: UUID_A, friendlyName: 'Kitchen Light', answerSearches: false });
+    await dev.start();
+    bodies.set(dev.location, () => dev.descriptionXml());
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(started.filter((source) => source !== '10.0.0.66')).toEqual(['10.0.0.2']); // the free slot, at once
+    // A third sender finds both slots and the queue busy: the flooder's newest job is shed and reported on its device.
+    const other = device({ host: 'dev2', uuid: UUID_B, friendlyName: 'Porch', answerSearches: false });
+    await other.start();
+    bodies.set(other.location, () => other.descriptionXml());
+    await other.alive();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(of('describe-failed').map((e) => [e.device.udn, e.reason])).toEqual([['uuid:6b000004-1111-4222-8333-444455556666', 'sender-limit']]);
+    expect(controller.stats.dropped['describe-sender-limit']).toBe(1);
+    expect(controller.devices().find((d) => d.udn === 'uuid:6b000004-1111-4222-8333-444455556666')).toMatchObject({ describe: 'failed', describeError: 'sender-limit' });
+    await vi.advanceTimersByTimeAsync(2100); // the slow honest fetch ends: the waiting sender goes before the flood's queue
+    expect(controller.devices().find((d) => d.udn === `uuid:${UUID_A}`)).toMatchObject({ friendlyName: 'Kitchen Light', describe: 'described' });
+    expect(controller.devices().find((d) => d.udn === `uuid:${UUID_B}`)).toMatchObject({ friendlyName: 'Porch', describe: 'described' });
+  });
+
   it('rejects a description that is not for the advertised UDN', async () => {
     const bodies = new Map<string, () => string>();
     const { controller, of, device } = await setup({ intervalMs: 3_600_000 }, { fetcher: fakeFetcher(bodies) });

@@ -33,6 +33,64 @@ describe('describer', () => {
     expect(describer.queued).toBe(1);
   });
 
+  it('runs at most `perSender` fetches of one sender address, so another sender starts at once', async () => {
+    const { fetcher, held } = heldFetcher();
+    const describer = createDescriber({ concurrency: 8, maxQueue: 1024, perSender: 2 }, { fetcher });
+    const job = (source: string, i: number) => ({ location: `http://${source}/${i}`, source, uuid: undefined, done: () => undefined });
+    // A flood from one address (a slowloris behind fresh UDNs): two run, the rest wait.
+    for (let i = 0; i < 50; i += 1) expect(describer.enqueue(job('10.0.0.66', i))).toBe(true);
+    expect(describer.running).toBe(2);
+    expect(describer.queued).toBe(48);
+    // An honest device elsewhere is fetched at once, not after the flood's queue.
+    expect(describer.enqueue(job('10.0.0.2', 0))).toBe(true);
+    expect(held.map((h) => h.request.location)).toEqual(['http://10.0.0.66/0', 'http://10.0.0.66/1', 'http://10.0.0.2/0']);
+    // Senders take turns: when the flooder's fetch ends, its next one starts (it is the only one waiting).
+    held[0]!.resolve({ ok: false, reason: 'timeout', detail: 'slow' });
+    await flush();
+    expect(held.map((h) => h.request.location).slice(3)).toEqual(['http://10.0.0.66/2']);
+    expect(describer.running).toBe(3);
+  });
+
+  it('takes senders in turn when every slot is busy', async () => {
+    const { fetcher, held } = heldFetcher();
+    const describer = createDescriber({ concurrency: 2, maxQueue: 100, perSender: 2 }, { fetcher });
+    const job = (source: string, i: number) => ({ location: `http://${source}/${i}`, source, uuid: undefined, done: () => undefined });
+    for (let i = 0; i < 10; i += 1) describer.enqueue(job('10.0.0.66', i));
+    describer.enqueue(job('10.0.0.2', 0));
+    expect(held).toHaveLength(2);
+    held[0]!.resolve({ ok: false, reason: 'timeout', detail: 'slow' });
+    await flush();
+    // Not the flooder's third job (queued first): the other sender's.
+    expect(held[2]!.request.location).toBe('http://10.0.0.2/0');
+  });
+
+  it('when the queue is full, sheds the newest job of the sender holding the most of it (sender-limit) for another sender', async () => {
+    const { fetcher, held } = heldFetcher();
+    const describer = createDescriber({ concurrency: 2, maxQueue: 4, perSender: 1 }, { fetcher });
+    const results: [string, DescribeResult][] = [];
+    const job = (source: string, i: number) => ({ location: `http://${source}/${i}`, source, uuid: undefined, done: (r: DescribeResult) => results.push([`${source}/${i}`, r]) });
+    // The flooder: 1 running (its limit), 4 waiting (the whole queue); a second sender gets the other slot.
+    for (let i = 0; i < 5; i += 1) expect(describer.enqueue(job('10.0.0.66', i))).toBe(true);
+    expect(describer.enqueue(job('10.0.0.2', 0))).toBe(true);
+    expect([describer.running, describer.queued]).toEqual([2, 4]);
+    // The flooder itself gets no more room.
+    expect(describer.enqueue(job('10.0.0.66', 5))).toBe(false);
+    // Another sender's job takes the flooder's newest place, and that job is reported at once.
+    expect(describer.enqueue(job('10.0.0.3', 0))).toBe(true);
+    expect(describer.queued).toBe(4);
+    expect(results).toHaveLength(1);
+    expect(results[0]![0]).toBe('10.0.0.66/4');
+    expect(results[0]![1]).toMatchObject({ ok: false, reason: 'sender-limit' });
+    // Sharing stops at an even split: the second sender (1 waiting) cannot push out more than that.
+    expect(describer.enqueue(job('10.0.0.3', 1))).toBe(true);
+    expect(describer.enqueue(job('10.0.0.3', 2))).toBe(false);
+    expect(results.map(([name]) => name)).toEqual(['10.0.0.66/4', '10.0.0.66/3']);
+    // 10.0.0.2 finishes: 10.0.0.3 (waiting, under its limit) goes before the flooder's third job.
+    held[1]!.resolve({ ok: false, reason: 'network', detail: 'x' });
+    await flush();
+    expect(held[2]!.request.location).toBe('http://10.0.0.3/0');
+  });
+
   it('resolves idle() when everything finished, and stop() aborts running fetches', async () => {
     const { fetcher, held } = heldFetcher();
     const describer = createDescriber({}, { fetcher });

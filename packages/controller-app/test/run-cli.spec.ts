@@ -51,7 +51,7 @@ describe('ssdp-controller command line', () => {
     const { io, out } = capture();
     expect(await runCli(['--help'], io)).toBe(0);
     expect(out.join('\n')).toContain('Usage: ssdp-controller');
-    for (const flag of ['--interface', '--profile', '--port', '--broadcast', '--interval', '--mx', '--target', '--once', '--duration', '--json', '--watch', '--no-describe', '--verbose', '--version']) {
+    for (const flag of ['--interface', '--profile', '--port', '--broadcast', '--interval', '--mx', '--target', '--once', '--duration', '--json', '--watch', '--no-describe', '--describe-per-sender', '--verbose', '--version']) {
       expect(out.join('\n')).toContain(flag);
     }
   });
@@ -83,6 +83,8 @@ describe('ssdp-controller command line', () => {
     [['--once', '--duration', '3']],
     [['--watch', '--json']],
     [['--max-devices', '0']],
+    [['--describe-per-sender', '0']],
+    [['--describe-per-sender', '9']],
     [['positional']],
   ])('rejects bad flags %j with one line and exit code 2', async (argv) => {
     const { io, out, err } = capture();

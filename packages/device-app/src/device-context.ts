@@ -1,7 +1,7 @@
 // State and services shared by the responder, the announcer and the device factory of one running device.
 import type { SsdpProfile } from '@ssdp/protocol';
 import type { Clock, Scheduler, SsdpTransport, TransportInterface } from '@ssdp/transport';
-import type { DeviceEvent, DeviceStats, DropReason, Endpoint } from './events.ts';
+import type { DeviceEvent, DeviceEventName, DeviceStats, DropReason, Endpoint, EventInterest } from './events.ts';
 import type { Fleet, FleetMember } from './fleet.ts';
 import type { DeviceLimits } from './limits.ts';
 import type { SendQueue } from './send-queue.ts';
@@ -38,6 +38,10 @@ export interface DeviceContext {
   interface(id: string): TransportInterface | undefined;
   /** LOCATION of `member` as reachable through `iface`; undefined when its description is not served there. */
   location(iface: TransportInterface, member: FleetMember): string | undefined;
+  /** What the event sink uses: build an event (or its costly fields) only when it is wanted. */
+  readonly interest: EventInterest;
+  wants(name: DeviceEventName): boolean;
+  /** Stamps and delivers an event; events the sink does not want are dropped here. */
   emit(event: UnstampedEvent): void;
   drop(reason: DropReason, count: number, details?: DropDetails): void;
 }

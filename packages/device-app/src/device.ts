@@ -14,7 +14,7 @@ import type { DeviceContext, UnstampedEvent } from './device-context.ts';
 import type { DeviceConfig } from './device-config.ts';
 import { createDescriptionHandler, type DescriptionServer } from './description-server.ts';
 import { createDropReporter } from './drop-reporter.ts';
-import { DROP_REASONS, type DeviceEvent, type DeviceStats, type DropReason } from './events.ts';
+import { ALL_EVENTS, DROP_REASONS, wantsEvent, type DeviceEvent, type DeviceEventName, type DeviceStats, type DropReason, type EventInterest } from './events.ts';
 import { buildFleet, type DeviceDefaults, type Fleet, type FleetMember } from './fleet.ts';
 import { resolveLimits, type DeviceLimits } from './limits.ts';
 import { createResponder, type Responder } from './responder.ts';
@@ -55,6 +55,8 @@ export interface DeviceComponents {
   readonly stateStore: StateStore;
   readonly descriptionServer: DescriptionServer;
   readonly onEvent: (event: DeviceEvent) => void;
+  /** What onEvent uses (output.ts `outputInterest`); the device builds nothing else. Default: every event. */
+  readonly interest?: EventInterest;
 }
 
 export interface Device {
@@ -121,7 +123,10 @@ export function createDevice(init: DeviceInit, components: DeviceComponents): De
   const httpPorts = new Map<string, number>();
   const unsubscribes: Unsubscribe[] = [];
 
+  const interest = components.interest ?? ALL_EVENTS;
+  const wants = (name: DeviceEventName): boolean => wantsEvent(interest, name);
   const emit = (event: UnstampedEvent): void => {
+    if (!wants(event.event)) return;
     try {
       components.onEvent({ ...event, at: clock.now() } as DeviceEvent);
     } catch {
@@ -191,6 +196,8 @@ export function createDevice(init: DeviceInit, components: DeviceComponents): De
       bootId: () => bootId,
       interface: interfaceById,
       location,
+      interest,
+      wants,
       emit,
       drop: (reason, n, details) => drops.drop(reason, n, details),
     };

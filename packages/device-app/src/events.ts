@@ -95,8 +95,8 @@ export type DeviceEvent =
       readonly windowMs: number;
       /** Responses scheduled for this search (after caps). */
       readonly responses: number;
-      /** The datagram as text (printed with --verbose). */
-      readonly raw: string;
+      /** The datagram as text (printed with --verbose); only when the sink's interest asks for it. */
+      readonly raw?: string;
     })
   | (At & {
       readonly event: 'response-sent';
@@ -143,3 +143,23 @@ export type DeviceEvent =
 export type DeviceEventName = DeviceEvent['event'];
 
 export type EventSink = (event: DeviceEvent) => void;
+
+/**
+ * What the event sink will use, so the device builds only that: under a storm an event object per search and per
+ * response, and the datagram decoded for `raw`, are a measurable share of the work per search.
+ */
+export interface EventInterest {
+  /** Events the sink uses at all ('all', or the names); the others are never built. */
+  readonly events: 'all' | ReadonlySet<DeviceEventName>;
+  /** search-received carries `raw` (the datagram as text). */
+  readonly raw: boolean;
+  /** response-sent for every response ('each'), or only for the last one of each search ('last': index === total). */
+  readonly responses: 'each' | 'last';
+}
+
+/** Everything (the default: tests and library users see every event). */
+export const ALL_EVENTS: EventInterest = { events: 'all', raw: true, responses: 'each' };
+
+export function wantsEvent(interest: EventInterest, name: DeviceEventName): boolean {
+  return interest.events === 'all' || interest.events.has(name);
+}

@@ -1,6 +1,6 @@
 // Events to text: human lines (the seed's phrases) by default, one NDJSON object per event with --json. Data
 // goes to stdout; warnings and interface notices to stderr.
-import type { DeviceEvent, DeviceStats } from './events.ts';
+import type { DeviceEvent, DeviceEventName, DeviceStats, EventInterest } from './events.ts';
 
 export interface OutputInit {
   readonly json: boolean;
@@ -28,6 +28,24 @@ function summary(stats: DeviceStats): string {
 /** The whole datagram as the seed printed it: its lines, without the trailing empty ones. */
 function rawLines(raw: string): string[] {
   return raw.replace(/(\r?\n)+$/, '').split(/\r?\n/);
+}
+
+/** Human lines without --verbose: the events createOutput prints something for. */
+const HUMAN_EVENTS: ReadonlySet<DeviceEventName> = new Set<DeviceEventName>([
+  'started',
+  'search-received',
+  'response-sent',
+  'interfaces-changed',
+  'warning',
+  'stopped',
+]);
+
+/** What createOutput with these options prints from: the device builds nothing else. */
+export function outputInterest(init: Pick<OutputInit, 'json' | 'verbose'>): EventInterest {
+  if (init.json) return { events: 'all', raw: init.verbose, responses: 'each' };
+  if (init.verbose) return { events: 'all', raw: true, responses: 'each' };
+  // Without --verbose a search's responses print one line, from the last one (see 'response-sent' below).
+  return { events: HUMAN_EVENTS, raw: false, responses: 'last' };
 }
 
 export function createOutput(init: OutputInit): (event: DeviceEvent) => void {
@@ -58,7 +76,7 @@ export function createOutput(init: OutputInit): (event: DeviceEvent) => void {
       }
       case 'search-received':
         init.stdout(`search from ${event.from.address}:${event.from.port} ${event.userAgent ?? '-'}`);
-        if (init.verbose) for (const line of rawLines(event.raw)) init.stdout(`  ${line}`);
+        if (init.verbose) for (const line of rawLines(event.raw ?? '')) init.stdout(`  ${line}`);
         return;
       case 'response-sent': {
         const line = `sent to ${event.to.address} after ${seconds(event.delayMs)} s (MX ${event.mx ?? '-'})`;

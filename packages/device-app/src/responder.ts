@@ -73,6 +73,12 @@ export function createResponder(context: DeviceContext): Responder {
   const pending = new Set<Pending>();
   const inFlight = new Set<Promise<void>>();
   let nextSearchId = 1;
+  // Events nobody prints are never built (and the datagram is decoded for `raw` only with --verbose).
+  const wantsSearch = context.wants('search-received');
+  const wantsRaw = context.interest.raw;
+  const wantsEachResponse = context.wants('response-sent') && context.interest.responses === 'each';
+  const wantsLastResponse = context.wants('response-sent') && context.interest.responses === 'last';
+  const wantsResponse = (search: Search): boolean => wantsEachResponse || (wantsLastResponse && search.done === search.total);
 
   // ssdp:all and upnp:rootdevice are the common searches: their matches are computed once per member.
   const allMatches = new Map<FleetMember, SearchMatch[]>();
@@ -128,6 +134,7 @@ export function createResponder(context: DeviceContext): Responder {
       () => {
         search.done += 1;
         stats.responses += 1;
+        if (!wantsResponse(search)) return;
         context.emit({
           event: 'response-sent',
           searchId: search.id,
@@ -210,19 +217,21 @@ export function createResponder(context: DeviceContext): Responder {
       total: answers.length,
       done: 0,
     };
-    context.emit({
-      event: 'search-received',
-      searchId: search.id,
-      from: source,
-      interfaceId: iface.id,
-      via: datagram.via,
-      st: getHeader(message, 'ST'),
-      mx: message.mxRaw,
-      userAgent: message.userAgent,
-      windowMs: window.maxDelayMs,
-      responses: answers.length,
-      raw: decoder.decode(datagram.bytes),
-    });
+    if (wantsSearch) {
+      context.emit({
+        event: 'search-received',
+        searchId: search.id,
+        from: source,
+        interfaceId: iface.id,
+        via: datagram.via,
+        st: getHeader(message, 'ST'),
+        mx: message.mxRaw,
+        userAgent: message.userAgent,
+        windowMs: window.maxDelayMs,
+        responses: answers.length,
+        ...(wantsRaw ? { raw: decoder.decode(datagram.bytes) } : {}),
+      });
+    }
     if (cutByPending > 0) context.drop('pending-cap', cutByPending, { source, interfaceId: iface.id });
     if (cutByRate > 0) context.drop('response-rate-limit', cutByRate, { source, interfaceId: iface.id });
     for (const { member, match } of answers) {

@@ -4,7 +4,7 @@ import { parseCliArguments, usage, UsageError, type CliArguments } from './cli-a
 import { DescriptionServerError, type DescriptionServer } from './description-server.ts';
 import { parseConfigFile, type DeviceConfig } from './device-config.ts';
 import { DEFAULT_MAX_AGE, LEGACY_PORT, createDevice } from './device.ts';
-import { createOutput } from './output.ts';
+import { createOutput, outputInterest } from './output.ts';
 import { serverHeader } from './server-header.ts';
 import { StateStoreError, defaultStateDir, type StateStore } from './state-store.ts';
 import { version } from './version.ts';
@@ -128,6 +128,7 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
       stateStore: runtime.createStateStore(stateDir),
       descriptionServer: runtime.createDescriptionServer({ port: args.httpPort, serverHeader: server }),
       onEvent: createOutput({ json: args.json, verbose: args.verbose, stdout: io.stdout, stderr: io.stderr }),
+      interest: outputInterest({ json: args.json, verbose: args.verbose }),
     },
   );
 

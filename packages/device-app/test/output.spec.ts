@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emptyStats } from '../src/device.ts';
 import type { DeviceEvent } from '../src/events.ts';
-import { createOutput } from '../src/output.ts';
+import { wantsEvent } from '../src/events.ts';
+import { createOutput, outputInterest } from '../src/output.ts';
 
 const AT = Date.UTC(2025, 10, 25, 12, 0, 0);
 const RAW = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 3\r\nST: ssdp:all\r\n\r\n';
@@ -20,10 +21,10 @@ const search: DeviceEvent = {
   responses: 3,
   raw: RAW,
 };
-const response = (index: number, total: number, delayMs: number): DeviceEvent => ({
+const response = (index: number, total: number, delayMs: number, searchId = 7): DeviceEvent => ({
   event: 'response-sent',
   at: AT + delayMs,
-  searchId: 7,
+  searchId,
   to: { address: '10.0.0.3', port: 50000 },
   interfaceId: 'eth0/IPv4',
   st: 'upnp:rootdevice',
@@ -116,5 +117,60 @@ describe('--json output', () => {
     expect((JSON.parse(out[0]!) as { raw: string }).raw).toBe(RAW);
     expect(JSON.parse(out[1]!)).toEqual({ event: 'warning', time: '2025-11-25T12:00:00.000Z', message: 'x' });
     expect(err).toEqual(['ssdp-device: warning: x']);
+  });
+});
+
+describe('outputInterest', () => {
+  const stats = emptyStats();
+  const all: DeviceEvent[] = [
+    { event: 'started', at: AT, profile: 'upnp', port: 1900, bootId: 1, count: 1, advertisementCount: 3, interfaces: [{ id: 'eth0/IPv4', address: '10.0.0.2', httpPort: 8080 }], devices: [{ udn: 'uuid:x', friendlyName: 'X', configId: 1, locations: ['http://10.0.0.2:8080/d.xml'] }] },
+    { event: 'alive-sent', at: AT, interfaceId: 'eth0/IPv4', nt: 'upnp:rootdevice', usn: 'uuid:x::upnp:rootdevice', bootId: 1 },
+    search,
+    response(1, 3, 400),
+    response(2, 3, 1200),
+    response(3, 3, 2871),
+    { ...search, searchId: 8, responses: 1 },
+    response(1, 1, 10, 8),
+    { ...search, searchId: 9, responses: 2 },
+    response(1, 2, 10, 9), // the second one failed: no line without --verbose
+    dropped,
+    { event: 'byebye-sent', at: AT, interfaceId: 'eth0/IPv4', nt: 'upnp:rootdevice', usn: 'uuid:x::upnp:rootdevice', bootId: 1 },
+    { event: 'update-sent', at: AT, interfaceId: 'eth0/IPv4', nt: 'upnp:rootdevice', usn: 'uuid:x::upnp:rootdevice', bootId: 1, nextBootId: 2 },
+    { event: 'interfaces-changed', at: AT, added: ['eth1/IPv4'], removed: [], changed: [] },
+    { event: 'warning', at: AT, message: 'w' },
+    { event: 'stopped', at: AT, reason: 'SIGTERM', uptimeMs: 1000, stats },
+  ];
+
+  /** What the device builds for this interest: unwanted events never exist, raw only when asked for. */
+  function built(interest: ReturnType<typeof outputInterest>): DeviceEvent[] {
+    return all.flatMap((event): DeviceEvent[] => {
+      if (!wantsEvent(interest, event.event)) return [];
+      if (event.event === 'response-sent' && interest.responses === 'last' && event.index !== event.total) return [];
+      if (event.event === 'search-received' && !interest.raw) {
+        const { raw: _raw, ...rest } = event;
+        return [rest];
+      }
+      return [event];
+    });
+  }
+
+  for (const json of [false, true]) {
+    for (const verbose of [false, true]) {
+      it(`prints the same bytes from only the events it asks for (json ${json}, verbose ${verbose})`, () => {
+        const interest = outputInterest({ json, verbose });
+        const full = run(json, verbose, all);
+        const lean = run(json, verbose, built(interest));
+        expect(lean.out).toEqual(full.out);
+        expect(lean.err).toEqual(full.err);
+        expect(full.out.length).toBeGreaterThan(3);
+      });
+    }
+  }
+
+  it('asks for less than everything without --verbose', () => {
+    expect(outputInterest({ json: false, verbose: false })).toMatchObject({ raw: false, responses: 'last' });
+    expect(built(outputInterest({ json: false, verbose: false })).length).toBeLessThan(all.length - 4);
+    expect(outputInterest({ json: true, verbose: false })).toMatchObject({ events: 'all', raw: false, responses: 'each' });
+    expect(outputInterest({ json: true, verbose: true }).raw).toBe(true);
   });
 });

@@ -59,6 +59,41 @@ describe('search responder (upnp)', () => {
     expect(delays.at(-1)! - delays[0]!).toBeGreaterThan(1000);
   });
 
+  it('builds only the events its sink wants: no raw, one response-sent per search, no announcements', async () => {
+    const lab = createLab({
+      device: { config: TREE },
+      interest: { events: new Set(['search-received', 'response-sent', 'stopped']), raw: false, responses: 'last' },
+    });
+    const cp = await lab.controlPoint('cp', CP);
+    await lab.start();
+    const sentAt = await cp.search({ st: 'ssdp:all', mx: 2 });
+    await cp.search({ st: 'upnp:rootdevice', mx: 1 });
+    await advance(2000 + TRANSIT_MS);
+    expect(cp.responses(sentAt)).toHaveLength(TREE_SET_SIZE + 1); // the wire is unchanged
+    const searches = lab.eventsOf('search-received');
+    expect(searches).toHaveLength(2);
+    for (const search of searches) expect(search).not.toHaveProperty('raw');
+    const responses = lab.eventsOf('response-sent');
+    expect(responses.map((e) => [e.searchId, e.index, e.total]).sort()).toEqual([
+      [searches[0]!.searchId, TREE_SET_SIZE, TREE_SET_SIZE],
+      [searches[1]!.searchId, 1, 1],
+    ]);
+    expect(new Set(lab.events.map((e) => e.event))).toEqual(new Set(['search-received', 'response-sent']));
+    expect(lab.device.stats).toMatchObject({ searches: 2, responses: TREE_SET_SIZE + 1 });
+    expect(lab.device.stats.alive).toBeGreaterThan(0); // announced, just not reported
+  });
+
+  it('builds every event, with raw, by default', async () => {
+    const lab = createLab({ device: { config: TREE } });
+    const cp = await lab.controlPoint('cp', CP);
+    await lab.start();
+    await cp.search({ st: 'ssdp:all', mx: 1 });
+    await advance(1000 + TRANSIT_MS);
+    expect(lab.eventsOf('search-received')[0]!.raw).toMatch(/^M-SEARCH \* HTTP\/1\.1\r\n[^]*ST: ssdp:all\r\n/);
+    expect(lab.eventsOf('response-sent')).toHaveLength(TREE_SET_SIZE);
+    expect(lab.eventsOf('alive-sent').length).toBeGreaterThan(0);
+  });
+
   it('spreads delays uniformly over the window across many searches', async () => {
     const lab = createLab();
     const cp = await lab.controlPoint('cp', CP);

@@ -14,7 +14,7 @@ import {
 } from '@ssdp/transport';
 import { vi } from 'vitest';
 import { createDevice, type Device, type DeviceInit } from '../../src/device.ts';
-import type { DeviceEvent, DeviceEventName } from '../../src/events.ts';
+import type { DeviceEvent, DeviceEventName, EventInterest } from '../../src/events.ts';
 import { createMemoryStateStore, type StateStore } from '../../src/state-store.ts';
 import { createMemoryDescriptionServer, type MemoryDescriptionServer } from './memory-description-server.ts';
 
@@ -124,6 +124,8 @@ export interface LabInit {
   readonly network?: MemoryNetwork;
   /** Wraps the device transport (e.g. to record calls). */
   readonly wrapTransport?: (transport: SsdpTransport) => SsdpTransport;
+  /** What the event sink uses (default: every event). */
+  readonly interest?: EventInterest;
 }
 
 export function createLab(init: LabInit = {}): Lab {
@@ -154,6 +156,7 @@ export function createLab(init: LabInit = {}): Lab {
       stateStore,
       descriptionServer: http,
       onEvent: (event) => events.push(event),
+      ...(init.interest === undefined ? {} : { interest: init.interest }),
     },
   );
   return {

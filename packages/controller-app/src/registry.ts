@@ -148,8 +148,10 @@ const NONE = -1;
 
 /** One device. Fields, not a Map of headers: this is what 100,000 devices cost. */
 export class DeviceRecord {
-  /** UUID (or synthetic key). */
+  /** UUID in lower case (UUIDs compare case-insensitively, RFC 4122 §3), or the synthetic key as it is. */
   readonly key: string;
+  /** The UUID as first spelled, for display (the same string as `key` when that is already lower case). */
+  readonly spelling: string;
   readonly synthetic: boolean;
   address: string;
   interfaceId: string;
@@ -188,8 +190,9 @@ export class DeviceRecord {
   modelName: string | undefined = undefined;
   describedType: string | undefined = undefined;
 
-  constructor(key: string, synthetic: boolean, address: string, interfaceId: string, now: number) {
+  constructor(key: string, spelling: string, synthetic: boolean, address: string, interfaceId: string, now: number) {
     this.key = key;
+    this.spelling = spelling;
     this.synthetic = synthetic;
     this.address = address;
     this.interfaceId = interfaceId;
@@ -199,7 +202,7 @@ export class DeviceRecord {
   }
 
   get udn(): string {
-    return this.synthetic ? this.key : `uuid:${this.key}`;
+    return this.synthetic ? this.key : `uuid:${this.spelling}`;
   }
 }
 
@@ -253,13 +256,25 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   function fullUsn(record: DeviceRecord, entry: string): string {
     if (entry.startsWith('uuid:')) return entry;
     if (record.synthetic) return entry === '' ? record.key : entry;
-    return entry === '' ? `uuid:${record.key}` : `uuid:${record.key}::${entry}`;
+    return entry === '' ? `uuid:${record.spelling}` : `uuid:${record.spelling}::${entry}`;
   }
 
-  /** The stored form of a USN under `record` (targets of its own UUID are pooled: many devices share them). */
-  function usnEntry(record: DeviceRecord, uuid: string, target: string): string {
+  /**
+   * The stored form of a USN under `record` (targets of its own UUID are pooled: many devices share them); an
+   * embedded device's USN is kept whole, as spelled.
+   */
+  function usnEntry(record: DeviceRecord, uuid: string, spelled: string, target: string): string {
     if (uuid === record.key) return target === '' ? '' : pool.intern(target);
-    return detach(target === '' ? `uuid:${uuid}` : `uuid:${uuid}::${target}`);
+    return detach(target === '' ? `uuid:${spelled}` : `uuid:${spelled}::${target}`);
+  }
+
+  /** Whether `record` has `entry`, an embedded device's UUID compared case-insensitively. */
+  function hasUsn(record: DeviceRecord, entry: string): boolean {
+    if (record.usns.includes(entry)) return true;
+    if (!entry.startsWith('uuid:')) return false;
+    const uuid = embeddedUuidOf(entry);
+    const rest = entry.slice(5 + uuid.length);
+    return record.usns.some((other) => other.startsWith('uuid:') && embeddedUuidOf(other) === uuid && other.slice(5 + uuid.length) === rest);
   }
 
   function emit(event: RegistryEvent): void {
@@ -346,7 +361,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       for (const candidate of [...here]) if (candidate !== root && !candidate.root) fold(candidate, root);
     }
     for (const uuid of alsoUuids) {
-      const candidate = records.get(uuid);
+      const candidate = records.get(uuid.toLowerCase());
       if (candidate !== undefined && candidate !== root && !candidate.announced && !candidate.root) fold(candidate, root);
     }
   }
@@ -363,7 +378,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   }
 
   function addUsn(record: DeviceRecord, entry: string): boolean | 'full' {
-    if (record.usns.includes(entry)) return false;
+    if (hasUsn(record, entry)) return false;
     if (record.usns.length >= maxUsns) return 'full';
     record.usns = [...record.usns, entry]; // exactly sized: push() would reserve 17 slots for the first entry
     if (entry.startsWith('uuid:') && embedded.get(embeddedUuidOf(entry)) === undefined) {
@@ -395,11 +410,11 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     }
   }
 
-  /** The record an observation belongs to, if any. */
-  function find(observation: Observation): DeviceRecord | undefined {
-    const own = records.get(observation.uuid);
+  /** The record an observation (of the UUID key `uuid`) belongs to, if any. */
+  function find(observation: Observation, uuid: string): DeviceRecord | undefined {
+    const own = records.get(uuid);
     if (own !== undefined) return own;
-    const root = embedded.get(observation.uuid);
+    const root = embedded.get(uuid);
     if (root !== undefined && !root.removed) return root;
     if (observation.location !== undefined && observation.target !== 'upnp:rootdevice') {
       const owner = byLocation.get(observation.location);
@@ -413,10 +428,12 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     return Math.min(Math.max(0, seconds), maxMaxAge) * 1000;
   }
 
-  function create(observation: Observation, now: number): DeviceRecord {
+  function create(observation: Observation, uuid: string, now: number): DeviceRecord {
     if (records.size >= maxDevices) evictOne();
+    const key = detach(uuid);
     const record = new DeviceRecord(
-      detach(observation.uuid),
+      key,
+      uuid === observation.uuid ? key : detach(observation.uuid),
       observation.syntheticKey === true,
       detach(observation.address),
       pool.intern(observation.interfaceId),
@@ -429,22 +446,23 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
 
   function observe(observation: Observation): ObserveResult {
     const now = clock.now();
-    let record = find(observation);
+    // The registry's key: a UUID in lower case (`uuid:ABC…` and `uuid:abc…` are one device), a synthetic key as is.
+    const uuid = observation.syntheticKey === true ? observation.uuid : observation.uuid.toLowerCase();
+    let record = find(observation, uuid);
 
     if (observation.kind === 'byebye') {
       if (record === undefined) return { outcome: 'unknown', record: undefined };
       if (observation.bootId !== undefined && record.bootId !== NONE && observation.bootId < record.bootId) {
         return { outcome: 'stale-bootid', record };
       }
-      if (observation.uuid === record.key) {
+      if (uuid === record.key) {
         remove(record, 'byebye');
         return { outcome: 'removed', record: undefined };
       }
       // An embedded device said goodbye: forget its USNs, keep the root.
-      const prefix = `uuid:${observation.uuid}`;
       const before = record.usns.length;
-      record.usns = record.usns.filter((entry) => entry !== prefix && !entry.startsWith(`${prefix}::`));
-      embedded.delete(observation.uuid);
+      record.usns = record.usns.filter((entry) => !entry.startsWith('uuid:') || embeddedUuidOf(entry) !== uuid);
+      embedded.delete(uuid);
       if (record.usns.length !== before && record.announced) {
         emit({ event: 'device-updated', device: snapshot(record), changes: ['usns'] });
         return { outcome: 'updated', record };
@@ -455,7 +473,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     if (record === undefined && observation.kind === 'update') return { outcome: 'unknown', record: undefined };
 
     const isNew = record === undefined;
-    if (record === undefined) record = create(observation, now);
+    if (record === undefined) record = create(observation, uuid, now);
     else if (observation.bootId !== undefined && record.bootId !== NONE && observation.bootId < record.bootId) {
       return { outcome: 'stale-bootid', record };
     }
@@ -486,16 +504,16 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       record.configId = observation.configId;
     }
 
-    if (observation.uuid === record.key || observation.syntheticKey === true) {
+    if (uuid === record.key || observation.syntheticKey === true) {
       if (observation.target === 'upnp:rootdevice' || observation.syntheticKey === true) record.root = true;
       if (observation.deviceTypeTarget === true && record.usnDeviceType === undefined) {
         record.usnDeviceType = pool.intern(observation.target);
       }
-    } else if (!embedded.has(observation.uuid)) {
-      embedded.set(detach(observation.uuid), record);
+    } else if (!embedded.has(uuid)) {
+      embedded.set(detach(uuid), record);
     }
     // A new USN is not an event of its own (a device's set arrives as a burst): later events carry them all.
-    const usnAdded = addUsn(record, usnEntry(record, observation.uuid, observation.target));
+    const usnAdded = addUsn(record, usnEntry(record, uuid, observation.uuid, observation.target));
 
     if (observation.location !== undefined) {
       if (addLocation(record, observation.location)) changes.push('location');
@@ -582,7 +600,10 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       record.modelName = pool.intern(info.modelName);
       record.describedType = pool.intern(info.deviceType);
       if (info.isRoot) record.root = true;
-      for (const uuid of info.embedded) if (!embedded.has(uuid) && uuid !== record.key) embedded.set(detach(uuid), record);
+      for (const spelled of info.embedded) {
+        const uuid = spelled.toLowerCase();
+        if (!embedded.has(uuid) && uuid !== record.key) embedded.set(detach(uuid), record);
+      }
       if (!record.announced) {
         if (!record.root) return; // announced when it settles; it carries the description then
         adoptPending(record, info.embedded);
@@ -618,8 +639,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       return out;
     },
     get(udnOrUuid) {
-      const key = udnOrUuid.toLowerCase().startsWith('uuid:') ? udnOrUuid.slice(5) : udnOrUuid;
-      return records.get(key);
+      const key = udnOrUuid.toLowerCase().startsWith('uuid:') ? udnOrUuid.slice(5).toLowerCase() : udnOrUuid;
+      return records.get(key) ?? records.get(key.toLowerCase());
     },
     get size() {
       return announcedCount;
@@ -640,7 +661,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   };
 }
 
+/** The UUID of a whole `uuid:X[::target]` entry, in lower case (the key form). */
 function embeddedUuidOf(entry: string): string {
   const end = entry.indexOf('::');
-  return entry.slice(5, end < 0 ? entry.length : end);
+  return entry.slice(5, end < 0 ? entry.length : end).toLowerCase();
 }

@@ -61,6 +61,34 @@ function setup(init: RegistryInit = {}) {
 }
 
 describe('registry', () => {
+  it('treats a UUID in any letter case as one device (RFC 4122: compared case-insensitively), shown as first spelled', () => {
+    const { registry, events, alive, advance } = setup();
+    const upper = 'ABCDEF01-2345-4678-9ABC-DEF012345678';
+    alive(upper, 'upnp:rootdevice');
+    alive(upper.toLowerCase(), '');
+    alive(upper.toLowerCase(), 'urn:schemas-upnp-org:device:Basic:1', { configId: 2 });
+    alive('abcdef01-2345-4678-9abc-DEF012345678', 'upnp:rootdevice');
+    advance(200);
+    expect(registry.storedSize).toBe(1);
+    expect(registry.devices()).toHaveLength(1);
+    const device = registry.devices()[0]!;
+    expect(device.udn).toBe(`uuid:${upper}`);
+    expect(device.usns).toEqual([`uuid:${upper}::upnp:rootdevice`, `uuid:${upper}`, `uuid:${upper}::urn:schemas-upnp-org:device:Basic:1`]);
+    expect(registry.get(`uuid:${upper.toLowerCase()}`)).toBe(registry.get(`UUID:${upper}`));
+    expect(registry.get(upper.toLowerCase())).toBeDefined();
+    // An embedded device spelled both ways is one set of USNs, and its byebye in the other case removes it.
+    alive(EMB.replace(/2/g, 'A'), '');
+    alive(EMB.replace(/2/g, 'a'), '');
+    expect(registry.snapshot(registry.get(upper)!).usns.filter((u) => u.toLowerCase().startsWith('uuid:aaaa'))).toEqual([`uuid:${EMB.replace(/2/g, 'A')}`]);
+    registry.observe({ kind: 'byebye', uuid: EMB.replace(/2/g, 'a'), target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4' });
+    expect(registry.snapshot(registry.get(upper)!).usns.some((u) => u.toLowerCase().startsWith('uuid:aaaa'))).toBe(false);
+    // A byebye in lower case removes the device advertised in upper case.
+    const result = registry.observe({ kind: 'byebye', uuid: upper.toLowerCase(), target: 'upnp:rootdevice', address: '10.0.0.2', interfaceId: 'eth0/IPv4' });
+    expect(result.outcome).toBe('removed');
+    expect(registry.storedSize).toBe(0);
+    expect(events.filter((e) => e.event === 'device-removed').map((e) => [e.device.udn, e.event === 'device-removed' ? e.reason : ''])).toEqual([[`uuid:${upper}`, 'byebye']]);
+  });
+
   it('announces a root after the gather time with every USN of the burst in device-added', () => {
     const { registry, events, alive, advance } = setup();
     alive(ROOT, 'upnp:rootdevice');

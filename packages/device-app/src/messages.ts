@@ -105,7 +105,14 @@ export function buildUpdate(
  * The answer to one search: `HTTP/1.1 200 OK` (upnp), or the prototype's unicast `NOTIFY ssdp:alive` in its
  * header order (legacy), whose NT is what matched.
  */
-export function buildAnswer(context: DeviceContext, iface: TransportInterface, location: string, configId: number, match: SearchMatch): Uint8Array {
+export function buildAnswer(
+  context: DeviceContext,
+  iface: TransportInterface,
+  location: string,
+  configId: number,
+  match: SearchMatch,
+  now: number = context.clock.now(),
+): Uint8Array {
   if (context.profile === 'legacy') {
     return buildAlive(context, iface, location, configId, { nt: match.st, usn: match.usn });
   }
@@ -116,7 +123,7 @@ export function buildAnswer(context: DeviceContext, iface: TransportInterface, l
       usn: match.usn,
       location,
       maxAge: context.maxAge,
-      date: context.clock.now(),
+      date: now,
       server: context.server,
       bootId: context.bootId(),
       configId,

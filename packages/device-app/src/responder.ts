@@ -11,6 +11,7 @@ import {
   type SearchTarget,
 } from '@ssdp/protocol';
 import { onSubnet, type Datagram, type ScheduledTask, type TransportInterface } from '@ssdp/transport';
+import { createAnswerCache } from './answer-cache.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { Endpoint } from './events.ts';
 import type { FleetMember } from './fleet.ts';
@@ -73,6 +74,7 @@ export function createResponder(context: DeviceContext): Responder {
   const pending = new Set<Pending>();
   const inFlight = new Set<Promise<void>>();
   let nextSearchId = 1;
+  const answerCache = createAnswerCache((now, iface, location, member, match) => buildAnswer(context, iface, location, member.configId, match, now));
   // Events nobody prints are never built (and the datagram is decoded for `raw` only with --verbose).
   const wantsSearch = context.wants('search-received');
   const wantsRaw = context.interest.raw;
@@ -123,7 +125,7 @@ export function createResponder(context: DeviceContext): Responder {
     }
     let bytes: Uint8Array;
     try {
-      bytes = buildAnswer(context, iface, location, member.configId, match);
+      bytes = answerCache.get(clock.now(), context.bootId(), iface, location, member, match);
     } catch (error) {
       search.done += 1;
       context.drop('send-failed', 1, { detail: error instanceof Error ? error.message : String(error) });

@@ -94,6 +94,37 @@ describe('search responder (upnp)', () => {
     expect(lab.eventsOf('alive-sent').length).toBeGreaterThan(0);
   });
 
+  it('dates every answer when it goes out, and carries the BOOTID and LOCATION after an interface change', async () => {
+    const lab = createLab();
+    const cp = await lab.controlPoint('cp', CP);
+    await lab.start();
+    const answers = async () => {
+      const sentAt = await cp.search({ st: 'upnp:rootdevice', mx: 1 });
+      await advance(1000 + TRANSIT_MS);
+      return cp.responses(sentAt);
+    };
+    const dates = new Set<string>();
+    for (let i = 0; i < 4; i += 1) {
+      for (const response of await answers()) {
+        // DATE has whole seconds: the second in which the answer left (one clock tick before it arrived).
+        const date = Date.parse(header(response, 'DATE')!);
+        expect(date).toBeLessThanOrEqual(response.at);
+        expect(date).toBeGreaterThan(response.at - 1000 - TRANSIT_MS);
+        dates.add(header(response, 'DATE')!);
+      }
+      await advance(700);
+    }
+    expect(dates.size).toBeGreaterThanOrEqual(3);
+    const bootId = lab.device.bootId;
+    lab.deviceHost.setAddress('eth0', '10.0.0.9/24');
+    await advance(3000);
+    expect(lab.device.bootId).toBe(bootId + 1);
+    const after = await answers();
+    expect(after).toHaveLength(1);
+    expect(header(after[0]!, 'BOOTID.UPNP.ORG')).toBe(String(bootId + 1));
+    expect(header(after[0]!, 'LOCATION')).toMatch(/^http:\/\/10\.0\.0\.9:\d+\//);
+  });
+
   it('spreads delays uniformly over the window across many searches', async () => {
     const lab = createLab();
     const cp = await lab.controlPoint('cp', CP);

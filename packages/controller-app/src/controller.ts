@@ -12,6 +12,7 @@ import {
   type TransportOptions,
 } from '@ssdp/transport';
 import { createDescriber, type Describer } from './describer.ts';
+import { createDropReporter } from './drop-reporter.ts';
 import type { DescriptionFetcher } from './description-fetcher.ts';
 import type { ControllerEvent, ControllerStats, DeviceSnapshot } from './events.ts';
 import { toObservation } from './observation.ts';
@@ -169,16 +170,12 @@ export function createController(init: ControllerInit, components: ControllerCom
     return clock.now();
   }
 
+  // Counted exactly here; reported at most once per reason per second (a flood must not flood stdout).
+  const drops = createDropReporter({ clock, scheduler, emit: onEvent });
+
   function drop(reason: string, datagram: Datagram): void {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
-    onEvent({
-      event: 'dropped',
-      time: now(),
-      reason,
-      address: datagram.remote.address,
-      port: datagram.remote.port,
-      interfaceId: datagram.interfaceId,
-    });
+    drops.drop(reason, { address: datagram.remote.address, port: datagram.remote.port, interfaceId: datagram.interfaceId });
   }
 
   // --- searching -------------------------------------------------------------------------------------------
@@ -363,6 +360,7 @@ export function createController(init: ControllerInit, components: ControllerCom
       if (state === 'stopped') return;
       state = 'stopped';
       describer?.stop();
+      drops.flush();
       scheduler.clear();
       registry.clear();
       searchesFinished();

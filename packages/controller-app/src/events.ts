@@ -99,9 +99,16 @@ export type ControllerEvent =
       readonly time: number;
       /** A parse error code (SSDP_ERR_*), or missing-usn / stale-bootid / usn-limit. */
       readonly reason: string;
-      readonly address: string;
-      readonly port: number;
-      readonly interfaceId: string;
+      /**
+       * How many drops of this reason the event stands for: 1 for the first of a reason, reported at once with
+       * its sender; the drops of the next second are summed into one event (at most one per reason per second).
+       */
+      readonly count: number;
+      /** The sender; on a summed event only when every drop it stands for came from that one address. */
+      readonly address?: string;
+      /** The sender's port and the arrival interface; only on the first, unsummed event. */
+      readonly port?: number;
+      readonly interfaceId?: string;
     }
   | {
       /** Only with `verbose`: every datagram as received (the prototype printed them). */

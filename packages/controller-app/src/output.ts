@@ -87,8 +87,13 @@ export function humanLine(event: ControllerEvent, verbose: boolean): string | un
       return `${label('device-removed')}${deviceColumns(event.device)}  (${event.reason})`;
     case 'describe-failed':
       return `${label('describe-failed')}${deviceColumns(event.device)}  (${event.reason}${event.code === undefined ? '' : ` ${event.code}`}: ${event.detail})`;
-    case 'dropped':
-      return verbose ? `${label('dropped')}${event.address}:${event.port} on ${event.interfaceId} (${event.reason})` : undefined;
+    case 'dropped': {
+      if (!verbose) return undefined;
+      // As the device prints them: the first of a reason with its sender, then one summed line per second.
+      const from =
+        event.port !== undefined ? `${event.address ?? '?'}:${event.port} on ${event.interfaceId ?? '?'}` : (event.address ?? 'several senders');
+      return `${label('dropped')}${from} (${event.reason})${event.count === 1 ? '' : ` x${event.count}`}`;
+    }
     case 'message-received': {
       // As the prototype printed it: "Received response from <ip> <SERVER>", then the message.
       const what = event.kind === 'search-response' || event.kind === 'notify-alive' ? 'response' : event.kind;

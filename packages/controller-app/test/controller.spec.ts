@@ -356,14 +356,63 @@ describe('the registry from datagrams', () => {
     await rawSend(network, 'dev2', encoder.encode('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNTS: ssdp:alive\r\nUSN: nope\r\n\r\n'));
     await rawSend(network, 'dev2', encoder.encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n'));
     await vi.advanceTimersByTimeAsync(200);
-    expect(of('dropped').map((e) => e.reason)).toEqual(['SSDP_ERR_BAD_START_LINE', 'SSDP_ERR_BAD_START_LINE', 'SSDP_ERR_INVALID_USN']);
+    // The first of each reason at once, with its sender; the second BAD_START_LINE is summed until the second ends.
+    expect(of('dropped').map((e) => [e.reason, e.count, e.address, e.port !== undefined])).toEqual([
+      ['SSDP_ERR_BAD_START_LINE', 1, '10.0.0.3', true],
+      ['SSDP_ERR_INVALID_USN', 1, '10.0.0.3', true],
+    ]);
     expect(controller.stats.dropped).toMatchObject({ SSDP_ERR_BAD_START_LINE: 2, SSDP_ERR_INVALID_USN: 1 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(of('dropped').slice(2).map((e) => [e.reason, e.count, e.address, e.port])).toEqual([['SSDP_ERR_BAD_START_LINE', 1, '10.0.0.3', undefined]]);
     expect(controller.stats.ignored).toBeGreaterThanOrEqual(2); // the other search and our own, looped back
     const dev = device({ host: 'dev1', uuid: UUID_A, answerSearches: false });
     await dev.start();
     await dev.alive();
     await vi.advanceTimersByTimeAsync(200);
     expect(controller.devices()).toHaveLength(1);
+  });
+});
+
+describe('drop reporting', () => {
+  it('reports a flood of bad datagrams as one dropped event per reason per second, with exact counts', async () => {
+    const network = lan({ other: [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.9/24' }] });
+    const { controller, of } = await setup({ intervalMs: 3_600_000 }, { network });
+    await controller.start();
+    const flooder = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false }, { network, host: 'dev2' });
+    await flooder.start();
+    const interfaceId = flooder.interfaces[0]!.id;
+    // 3 s of 500 garbage datagrams per second, plus 200 USN-less NOTIFYs in the first second.
+    for (let second = 0; second < 3; second += 1) {
+      for (let i = 0; i < 500; i += 1) {
+        await flooder.send(encoder.encode(`GARBAGE ${i}\r\n\r\n`), { kind: 'multicast', interfaceId });
+        if (second === 0 && i < 200) {
+          await flooder.send(encoder.encode('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNTS: ssdp:alive\r\nUSN: nope\r\n\r\n'), { kind: 'multicast', interfaceId });
+        }
+        if (second === 1 && i === 250) await rawSend(network, 'other', encoder.encode('GARBAGE\r\n\r\n')); // a second sender
+        if (i % 50 === 49) await vi.advanceTimersByTimeAsync(100);
+      }
+    }
+    await vi.advanceTimersByTimeAsync(10);
+    await controller.stop(); // reports what is still being summed
+    await flooder.stop();
+    expect(controller.stats.dropped).toEqual({ SSDP_ERR_BAD_START_LINE: 1501, SSDP_ERR_INVALID_USN: 200 });
+    const dropped = of('dropped');
+    const bad = dropped.filter((e) => e.reason === 'SSDP_ERR_BAD_START_LINE');
+    // 1,501 in 3 s: the first at once, a sum at the end of each second, and the rest when it stops.
+    expect(bad.length).toBeLessThanOrEqual(5);
+    expect(dropped.filter((e) => e.reason === 'SSDP_ERR_INVALID_USN').length).toBeLessThanOrEqual(2);
+    // Counters stay exact: the events add up to them.
+    expect(bad.reduce((sum, e) => sum + e.count, 0)).toBe(1501);
+    expect(dropped.filter((e) => e.reason === 'SSDP_ERR_INVALID_USN').reduce((sum, e) => sum + e.count, 0)).toBe(200);
+    // The first names its sender; a sum names the sender only while there is one.
+    expect(bad[0]).toMatchObject({ count: 1, address: '10.0.0.3', interfaceId: 'eth0/IPv4' });
+    expect(bad.slice(1).map((e) => [e.address, e.port])).toEqual([
+      ['10.0.0.3', undefined],
+      [undefined, undefined], // the second with the other sender's datagram in it
+      ...bad.slice(3).map(() => ['10.0.0.3', undefined]),
+    ]);
+    // At most one event per reason per second.
+    for (let i = 1; i < bad.length; i += 1) expect(bad[i]!.time - bad[i - 1]!.time).toBeGreaterThanOrEqual(i === bad.length - 1 ? 0 : 1000);
   });
 });
 

@@ -256,6 +256,38 @@ describe('running', () => {
     expect(err.at(-1)).toMatch(/^ssdp-controller: \d+ datagrams, /);
   });
 
+  it('--json and --verbose print a flood of dropped datagrams as one line per reason per second, with its count', async () => {
+    for (const mode of ['--json', '--verbose'] as const) {
+      const { network, components, shutdown } = world();
+      const flooder = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false }, { network, host: 'dev1' });
+      await flooder.start();
+      const { io, out } = capture();
+      const exit = runCli(['--interface', 'eth0', '--no-describe', mode], io, components);
+      await vi.advanceTimersByTimeAsync(10);
+      for (let i = 0; i < 300; i += 1) {
+        await flooder.send(new TextEncoder().encode(`JUNK ${i}\r\n\r\n`), { kind: 'multicast', interfaceId: flooder.interfaces[0]!.id });
+        if (i % 100 === 99) await vi.advanceTimersByTimeAsync(600);
+      }
+      shutdown.abort();
+      expect(await exit).toBe(0);
+      await flooder.stop();
+      if (mode === '--json') {
+        const drops = out.map((l) => JSON.parse(l) as { event: string; count: number; reason: string; address?: string }).filter((e) => e.event === 'dropped');
+        expect(drops.length).toBeLessThanOrEqual(3);
+        expect(drops.map((e) => e.reason)).toEqual(drops.map(() => 'SSDP_ERR_BAD_START_LINE'));
+        expect(drops.reduce((sum, e) => sum + e.count, 0)).toBe(300);
+        expect(drops[0]).toMatchObject({ count: 1, address: '10.0.0.2', interfaceId: 'eth0/IPv4' });
+      } else {
+        const drops = out.filter((l) => l.startsWith('dropped '));
+        expect(drops[0]).toMatch(/^dropped +10\.0\.0\.2:\d+ on eth0\/IPv4 \(SSDP_ERR_BAD_START_LINE\)$/);
+        expect(drops.slice(1).every((l) => /^dropped +10\.0\.0\.2 \(SSDP_ERR_BAD_START_LINE\) x\d+$/.test(l))).toBe(true);
+        expect(drops.length).toBeLessThanOrEqual(3);
+        expect(1 + drops.slice(1).reduce((sum, l) => sum + Number(/x(\d+)$/.exec(l)![1]), 0)).toBe(300);
+      }
+      vi.useRealTimers();
+    }
+  });
+
   it('--watch redraws a table in place on a terminal', async () => {
     const { network, components, shutdown } = world();
     const device = createFakeDevice({ network, host: 'dev1', uuid: UUID_A, friendlyName: 'Porch Light', answerSearches: false });

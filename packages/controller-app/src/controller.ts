@@ -114,6 +114,9 @@ function uuidV4(random: () => number): string {
 
 const decoder = new TextDecoder();
 
+/** stats.dropped reason: a device evicted by the registry bound before it was announced. */
+export const EVICTED_UNANNOUNCED = 'evicted-unannounced';
+
 export function createController(init: ControllerInit, components: ControllerComponents): Controller {
   const { transport, clock, onEvent } = components;
   const log = components.onLog ?? (() => undefined);
@@ -137,14 +140,28 @@ export function createController(init: ControllerInit, components: ControllerCom
     onEvent: (event) => {
       if (event.event === 'device-removed' && event.reason === 'evicted') {
         stats.evicted += 1;
-        if (stats.evicted === 1 || stats.evicted % 1000 === 0) {
-          log(`registry full (${init.registry?.maxDevices ?? 10_000} devices): evicted the least recently seen (${stats.evicted} so far)`);
-        }
+        evictionLogged();
       }
       if (event.event === 'describe-failed') stats.describeFailed += 1;
       onEvent({ ...event, time: clock.now() });
     },
+    // Nobody heard of it, so no device-removed; but a flood of fresh UDNs shows here, so it is counted.
+    onEvictedUnannounced: () => {
+      stats.dropped[EVICTED_UNANNOUNCED] = (stats.dropped[EVICTED_UNANNOUNCED] ?? 0) + 1;
+      evictionLogged();
+    },
   });
+
+  /** One stderr line at the first eviction and every 1000th (announced or not). */
+  function evictionLogged(): void {
+    const unannounced = stats.dropped[EVICTED_UNANNOUNCED] ?? 0;
+    const total = stats.evicted + unannounced;
+    if (total !== 1 && total % 1000 !== 0) return;
+    log(
+      `registry full (${init.registry?.maxDevices ?? 10_000} devices): evicted the least recently seen ` +
+        `(${total} so far, ${unannounced} of them before they were announced)`,
+    );
+  }
   if (init.describe && components.fetcher === undefined) throw new Error('describe needs a fetcher');
   const describer: Describer | undefined =
     init.describe && components.fetcher !== undefined

@@ -134,7 +134,12 @@ export interface ControllerStats {
   ignored: number;
   /** Byebye/update for devices we do not know. */
   unknown: number;
+  /**
+   * By reason: datagram drops (parse codes, missing-usn, stale-bootid, usn-limit), describe-queue-full,
+   * describe-sender-limit, and evicted-unannounced (devices the registry bound evicted before announcing them).
+   */
   dropped: Record<string, number>;
+  /** Announced devices evicted by the registry bound (each a device-removed `evicted`). */
   evicted: number;
   describeStarted: number;
   describeFailed: number;

@@ -114,6 +114,8 @@ export interface RegistryComponents {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
   readonly onEvent: (event: RegistryEvent) => void;
+  /** A record evicted before it was announced (no event: nobody heard of it); for the caller's counters. */
+  readonly onEvictedUnannounced?: (record: DeviceRecord) => void;
 }
 
 export interface Registry {
@@ -138,7 +140,7 @@ export interface Registry {
   readonly size: number;
   /** Records stored, pending ones included. */
   readonly storedSize: number;
-  /** Devices evicted because the registry was full. */
+  /** Devices evicted because the registry was full (announced or not). */
   readonly evicted: number;
   /** Removes everything without events and cancels the timers. */
   clear(): void;
@@ -405,7 +407,10 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     for (const oldest of records.values()) {
       evicted += 1;
       if (oldest.announced) remove(oldest, 'evicted');
-      else unlink(oldest); // never announced: nobody heard of it
+      else {
+        unlink(oldest); // never announced: no event, but the caller counts it
+        components.onEvictedUnannounced?.(oldest);
+      }
       return;
     }
   }

@@ -348,6 +348,23 @@ describe('the registry from datagrams', () => {
     expect(of('device-removed').at(-1)?.device.udn).toBe('uuid:00000003-31f8-11b4-a222-08002b34c003');
   });
 
+  it('counts and logs evictions of devices that were never announced (evicted-unannounced)', async () => {
+    const network = lan({ attacker: [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.66/24' }] });
+    const { controller, of, logs } = await setup({ registry: { maxDevices: 3 }, intervalMs: 3_600_000 }, { network });
+    await controller.start();
+    // Fresh UDNs that are not roots wait 1 s before they are announced: a burst of 10 evicts 7 of them unheard.
+    for (let i = 0; i < 10; i += 1) {
+      const uuid = `6c${String(i).padStart(6, '0')}-1111-4222-8333-444455556666`;
+      await rawSend(network, 'attacker', encoder.encode(`NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://10.0.0.66/d.xml\r\nNT: uuid:${uuid}\r\nNTS: ssdp:alive\r\nUSN: uuid:${uuid}\r\n\r\n`));
+    }
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(of('device-removed')).toHaveLength(0);
+    expect(controller.devices()).toHaveLength(3);
+    expect(controller.stats.dropped['evicted-unannounced']).toBe(7);
+    expect(controller.stats.evicted).toBe(0);
+    expect(logs.filter((l) => l.includes('registry full'))).toEqual(['registry full (3 devices): evicted the least recently seen (1 so far, 1 of them before they were announced)']);
+  });
+
   it('counts and ignores malformed datagrams and other control points\u2019 searches, and keeps working', async () => {
     const { controller, of, network, device } = await setup({ intervalMs: 3_600_000 });
     await controller.start();

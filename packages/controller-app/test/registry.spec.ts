@@ -40,7 +40,8 @@ function setup(init: RegistryInit = {}) {
   const { clock, advance, pendingTimers } = manualClock();
   const scheduler = createScheduler({ clock });
   const events: RegistryEvent[] = [];
-  const registry = createRegistry(init, { clock, scheduler, onEvent: (e) => events.push(e) });
+  const unannouncedEvictions: string[] = [];
+  const registry = createRegistry(init, { clock, scheduler, onEvent: (e) => events.push(e), onEvictedUnannounced: (r) => unannouncedEvictions.push(r.udn) });
   const alive = (uuid: string, target: string, extra: Partial<Observation> = {}) =>
     registry.observe({
       kind: 'alive',
@@ -57,10 +58,22 @@ function setup(init: RegistryInit = {}) {
       ...extra,
     });
   const names = () => events.map((e) => e.event);
-  return { registry, events, names, alive, advance, scheduler, pendingTimers };
+  return { registry, events, names, alive, advance, scheduler, pendingTimers, unannouncedEvictions };
 }
 
 describe('registry', () => {
+  it('reports an eviction of a record that was never announced to onEvictedUnannounced (and no event)', () => {
+    const { registry, events, alive, advance, unannouncedEvictions } = setup({ maxDevices: 1 });
+    alive(ROOT, 'upnp:rootdevice');
+    alive(OTHER, 'upnp:rootdevice', { location: 'http://10.0.0.3/d.xml' });
+    expect(unannouncedEvictions).toEqual([`uuid:${ROOT}`]);
+    advance(200);
+    alive(ROOT, 'upnp:rootdevice');
+    expect(unannouncedEvictions).toEqual([`uuid:${ROOT}`]); // OTHER was announced: a device-removed, not this
+    expect(events.filter((e) => e.event === 'device-removed').map((e) => e.device.udn)).toEqual([`uuid:${OTHER}`]);
+    expect(registry.evicted).toBe(2);
+  });
+
   it('treats a UUID in any letter case as one device (RFC 4122: compared case-insensitively), shown as first spelled', () => {
     const { registry, events, alive, advance } = setup();
     const upper = 'ABCDEF01-2345-4678-9ABC-DEF012345678';

@@ -91,7 +91,7 @@ export type DeviceEvent =
       readonly st: string | undefined;
       readonly mx: string | undefined;
       readonly userAgent: string | undefined;
-      /** The response window: responses go out at uniform random delays in [0, windowMs]. */
+      /** The response window (MX): responses go out at uniform random delays in [0, windowMs - 100 ms]. */
       readonly windowMs: number;
       /** Responses scheduled for this search (after caps). */
       readonly responses: number;

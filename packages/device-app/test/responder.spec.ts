@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceConfig } from '../src/device-config.ts';
+import { REPLY_MARGIN_MS } from '../src/responder.ts';
 import { advance, createLab, deviceDelays, header, TRANSIT_MS } from './support/harness.ts';
 
 const CP = { name: 'eth0', link: 'lan', ipv4: '10.0.0.3/24' };
@@ -143,6 +144,22 @@ describe('search responder (upnp)', () => {
     const firstHalf = delays.filter((d) => d < 1000).length;
     expect(firstHalf).toBeGreaterThan(10);
     expect(firstHalf).toBeLessThan(35);
+  });
+
+  it('keeps a 100 ms margin before MX, so late-processed searches are still answered within their window', async () => {
+    const lab = createLab({ device: { limits: { sourceBurst: 1000, sourceRatePerSecond: 1000 } } });
+    const cp = await lab.controlPoint('cp', CP);
+    await lab.start();
+    for (let i = 0; i < 100; i += 1) {
+      await cp.search({ st: 'ssdp:all', mx: 1 });
+      await advance(20);
+    }
+    await advance(1000);
+    const delays = deviceDelays(lab);
+    expect(delays).toHaveLength(300);
+    // 300 uniform draws in [0, 1000] would put about 30 past 900 ms; in [0, 900] none.
+    expect(Math.max(...delays)).toBeLessThanOrEqual(1000 - REPLY_MARGIN_MS);
+    expect(Math.max(...delays)).toBeGreaterThan(800); // still spread over the window
   });
 
   it('answers 100 concurrent searches from 100 control points completely', async () => {

@@ -24,6 +24,7 @@ export const options = {
   'source-burst': { type: 'string' },
   'response-rate': { type: 'string' },
   'max-pending': { type: 'string' },
+  'max-amplification': { type: 'string' },
   ttl: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
@@ -67,6 +68,8 @@ Defences (on by default; the defaults scale with the fleet size):
       --response-rate <n>             responses per second, all searches together (default max(20, S/2),
                                       S = advertisements of the whole fleet; burst max(1000, 2 x S))
       --max-pending <n>               responses waiting for their delay (default max(1000, 4 x S))
+      --max-amplification <r>         once a cap has engaged, answers' bytes per search byte received
+                                      (default 2.5; 0 turns this guard off)
 
 Run:
   -d, --duration <s>                  run for s seconds, then stop cleanly (byebye included)
@@ -105,6 +108,7 @@ export interface CliArguments {
   sourceBurst: number | undefined;
   responseRate: number | undefined;
   maxPending: number | undefined;
+  maxAmplification: number | undefined;
   ttl: number | undefined;
   json: boolean;
   verbose: boolean;
@@ -130,6 +134,16 @@ function positiveNumber(max: number) {
     .refine((n) => n > 0 && n <= max, { error: message });
 }
 
+function ratio(max: number) {
+  const message = `expected a number in 0..${max} (0 turns it off)`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,6}(\.\d{1,3})?$/, { error: message })
+    .transform(Number)
+    .refine((n) => n >= 0 && n <= max, { error: message });
+}
+
 const flagSchemas = {
   profile: z.enum(['upnp', 'legacy'], { error: 'expected upnp or legacy' }),
   port: integer(1, 65535),
@@ -147,6 +161,7 @@ const flagSchemas = {
   'source-burst': integer(1, 1_000_000),
   'response-rate': integer(1, 10_000_000),
   'max-pending': integer(1, 10_000_000),
+  'max-amplification': ratio(1_000_000),
   ttl: integer(1, 255),
 } as const;
 
@@ -191,6 +206,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     sourceBurst: flag('source-burst', values['source-burst']),
     responseRate: flag('response-rate', values['response-rate']),
     maxPending: flag('max-pending', values['max-pending']),
+    maxAmplification: flag('max-amplification', values['max-amplification']),
     ttl: flag('ttl', values['ttl']),
     json: values['json'] === true,
     verbose: values['verbose'] === true,

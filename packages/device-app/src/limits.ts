@@ -20,6 +20,11 @@
 // |                       |                          | whatever comes in (spoofed sources included)                        |
 // | maxPendingResponses   | max(1000, 4 x S)         | memory bound under a flood (~0.3 KB each, measured); holds four full |
 // |                       |                          | fleet answers, e.g. 12,000 for --count 1000                          |
+// | amplificationRatio    | 2.5 bytes out per byte   | once any cap has engaged (and for 10 s after its last drop), answers |
+// | (+ hold 10 s, credit  | in, while engaged        | are also held to 2.5x the bytes of the searches that arrive: right  |
+// |  2 x S answers)       |                          | at a cap's threshold the caps alone leave the protocol's own ~4x    |
+// |                       |                          | (an answered ssdp:all is S answers ~4x the search each); 2.5 plus   |
+// |                       |                          | the two-answer credit keeps out/in <= 3 once a cap engages          |
 // | parse limits          | 8 KiB, 64 lines, 2 KiB   | a real M-SEARCH is < 600 B; refuse big datagrams before splitting   |
 // |                       | per line                 | lines (protocol's parseMessage limits)                             |
 // | legacy MX             | 120 s (clamped above)    | the prototype's dialect; pending answers are bounded by the caps     |
@@ -36,12 +41,22 @@ export interface DeviceLimits {
   readonly responseBurst: number;
   readonly responseRatePerSecond: number;
   readonly maxPendingResponses: number;
+  /** Once a cap has engaged: answers' bytes per search byte received (0: off). */
+  readonly amplificationRatio: number;
+  /** How long the amplification guard holds after the last cap drop (ms). */
+  readonly amplificationHoldMs: number;
+  /** The most credit the guard holds (bytes): two full answers of the fleet. */
+  readonly amplificationCreditBytes: number;
   readonly parseLimits: ParseLimits;
 }
 
 export const DEFAULT_SOURCE_BURST = 20;
 export const DEFAULT_SOURCE_RATE_PER_SECOND = 2;
 export const DEFAULT_SOURCE_TABLE_SIZE = 4096;
+export const DEFAULT_AMPLIFICATION_RATIO = 2.5;
+export const DEFAULT_AMPLIFICATION_HOLD_MS = 10_000;
+/** What the guard charges for an answer before the responder has built one (answers are ~330-420 B). */
+export const ANSWER_BYTES_ESTIMATE = 450;
 export const DEFAULT_PARSE_LIMITS_DEVICE: ParseLimits = Object.freeze({
   maxDatagramBytes: 8192,
   maxHeaderLines: 64,
@@ -59,6 +74,9 @@ export function defaultLimits(advertisementCount: number): DeviceLimits {
     responseBurst: Math.max(1000, 2 * s),
     responseRatePerSecond: Math.max(20, Math.ceil(s / 2)),
     maxPendingResponses: Math.max(1000, 4 * s),
+    amplificationRatio: DEFAULT_AMPLIFICATION_RATIO,
+    amplificationHoldMs: DEFAULT_AMPLIFICATION_HOLD_MS,
+    amplificationCreditBytes: 2 * s * ANSWER_BYTES_ESTIMATE,
     parseLimits: DEFAULT_PARSE_LIMITS_DEVICE,
   };
 }

@@ -18,6 +18,8 @@ import type { Endpoint } from './events.ts';
 import type { FleetMember } from './fleet.ts';
 import { buildAnswer } from './messages.ts';
 import { TokenBucket, createSourceLimiter } from './token-bucket.ts';
+import { AmplificationGuard } from './amplification-guard.ts';
+import { ANSWER_BYTES_ESTIMATE } from './limits.ts';
 
 export interface Responder {
   handle(datagram: Datagram): void;
@@ -79,6 +81,9 @@ export function createResponder(context: DeviceContext): Responder {
     tableSize: limits.sourceTableSize,
   });
   const responseBucket = new TokenBucket(limits.responseBurst, limits.responseRatePerSecond, clock.now());
+  const guard = new AmplificationGuard({ ratio: limits.amplificationRatio, holdMs: limits.amplificationHoldMs, creditCapBytes: limits.amplificationCreditBytes });
+  // What the guard charges per answer: the largest answer built so far (an estimate until the first one).
+  let answerBytes = ANSWER_BYTES_ESTIMATE;
   const pending = new Set<Pending>();
   const inFlight = new Set<Promise<void>>();
   let nextSearchId = 1;
@@ -134,6 +139,7 @@ export function createResponder(context: DeviceContext): Responder {
     let bytes: Uint8Array;
     try {
       bytes = answerCache.get(clock.now(), context.bootId(), iface, location, member, match);
+      if (bytes.length > answerBytes) answerBytes = bytes.length;
     } catch (error) {
       search.done += 1;
       context.drop('send-failed', 1, { detail: error instanceof Error ? error.message : String(error) });
@@ -192,16 +198,20 @@ export function createResponder(context: DeviceContext): Responder {
       return;
     }
     const now = clock.now();
+    guard.earn(datagram.bytes.length);
     if (!sources.allow(normalizeSource(source.address), now)) {
+      guard.engage(now);
       context.drop('source-rate-limit', 1, { source, interfaceId: iface.id });
       return;
     }
     // Cheap checks before matching: under a flood the fleet-wide match is the expensive part.
     if (pending.size >= limits.maxPendingResponses) {
+      guard.engage(now);
       context.drop('pending-cap', 1, { source, interfaceId: iface.id });
       return;
     }
-    if (responseBucket.available(now) < 1) {
+    if (responseBucket.available(now) < 1 || guard.allowance(now, answerBytes) < 1) {
+      guard.engage(now);
       context.drop('response-rate-limit', 1, { source, interfaceId: iface.id });
       return;
     }
@@ -211,8 +221,13 @@ export function createResponder(context: DeviceContext): Responder {
     const room = limits.maxPendingResponses - pending.size;
     if (answers.length > room) answers = answers.slice(0, room);
     const cutByPending = wanted - answers.length;
-    const granted = responseBucket.takeUpTo(now, answers.length);
+    if (cutByPending > 0) guard.engage(now);
+    // The amplification guard first (it only binds once a cap has engaged), then the global bucket; both cuts
+    // count as response-rate-limit: the guard is the global rate's bound in bytes.
+    const granted = responseBucket.takeUpTo(now, Math.min(answers.length, guard.allowance(now, answerBytes)));
+    guard.spend(now, granted, answerBytes);
     const cutByRate = answers.length - granted;
+    if (cutByRate > 0) guard.engage(now);
     if (granted < answers.length) answers = answers.slice(0, granted);
 
     const replyTo = context.profile === 'legacy' ? { address: source.address, port: context.port } : source;

@@ -119,6 +119,7 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
         ...(args.sourceBurst === undefined ? {} : { sourceBurst: args.sourceBurst }),
         ...(args.responseRate === undefined ? {} : { responseRatePerSecond: args.responseRate }),
         ...(args.maxPending === undefined ? {} : { maxPendingResponses: args.maxPending }),
+        ...(args.maxAmplification === undefined ? {} : { amplificationRatio: args.maxAmplification }),
       },
     },
     {

@@ -210,4 +210,42 @@ describe('amplification under a flood', () => {
     expect(bytesOutLate / bytesInLate).toBeLessThan(0.2);
     expect(lab.device.stats.dropped['response-rate-limit']).toBeGreaterThan(0);
   });
+
+  // Right at the global cap's threshold (10 sources x 2 ssdp:all/s ask for 60 answers/s, the cap is 20/s) the
+  // caps alone still answer a third of the searches in full, ~4x each search's size per answer.
+  async function thresholdFlood(amplificationRatio: number | undefined): Promise<{ engagedRatio: number; responses: number }> {
+    const lab = createLab({ device: { limits: amplificationRatio === undefined ? {} : { amplificationRatio } } });
+    const cps = [];
+    for (let i = 0; i < 10; i += 1) cps.push(await lab.controlPoint(`cp${i}`, { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` }, { joinGroup: false }));
+    await lab.start();
+    const search = new TextEncoder().encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n');
+    const start = Date.now();
+    const searchesAt: number[] = [];
+    for (let tick = 0; tick < 120; tick += 1) {
+      for (const cp of cps) {
+        await cp.sendRaw(search);
+        searchesAt.push(Date.now());
+      }
+      await advance(500);
+    }
+    await advance(1100);
+    expect(lab.device.stats.dropped['response-rate-limit']).toBeGreaterThan(0);
+    // The 1,000-answer burst is spent within the first 20 s; count from 30 s on.
+    const from = start + 30_000;
+    const answers = lab.network.log.filter((r) => r.host === 'device' && r.via === 'unicast' && r.at >= from);
+    const bytesOut = answers.reduce((sum, r) => sum + r.bytes.length, 0);
+    const bytesIn = searchesAt.filter((t) => t >= from).length * search.length;
+    return { engagedRatio: bytesOut / bytesIn, responses: answers.length };
+  }
+
+  it('holds out/in to 2.5 once a cap engages, even right at its threshold (the amplification guard)', async () => {
+    const guarded = await thresholdFlood(undefined);
+    expect(guarded.engagedRatio).toBeLessThanOrEqual(2.5 + 0.05);
+    expect(guarded.responses).toBeGreaterThan(0);
+  });
+
+  it('without the guard (--max-amplification 0) the same flood gets the protocol ratio, over 3', async () => {
+    const unguarded = await thresholdFlood(0);
+    expect(unguarded.engagedRatio).toBeGreaterThan(3);
+  });
 });

@@ -57,6 +57,7 @@ describe('ssdp-device command line', () => {
     [['--interface', ''], '--interface: expected a name, an address or all'],
     [['--ttl', '0'], '--ttl: expected an integer in 1..255'],
     [['--source-rate', 'x'], '--source-rate: expected an integer in 1..1000000'],
+    [['--max-amplification=-1'], '--max-amplification: expected a number in 0..1000000 (0 turns it off)'],
   ])('rejects %j with one line naming the flag, exit 2', async (argv, message) => {
     const { io, out, err } = capture();
     expect(await runCli(argv, io, createMemoryRuntime().runtime)).toBe(2);

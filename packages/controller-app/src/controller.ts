@@ -281,6 +281,7 @@ export function createController(init: ControllerInit, components: ControllerCom
 
   function onDatagram(datagram: Datagram): void {
     if (state !== 'started') return;
+    const receivedAt = now(); // read time: a device's first/last seen do not include the parsing below
     stats.datagrams += 1;
     try {
       const parsed = parseMessage(datagram.bytes);
@@ -306,7 +307,7 @@ export function createController(init: ControllerInit, components: ControllerCom
         stats.ignored += 1; // other control points, and our own search looped back
         return;
       }
-      const observation = toObservation(message, datagram, init.profile);
+      const observation = toObservation(message, datagram, init.profile, receivedAt);
       if (typeof observation === 'string') {
         drop(observation, datagram);
         return;
@@ -370,6 +371,12 @@ export function createController(init: ControllerInit, components: ControllerCom
       unsubscribes.push(transport.onDatagram(onDatagram));
       unsubscribes.push(transport.onError((error) => log(error.toOneLine())));
       await transport.start();
+      if (describer !== undefined) {
+        // Before the first search: the answers' descriptions must not wait for the HTTP client and the XML parser
+        // to load and warm up (and after a successful start, so a startup error stays fast).
+        components.fetcher?.preload?.();
+        describer.warm();
+      }
       state = 'started';
       runCycle();
     },

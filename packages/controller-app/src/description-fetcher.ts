@@ -22,6 +22,8 @@ export type FetchOutcome =
 
 export interface DescriptionFetcher {
   fetch(request: DescriptionRequest, signal?: AbortSignal): Promise<FetchOutcome>;
+  /** Loads what the first fetch would otherwise load (the HTTP client), before it is needed. */
+  preload?(): void;
 }
 
 export interface HttpDescriptionFetcherInit {
@@ -39,6 +41,8 @@ export interface HttpDescriptionFetcherInit {
 export interface HttpDescriptionFetcherComponents {
   readonly clock: Clock;
   readonly httpGet: HttpGet;
+  /** Loads the HTTP client behind `httpGet` (see http-get.ts preloadFetch). */
+  readonly preloadHttp?: () => void;
 }
 
 export const DEFAULT_DESCRIBE_TIMEOUT_MS = 3000;
@@ -143,6 +147,9 @@ export function createHttpDescriptionFetcher(
   }
 
   return {
+    preload() {
+      components.preloadHttp?.();
+    },
     async fetch(request, outerSignal) {
       const controller = new AbortController();
       let timedOut = false;

@@ -15,10 +15,12 @@ export function toObservation(
   message: Advertisement,
   datagram: Pick<Datagram, 'remote' | 'interfaceId'>,
   profile: 'upnp' | 'legacy',
+  receivedAt?: number,
 ): Observation | string {
   const kind = message.kind === 'notify-byebye' ? 'byebye' : message.kind === 'notify-update' ? 'update' : 'alive';
   const common = {
     kind,
+    receivedAt,
     address: datagram.remote.address,
     interfaceId: datagram.interfaceId,
     location: message.location,

@@ -20,6 +20,8 @@ import { createStringPool, detach } from './string-pool.ts';
 /** One received advertisement, already parsed; the controller builds it from a message and its datagram. */
 export interface Observation {
   readonly kind: 'alive' | 'byebye' | 'update';
+  /** When its datagram was read (ms on the registry's clock); default: when observed. */
+  readonly receivedAt?: number | undefined;
   /** The UUID of the USN (without `uuid:`), or a made-up key for a legacy sender without a valid USN. */
   readonly uuid: string;
   /** True when `uuid` was made up (no valid USN): the record is then its own root. */
@@ -450,7 +452,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
   }
 
   function observe(observation: Observation): ObserveResult {
-    const now = clock.now();
+    // The datagram's read time, not the end of its parsing: first/last seen and max-age count from when it came.
+    const now = observation.receivedAt ?? clock.now();
     // The registry's key: a UUID in lower case (`uuid:ABC…` and `uuid:abc…` are one device), a synthetic key as is.
     const uuid = observation.syntheticKey === true ? observation.uuid : observation.uuid.toLowerCase();
     let record = find(observation, uuid);

@@ -22,6 +22,8 @@ export interface CliComponents {
   readonly clock: Clock;
   readonly random: () => number;
   readonly httpGet: HttpGet;
+  /** Loads the HTTP client behind httpGet (main.ts: Node's lazily loaded fetch); called before the first search. */
+  readonly preloadHttp?: () => void;
   /** Aborted on SIGINT/SIGTERM: the controller stops and runCli resolves. */
   readonly shutdown?: AbortSignal;
   /** For SERVER-like USER-AGENT: os.type() and os.release(). */
@@ -115,7 +117,7 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
   const fetcher = args.describe
     ? createHttpDescriptionFetcher(
         { allowForeignLocation: args.allowForeignLocation, userAgent, timeoutMs: DEFAULT_DESCRIBE_TIMEOUT_MS },
-        { clock, httpGet: components.httpGet },
+        { clock, httpGet: components.httpGet, ...(components.preloadHttp === undefined ? {} : { preloadHttp: components.preloadHttp }) },
       )
     : undefined;
 

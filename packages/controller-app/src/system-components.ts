@@ -1,7 +1,7 @@
 // The real components: UDP, the system clock, Math.random, fetch (node:http for zoned IPv6 link-local).
 import os from 'node:os';
 import { createSystemClock, createUdpTransport } from '@ssdp/transport';
-import { createSystemHttpGet } from './http-get.ts';
+import { createSystemHttpGet, preloadFetch } from './http-get.ts';
 import type { CliComponents } from './run-cli.ts';
 
 export function createSystemComponents(shutdown?: AbortSignal): CliComponents {
@@ -11,6 +11,7 @@ export function createSystemComponents(shutdown?: AbortSignal): CliComponents {
     clock,
     random: Math.random,
     httpGet: createSystemHttpGet(),
+    preloadHttp: () => void preloadFetch(),
     ...(shutdown === undefined ? {} : { shutdown }),
     os: { type: os.type(), release: os.release() },
   };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseMessage, type MSearchMessage } from '@ssdp/protocol';
-import { MemoryNetwork, createMemoryTransport, seededRandom, type MemoryInterfaceInit } from '@ssdp/transport';
+import { MemoryNetwork, createMemoryTransport, seededRandom, type MemoryInterfaceInit, type SsdpTransport } from '@ssdp/transport';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { controllerTransportOptions, createController, type Controller, type ControllerInit } from '../src/controller.ts';
 import type { DescriptionFetcher, DescriptionRequest } from '../src/description-fetcher.ts';
@@ -390,6 +390,62 @@ describe('the registry from datagrams', () => {
   });
 });
 
+describe('first seen', () => {
+  it('is the time the datagram was read, not the time after it was parsed and reported', async () => {
+    // A clock that moves 7 ms at every reading while a datagram is being handled (as a slow parse would).
+    const network = lan();
+    let ticking = false;
+    let offset = 0;
+    const clock = {
+      now: () => (ticking ? (offset += 7) : offset) + network.clock.now(),
+      setTimeout: network.clock.setTimeout.bind(network.clock),
+      clearTimeout: network.clock.clearTimeout.bind(network.clock),
+    };
+    vi.useFakeTimers({ now: 0 });
+    const transport = createMemoryTransport({ ...controllerTransportOptions({ profile: 'upnp', port: 1900, interfaces: ['eth0'] }), families: ['IPv4'] }, { network, host: 'cp' });
+    const readAt: number[] = [];
+    const wrapped: SsdpTransport = {
+      get interfaces() {
+        return transport.interfaces;
+      },
+      start: () => transport.start(),
+      stop: () => transport.stop(),
+      send: transport.send.bind(transport),
+      onError: transport.onError.bind(transport),
+      onInterfacesChanged: transport.onInterfacesChanged.bind(transport),
+      onDatagram: (handler) =>
+        transport.onDatagram((datagram) => {
+          readAt.push(clock.now());
+          ticking = true;
+          try {
+            handler(datagram);
+          } finally {
+            ticking = false;
+          }
+        }),
+    };
+    const events: ControllerEvent[] = [];
+    const controller = createController(
+      { profile: 'upnp', target: 'ssdp:all', mx: 3, intervalMs: 3_600_000, port: 1900, describe: false, verbose: true, userAgent: 'Linux/6.1 UPnP/2.0 t/1' },
+      { transport: wrapped, clock, random: seededRandom(7), onEvent: (e) => events.push(e) },
+    );
+    running.push(controller);
+    await controller.start();
+    const dev = createFakeDevice({ network, host: 'dev1', uuid: UUID_A, answerSearches: false });
+    await dev.start();
+    await vi.advanceTimersByTimeAsync(500);
+    const before = readAt.length;
+    await dev.alive();
+    await vi.advanceTimersByTimeAsync(200);
+    const first = readAt[before]!;
+    // The first reading inside the handler (one tick after the wrapper's) is the stamp; the verbose report and
+    // anything after it read later times.
+    expect(controller.devices()[0]!.firstSeen).toBe(first + 7);
+    const received = events.find((e) => e.event === 'message-received' && e.kind === 'notify-alive')!;
+    expect(received.time).toBeGreaterThan(first + 7);
+  });
+});
+
 describe('drop reporting', () => {
   it('reports a flood of bad datagrams as one dropped event per reason per second, with exact counts', async () => {
     const network = lan({ other: [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.9/24' }] });
@@ -637,6 +693,24 @@ describe('describing', () => {
     await vi.advanceTimersByTimeAsync(2100); // the slow honest fetch ends: the waiting sender goes before the flood's queue
     expect(controller.devices().find((d) => d.udn === `uuid:${UUID_A}`)).toMatchObject({ friendlyName: 'Kitchen Light', describe: 'described' });
     expect(controller.devices().find((d) => d.udn === `uuid:${UUID_B}`)).toMatchObject({ friendlyName: 'Porch', describe: 'described' });
+  });
+
+  it('loads the HTTP client before the first search goes out (and not with --no-describe)', async () => {
+    const order: string[] = [];
+    const fetcher: DescriptionFetcher & { preload(): void } = {
+      fetch: () => Promise.resolve({ ok: false, reason: 'network', detail: 'x' }),
+      preload: () => order.push('preload'),
+    };
+    const { controller, events } = await setup({ intervalMs: 3_600_000 }, { fetcher });
+    await controller.start();
+    order.push(...events.filter((e) => e.event === 'search-sent').map((e) => e.event));
+    expect(order).toEqual(['preload', 'search-sent']);
+    await controller.stop();
+
+    const again: string[] = [];
+    const quiet = await setup({ intervalMs: 3_600_000, describe: false }, { fetcher: { ...fetcher, preload: () => again.push('preload') } });
+    await quiet.controller.start();
+    expect(again).toEqual([]);
   });
 
   it('rejects a description that is not for the advertised UDN', async () => {

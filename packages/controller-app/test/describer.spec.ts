@@ -111,6 +111,13 @@ describe('describer', () => {
     expect(describer.enqueue({ location: 'http://10.0.0.2/c', source: '10.0.0.2', uuid: undefined, done: () => undefined })).toBe(false);
   });
 
+  it('warm() runs the parser on its own document: no fetch, nothing queued', () => {
+    const { fetcher, held } = heldFetcher();
+    const describer = createDescriber({}, { fetcher });
+    describer.warm();
+    expect([held.length, describer.running, describer.queued]).toEqual([0, 0, 0]);
+  });
+
   it('turns a thrown fetcher error into a network failure', async () => {
     const describer = createDescriber({}, { fetcher: { fetch: () => Promise.reject(new Error('boom')) } });
     const done: DescribeResult[] = [];

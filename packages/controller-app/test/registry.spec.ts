@@ -62,6 +62,16 @@ function setup(init: RegistryInit = {}) {
 }
 
 describe('registry', () => {
+  it('counts first seen, last seen and max-age from the datagram\u2019s read time when the observation has one', () => {
+    const { registry, alive, advance } = setup();
+    advance(5000);
+    alive(ROOT, 'upnp:rootdevice', { receivedAt: 4990 });
+    advance(200);
+    expect(registry.devices()[0]).toMatchObject({ firstSeen: 4990, lastSeen: 4990, expiresAt: 4990 + 1_800_000 });
+    alive(ROOT, 'upnp:rootdevice'); // without one: now
+    expect(registry.devices()[0]).toMatchObject({ firstSeen: 4990, lastSeen: 5200 });
+  });
+
   it('reports an eviction of a record that was never announced to onEvictedUnannounced (and no event)', () => {
     const { registry, events, alive, advance, unannouncedEvictions } = setup({ maxDevices: 1 });
     alive(ROOT, 'upnp:rootdevice');

@@ -288,6 +288,21 @@ describe('running', () => {
     }
   });
 
+  it('loads the HTTP client before the first search line (describing), and not with --no-describe', async () => {
+    for (const describe of [true, false]) {
+      const { components, shutdown } = world();
+      const { io, out } = capture();
+      const calls: number[] = [];
+      const exit = runCli(['--interface', 'eth0', '--json', ...(describe ? [] : ['--no-describe'])], io, { ...components, preloadHttp: () => calls.push(out.length) });
+      await vi.advanceTimersByTimeAsync(10);
+      shutdown.abort();
+      expect(await exit).toBe(0);
+      expect(calls).toEqual(describe ? [0] : []);
+      expect(out.some((l) => l.includes('"search-sent"'))).toBe(true);
+      vi.useRealTimers();
+    }
+  });
+
   it('--watch redraws a table in place on a terminal', async () => {
     const { network, components, shutdown } = world();
     const device = createFakeDevice({ network, host: 'dev1', uuid: UUID_A, friendlyName: 'Porch Light', answerSearches: false });

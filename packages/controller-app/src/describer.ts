@@ -210,10 +210,22 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
       });
   }
 
-  /** The sender holding the most waiting jobs. */
+  /**
+   * The sender holding the most waiting jobs: kept up to date as jobs are added, rescanned only once it has none
+   * left, so a flood from many addresses against a full queue costs no scan per datagram. (After sheds it may be
+   * one or two jobs short of the true longest: fair enough.)
+   */
+  let longest: Sender | undefined;
+
+  function noteLongest(sender: Sender): void {
+    if (longest === undefined || !waiting.has(longest) || waitingOf(sender) > waitingOf(longest)) longest = sender;
+  }
+
   function longestWaiting(): Sender | undefined {
-    let longest: Sender | undefined;
-    for (const sender of waiting) if (longest === undefined || waitingOf(sender) > waitingOf(longest)) longest = sender;
+    if (longest === undefined || !waiting.has(longest)) {
+      longest = undefined;
+      for (const sender of waiting) if (longest === undefined || waitingOf(sender) > waitingOf(longest)) longest = sender;
+    }
     return longest;
   }
 
@@ -254,6 +266,7 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
       sender.queue.push(job);
       queued += 1;
       waiting.add(sender);
+      noteLongest(sender);
       pump();
       return true;
     },
@@ -265,6 +278,7 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
       stopped = true;
       senders.clear();
       waiting.clear();
+      longest = undefined;
       queued = 0;
       for (const controller of controllers) controller.abort(new Error('controller stopped'));
       const waiters = idleWaiters;

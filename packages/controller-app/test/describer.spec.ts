@@ -91,6 +91,19 @@ describe('describer', () => {
     expect(held[2]!.request.location).toBe('http://10.0.0.3/0');
   });
 
+  it('sheds from the longest sender even when many senders hold one job each', () => {
+    const { fetcher } = heldFetcher();
+    const describer = createDescriber({ concurrency: 1, maxQueue: 40, perSender: 1 }, { fetcher });
+    const shed: string[] = [];
+    const job = (source: string, i: number) => ({ location: `http://${source}/${i}`, source, uuid: undefined, done: () => shed.push(`${source}/${i}`) });
+    describer.enqueue(job('10.0.0.1', 0)); // runs
+    for (let i = 0; i < 20; i += 1) describer.enqueue(job('10.0.0.66', i));
+    for (let a = 100; a < 120; a += 1) describer.enqueue(job(`10.0.1.${a}`, 0));
+    expect(describer.queued).toBe(40);
+    for (let a = 200; a < 205; a += 1) expect(describer.enqueue(job(`10.0.1.${a}`, 0))).toBe(true);
+    expect(shed).toEqual(['10.0.0.66/19', '10.0.0.66/18', '10.0.0.66/17', '10.0.0.66/16', '10.0.0.66/15']);
+  });
+
   it('resolves idle() when everything finished, and stop() aborts running fetches', async () => {
     const { fetcher, held } = heldFetcher();
     const describer = createDescriber({}, { fetcher });

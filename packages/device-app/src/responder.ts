@@ -11,8 +11,9 @@ import {
   type SearchMatch,
   type SearchTarget,
 } from '@ssdp/protocol';
-import { onSubnet, type Datagram, type ScheduledTask, type TransportInterface } from '@ssdp/transport';
+import { onSubnet, type Datagram, type TransportInterface } from '@ssdp/transport';
 import { createAnswerCache } from './answer-cache.ts';
+import { createDueSlots } from './due-slots.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { Endpoint } from './events.ts';
 import type { FleetMember } from './fleet.ts';
@@ -47,7 +48,6 @@ interface Pending {
   readonly search: Search;
   readonly member: FleetMember;
   readonly match: SearchMatch;
-  task: ScheduledTask | undefined;
 }
 
 const decoder = new TextDecoder();
@@ -84,8 +84,10 @@ export function createResponder(context: DeviceContext): Responder {
   const guard = new AmplificationGuard({ ratio: limits.amplificationRatio, holdMs: limits.amplificationHoldMs, creditCapBytes: limits.amplificationCreditBytes });
   // What the guard charges per answer: the largest answer built so far (an estimate until the first one).
   let answerBytes = ANSWER_BYTES_ESTIMATE;
-  const pending = new Set<Pending>();
-  const inFlight = new Set<Promise<void>>();
+  const pending = createDueSlots<Pending>(scheduler, send);
+  // Sends handed to the transport and not settled yet; settled() waits for them (shutdown).
+  let inFlight = 0;
+  let settledWaiters: (() => void)[] = [];
   let nextSearchId = 1;
   const answerCache = createAnswerCache((now, iface, location, member, match) => buildAnswer(context, iface, location, member.configId, match, now));
   // Events nobody prints are never built (and the datagram is decoded for `raw` only with --verbose).
@@ -125,9 +127,15 @@ export function createResponder(context: DeviceContext): Responder {
     return out;
   }
 
+  function settleOne(): void {
+    inFlight -= 1;
+    if (inFlight > 0) return;
+    const waiters = settledWaiters;
+    settledWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
   function send(item: Pending): void {
-    item.task = undefined;
-    pending.delete(item);
     const { search, member, match } = item;
     const iface = context.interface(search.interfaceId);
     const location = iface === undefined ? undefined : context.location(iface, member);
@@ -146,8 +154,10 @@ export function createResponder(context: DeviceContext): Responder {
       return;
     }
     const sending = context.transport.send(bytes, { kind: 'unicast', interfaceId: iface.id, address: search.replyTo.address, port: search.replyTo.port });
-    const tracked = sending.then(
+    inFlight += 1;
+    void sending.then(
       () => {
+        settleOne();
         search.done += 1;
         stats.responses += 1;
         if (!wantsResponse(search)) return;
@@ -166,12 +176,11 @@ export function createResponder(context: DeviceContext): Responder {
         });
       },
       (error: unknown) => {
+        settleOne();
         search.done += 1;
         context.drop('send-failed', 1, { source: search.replyTo, detail: error instanceof Error ? error.message : String(error) });
       },
     );
-    const settled = tracked.finally(() => inFlight.delete(settled));
-    inFlight.add(settled);
   }
 
   function handle(datagram: Datagram): void {
@@ -260,22 +269,18 @@ export function createResponder(context: DeviceContext): Responder {
     if (cutByPending > 0) context.drop('pending-cap', cutByPending, { source, interfaceId: iface.id });
     if (cutByRate > 0) context.drop('response-rate-limit', cutByRate, { source, interfaceId: iface.id });
     const spreadMs = Math.max(0, window.maxDelayMs - REPLY_MARGIN_MS);
-    for (const { member, match } of answers) {
-      // Each response at its own uniform delay in [0, window - margin]: spread, never bunched at one instant.
-      const item: Pending = { search, member, match, task: undefined };
-      item.task = scheduler.schedule(random() * spreadMs, () => send(item));
-      pending.add(item);
-    }
+    // Each response at its own uniform delay in [0, window - margin]: spread, never bunched at one instant.
+    for (const { member, match } of answers) pending.add(now + random() * spreadMs, { search, member, match });
   }
 
   return {
     handle,
     cancelAll() {
-      for (const item of pending) if (item.task !== undefined) scheduler.cancel(item.task);
       pending.clear();
     },
-    async settled() {
-      await Promise.allSettled([...inFlight]);
+    settled() {
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => settledWaiters.push(resolve));
     },
     get pending() {
       return pending.size;

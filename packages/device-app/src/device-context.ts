@@ -41,7 +41,7 @@ export interface DeviceContext {
   /** What the event sink uses: build an event (or its costly fields) only when it is wanted. */
   readonly interest: EventInterest;
   wants(name: DeviceEventName): boolean;
-  /** Stamps and delivers an event; events the sink does not want are dropped here. */
+  /** Stamps (in place: pass a fresh object) and delivers an event; events the sink does not want are dropped here. */
   emit(event: UnstampedEvent): void;
   drop(reason: DropReason, count: number, details?: DropDetails): void;
 }

@@ -269,13 +269,11 @@ function judge(checks: Checks, result: ScenarioResult): void {
   const perSource = scenario.sources * (d.sourceBurst + d.sourceRate * seconds) * d.advertisements;
   const global = d.responseBurst + d.responseRate * seconds;
   checks.atMost(`${name}: answers within the configured allowance (bursts + rates)`, flood.responses, Math.min(perSource, global));
-  // Once a cap is engaged: answers/s at its rate, and out/in ≤ 3 when the flood asks for well more than the cap
-  // gives (right at a cap's threshold the ratio is the protocol's natural ~11x; docs/security.md).
+  // Once a cap is engaged: answers/s at most at its rate, and out/in ≤ 3 even right at a cap's threshold (where
+  // the caps alone leave the protocol's ~4x: the amplification guard holds answers to 2.5x the bytes in).
   if (result.steadySeconds >= 3) {
     const cap = Math.min(scenario.sources * d.sourceRate * d.advertisements, d.responseRate);
     checks.atMost(`${name}: answers/s once the cap is engaged at the configured rate`, Number(result.steadyRepliesPerSecond.toFixed(1)), cap * 1.1 + 1);
-    if (result.steadySearchesPerSecond * d.advertisements >= 4 * cap) {
-      checks.atMost(`${name}: amplification once the cap is engaged ≤ 3`, Number(result.steadyRatio.toFixed(2)), 3);
-    }
+    checks.atMost(`${name}: amplification once the cap is engaged ≤ 3`, Number(result.steadyRatio.toFixed(2)), 3);
   }
 }

@@ -20,11 +20,12 @@
 // |                       |                          | whatever comes in (spoofed sources included)                        |
 // | maxPendingResponses   | max(1000, 4 x S)         | memory bound under a flood (~70 B each, measured); holds four full   |
 // |                       |                          | fleet answers, e.g. 12,000 for --count 1000                          |
-// | amplificationRatio    | 2.5 bytes out per byte   | once any cap has engaged (and for 10 s after its last drop), answers |
+// | amplificationRatio    | 2.5 bytes out per byte   | once a global cap has engaged (10 s after its last drop), answers   |
 // | (+ hold 10 s, credit  | in, while engaged        | are also held to 2.5x the bytes of the searches that arrive: right  |
 // |  2 x S answers)       |                          | at a cap's threshold the caps alone leave the protocol's own ~4x    |
 // |                       |                          | (an answered ssdp:all is S answers ~4x the search each); 2.5 plus   |
-// |                       |                          | the two-answer credit keeps out/in <= 3 once a cap engages          |
+// |                       |                          | the two-answer credit keeps out/in <= 3 once a cap engages (a       |
+// |                       |                          | per-source cap alone already holds one flooder to 2 searches/s)     |
 // | parse limits          | 8 KiB, 64 lines, 2 KiB   | a real M-SEARCH is < 600 B; refuse big datagrams before splitting   |
 // |                       | per line                 | lines (protocol's parseMessage limits)                             |
 // | legacy MX             | 120 s (clamped above)    | the prototype's dialect; pending answers are bounded by the caps     |

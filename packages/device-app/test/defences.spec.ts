@@ -244,6 +244,27 @@ describe('amplification under a flood', () => {
     expect(guarded.responses).toBeGreaterThan(0);
   });
 
+  it("does not let one source over its own cap spend the guard's credit: another control point gets its whole set", async () => {
+    // Credit for one full answer only, and a per-source burst of 1: the flooder's second search is refused by its
+    // own bucket. Were that an engagement, its third search (answered) would spend the whole credit, and the
+    // control point searching right after would get nothing.
+    const lab = createLab({ device: { limits: { sourceBurst: 1, amplificationCreditBytes: 3 * 450 } } });
+    const flooder = await lab.controlPoint('flooder', CP, { joinGroup: false });
+    const other = await lab.controlPoint('other', { name: 'eth0', link: 'lan', ipv4: '10.0.0.4/24' }, { joinGroup: false });
+    await lab.start();
+    const search = new TextEncoder().encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n');
+    await flooder.sendRaw(search); // answered
+    await flooder.sendRaw(search); // refused by its own bucket
+    await advance(500);
+    await flooder.sendRaw(search); // answered again (one token back at 2/s)
+    await other.sendRaw(search);
+    await advance(1100);
+    expect(lab.device.stats.dropped['source-rate-limit']).toBe(1);
+    expect(lab.network.log.filter((r) => r.host === 'device' && r.to.address === '10.0.0.3')).toHaveLength(6);
+    expect(lab.network.log.filter((r) => r.host === 'device' && r.to.address === '10.0.0.4')).toHaveLength(3);
+    expect(lab.device.stats.dropped['response-rate-limit'] ?? 0).toBe(0);
+  });
+
   it('without the guard (--max-amplification 0) the same flood gets the protocol ratio, over 3', async () => {
     const unguarded = await thresholdFlood(0);
     expect(unguarded.engagedRatio).toBeGreaterThan(3);

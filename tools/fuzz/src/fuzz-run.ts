@@ -174,7 +174,11 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     checks.check('controller alive after the flood', controller.exitCode === undefined);
     const answers = probe.filter((a) => a.address === address('device'));
     const expectedUsns = [`${deviceUdn}::upnp:rootdevice`, deviceUdn, `${deviceUdn}::urn:schemas-upnp-org:device:Basic:1`].sort();
+    // What the device made of the probe's search (to tell a lost search from a refused or unanswered one).
+    const probeSeen = device.events.filter((e) => e.event === 'search-received' && (e['from'] as { address?: string } | undefined)?.address === address('probe'));
+    const probeDrops = [...device.dropsBySource].filter(([key]) => key.endsWith(` ${address('probe')}`));
     checks.equal('device answers a real ssdp:all search with its whole set', answers.map((a) => a.usn).sort(), expectedUsns);
+    if (answers.length === 0) log(`probe: the device logged ${JSON.stringify(probeSeen)}; drops from the probe: ${JSON.stringify(probeDrops)}`);
     checks.check(
       'every answer is a well-formed search response with a LOCATION on the device',
       answers.every((a) => a.kind === 'search-response' && a.location?.startsWith(`http://${address('device')}:`) === true),

@@ -70,11 +70,13 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * Settled RSS must be within this of the baseline by default. Under a flood V8 grows its young generation to
- * its maximum and keeps those pages committed after the flood (measured: +70 MiB for the controller with Node
- * 20's defaults, +3 MiB with --max-semi-space-size=1), so a tight leak check runs the apps with a small young
- * generation (`fuzz:ci`), and the default-options run (`fuzz:full`) only checks that the plateau is bounded.
+ * its maximum and keeps those pages committed after the flood, and an idle process runs no GC that would give
+ * them back (measured for the controller with Node 20's defaults: +70-77 MiB when 1M datagrams took 550 s,
+ * +113 MiB when the faster apps took them in 57 s; +3-7 MiB with --max-semi-space-size=1, where the same heap is
+ * collected). So the tight leak check runs the apps with a small young generation (`fuzz:ci`, 16 MiB), and the
+ * default-options run (`fuzz:full`) only checks that the plateau is bounded.
  */
-export const RSS_SETTLED_TOLERANCE_MIB = 96;
+export const RSS_SETTLED_TOLERANCE_MIB = 128;
 export const RSS_PEAK_TOLERANCE_KIB = 160 * 1024;
 
 export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
@@ -309,7 +311,7 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
         cpuMs: cpuMs.controller,
         kernel: kernel.controller,
         stderrLines: lines(controller.stderr()),
-        stdoutLines: controller.events.length + [...controller.drops.values()].reduce((a, b) => a + b, 0),
+        stdoutLines: controller.stdoutLines(),
       },
       nodeOptions: options.nodeOptions,
       probe,

@@ -25,6 +25,8 @@ export interface AppProcess {
   readonly dropsBySource: Map<string, number>;
   /** ISO time of the first `dropped` event of each reason. */
   readonly firstDropAt: Map<string, string>;
+  /** Lines the process printed on stdout (a coalesced `dropped` event is one line). */
+  stdoutLines(): number;
   stderr(): string;
   /** Resolves with the first event (already seen or future) matching `predicate`; rejects on exit or timeout. */
   waitFor(predicate: (event: AppEvent) => boolean, timeoutMs?: number, what?: string): Promise<AppEvent>;
@@ -63,7 +65,9 @@ export function spawnNode(lab: NetnsLab, host: string, name: string, argv: reado
   let exitCode: number | undefined;
   const waiters = new Set<{ predicate: (e: AppEvent) => boolean; resolve: (e: AppEvent) => void }>();
 
+  let lines = 0;
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines += 1;
     if (line.startsWith('{"event":"dropped"') && line.includes('"reason"')) {
       // Cheap path: a flood prints hundreds of thousands of these.
       const reason = DROP_REASON.exec(line)?.[1] ?? '?';
@@ -108,6 +112,7 @@ export function spawnNode(lab: NetnsLab, host: string, name: string, argv: reado
     drops,
     dropsBySource,
     firstDropAt,
+    stdoutLines: () => lines,
     stderr: () => stderr,
     waitFor(predicate, timeoutMs = 15_000, what = 'an event') {
       const seen = events.find(predicate);

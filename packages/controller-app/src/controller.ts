@@ -133,6 +133,10 @@ export function createController(init: ControllerInit, components: ControllerCom
     describeStarted: 0,
     describeFailed: 0,
   };
+  /** Counts one drop under `reason` (stats only; `drop` below also reports a dropped datagram). */
+  const countDrop = (reason: string): void => {
+    stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
+  };
   const scheduler = createScheduler({ clock, onTaskError: (error) => log(`internal error in a timer: ${String(error)}`) });
   const registry: Registry = createRegistry({ describeWaitMs: init.describe ? 1000 : 0, ...init.registry }, {
     clock,
@@ -147,7 +151,7 @@ export function createController(init: ControllerInit, components: ControllerCom
     },
     // Nobody heard of it, so no device-removed; but a flood of fresh UDNs shows here, so it is counted.
     onEvictedUnannounced: () => {
-      stats.dropped[EVICTED_UNANNOUNCED] = (stats.dropped[EVICTED_UNANNOUNCED] ?? 0) + 1;
+      countDrop(EVICTED_UNANNOUNCED);
       evictionLogged();
     },
   });
@@ -191,7 +195,7 @@ export function createController(init: ControllerInit, components: ControllerCom
   const drops = createDropReporter({ clock, scheduler, emit: onEvent });
 
   function drop(reason: string, datagram: Datagram): void {
-    stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
+    countDrop(reason);
     drops.drop(reason, { address: datagram.remote.address, port: datagram.remote.port, interfaceId: datagram.interfaceId });
   }
 
@@ -349,7 +353,7 @@ export function createController(init: ControllerInit, components: ControllerCom
         try {
           if (result.ok) registry.described(record, generation, result.info);
           else {
-            if (result.reason === 'sender-limit') stats.dropped['describe-sender-limit'] = (stats.dropped['describe-sender-limit'] ?? 0) + 1;
+            if (result.reason === 'sender-limit') countDrop('describe-sender-limit');
             registry.describeFailed(record, generation, result.reason, result.detail, result.code);
           }
         } catch (error) {
@@ -358,7 +362,7 @@ export function createController(init: ControllerInit, components: ControllerCom
       },
     });
     if (!accepted) {
-      stats.dropped['describe-queue-full'] = (stats.dropped['describe-queue-full'] ?? 0) + 1;
+      countDrop('describe-queue-full');
       return; // retried on the device's next advertisement
     }
     stats.describeStarted += 1;

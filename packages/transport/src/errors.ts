@@ -10,7 +10,8 @@ export type TransportErrorCode =
   | 'SSDP_ERR_NOT_STARTED'
   | 'SSDP_ERR_TRANSPORT_STOPPED'
   | 'SSDP_ERR_HANDLER_FAILED'
-  | 'SSDP_ERR_SOCKET';
+  | 'SSDP_ERR_SOCKET'
+  | 'SSDP_ERR_INVALID_OPTION';
 
 export interface TransportErrorDetails {
   /** The OS error code behind it (EADDRINUSE, EACCES ...), when there is one. */

@@ -3,8 +3,11 @@ export type {
   AddressFamily,
   Datagram,
   InterfacesChange,
+  ReceiveBufferReport,
   RemoteEndpoint,
   SendTarget,
+  SocketKernelDrops,
+  SocketReceiveBuffer,
   SsdpTransport,
   TransportInterface,
   TransportOptions,
@@ -28,8 +31,12 @@ export {
   DEFAULT_INTERFACE_POLL_MS,
   DEFAULT_MULTICAST_TTL,
   DEFAULT_RECEIVE_BUFFER_SIZE,
+  RECEIVE_BUFFER_SIZE_MAX,
 } from './udp-transport.ts';
 export type { UdpTransportComponents } from './udp-transport.ts';
+export type { ReceiveSocketsComponents } from './receive-sockets.ts';
+export { parseUdpSocketTable, readUdpSocketTables, socketInode } from './kernel-drops.ts';
+export type { UdpSocketRow } from './kernel-drops.ts';
 export { MemoryNetwork, MemoryHost, seededRandom } from './memory-network.ts';
 export type {
   DropReason,

@@ -27,6 +27,12 @@ export interface LinkConditions {
   /** Probability that one delivery is held back by reorderDelayMs, so later datagrams overtake it. */
   readonly reorder?: number;
   readonly reorderDelayMs?: number;
+  /**
+   * A receive buffer, in datagrams: the most one socket may hold undelivered (scheduled, not yet handed to it).
+   * Beyond it a datagram is dropped as a full SO_RCVBUF drops it: counted on that socket (the memory transport's
+   * `kernelDrops()`) and under `dropped['receive-buffer']`. Default: unlimited.
+   */
+  readonly receiveQueue?: number;
 }
 
 export interface MemoryNetworkInit extends LinkConditions {
@@ -46,7 +52,7 @@ export interface MemoryInterfaceInit {
   readonly ipv6?: readonly string[];
 }
 
-export type DropReason = 'loss' | 'no-listener' | 'no-route' | 'closed' | 'interface-down';
+export type DropReason = 'loss' | 'no-listener' | 'no-route' | 'closed' | 'interface-down' | 'receive-buffer';
 
 export interface MemoryStats {
   sent: number;
@@ -81,6 +87,8 @@ export type BindingSpec =
 
 export interface Binding {
   readonly port: number;
+  /** Datagrams dropped for this socket because its receive queue was full (see `LinkConditions.receiveQueue`). */
+  readonly drops: number;
   close(): void;
 }
 
@@ -90,6 +98,9 @@ interface BindingEntry {
   readonly order: number;
   readonly receive: (packet: MemoryPacket) => void;
   open: boolean;
+  /** Deliveries scheduled and not yet handed over. */
+  queued: number;
+  drops: number;
 }
 
 interface InterfaceAddressState {
@@ -113,7 +124,7 @@ export class MemoryNetwork {
     sent: 0,
     delivered: 0,
     duplicated: 0,
-    dropped: { loss: 0, 'no-listener': 0, 'no-route': 0, closed: 0, 'interface-down': 0 },
+    dropped: { loss: 0, 'no-listener': 0, 'no-route': 0, closed: 0, 'interface-down': 0, 'receive-buffer': 0 },
   };
   readonly log: SentRecord[] = [];
   private readonly random: () => number;
@@ -207,6 +218,12 @@ export class MemoryNetwork {
       const copies = this.random() < (conditions.duplicate ?? 0) ? 2 : 1;
       if (copies === 2) this.stats.duplicated += 1;
       for (let n = 0; n < copies; n += 1) {
+        if (conditions.receiveQueue !== undefined && delivery.entry.queued >= conditions.receiveQueue) {
+          delivery.entry.drops += 1;
+          this.stats.dropped['receive-buffer'] += 1;
+          continue;
+        }
+        delivery.entry.queued += 1;
         let delay = (conditions.latencyMs ?? 0) + this.random() * (conditions.jitterMs ?? 0);
         if (this.random() < (conditions.reorder ?? 0)) delay += conditions.reorderDelayMs ?? 10;
         const remoteAddress =
@@ -217,6 +234,7 @@ export class MemoryNetwork {
           via,
         };
         this.clock.setTimeout(() => {
+          delivery.entry.queued -= 1;
           if (!delivery.entry.open) {
             this.stats.dropped.closed += 1;
             return;
@@ -361,10 +379,13 @@ export class MemoryHost {
         });
       }
     }
-    const entry: BindingEntry = { spec, port, order: this.bindOrder++, receive, open: true };
+    const entry: BindingEntry = { spec, port, order: this.bindOrder++, receive, open: true, queued: 0, drops: 0 };
     this.bindings.push(entry);
     return {
       port,
+      get drops() {
+        return entry.drops;
+      },
       close: () => {
         entry.open = false;
         const index = this.bindings.indexOf(entry);
@@ -429,8 +450,8 @@ export class MemoryHost {
 }
 
 function pickConditions(init: LinkConditions): LinkConditions {
-  const { latencyMs, jitterMs, loss, duplicate, reorder, reorderDelayMs } = init;
-  return { latencyMs, jitterMs, loss, duplicate, reorder, reorderDelayMs };
+  const { latencyMs, jitterMs, loss, duplicate, reorder, reorderDelayMs, receiveQueue } = init;
+  return { latencyMs, jitterMs, loss, duplicate, reorder, reorderDelayMs, receiveQueue };
 }
 
 function overlaps(a: string, b: string): boolean {

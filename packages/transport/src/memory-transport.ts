@@ -4,12 +4,15 @@ import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP
 import { TransportError } from './errors.ts';
 import { Listeners } from './listeners.ts';
 import type { Binding, MemoryHost, MemoryNetwork, MemoryPacket } from './memory-network.ts';
+import { checkReceiveBufferSize, summarizeReceiveBuffers } from './receive-buffer.ts';
 import { normalizeAddress, selectInterfaces, type InterfaceAddress } from './select-interfaces.ts';
 import type {
   AddressFamily,
   Datagram,
   InterfacesChange,
+  ReceiveBufferReport,
   SendTarget,
+  SocketKernelDrops,
   SsdpTransport,
   TransportInterface,
   TransportOptions,
@@ -25,7 +28,8 @@ export interface MemoryTransportComponents {
 
 interface Bound {
   readonly iface: TransportInterface;
-  readonly bindings: Binding[];
+  /** Each with what the reports call it: `unicast 10.0.0.2:1900`. */
+  readonly bindings: { readonly binding: Binding; readonly label: string }[];
 }
 
 type State = 'idle' | 'started' | 'stopped';
@@ -37,6 +41,8 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
   const unicastPort = init.unicastPort ?? port;
   const joinGroup = init.joinGroup ?? true;
   const loopback = init.multicastLoopback ?? true;
+  // No kernel here: the request is granted as asked; LinkConditions.receiveQueue simulates a full buffer.
+  const receiveBufferSize = checkReceiveBufferSize(init.receiveBufferSize);
 
   const datagrams = new Listeners<Datagram>();
   const changes = new Listeners<InterfacesChange>();
@@ -44,6 +50,8 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
   const bound = new Map<string, Bound>();
   let state: State = 'idle';
   let unwatch: (() => void) | undefined;
+  /** Receive-queue drops of the bindings closed so far (kernelDrops() never goes down). */
+  let retiredDrops = 0;
 
   const report = (error: unknown): void => {
     const typed =
@@ -72,13 +80,14 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
   }
 
   function bindInterface(address: InterfaceAddress): Bound {
-    const bindings: Binding[] = [];
+    const bindings: { binding: Binding; label: string }[] = [];
+    const shown = (a: string): string => (a.includes(':') ? `[${a}]` : a);
     try {
       const unicast = host.bind(
         { kind: 'unicast', family: address.family, address: address.address, port: unicastPort, reuse: true },
         receiver(address.id),
       );
-      bindings.push(unicast);
+      bindings.push({ binding: unicast, label: `unicast ${shown(address.address)}:${unicast.port}` });
       const iface: TransportInterface = { ...address, unicastPort: unicast.port };
       if (joinGroup) {
         const groups: string[] =
@@ -86,23 +95,39 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
             ? [SSDP_IPV4_GROUP]
             : [SSDP_IPV6_LINK_LOCAL_GROUP, ...(init.ipv6SiteLocal === true ? [SSDP_IPV6_SITE_LOCAL_GROUP] : [])];
         for (const group of groups) {
-          bindings.push(host.bind({ kind: 'group', interfaceName: address.name, group, port }, receiver(address.id)));
+          const binding = host.bind({ kind: 'group', interfaceName: address.name, group, port }, receiver(address.id));
+          bindings.push({ binding, label: `group ${shown(group)}:${port}` });
         }
       }
       if (init.broadcast === true && address.broadcast !== undefined) {
-        bindings.push(
-          host.bind({ kind: 'broadcast', interfaceName: address.name, address: address.broadcast, port }, receiver(address.id)),
-        );
+        const binding = host.bind({ kind: 'broadcast', interfaceName: address.name, address: address.broadcast, port }, receiver(address.id));
+        bindings.push({ binding, label: `broadcast ${address.broadcast}:${port}` });
       }
       return { iface, bindings };
     } catch (error) {
-      for (const binding of bindings) binding.close();
+      for (const { binding } of bindings) binding.close();
       throw error;
     }
   }
 
   function unbind(entry: Bound): void {
-    for (const binding of entry.bindings) binding.close();
+    for (const { binding } of entry.bindings) {
+      retiredDrops += binding.drops;
+      binding.close();
+    }
+  }
+
+  function receiveBuffer(): ReceiveBufferReport | undefined {
+    const sockets = [...bound.values()].flatMap((b) =>
+      b.bindings.map(({ label }) => ({ socket: label, interfaceId: b.iface.id, granted: receiveBufferSize, clamped: false })),
+    );
+    return summarizeReceiveBuffers(receiveBufferSize, sockets, undefined);
+  }
+
+  function kernelDropsBySocket(): readonly SocketKernelDrops[] {
+    return [...bound.values()].flatMap((b) =>
+      b.bindings.map(({ binding, label }) => ({ socket: label, interfaceId: b.iface.id, inode: undefined, drops: binding.drops })),
+    );
   }
 
   function closeAll(): void {
@@ -250,5 +275,8 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
     onInterfacesChanged: (handler): Unsubscribe => changes.add(handler),
     onError: (handler): Unsubscribe => errors.add(handler),
     send,
+    receiveBuffer,
+    kernelDrops: () => kernelDropsBySocket().reduce((sum, s) => sum + (s.drops ?? 0), retiredDrops),
+    kernelDropsBySocket,
   };
 }

@@ -83,13 +83,54 @@ export interface TransportOptions {
   readonly multicastTtl?: number;
   /** Loop our multicast back to this host, so processes on one host see each other. Default true. */
   readonly multicastLoopback?: boolean;
-  /** SO_RCVBUF request in bytes (the kernel caps it at net.core.rmem_max). */
+  /**
+   * SO_RCVBUF requested for every receiving socket, in bytes: an integer from 1 to 512 MiB (RECEIVE_BUFFER_SIZE_MAX),
+   * else creating the transport throws SSDP_ERR_INVALID_OPTION. Default 4 MiB (DEFAULT_RECEIVE_BUFFER_SIZE). Linux
+   * grants twice the request (its bookkeeping counts), capped at 2 × net.core.rmem_max: see `receiveBuffer()`.
+   */
   readonly receiveBufferSize?: number;
   /** How often to look for interface changes, in ms. 0 disables. */
   readonly interfacePollMs?: number;
 }
 
 export type Unsubscribe = () => void;
+
+/** What the kernel granted one receiving socket. */
+export interface SocketReceiveBuffer {
+  /** Which socket: `unicast 10.0.0.2:1900`, `group 239.255.255.250:1900`, `broadcast 10.0.0.255:1900`. */
+  readonly socket: string;
+  /** The interface it receives for; absent for a per-family group socket, which serves every interface of its family. */
+  readonly interfaceId?: string;
+  /** SO_RCVBUF as the kernel reports it after our request (Node's getRecvBufferSize()); undefined if unreadable. */
+  readonly granted: number | undefined;
+  /** The kernel gave less than asked (Linux: granted < 2 × requested, because of net.core.rmem_max). */
+  readonly clamped: boolean;
+}
+
+export interface ReceiveBufferReport {
+  /** The SO_RCVBUF request in bytes (`receiveBufferSize`). */
+  readonly requested: number;
+  /** The smallest size granted over our sockets (on Linux twice what was used of the request); undefined if none known. */
+  readonly granted: number | undefined;
+  /** Whether any socket got less than asked. */
+  readonly clamped: boolean;
+  /** net.core.rmem_max in bytes, when readable (Linux; some kernels show it only in the initial network namespace). */
+  readonly rmemMax?: number;
+  /** When clamped, one line for the user that names the sysctl raising the cap (`sysctl -w net.core.rmem_max=...`). */
+  readonly hint?: string;
+  readonly sockets: readonly SocketReceiveBuffer[];
+}
+
+/** Kernel drops of one receiving socket. */
+export interface SocketKernelDrops {
+  /** As in SocketReceiveBuffer. */
+  readonly socket: string;
+  readonly interfaceId?: string;
+  /** The socket's inode (its /proc/net/udp row); undefined when its file descriptor could not be found. */
+  readonly inode: number | undefined;
+  /** The row's `drops` column; undefined when the socket or its row could not be read. */
+  readonly drops: number | undefined;
+}
 
 export interface SsdpTransport {
   /** Binds the sockets and joins the groups. Idempotent; rejects with a TransportError. Not restartable after stop. */
@@ -106,4 +147,18 @@ export interface SsdpTransport {
   onError(handler: (error: TransportError) => void): Unsubscribe;
   /** Resolves once the datagram is handed to the network; rejects with a TransportError. */
   send(bytes: Uint8Array, target: SendTarget): Promise<void>;
+  /**
+   * The receive buffer requested and what the kernel granted each socket; undefined before start and after stop.
+   * Optional: a transport that cannot tell (a remote adapter) leaves it out. Never throws, never prints.
+   */
+  receiveBuffer?(): ReceiveBufferReport | undefined;
+  /**
+   * Datagrams the kernel dropped for our sockets since start (a full receive buffer: the datagrams that never
+   * reached onDatagram), summed over every socket this transport opened, closed ones included, so it never goes
+   * down and keeps its final value after stop. Undefined where it cannot be counted (not Linux, no /proc, a socket
+   * whose fd or row could not be found). Optional like receiveBuffer. Reads /proc on each call; never throws.
+   */
+  kernelDrops?(): number | undefined;
+  /** kernelDrops() per open socket (closed sockets are in the sum only); empty before start and after stop. */
+  kernelDropsBySocket?(): readonly SocketKernelDrops[];
 }

@@ -35,24 +35,20 @@
  * chosen for IPv6 (an explicit IPv6 request gets SSDP_ERR_ADDRESS_FAMILY_UNAVAILABLE). Directed broadcast works
  * on lo: 127.255.255.255 reaches a socket bound to 127.255.255.255.
  *
- * Receive buffer: see DEFAULT_RECEIVE_BUFFER_SIZE.
+ * Receive buffer: every receiving socket requests `receiveBufferSize` (DEFAULT_RECEIVE_BUFFER_SIZE, receive-buffer.ts);
+ * receive-sockets.ts keeps what the kernel granted each one and reads its kernel drops (kernel-drops.ts).
+ * Addresses and targets are in udp-targets.ts, node:dgram plumbing in udp-sockets.ts.
  */
-import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import type dgram from 'node:dgram';
 import os from 'node:os';
 import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP, SSDP_PORT } from '@ssdp/protocol';
 import { createSystemClock, type Clock, type TimerHandle } from './clock.ts';
 import { TransportError, transportErrorFromErrno } from './errors.ts';
 import { Listeners } from './listeners.ts';
-import {
-  isLinkLocal,
-  listAddresses,
-  normalizeAddress,
-  onSubnet,
-  selectInterfaces,
-  type InterfaceAddress,
-  type NetworkInterfacesSnapshot,
-} from './select-interfaces.ts';
+import { checkReceiveBufferSize } from './receive-buffer.ts';
+import { ReceiveSockets, type ReceiveSocketsComponents } from './receive-sockets.ts';
+import { reconcileInterfaces } from './reconcile-interfaces.ts';
+import { listAddresses, selectInterfaces, type InterfaceAddress, type NetworkInterfacesSnapshot } from './select-interfaces.ts';
 import type {
   AddressFamily,
   Datagram,
@@ -64,20 +60,10 @@ import type {
   Unsubscribe,
   Via,
 } from './transport.ts';
+import { attributeArrival, multicastInterfaceOf, resolveTarget, scoped } from './udp-targets.ts';
+import { closeQuietly, linuxMulticastCapable, openUdpSocket } from './udp-sockets.ts';
 
-/**
- * SO_RCVBUF requested on every receiving socket (Linux doubles it and caps the request at net.core.rmem_max).
- * Measured with scripts/measure-receive-buffer.ts on loopback: 4,000 responses of 367 bytes (1,000 devices x 4)
- * into a handler that parses each one; drops per run, 3 runs each (details in README.md):
- *   effective buffer          208 KiB (Linux default)   512 KiB           2 MiB            8 MiB (this default)
- *   spread over 1 s           0                         0                 0                0
- *   spread, 50 ms stalls      149-176                   0                 0                0
- *   all at once               2075-3206                 1280-2032         0-698            0
- *   all at once, stalls       1871-2688                 135-898           0-836            0
- * With 10 answers per device (10,000 datagrams) all at once, 8 MiB still dropped none without stalls.
- * Where rmem_max is lower (often 212,992 on desktops) the kernel silently caps it: raise it for big networks.
- */
-export const DEFAULT_RECEIVE_BUFFER_SIZE = 4 * 1024 * 1024;
+export { DEFAULT_RECEIVE_BUFFER_SIZE, RECEIVE_BUFFER_SIZE_MAX } from './receive-buffer.ts';
 export const DEFAULT_MULTICAST_TTL = 2;
 export const DEFAULT_INTERFACE_POLL_MS = 3000;
 
@@ -87,6 +73,8 @@ export interface UdpTransportComponents {
   readonly networkInterfaces?: () => NetworkInterfacesSnapshot;
   /** Whether an interface can carry multicast of a family; default reads IFF_MULTICAST from /sys on Linux. */
   readonly multicastCapable?: (name: string, family: AddressFamily) => boolean;
+  /** How receive buffers and kernel drops are read (tests inject /proc text); default: this process's sockets. */
+  readonly receiveSockets?: ReceiveSocketsComponents;
 }
 
 interface InterfaceSockets {
@@ -107,7 +95,7 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
   const joinGroup = init.joinGroup ?? true;
   const ttl = init.multicastTtl ?? DEFAULT_MULTICAST_TTL;
   const loopback = init.multicastLoopback ?? true;
-  const receiveBufferSize = init.receiveBufferSize ?? DEFAULT_RECEIVE_BUFFER_SIZE;
+  const receiveSockets = new ReceiveSockets(checkReceiveBufferSize(init.receiveBufferSize), components.receiveSockets);
   const pollMs = init.interfacePollMs ?? DEFAULT_INTERFACE_POLL_MS;
 
   const datagrams = new Listeners<Datagram>();
@@ -156,83 +144,35 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
     datagrams.emit(datagram, report);
   }
 
-  /** Arrival interface of a datagram on a shared (per-family) group socket; see the design above. */
-  function attribute(family: AddressFamily, source: string): TransportInterface | undefined {
-    const candidates = [...bound.values()].map((s) => s.iface).filter((i) => i.family === family);
-    const scope = /%(.+)$/.exec(source)?.[1];
-    if (scope !== undefined) {
-      const byScope = candidates.find((i) => i.name === scope || String(i.scopeId) === scope);
-      if (byScope !== undefined) return byScope;
-    }
-    const bySubnet = candidates.find((i) => onSubnet(i, source));
-    if (bySubnet !== undefined) return bySubnet;
-    // Off every chosen subnet. If it is on the subnet of another local interface, IP_MULTICAST_ALL handed us
-    // another link's traffic: drop it. Otherwise (a routed sender) it can only be ours if we have one interface.
-    if (hostSubnets.some((i) => i.family === family && onSubnet(i, source))) return undefined;
-    return candidates.length === 1 ? candidates[0] : undefined;
-  }
-
-  function watch(socket: dgram.Socket, what: string): void {
-    socket.on('error', (error) => report(transportErrorFromErrno(error, what)));
-  }
-
+  /** Opens a receiving socket and requests its receive buffer; `kind` and the bound address name it in reports. */
   async function openSocket(
+    kind: 'unicast' | 'group' | 'broadcast',
     family: AddressFamily,
     address: string,
     bindPort: number,
-    what: string,
     onMessage: (bytes: Buffer, rinfo: dgram.RemoteInfo) => void,
+    interfaceId?: string,
   ): Promise<dgram.Socket> {
-    let socket: dgram.Socket;
-    try {
-      socket = dgram.createSocket({ type: family === 'IPv6' ? 'udp6' : 'udp4', reuseAddr: true });
-    } catch (error) {
-      throw transportErrorFromErrno(error, what);
-    }
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind({ address, port: bindPort }, () => {
-          socket.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (error) {
-      closeQuietly(socket);
-      throw transportErrorFromErrno(error, what, { address, port: bindPort });
-    }
-    try {
-      socket.setRecvBufferSize(receiveBufferSize);
-    } catch {
-      // Capped or refused by the kernel: the default buffer still works, just with less headroom.
-    }
-    watch(socket, what);
-    socket.on('message', (bytes, rinfo) => {
-      try {
-        onMessage(bytes, rinfo);
-      } catch (error) {
-        report(error);
-      }
-    });
+    const shown = family === 'IPv6' ? `[${address}]` : address;
+    const socket = await openUdpSocket({ family, address, port: bindPort, what: `bind ${shown}:${bindPort}`, onMessage, onError: report });
+    receiveSockets.add(socket, `${kind} ${shown}:${socket.address().port}`, interfaceId);
     return socket;
   }
 
-  /** The scoped form Node wants for an IPv6 link-local address or group: `fe80::1%eth0`. */
-  function scoped(address: string, iface: TransportInterface): string {
-    if (iface.family !== 'IPv6' || address.includes('%')) return address;
-    return isLinkLocal(address) || address.toLowerCase().startsWith('ff02:') ? `${address}%${iface.name}` : address;
-  }
-
-  function multicastInterfaceOf(iface: TransportInterface): string {
-    return iface.family === 'IPv4' ? iface.address : `::%${iface.name}`;
+  /** Closes sockets, reading their last kernel drops first. */
+  function closeSockets(sockets: readonly (dgram.Socket | undefined)[]): void {
+    const open = sockets.filter((s): s is dgram.Socket => s !== undefined);
+    receiveSockets.retire(open);
+    for (const socket of open) closeQuietly(socket);
   }
 
   async function familyGroup(iface: TransportInterface, group: string): Promise<dgram.Socket> {
     const key = `${iface.family}/${group}`;
     const existing = familyGroups.get(key);
     if (existing !== undefined) return existing;
-    const socket = await openSocket(iface.family, group, port, `bind ${group}:${port}`, (bytes, rinfo) => {
-      const arrival = attribute(iface.family, rinfo.address);
+    const socket = await openSocket('group', iface.family, group, port, (bytes, rinfo) => {
+      const candidates = [...bound.values()].map((s) => s.iface);
+      const arrival = attributeArrival(candidates, hostSubnets, iface.family, rinfo.address);
       if (arrival !== undefined) deliver(bytes, rinfo, arrival.id, 'multicast');
     });
     familyGroups.set(key, socket);
@@ -244,9 +184,8 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
     let iface: TransportInterface = { ...address, unicastPort };
     try {
       const unicastAddress = scoped(address.address, iface);
-      const unicast = await openSocket(address.family, unicastAddress, unicastPort, `bind ${unicastAddress}:${unicastPort}`, (bytes, rinfo) =>
-        deliver(bytes, rinfo, address.id, 'unicast'),
-      );
+      const unicast = await openSocket('unicast', address.family, unicastAddress, unicastPort, (bytes, rinfo) =>
+        deliver(bytes, rinfo, address.id, 'unicast'), address.id);
       opened.push(unicast);
       iface = { ...address, unicastPort: unicast.address().port };
       const what = `configure multicast on ${address.name} (${address.address})`;
@@ -273,9 +212,7 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
           join(await familyGroup(iface, SSDP_IPV4_GROUP), SSDP_IPV4_GROUP);
         } else {
           const groupAddress = `${SSDP_IPV6_LINK_LOCAL_GROUP}%${address.name}`;
-          group = await openSocket('IPv6', groupAddress, port, `bind [${groupAddress}]:${port}`, (bytes, rinfo) =>
-            deliver(bytes, rinfo, address.id, 'multicast'),
-          );
+          group = await openSocket('group', 'IPv6', groupAddress, port, (bytes, rinfo) => deliver(bytes, rinfo, address.id, 'multicast'), address.id);
           opened.push(group);
           join(group, SSDP_IPV6_LINK_LOCAL_GROUP);
           if (init.ipv6SiteLocal === true) join(await familyGroup(iface, SSDP_IPV6_SITE_LOCAL_GROUP), SSDP_IPV6_SITE_LOCAL_GROUP);
@@ -284,14 +221,13 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
 
       let broadcast: dgram.Socket | undefined;
       if (init.broadcast === true && address.family === 'IPv4' && address.broadcast !== undefined) {
-        broadcast = await openSocket('IPv4', address.broadcast, port, `bind ${address.broadcast}:${port}`, (bytes, rinfo) =>
-          deliver(bytes, rinfo, address.id, 'broadcast'),
-        );
+        broadcast = await openSocket('broadcast', 'IPv4', address.broadcast, port, (bytes, rinfo) =>
+          deliver(bytes, rinfo, address.id, 'broadcast'), address.id);
         opened.push(broadcast);
       }
       return { iface, unicast, ...(group === undefined ? {} : { group }), ...(broadcast === undefined ? {} : { broadcast }) };
     } catch (error) {
-      for (const socket of opened) closeQuietly(socket);
+      closeSockets(opened);
       leaveFamilyGroups(iface);
       throw error;
     }
@@ -311,7 +247,7 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
 
   function unbindInterface(sockets: InterfaceSockets): void {
     leaveFamilyGroups(sockets.iface);
-    for (const socket of [sockets.unicast, sockets.group, sockets.broadcast]) if (socket) closeQuietly(socket);
+    closeSockets([sockets.unicast, sockets.group, sockets.broadcast]);
   }
 
   async function start(): Promise<void> {
@@ -340,9 +276,9 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
   }
 
   function closeAll(): void {
-    for (const sockets of bound.values()) unbindInterface(sockets);
+    for (const sockets of bound.values()) leaveFamilyGroups(sockets.iface);
+    closeSockets([...[...bound.values()].flatMap((s) => [s.unicast, s.group, s.broadcast]), ...familyGroups.values()]);
     bound.clear();
-    for (const socket of familyGroups.values()) closeQuietly(socket);
     familyGroups.clear();
   }
 
@@ -380,90 +316,17 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
         report(error);
         return;
       }
-      const added: TransportInterface[] = [];
-      const removed: TransportInterface[] = [];
-      const changed: { previous: TransportInterface; current: TransportInterface }[] = [];
-      for (const [id, sockets] of [...bound]) {
-        const next = wanted.find((w) => w.id === id);
-        if (next !== undefined && sameAddress(next, sockets.iface)) continue;
-        unbindInterface(sockets);
-        bound.delete(id);
-        if (next === undefined) {
-          removed.push(sockets.iface);
-          continue;
-        }
-        try {
-          const rebound = await bindInterface(next);
-          if (state !== 'started') {
-            unbindInterface(rebound);
-            return;
-          }
-          bound.set(id, rebound);
-          changed.push({ previous: sockets.iface, current: rebound.iface });
-        } catch (error) {
-          report(error);
-          removed.push(sockets.iface);
-        }
-      }
-      for (const next of wanted) {
-        if (bound.has(next.id) || changed.some((c) => c.current.id === next.id)) continue;
-        try {
-          const fresh = await bindInterface(next);
-          if (state !== 'started') {
-            unbindInterface(fresh);
-            return;
-          }
-          bound.set(next.id, fresh);
-          added.push(fresh.iface);
-        } catch (error) {
-          report(error);
-        }
-      }
-      if (added.length + removed.length + changed.length > 0 && state === 'started') {
-        changes.emit({ added, removed, changed }, report);
+      const change = await reconcileInterfaces(bound, wanted, {
+        bind: bindInterface,
+        unbind: unbindInterface,
+        running: () => state === 'started',
+        report,
+      });
+      if (change !== undefined && change.added.length + change.removed.length + change.changed.length > 0 && state === 'started') {
+        changes.emit(change, report);
       }
     } finally {
       polling = false;
-    }
-  }
-
-  function resolveTarget(target: SendTarget): { sockets: InterfaceSockets; address: string; port: number } {
-    const sockets = bound.get(target.interfaceId);
-    if (sockets === undefined) {
-      throw new TransportError('SSDP_ERR_UNKNOWN_INTERFACE', `no bound interface with id "${target.interfaceId}"`, {
-        interfaceId: target.interfaceId,
-      });
-    }
-    const { iface } = sockets;
-    switch (target.kind) {
-      case 'multicast': {
-        const group =
-          iface.family === 'IPv4'
-            ? SSDP_IPV4_GROUP
-            : target.group === 'site-local'
-              ? SSDP_IPV6_SITE_LOCAL_GROUP
-              : SSDP_IPV6_LINK_LOCAL_GROUP;
-        return { sockets, address: scoped(group, iface), port };
-      }
-      case 'unicast': {
-        const isV6 = normalizeAddress(target.address).includes(':');
-        if (isV6 !== (iface.family === 'IPv6')) {
-          throw new TransportError('SSDP_ERR_INVALID_TARGET', `${target.address} is not ${iface.family} like ${iface.id}`, {
-            interfaceId: iface.id,
-            address: target.address,
-          });
-        }
-        return { sockets, address: scoped(target.address, iface), port: target.port };
-      }
-      case 'broadcast': {
-        const address = target.address ?? iface.broadcast;
-        if (iface.family !== 'IPv4' || address === undefined) {
-          throw new TransportError('SSDP_ERR_INVALID_TARGET', `${iface.id} has no IPv4 broadcast address`, {
-            interfaceId: iface.id,
-          });
-        }
-        return { sockets, address, port: target.port ?? port };
-      }
     }
   }
 
@@ -474,7 +337,13 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
         `cannot send: the transport is ${state}`,
       );
     }
-    const { sockets, address, port: destinationPort } = resolveTarget(target);
+    const sockets = bound.get(target.interfaceId);
+    if (sockets === undefined) {
+      throw new TransportError('SSDP_ERR_UNKNOWN_INTERFACE', `no bound interface with id "${target.interfaceId}"`, {
+        interfaceId: target.interfaceId,
+      });
+    }
+    const { address, port: destinationPort } = resolveTarget(sockets.iface, target, port);
     const what = `send ${target.kind} to ${address}:${destinationPort} via ${sockets.iface.id}`;
     const sending = new Promise<void>((resolve, reject) => {
       try {
@@ -502,30 +371,8 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
     onInterfacesChanged: (handler): Unsubscribe => changes.add(handler),
     onError: (handler): Unsubscribe => errors.add(handler),
     send,
+    receiveBuffer: () => receiveSockets.receiveBuffer(),
+    kernelDrops: () => receiveSockets.kernelDrops(),
+    kernelDropsBySocket: () => receiveSockets.bySocket(),
   };
-}
-
-function sameAddress(a: InterfaceAddress, b: InterfaceAddress): boolean {
-  return a.address === b.address && a.prefixLength === b.prefixLength && a.scopeId === b.scopeId;
-}
-
-function closeQuietly(socket: dgram.Socket): void {
-  try {
-    socket.close();
-  } catch {
-    // Already closed.
-  }
-}
-
-const IFF_MULTICAST = 0x1000;
-
-/** IPv4 multicast works on every interface we bind (lo included); IPv6 multicast needs IFF_MULTICAST. */
-function linuxMulticastCapable(name: string, family: AddressFamily): boolean {
-  if (family === 'IPv4') return true;
-  try {
-    const flags = Number.parseInt(readFileSync(`/sys/class/net/${name}/flags`, 'utf8').trim(), 16);
-    return Number.isNaN(flags) ? true : (flags & IFF_MULTICAST) !== 0;
-  } catch {
-    return true; // Not Linux, or no sysfs: let the socket calls tell.
-  }
 }

@@ -41,10 +41,11 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:transport', onlyDependOnLibsWithTags: ['type:protocol'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport'] },
+            { sourceTag: 'type:engine', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine'] },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:app', 'type:tool'],
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:app', 'type:tool'],
             },
           ],
         },

@@ -1,10 +1,4 @@
+// @ssdp/controller-app is the ssdp-controller command (bin/ssdp-controller.js). For the control point itself,
+// use @ssdp/control-point.
 export { runCli, type CliComponents, type CliIo } from './run-cli.ts';
-export { createController, controllerTransportOptions } from './controller.ts';
-export type { Controller, ControllerComponents, ControllerInit, ControllerProfile } from './controller.ts';
-export { createRegistry, DeviceRecord } from './registry.ts';
-export type { Observation, ObserveOutcome, Registry, RegistryEvent, RegistryInit } from './registry.ts';
-export { createHttpDescriptionFetcher } from './description-fetcher.ts';
-export type { DescriptionFetcher, DescriptionRequest, FetchOutcome } from './description-fetcher.ts';
-export { createFetchHttpGet, createSystemHttpGet, nodeHttpGet } from './http-get.ts';
-export type { HttpGet, HttpGetRequest, HttpGetResponse } from './http-get.ts';
-export type { ControllerEvent, ControllerStats, DescribeFailureReason, DeviceSnapshot, RemovalReason } from './events.ts';
+export { createEventPrinter, humanLine } from './output.ts';

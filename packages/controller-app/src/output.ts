@@ -1,6 +1,6 @@
 // Turns controller events into what a user or a script reads: one human line per event (default) or one JSON
 // object per line (--json). Only data goes to stdout; the caller sends logs to stderr.
-import type { ControllerEvent, DeviceSnapshot } from './events.ts';
+import type { ControlPointEvent, DiscoveredDevice } from '@ssdp/control-point';
 
 export interface OutputInit {
   readonly json: boolean;
@@ -9,61 +9,14 @@ export interface OutputInit {
   readonly once: boolean;
 }
 
-export type EventPrinter = (event: ControllerEvent) => void;
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-
-/** The device fields every device event carries in JSON; absent values are null so the keys are stable. */
-export function deviceJson(device: DeviceSnapshot): Record<string, unknown> {
-  return {
-    udn: device.udn,
-    address: device.address,
-    interfaceId: device.interfaceId,
-    location: device.location ?? null,
-    locations: device.locations,
-    server: device.server ?? null,
-    usns: device.usns,
-    deviceType: device.deviceType ?? null,
-    friendlyName: device.friendlyName ?? null,
-    manufacturer: device.manufacturer ?? null,
-    modelName: device.modelName ?? null,
-    bootId: device.bootId ?? null,
-    configId: device.configId ?? null,
-    firstSeen: iso(device.firstSeen),
-    lastSeen: iso(device.lastSeen),
-    expiresAt: iso(device.expiresAt),
-    describe: device.describe,
-    describeError: device.describeError ?? null,
-  };
-}
-
-export function eventJson(event: ControllerEvent): Record<string, unknown> {
-  const head = { event: event.event, time: iso(event.time) };
-  switch (event.event) {
-    case 'device-added':
-    case 'device-found':
-      return { ...head, ...deviceJson(event.device) };
-    case 'device-updated':
-      return { ...head, ...deviceJson(event.device), changes: event.changes };
-    case 'device-rebooted':
-      return { ...head, ...deviceJson(event.device), previousBootId: event.previousBootId };
-    case 'device-removed':
-      return { ...head, reason: event.reason, ...deviceJson(event.device) };
-    case 'describe-failed':
-      return { ...head, reason: event.reason, code: event.code ?? null, detail: event.detail, ...deviceJson(event.device) };
-    default: {
-      const { event: _name, time: _time, ...rest } = event;
-      return { ...head, ...rest };
-    }
-  }
-}
+export type EventPrinter = (event: ControlPointEvent) => void;
 
 /** `name`: the friendlyName once described, else SERVER. */
-export function displayName(device: DeviceSnapshot): string {
+export function displayName(device: DiscoveredDevice): string {
   return device.friendlyName ?? device.server ?? '?';
 }
 
-function deviceColumns(device: DeviceSnapshot): string {
+function deviceColumns(device: DiscoveredDevice): string {
   return `${device.address}  "${displayName(device)}"  ${device.deviceType ?? '-'}  ${device.udn}`;
 }
 
@@ -71,22 +24,22 @@ const LABEL_WIDTH = 16;
 const label = (text: string): string => text.padEnd(LABEL_WIDTH);
 
 /** One human line per event, or undefined for events not shown in this mode. */
-export function humanLine(event: ControllerEvent, verbose: boolean): string | undefined {
+export function humanLine(event: ControlPointEvent, verbose: boolean): string | undefined {
   switch (event.event) {
     case 'search-sent':
       if (event.attempt !== 1 && !verbose) return undefined;
       return `${label('search-sent')}${event.target} MX=${event.mx} on ${event.interfaceId} (cycle ${event.cycle}, send ${event.attempt}/2)`;
     case 'device-added':
     case 'device-found':
-      return `${label(event.event)}${deviceColumns(event.device)}`;
+      return `${label(event.event)}${deviceColumns(event)}`;
     case 'device-updated':
-      return `${label('device-updated')}${deviceColumns(event.device)}  (${event.changes.join(', ')})`;
+      return `${label('device-updated')}${deviceColumns(event)}  (${event.changes.join(', ')})`;
     case 'device-rebooted':
-      return `${label('device-rebooted')}${deviceColumns(event.device)}  (BOOTID ${event.previousBootId} -> ${event.device.bootId ?? '?'})`;
+      return `${label('device-rebooted')}${deviceColumns(event)}  (BOOTID ${event.previousBootId} -> ${event.bootId ?? '?'})`;
     case 'device-removed':
-      return `${label('device-removed')}${deviceColumns(event.device)}  (${event.reason})`;
+      return `${label('device-removed')}${deviceColumns(event)}  (${event.reason})`;
     case 'describe-failed':
-      return `${label('describe-failed')}${deviceColumns(event.device)}  (${event.reason}${event.code === undefined ? '' : ` ${event.code}`}: ${event.detail})`;
+      return `${label('describe-failed')}${deviceColumns(event)}  (${event.reason}${event.code === null ? '' : ` ${event.code}`}: ${event.detail})`;
     case 'dropped': {
       if (!verbose) return undefined;
       // As the device prints them: the first of a reason with its sender, then one summed line per second.
@@ -108,7 +61,7 @@ export function createEventPrinter(init: OutputInit, write: (line: string) => vo
     if (init.once && event.event !== 'device-found' && !(init.verbose && event.event === 'message-received')) return;
     if (init.json) {
       if (event.event === 'message-received' && !init.verbose) return;
-      write(JSON.stringify(eventJson(event)));
+      write(JSON.stringify(event));
       return;
     }
     const line = humanLine(event, init.verbose);

@@ -1,10 +1,6 @@
-import { formatProductTokens } from '@ssdp/protocol';
+import { createControlPoint, InvalidOptionError, type ControlPoint, type ControlPointEvent, type HttpGet } from '@ssdp/control-point';
 import { isTransportError, type Clock, type SsdpTransport, type TransportOptions } from '@ssdp/transport';
 import { parseCliArguments, usage, UsageError, type CliArguments } from './cli-arguments.ts';
-import { controllerTransportOptions, createController, type Controller } from './controller.ts';
-import { createHttpDescriptionFetcher, DEFAULT_DESCRIBE_TIMEOUT_MS } from './description-fetcher.ts';
-import type { ControllerEvent } from './events.ts';
-import type { HttpGet } from './http-get.ts';
 import { createEventPrinter } from './output.ts';
 import { version } from './version.ts';
 import { createWatchView, type WatchView } from './watch-view.ts';
@@ -21,9 +17,8 @@ export interface CliComponents {
   readonly createTransport: (options: TransportOptions) => SsdpTransport;
   readonly clock: Clock;
   readonly random: () => number;
-  readonly httpGet: HttpGet;
-  /** Loads the HTTP client behind httpGet (main.ts: Node's lazily loaded fetch); called before the first search. */
-  readonly preloadHttp?: () => void;
+  /** Default: the library's (Node's fetch, loaded before the first search). */
+  readonly httpGet?: HttpGet;
   /** Aborted on SIGINT/SIGTERM: the controller stops and runCli resolves. */
   readonly shutdown?: AbortSignal;
   /** For SERVER-like USER-AGENT: os.type() and os.release(). */
@@ -33,26 +28,14 @@ export interface CliComponents {
 const PROGRAM = 'ssdp-controller';
 const LOOPBACK_HINT = `${PROGRAM}: listening on loopback only; use --interface all (or a name/address) to use the LAN`;
 
-function productPart(value: string): string {
-  const cleaned = value.replace(/[\s,()/]+/g, '_');
-  return cleaned === '' ? 'unknown' : cleaned;
-}
-
-function userAgentOf(os: CliComponents['os']): string {
-  return formatProductTokens({
-    os: { name: productPart(os?.type ?? 'Node.js'), version: productPart(os?.release ?? process.versions.node) },
-    product: { name: PROGRAM, version },
-  });
-}
-
-/** Resolves after `ms` on the controller's scheduler, or as soon as `signal` aborts. */
-function wait(controller: Controller, ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function wait(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted === true) return resolve();
-    const task = controller.scheduler.schedule(ms, finish);
+    const timer = clock.setTimeout(finish, ms);
     signal?.addEventListener('abort', finish, { once: true });
     function finish() {
-      controller.scheduler.cancel(task);
+      clock.clearTimeout(timer);
       signal?.removeEventListener('abort', finish);
       resolve();
     }
@@ -67,7 +50,7 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function statsLine(controller: Controller): string {
+function statsLine(controller: ControlPoint): string {
   const s = controller.stats;
   const dropped = Object.entries(s.dropped)
     .map(([reason, count]) => `${reason}=${count}`)
@@ -108,47 +91,50 @@ export async function runCli(argv: readonly string[], io: CliIo, components?: Cl
   }
 }
 
+/** One stderr line for a --once that found nothing: what was searched, for how long, where. */
+function nothingFound(args: CliArguments): string {
+  const where = args.interfaces.length === 0 ? 'loopback only (use --interface all for the LAN)' : args.interfaces.join(', ');
+  return `${PROGRAM}: no device answered ${args.target} within ${args.mx + 1} s (MX ${args.mx} + 1 s) on ${where}`;
+}
+
 async function run(args: CliArguments, io: CliIo, components: CliComponents): Promise<number> {
   const { clock, shutdown } = components;
-  const userAgent = userAgentOf(components.os);
-  const transport = components.createTransport(
-    controllerTransportOptions({ profile: args.profile, port: args.port, interfaces: args.interfaces }),
-  );
-  const fetcher = args.describe
-    ? createHttpDescriptionFetcher(
-        { allowForeignLocation: args.allowForeignLocation, userAgent, timeoutMs: DEFAULT_DESCRIBE_TIMEOUT_MS },
-        { clock, httpGet: components.httpGet, ...(components.preloadHttp === undefined ? {} : { preloadHttp: components.preloadHttp }) },
-      )
-    : undefined;
-
   let watch: WatchView | undefined;
   const printer = createEventPrinter({ json: args.json, verbose: args.verbose, once: args.once }, (line) => io.stdout(line));
-  const onEvent = (event: ControllerEvent) => (watch === undefined ? printer(event) : watch.onEvent(event));
+  const onEvent = (event: ControlPointEvent) => (watch === undefined ? printer(event) : watch.onEvent(event));
 
-  const controller = createController(
-    {
-      profile: args.profile,
-      target: args.target,
-      mx: args.mx,
-      intervalMs: args.interval * 1000,
-      ...(args.once ? { cycles: 1 } : {}),
-      port: args.port,
-      ...(args.broadcast === undefined ? {} : { broadcast: args.broadcast }),
-      describe: args.describe,
-      verbose: args.verbose,
-      userAgent,
-      registry: { maxDevices: args.maxDevices },
-      describePerSender: args.describePerSender,
-    },
-    {
-      transport,
-      clock,
-      random: components.random,
-      ...(fetcher === undefined ? {} : { fetcher }),
-      onEvent,
-      onLog: (line) => io.stderr(`${PROGRAM}: ${line}`),
-    },
-  );
+  let controller: ControlPoint;
+  try {
+    controller = createControlPoint(
+      {
+        profile: args.profile,
+        target: args.target,
+        mx: args.mx,
+        intervalMs: args.interval * 1000,
+        ...(args.once ? { cycles: 1 } : {}),
+        port: args.port,
+        ...(args.interfaces.length === 0 ? {} : { interfaces: args.interfaces }),
+        ...(args.broadcast === undefined ? {} : { broadcastAddress: args.broadcast }),
+        describe: args.describe,
+        allowForeignLocation: args.allowForeignLocation,
+        rawMessages: args.verbose,
+        maxDevices: args.maxDevices,
+        describePerSender: args.describePerSender,
+      },
+      {
+        createTransport: components.createTransport,
+        clock,
+        random: components.random,
+        ...(components.httpGet === undefined ? {} : { httpGet: components.httpGet }),
+        ...(components.os === undefined ? {} : { os: components.os }),
+      },
+    );
+  } catch (error) {
+    if (error instanceof InvalidOptionError) throw new UsageError(error.message);
+    throw error;
+  }
+  controller.on('event', onEvent);
+  controller.on('warning', (line) => io.stderr(`${PROGRAM}: ${line}`));
 
   const terminal = io.terminal;
   if (args.watch && terminal !== undefined) {
@@ -158,12 +144,7 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
     );
   }
 
-  try {
-    await controller.start();
-  } catch (error) {
-    await controller.stop().catch(() => undefined);
-    throw error;
-  }
+  await controller.start();
   // After a successful start, so a startup error stays the only line.
   if (args.interfaces.length === 0) io.stderr(LOOPBACK_HINT);
   if (watch !== undefined) {
@@ -173,18 +154,18 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
 
   try {
     if (args.once) {
-      // One cycle: both sends, then listen MX + 1 s from the first one, then let every description finish. Each
-      // fetch has its own deadline and the queue is bounded, so the drain is bounded too; the extra guard (the
-      // drain bound plus 1 s) only protects against a stuck fetch implementation.
-      await wait(controller, args.mx * 1000 + 1000, shutdown);
-      if (shutdown?.aborted === true) return 130;
-      controller.settle();
-      const guardMs = controller.describeDrainBoundMs(DEFAULT_DESCRIBE_TIMEOUT_MS) + 1000;
-      await Promise.race([controller.whenDescribed(), wait(controller, guardMs, shutdown)]);
-      controller.reportFound();
-      return controller.devices().length > 0 ? 0 : 1;
+      // One cycle: both sends, listen MX + 1 s, let every description finish (each has its own deadline).
+      let found;
+      try {
+        found = await controller.collect(shutdown === undefined ? {} : { signal: shutdown });
+      } catch (error) {
+        if (shutdown?.aborted === true) return 130;
+        throw error;
+      }
+      if (found.length === 0) io.stderr(nothingFound(args));
+      return found.length > 0 ? 0 : 1;
     }
-    if (args.duration !== undefined) await wait(controller, args.duration * 1000, shutdown);
+    if (args.duration !== undefined) await wait(clock, args.duration * 1000, shutdown);
     else await untilAborted(shutdown);
     return 0;
   } finally {

@@ -1,7 +1,6 @@
-// The real components: UDP, the system clock, Math.random, fetch (node:http for zoned IPv6 link-local).
+// The real components: UDP, the system clock and Math.random (descriptions use the library's default fetch).
 import os from 'node:os';
 import { createSystemClock, createUdpTransport } from '@ssdp/transport';
-import { createSystemHttpGet, preloadFetch } from './http-get.ts';
 import type { CliComponents } from './run-cli.ts';
 
 export function createSystemComponents(shutdown?: AbortSignal): CliComponents {
@@ -10,8 +9,6 @@ export function createSystemComponents(shutdown?: AbortSignal): CliComponents {
     createTransport: (options) => createUdpTransport(options, { clock }),
     clock,
     random: Math.random,
-    httpGet: createSystemHttpGet(),
-    preloadHttp: () => void preloadFetch(),
     ...(shutdown === undefined ? {} : { shutdown }),
     os: { type: os.type(), release: os.release() },
   };

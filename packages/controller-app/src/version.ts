@@ -1,3 +1,4 @@
-import packageJson from '../package.json' with { type: 'json' };
+import { createRequire } from 'node:module';
 
-export const version: string = packageJson.version;
+/** This package's version (--version). Read at run time: works from src/ and dist/. */
+export const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;

@@ -2,7 +2,7 @@
 // most a few times a second, plus once a second so "expires in" counts down. The last few events stay visible
 // under the table.
 import type { Clock, TimerHandle } from '@ssdp/transport';
-import type { ControllerEvent, DeviceSnapshot } from './events.ts';
+import type { ControlPointEvent, DiscoveredDevice } from '@ssdp/control-point';
 import { displayName, humanLine } from './output.ts';
 
 export interface WatchViewInit {
@@ -15,13 +15,13 @@ export interface WatchViewInit {
 
 export interface WatchViewComponents {
   readonly clock: Clock;
-  readonly devices: () => readonly DeviceSnapshot[];
+  readonly devices: () => readonly DiscoveredDevice[];
   /** Raw terminal output (no newline added). */
   readonly write: (text: string) => void;
 }
 
 export interface WatchView {
-  onEvent(event: ControllerEvent): void;
+  onEvent(event: ControlPointEvent): void;
   /** Draws now. */
   render(): void;
   stop(): void;
@@ -34,7 +34,7 @@ function ago(ms: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-function status(device: DeviceSnapshot): string {
+function status(device: DiscoveredDevice): string {
   switch (device.describe) {
     case 'described':
       return 'alive';
@@ -47,20 +47,20 @@ function status(device: DeviceSnapshot): string {
   }
 }
 
-function shortType(type: string | undefined): string {
-  if (type === undefined) return '-';
+function shortType(type: string | null): string {
+  if (type === null) return '-';
   const parts = type.split(':');
   return parts.length >= 5 ? `${parts[parts.length - 2]}:${parts[parts.length - 1]}` : type;
 }
 
 /** The table as lines (exported for tests). */
-export function renderTable(devices: readonly DeviceSnapshot[], now: number, maxRows: number): string[] {
+export function renderTable(devices: readonly DiscoveredDevice[], now: number, maxRows: number): string[] {
   const header = ['NAME', 'TYPE', 'ADDRESS', 'LAST SEEN', 'EXPIRES IN', 'STATUS'];
   const rows = devices
     .slice()
     .sort((a, b) => displayName(a).localeCompare(displayName(b)))
     .slice(0, maxRows)
-    .map((d) => [displayName(d), shortType(d.deviceType), d.address, `${ago(now - d.lastSeen)} ago`, ago(d.expiresAt - now), status(d)]);
+    .map((d) => [displayName(d), shortType(d.deviceType), d.address, `${ago(now - Date.parse(d.lastSeen))} ago`, ago(Date.parse(d.expiresAt) - now), status(d)]);
   const widths = header.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const format = (cells: string[]) =>
     cells.map((cell, i) => (cell.length > widths[i]! ? `${cell.slice(0, widths[i]! - 1)}…` : cell.padEnd(widths[i]!))).join('  ').trimEnd();

@@ -1,8 +1,9 @@
-import { MemoryNetwork, createMemoryTransport, seededRandom, type TransportOptions } from '@ssdp/transport';
+import { type TransportOptions } from '@ssdp/transport';
+import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { HttpGet } from '../src/http-get.ts';
+import type { HttpGet } from '@ssdp/control-point';
 import { runCli, type CliComponents, type CliIo } from '../src/run-cli.ts';
-import { createFakeDevice } from './fixtures/fake-device.ts';
+import { createFakeDevice } from '@ssdp/control-point/testing';
 
 const UUID_A = '2fac1234-31f8-11b4-a222-08002b34c003';
 
@@ -284,21 +285,6 @@ describe('running', () => {
         expect(drops.length).toBeLessThanOrEqual(3);
         expect(1 + drops.slice(1).reduce((sum, l) => sum + Number(/x(\d+)$/.exec(l)![1]), 0)).toBe(300);
       }
-      vi.useRealTimers();
-    }
-  });
-
-  it('loads the HTTP client before the first search line (describing), and not with --no-describe', async () => {
-    for (const describe of [true, false]) {
-      const { components, shutdown } = world();
-      const { io, out } = capture();
-      const calls: number[] = [];
-      const exit = runCli(['--interface', 'eth0', '--json', ...(describe ? [] : ['--no-describe'])], io, { ...components, preloadHttp: () => calls.push(out.length) });
-      await vi.advanceTimersByTimeAsync(10);
-      shutdown.abort();
-      expect(await exit).toBe(0);
-      expect(calls).toEqual(describe ? [0] : []);
-      expect(out.some((l) => l.includes('"search-sent"'))).toBe(true);
       vi.useRealTimers();
     }
   });

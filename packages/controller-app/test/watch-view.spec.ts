@@ -1,27 +1,27 @@
 import { createSystemClock } from '@ssdp/transport';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DeviceSnapshot } from '../src/events.ts';
+import type { DiscoveredDevice } from '@ssdp/control-point';
 import { createWatchView, renderTable } from '../src/watch-view.ts';
 
-const device = (name: string, over: Partial<DeviceSnapshot> = {}): DeviceSnapshot => ({
+const device = (name: string, over: Partial<DiscoveredDevice> = {}): DiscoveredDevice => ({
   udn: `uuid:${name}`,
   address: '10.0.0.2',
   interfaceId: 'eth0/IPv4',
-  location: undefined,
+  location: null,
   locations: [],
   server: 'Linux/6 UPnP/2.0 x/1',
   usns: [],
   deviceType: 'urn:schemas-upnp-org:device:MediaServer:1',
   friendlyName: name,
-  manufacturer: undefined,
-  modelName: undefined,
+  manufacturer: null,
+  modelName: null,
   bootId: 1,
   configId: 1,
-  firstSeen: 0,
-  lastSeen: 5_000,
-  expiresAt: 1_805_000,
+  firstSeen: new Date(0).toISOString(),
+  lastSeen: new Date(5_000).toISOString(),
+  expiresAt: new Date(1_805_000).toISOString(),
   describe: 'described',
-  describeError: undefined,
+  describeError: null,
   ...over,
 });
 

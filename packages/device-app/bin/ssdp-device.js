@@ -1,7 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (no build step): tsx registers its loader in this process, so
-// signals reach main.ts unchanged.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/main.ts');
+// The built CLI (npm run build, or nx run device-app:build, makes dist/).
+import '../dist/main.js';

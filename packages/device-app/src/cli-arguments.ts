@@ -1,8 +1,8 @@
 import { isIPv4 } from 'node:net';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { checkDeviceOptions, InvalidOptionError, MAX_FLEET_SIZE, type DeviceOptions } from '@ssdp/device';
 import { MAX_31_BIT, type SsdpProfile } from '@ssdp/protocol';
 import { z } from 'zod';
-import { deviceTypeSchema, describeIssue, text, uuidSchema } from './device-config.ts';
 
 /** The ssdp-device argument table. Kept apart from main.ts so it can be tested and read on its own. */
 export const options = {
@@ -32,7 +32,7 @@ export const options = {
   version: { type: 'boolean', short: 'V' },
 } as const satisfies ParseArgsConfig['options'];
 
-export const MAX_COUNT = 10_000;
+export const MAX_COUNT = MAX_FLEET_SIZE;
 
 export const usage = `Usage: ssdp-device [options]
 
@@ -149,9 +149,6 @@ const flagSchemas = {
   port: integer(1, 65535),
   broadcast: z.string().refine((value) => isIPv4(value), { error: 'expected an IPv4 broadcast address like 192.168.0.255' }),
   config: z.string().min(1, { error: 'expected a file name' }),
-  name: text(64),
-  type: deviceTypeSchema,
-  uuid: uuidSchema,
   count: integer(1, MAX_COUNT),
   'max-age': integer(10, 86_400 * 7),
   'http-port': integer(0, 65535),
@@ -168,8 +165,20 @@ const flagSchemas = {
 function flag<K extends keyof typeof flagSchemas>(name: K, raw: unknown): z.output<(typeof flagSchemas)[K]> | undefined {
   if (raw === undefined) return undefined;
   const result = flagSchemas[name].safeParse(raw);
-  if (!result.success) throw new UsageError(`--${name}${describeIssue(result.error)}`);
+  if (!result.success) throw new UsageError(`--${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
   return result.data as z.output<(typeof flagSchemas)[K]>;
+}
+
+/** --name, --type, --uuid: checked by the library's own rules for friendlyName, deviceType and uuid. */
+function deviceFlag(name: string, option: 'friendlyName' | 'deviceType' | 'uuid', raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    checkDeviceOptions({ [option]: raw } as DeviceOptions);
+  } catch (error) {
+    if (error instanceof InvalidOptionError) throw new UsageError(`--${name}: ${error.detail}`);
+    throw error;
+  }
+  return option === 'uuid' ? String(raw).trim().replace(/^uuid:/i, '').toLowerCase() : String(raw);
 }
 
 /** Parses argv (without node and the script). Throws UsageError, never anything else, on bad input. */
@@ -193,9 +202,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     port: flag('port', values['port']),
     broadcast,
     config: flag('config', values['config']),
-    name: flag('name', values['name']),
-    type: flag('type', values['type']),
-    uuid: flag('uuid', values['uuid']),
+    name: deviceFlag('name', 'friendlyName', values['name']),
+    type: deviceFlag('type', 'deviceType', values['type']),
+    uuid: deviceFlag('uuid', 'uuid', values['uuid']),
     count: flag('count', values['count']) ?? 1,
     maxAge: flag('max-age', values['max-age']) ?? 1800,
     httpPort: flag('http-port', values['http-port']) ?? 0,

@@ -1,10 +1,9 @@
 // The real outside world for runCli: UDP, the system clock, Math.random, files, node:http and process signals.
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import { createFileStateStore, createHttpDescriptionServer } from '@ssdp/device';
 import { createSystemClock, createUdpTransport } from '@ssdp/transport';
-import { createHttpDescriptionServer } from './http-description-server.ts';
 import type { CliRuntime } from './run-cli.ts';
-import { createFileStateStore } from './state-store.ts';
 
 export function createNodeRuntime(): CliRuntime {
   const clock = createSystemClock();

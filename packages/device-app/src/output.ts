@@ -1,6 +1,6 @@
 // Events to text: human lines (the seed's phrases) by default, one NDJSON object per event with --json. Data
 // goes to stdout; warnings and interface notices to stderr.
-import type { DeviceEvent, DeviceEventName, DeviceStats, EventInterest } from './events.ts';
+import type { DeviceEvent, DeviceEventName, DeviceStats, EventInterest } from '@ssdp/device';
 
 export interface OutputInit {
   readonly json: boolean;

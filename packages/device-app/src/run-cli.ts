@@ -1,12 +1,15 @@
-import { SsdpError } from '@ssdp/protocol';
-import { TransportError, type Clock, type SsdpTransport, type TransportOptions } from '@ssdp/transport';
+import {
+  createDevice,
+  InvalidOptionError,
+  parseConfigFile,
+  type DescriptionServer,
+  type DeviceConfig,
+  type DeviceOptions,
+  type StateStore,
+} from '@ssdp/device';
+import type { Clock, SsdpTransport, TransportOptions } from '@ssdp/transport';
 import { parseCliArguments, usage, UsageError, type CliArguments } from './cli-arguments.ts';
-import { DescriptionServerError, type DescriptionServer } from './description-server.ts';
-import { parseConfigFile, type DeviceConfig } from './device-config.ts';
-import { DEFAULT_MAX_AGE, LEGACY_PORT, createDevice } from './device.ts';
 import { createOutput, outputInterest } from './output.ts';
-import { serverHeader } from './server-header.ts';
-import { StateStoreError, defaultStateDir, type StateStore } from './state-store.ts';
 import { version } from './version.ts';
 
 export interface CliIo {
@@ -31,11 +34,12 @@ export interface CliRuntime {
 
 export const LOOPBACK_HINT = 'ssdp-device: listening on loopback only; use --interface all (or a name/address) to use the LAN';
 
+/** A startup error as one line: TransportError has its own (with a hint); the others are a message. */
 function oneLine(error: unknown): string {
-  if (error instanceof TransportError) return error.toOneLine();
-  if (error instanceof StateStoreError || error instanceof DescriptionServerError) return error.message;
-  if (error instanceof SsdpError) return `device: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
+  if (typeof error === 'object' && error !== null && 'toOneLine' in error && typeof error.toOneLine === 'function') {
+    return String(error.toOneLine());
+  }
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 }
 
 async function loadConfig(args: CliArguments, runtime: CliRuntime): Promise<DeviceConfig> {
@@ -48,7 +52,7 @@ async function loadConfig(args: CliArguments, runtime: CliRuntime): Promise<Devi
       const code = (error as { code?: unknown })?.code;
       throw new UsageError(`config ${args.config}: cannot read (${typeof code === 'string' ? code : String(error)})`);
     }
-    const parsed = parseConfigFile(source);
+    const parsed = parseConfigFile(source, args.config);
     if (!parsed.ok) throw new UsageError(parsed.message);
     device = parsed.config.device;
   }
@@ -92,46 +96,45 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
     return 2;
   }
 
-  const legacy = args.profile === 'legacy';
-  const port = args.port ?? (legacy ? LEGACY_PORT : 1900);
-  const server = serverHeader(runtime.os);
-  const transport = runtime.createTransport({
+  const options: DeviceOptions = {
+    ...config,
     ...(args.interfaces.length === 0 ? {} : { interfaces: args.interfaces }),
-    port,
-    ...(legacy ? { broadcast: true, joinGroup: false, families: ['IPv4'] } : {}),
+    profile: args.profile,
+    ...(args.port === undefined ? {} : { port: args.port }),
+    count: args.count,
+    ...(args.uuid === undefined ? {} : { uuid: args.uuid }),
+    maxAge: args.maxAge,
+    httpPort: args.httpPort,
+    ...(args.stateDir === undefined ? {} : { stateDir: args.stateDir }),
+    ...(args.broadcast === undefined ? {} : { broadcastAddress: args.broadcast }),
     ...(args.ttl === undefined ? {} : { multicastTtl: args.ttl }),
-  });
-  const stateDir = args.stateDir ?? defaultStateDir(runtime.env, runtime.homedir);
-  const device = createDevice(
-    {
-      profile: args.profile,
-      port,
-      config,
-      count: args.count,
-      ...(args.uuid === undefined ? {} : { uuid: args.uuid }),
-      maxAge: args.maxAge ?? DEFAULT_MAX_AGE,
-      ...(args.broadcast === undefined ? {} : { broadcastAddress: args.broadcast }),
-      server,
-      defaults: { friendlyName: `ssdp-device on ${runtime.os.hostname}`, modelNumber: version },
-      limits: {
-        allowOffLink: args.allowOffLink,
-        ...(args.sourceRate === undefined ? {} : { sourceRatePerSecond: args.sourceRate }),
-        ...(args.sourceBurst === undefined ? {} : { sourceBurst: args.sourceBurst }),
-        ...(args.responseRate === undefined ? {} : { responseRatePerSecond: args.responseRate }),
-        ...(args.maxPending === undefined ? {} : { maxPendingResponses: args.maxPending }),
-        ...(args.maxAmplification === undefined ? {} : { amplificationRatio: args.maxAmplification }),
-      },
+    rawMessages: args.verbose,
+    limits: {
+      allowOffLink: args.allowOffLink,
+      ...(args.sourceRate === undefined ? {} : { sourceRatePerSecond: args.sourceRate }),
+      ...(args.sourceBurst === undefined ? {} : { sourceBurst: args.sourceBurst }),
+      ...(args.responseRate === undefined ? {} : { responseRatePerSecond: args.responseRate }),
+      ...(args.maxPending === undefined ? {} : { maxPendingResponses: args.maxPending }),
+      ...(args.maxAmplification === undefined ? {} : { amplificationRatio: args.maxAmplification }),
     },
-    {
-      transport,
+  };
+  let device;
+  try {
+    device = createDevice(options, {
+      createTransport: runtime.createTransport,
       clock: runtime.clock,
       random: runtime.random,
-      stateStore: runtime.createStateStore(stateDir),
-      descriptionServer: runtime.createDescriptionServer({ port: args.httpPort, serverHeader: server }),
-      onEvent: createOutput({ json: args.json, verbose: args.verbose, stdout: io.stdout, stderr: io.stderr }),
+      createStateStore: runtime.createStateStore,
+      createDescriptionServer: runtime.createDescriptionServer,
+      host: { ...runtime.os, homedir: runtime.homedir, env: runtime.env },
       interest: outputInterest({ json: args.json, verbose: args.verbose }),
-    },
-  );
+    });
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    io.stderr(`ssdp-device: config ${error.option}: ${error.detail}`);
+    return 2;
+  }
+  device.on('event', createOutput({ json: args.json, verbose: args.verbose, stdout: io.stdout, stderr: io.stderr }));
 
   let requestStop!: (reason: string) => void;
   const stopRequested = new Promise<string>((resolve) => (requestStop = resolve));

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { emptyStats } from '../src/device.ts';
-import type { DeviceEvent } from '../src/events.ts';
-import { wantsEvent } from '../src/events.ts';
+import { DROP_REASONS, type DeviceEvent, type DeviceStats, type DropReason } from '@ssdp/device';
 import { createOutput, outputInterest } from '../src/output.ts';
+
+function emptyStats(): DeviceStats {
+  const dropped = Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>;
+  return { searches: 0, responses: 0, alive: 0, byebye: 0, updates: 0, dropped };
+}
 
 const AT = Date.UTC(2025, 10, 25, 12, 0, 0);
 const RAW = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 3\r\nST: ssdp:all\r\n\r\n';
@@ -144,7 +147,7 @@ describe('outputInterest', () => {
   /** What the device builds for this interest: unwanted events never exist, raw only when asked for. */
   function built(interest: ReturnType<typeof outputInterest>): DeviceEvent[] {
     return all.flatMap((event): DeviceEvent[] => {
-      if (!wantsEvent(interest, event.event)) return [];
+      if (interest.events !== 'all' && !interest.events.has(event.event)) return [];
       if (event.event === 'response-sent' && interest.responses === 'last' && event.index !== event.total) return [];
       if (event.event === 'search-received' && !interest.raw) {
         const { raw: _raw, ...rest } = event;

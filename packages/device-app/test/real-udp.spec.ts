@@ -263,6 +263,6 @@ describe('ssdp-device over real UDP on loopback', () => {
     expect(await blocked.exited).toBe(2);
     const lines = blocked.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^ssdp-device: cannot read state file .*ssdp-device\.js\/state\/state\.json: ENOTDIR$/);
+    expect(lines[0]).toMatch(/^ssdp-device: state dir .*ssdp-device\.js\/state is not a directory \(ENOTDIR\)$/);
   });
 });

@@ -1,4 +1,4 @@
-import { createMemoryTransport } from '@ssdp/transport';
+import { createMemoryTransport } from '@ssdp/transport/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { options } from '../src/cli-arguments.ts';
 import { runCli } from '../src/run-cli.ts';
@@ -69,18 +69,20 @@ describe('ssdp-device command line', () => {
 
   const SERVICE = { serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1', serviceId: 'urn:upnp-org:serviceId:SwitchPower' };
   it.each([
-    ['{', /^ssdp-device: config: not valid JSON: /],
-    [JSON.stringify({ device: { services: [{ ...SERVICE, serviceType: 'SwitchPower' }] } }), /^ssdp-device: config device\.services\[0\]\.serviceType: expected a URN like urn:schemas-upnp-org:service:Name:1$/],
-    [JSON.stringify({ device: { deviceType: 'urn:x:device' } }), /^ssdp-device: config device\.deviceType: expected a URN like urn:schemas-upnp-org:device:Name:1$/],
-    [JSON.stringify({ device: { friendlyNme: 'x' } }), /^ssdp-device: config device\.friendlyNme: unknown field$/],
-    [JSON.stringify({ device: { devices: [{ friendlyName: 'child' }] } }), /^ssdp-device: config device\.devices\[0\]\.deviceType: required$/],
-    [JSON.stringify({ device: { uuid: 'x' } }), /^ssdp-device: config device\.uuid: expected a UUID/],
-    [JSON.stringify({ device: { friendlyName: 'x'.repeat(65) } }), /^ssdp-device: config device\.friendlyName: must be at most 64 characters$/],
-    [JSON.stringify({ device: { services: [{ ...SERVICE, serviceId: 'SwitchPower' }] } }), /^ssdp-device: config device\.services\[0\]\.serviceId: expected a service id/],
-    [JSON.stringify({ device: { icons: [{ mimetype: 'image/png', width: 48, height: 48, depth: 24.5, url: '/i.png' }] } }), /^ssdp-device: config device\.icons\[0\]\.depth: /],
-    [JSON.stringify({ device: { uuid: '2fac1234-31f8-11b4-a222-08002b34c003', devices: [{ deviceType: 'urn:a-b:device:X:1', uuid: '2fac1234-31f8-11b4-a222-08002b34c003' }] } }), /^ssdp-device: config device\.devices\[0\]\.uuid: same UUID as device$/],
-    [JSON.stringify([]), /^ssdp-device: config: /],
-    [JSON.stringify({ device: {}, extra: 1 }), /^ssdp-device: config extra: unknown field$/],
+    ['{', /^ssdp-device: config device\.json: device\.json: not valid JSON: /],
+    [JSON.stringify({ device: { services: [{ ...SERVICE, serviceType: 'SwitchPower' }] } }), /^ssdp-device: config device\.json: device\.services\[0\]\.serviceType: expected a URN like urn:schemas-upnp-org:service:Name:1$/],
+    [JSON.stringify({ device: { deviceType: 'urn:x:device' } }), /^ssdp-device: config device\.json: device\.deviceType: expected a URN like urn:schemas-upnp-org:device:Name:1$/],
+    [JSON.stringify({ device: { friendlyNme: 'x' } }), /^ssdp-device: config device\.json: device\.friendlyNme: unknown field$/],
+    [JSON.stringify({ device: { devices: [{ friendlyName: 'child' }] } }), /^ssdp-device: config device\.json: device\.devices\[0\]\.deviceType: required$/],
+    [JSON.stringify({ device: { uuid: 'x' } }), /^ssdp-device: config device\.json: device\.uuid: expected a UUID/],
+    [JSON.stringify({ device: { friendlyName: 'x'.repeat(65) } }), /^ssdp-device: config device\.json: device\.friendlyName: must be at most 64 characters$/],
+    [JSON.stringify({ device: { services: [{ ...SERVICE, serviceId: 'SwitchPower' }] } }), /^ssdp-device: config device\.json: device\.services\[0\]\.serviceId: expected a service id/],
+    [JSON.stringify({ device: { icons: [{ mimetype: 'image/png', width: 48, height: 48, depth: 24.5, url: '/i.png' }] } }), /^ssdp-device: config device\.json: device\.icons\[0\]\.depth: /],
+    [JSON.stringify({ device: { uuid: '2fac1234-31f8-11b4-a222-08002b34c003', devices: [{ deviceType: 'urn:a-b:device:X:1', uuid: '2fac1234-31f8-11b4-a222-08002b34c003' }] } }), /^ssdp-device: config device\.json: device\.devices\[0\]\.uuid: same UUID as device$/],
+    [JSON.stringify([]), /^ssdp-device: config device\.json: expected an object like \{"device": \{\.\.\.\}\}, got an array$/],
+    [JSON.stringify({ device: { deviceType: 42 } }), /^ssdp-device: config device\.json: device\.deviceType: expected a string \(a URN like urn:schemas-upnp-org:device:Name:1\), got a number$/],
+    [JSON.stringify({}), /^ssdp-device: config device\.json: device: required$/],
+    [JSON.stringify({ device: {}, extra: 1 }), /^ssdp-device: config device\.json: extra: unknown field$/],
   ])('rejects a bad config (%s) with one line naming the field, exit 2', async (text, pattern) => {
     const { io, out, err } = capture();
     const memory = createMemoryRuntime({ 'device.json': text });

@@ -1,4 +1,4 @@
-// Public surface of @ssdp/transport: UDP behind one interface, plus an in-memory network for tests.
+// Public surface of @ssdp/transport: UDP behind one interface, (the in-memory network for tests is `@ssdp/transport/testing`).
 export type {
   AddressFamily,
   Datagram,
@@ -16,6 +16,7 @@ export type {
 } from './transport.ts';
 export { TransportError, isTransportError, transportErrorFromErrno, PORT_IN_USE_HINT } from './errors.ts';
 export type { TransportErrorCode, TransportErrorDetails } from './errors.ts';
+export { InvalidOptionError, AbortError, throwIfAborted } from './option-errors.ts';
 export { createSystemClock } from './clock.ts';
 export type { Clock, TimerHandle } from './clock.ts';
 export { selectInterfaces, onSubnet, ipv4Broadcast, normalizeAddress, isLinkLocal } from './select-interfaces.ts';
@@ -37,16 +38,5 @@ export type { UdpTransportComponents } from './udp-transport.ts';
 export type { ReceiveSocketsComponents } from './receive-sockets.ts';
 export { parseUdpSocketTable, readUdpSocketTables, socketInode } from './kernel-drops.ts';
 export type { UdpSocketRow } from './kernel-drops.ts';
-export { MemoryNetwork, MemoryHost, seededRandom } from './memory-network.ts';
-export type {
-  DropReason,
-  LinkConditions,
-  MemoryInterfaceInit,
-  MemoryNetworkInit,
-  MemoryStats,
-  SentRecord,
-} from './memory-network.ts';
-export { createMemoryTransport } from './memory-transport.ts';
-export type { MemoryTransportComponents } from './memory-transport.ts';
 export { createScheduler } from './scheduler.ts';
 export type { ScheduledTask, Scheduler, SchedulerComponents } from './scheduler.ts';

@@ -1,6 +1,6 @@
 import { MemoryNetwork } from '../src/memory-network.ts';
 import { createMemoryTransport } from '../src/memory-transport.ts';
-import { transportContract, type ContractHost } from '../src/testing/index.ts';
+import { transportContract, type ContractHost } from '../src/contract/index.ts';
 
 transportContract('memory network', {
   async setup() {

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { transportContract, type ContractHost } from '../src/testing/index.ts';
+import { transportContract, type ContractHost } from '../src/contract/index.ts';
 import { createUdpTransport } from '../src/udp-transport.ts';
 
 // Real UDP on loopback only (127.0.0.1, multicast interface 127.0.0.1) and a random free port per test, so

@@ -1,13 +1,13 @@
 // Benchmark 4, registry memory and expiry cost: N simulated devices (N = 1k, 10k, 100k by default) announce
 // themselves (NOTIFY ssdp:alive, 5 USNs each, each from its own address) to one controller built with the public
-// factory `createController`, over an in-process transport and a manual clock; every datagram takes the real
+// public `createControlPoint`, over an in-process transport and a manual clock; every datagram takes the real
 // path (parseMessage -> observation -> registry). Bytes per device = heap growth after a full GC / N. Then the
 // expiry: announcements were spread evenly over one max-age, so advancing the clock in equal ticks expires the
 // same number of devices per tick at every N; ticks alternate between the N's and are timed (wall and CPU).
 // Run: `nx run bench:registry` (node --expose-gc). Options: --sizes 1000,10000,100000 --per-tick 10 --ticks 40
 // --name NAME --no-write.
 import { parseArgs } from 'node:util';
-import { createController, type Controller } from '@ssdp/controller-app';
+import { createControlPoint, type ControlPoint } from '@ssdp/control-point';
 import { describeCommand, describeMachine, describeRevision } from './machine.ts';
 import { findWorkspaceRoot, writeResults } from './results.ts';
 import { summarize } from './stats.ts';
@@ -64,7 +64,7 @@ function fullGc(): void {
 interface Fleet {
   readonly size: number;
   readonly clock: ManualClock;
-  readonly controller: Controller;
+  readonly controller: ControlPoint;
   readonly spacingMs: number;
   readonly counts: { removed: number; added: number };
 }
@@ -75,28 +75,12 @@ async function buildFleet(size: number): Promise<{ fleet: Fleet; memory: Registr
   const clock = createManualClock(START);
   const transport = createInjectedTransport();
   const counts = { removed: 0, added: 0 };
-  const controller = createController(
-    {
-      profile: 'upnp',
-      target: 'ssdp:all',
-      mx: 3,
-      intervalMs: 86_400_000,
-      cycles: 1,
-      port: 1900,
-      describe: false,
-      userAgent: 'Linux/6 UPnP/2.0 ssdp-bench/1',
-      registry: { maxDevices: size },
-    },
-    {
-      transport,
-      clock,
-      random: Math.random,
-      onEvent: (event) => {
-        if (event.event === 'device-added') counts.added += 1;
-        else if (event.event === 'device-removed') counts.removed += 1;
-      },
-    },
+  const controller = createControlPoint(
+    { target: 'ssdp:all', mx: 3, intervalMs: 86_400_000, cycles: 1, describe: false, userAgent: 'Linux/6 UPnP/2.0 ssdp-bench/1', maxDevices: size },
+    { createTransport: () => transport, clock, random: Math.random },
   );
+  controller.on('device-added', () => (counts.added += 1));
+  controller.on('device-removed', () => (counts.removed += 1));
   await controller.start();
   // Announcements spread evenly over one max-age, so their expiries are spread evenly too.
   const spacingMs = (MAX_AGE_S * 1000) / size;
@@ -107,7 +91,6 @@ async function buildFleet(size: number): Promise<{ fleet: Fleet; memory: Registr
     clock.advance(spacingMs);
   }
   clock.advance(2000); // the last ones' gather/settle deadlines
-  controller.settle();
   const buildMs = Number(process.hrtime.bigint() - buildStart) / 1e6;
   fullGc();
   const after = process.memoryUsage();
@@ -123,7 +106,6 @@ async function buildFleet(size: number): Promise<{ fleet: Fleet; memory: Registr
       removedWhileBuilding: counts.removed,
       buildMs,
       datagrams: size * USNS_PER_DEVICE,
-      schedulerTasks: controller.scheduler.size,
     },
   };
 }

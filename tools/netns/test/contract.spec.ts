@@ -1,4 +1,4 @@
-import { transportContract, type ContractHost } from '@ssdp/transport/testing';
+import { transportContract, type ContractHost } from '@ssdp/transport/contract';
 import { afterAll, describe, it } from 'vitest';
 import { netnsAvailable } from '../src/available.ts';
 import { createNetnsLab, type NetnsLab } from '../src/netns-lab.ts';

@@ -1,9 +1,10 @@
 // A CliRuntime on a MemoryNetwork host: files from a map, an in-memory state store, a stub HTTP server and
 // signals the test raises itself.
-import { MemoryNetwork, createMemoryTransport, createSystemClock, seededRandom, type TransportOptions } from '@ssdp/transport';
+import { createSystemClock, type TransportOptions } from '@ssdp/transport';
+import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import type { CliRuntime } from '../../src/run-cli.ts';
-import { createMemoryStateStore, type StateStore } from '../../src/state-store.ts';
-import { createMemoryDescriptionServer, type MemoryDescriptionServer } from './memory-description-server.ts';
+import type { StateStore } from '@ssdp/device';
+import { createMemoryDescriptionServer, createMemoryStateStore, type MemoryDescriptionServer } from '@ssdp/device/testing';
 
 export interface MemoryRuntime {
   readonly runtime: CliRuntime;

@@ -14,7 +14,6 @@ export interface RegistrySize {
     readonly removedWhileBuilding: number;
     readonly buildMs: number;
     readonly datagrams: number;
-    readonly schedulerTasks: number;
   };
   readonly expiry: {
     readonly perTick: number;
@@ -66,7 +65,6 @@ export function registryMarkdown(input: RegistryReportInput): string {
     (s.memory.heapBytes / 2 ** 20).toFixed(1),
     Math.round(s.memory.bytesPerDevice).toLocaleString('en-US'),
     (s.memory.rssBytes / 2 ** 20).toFixed(1),
-    String(s.memory.schedulerTasks),
     `${Math.round(s.memory.buildMs)} ms (${((s.memory.datagrams / s.memory.buildMs) * 1000 / 1000).toFixed(0)} k datagrams/s)`,
   ]);
   const smallest = [...input.sizes].sort((a, b) => a.size - b.size)[0]!;
@@ -97,7 +95,7 @@ export function registryMarkdown(input: RegistryReportInput): string {
     '',
     '### Memory',
     '',
-    markdownTable(['devices', 'announced', 'heap growth (MiB)', 'bytes per device', 'RSS growth (MiB)', 'scheduler tasks', 'build time'], memoryRows, ['r', 'r', 'r', 'r', 'r', 'r', 'r']),
+    markdownTable(['devices', 'announced', 'heap growth (MiB)', 'bytes per device', 'RSS growth (MiB)', 'build time'], memoryRows, ['r', 'r', 'r', 'r', 'r', 'r']),
     '',
     `Target ≤ ${input.target.toLocaleString('en-US')} bytes per device: **${verdict.memoryMet ? 'met' : 'missed'}** at ${verdict.largest.size.toLocaleString('en-US')} devices: ${Math.round(verdict.largest.memory.bytesPerDevice).toLocaleString('en-US')} bytes (${((verdict.largest.memory.bytesPerDevice / input.target) * 100).toFixed(0)}% of the budget).`,
     '',

@@ -1,0 +1,215 @@
+// createControlPoint: the public face of the control-point engine. It fills in Node defaults (real UDP, the
+// system clock, Node's fetch for descriptions) and reports devices as plain, JSON-ready data in typed events.
+import { EventEmitter } from 'node:events';
+import os from 'node:os';
+import { formatProductTokens } from '@ssdp/protocol';
+import {
+  AbortError,
+  createSystemClock,
+  createUdpTransport,
+  throwIfAborted,
+  type Clock,
+  type SsdpTransport,
+  type TransportOptions,
+} from '@ssdp/transport';
+import { createControlPointEngine, type ControlPointEngine } from './control-point-engine.ts';
+import { resolveControlPointOptions, type ControlPointOptions } from './control-point-options.ts';
+import { createHttpDescriptionFetcher } from './description-fetcher.ts';
+import { toDiscoveredDevice, type DiscoveredDevice } from './discovered-device.ts';
+import type { ControllerEvent, ControllerStats, DescribeFailureReason, RemovalReason } from './events.ts';
+import { createSystemHttpGet, preloadFetch, type HttpGet } from './http-get.ts';
+import { toControlPointEvent, type ControlPointEvent } from './public-events.ts';
+import { version } from './version.ts';
+
+/** What the control point runs on. Every part has a Node default; tests pass a memory transport and the like. */
+export interface ControlPointComponents {
+  readonly createTransport?: (options: TransportOptions) => SsdpTransport;
+  readonly clock?: Clock;
+  /** Uniform in [0, 1): the control point's CPUUID. Default Math.random. */
+  readonly random?: () => number;
+  /** How descriptions are fetched. Default Node's fetch (node:http for zoned IPv6 link-local). */
+  readonly httpGet?: HttpGet;
+  /** For the USER-AGENT default. Default node:os. */
+  readonly os?: { readonly type: string; readonly release: string };
+}
+
+export interface DescribeFailure {
+  readonly reason: DescribeFailureReason;
+  /** The protocol error code for invalid-description. */
+  readonly code: string | null;
+  readonly detail: string;
+}
+
+type Flat<N extends ControlPointEvent['event']> = Extract<ControlPointEvent, { event: N }>;
+
+export interface ControlPointEventMap {
+  'device-added': [device: DiscoveredDevice];
+  'device-updated': [device: DiscoveredDevice, changes: readonly string[]];
+  'device-rebooted': [device: DiscoveredDevice, previousBootId: number];
+  'device-removed': [device: DiscoveredDevice, reason: RemovalReason];
+  'describe-failed': [device: DiscoveredDevice, failure: DescribeFailure];
+  /** From collect() and discover(): one per device in the result. */
+  'device-found': [device: DiscoveredDevice];
+  'search-sent': [search: Flat<'search-sent'>];
+  dropped: [drop: Flat<'dropped'>];
+  'message-received': [message: Flat<'message-received'>];
+  /** One line: a socket error, a full registry ... */
+  warning: [message: string];
+  /** Every event above as one flat object: what `ssdp-controller --json` prints. */
+  event: [event: ControlPointEvent];
+}
+
+export interface WaitOptions {
+  readonly signal?: AbortSignal;
+}
+
+const DRAIN_GUARD_MS = 1000;
+
+function userAgentOf(system: { readonly type: string; readonly release: string }): string {
+  const part = (value: string) => value.replace(/[\s,()/]+/g, '_') || 'unknown';
+  return formatProductTokens({ os: { name: part(system.type), version: part(system.release) }, product: { name: 'ssdp-controller', version } });
+}
+
+/** An SSDP control point. Create it with createControlPoint. */
+export class ControlPoint extends EventEmitter<ControlPointEventMap> {
+  readonly #engine: ControlPointEngine;
+  readonly #mx: number;
+  readonly #target: string;
+  readonly #describeTimeoutMs: number;
+
+  /** @internal Use createControlPoint. */
+  constructor(options: ControlPointOptions, components: ControlPointComponents) {
+    super();
+    const resolved = resolveControlPointOptions(options);
+    const clock = components.clock ?? createSystemClock();
+    const userAgent = resolved.userAgent ?? userAgentOf(components.os ?? { type: os.type(), release: os.release() });
+    const createTransport = components.createTransport ?? ((transportOptions: TransportOptions) => createUdpTransport(transportOptions, { clock }));
+    const fetcher = resolved.engine.describe
+      ? createHttpDescriptionFetcher(
+          { allowForeignLocation: resolved.allowForeignLocation, userAgent, timeoutMs: resolved.describeTimeoutMs },
+          { clock, httpGet: components.httpGet ?? createSystemHttpGet(), ...(components.httpGet === undefined ? { preloadHttp: () => void preloadFetch() } : {}) },
+        )
+      : undefined;
+    this.#mx = resolved.engine.mx;
+    this.#target = resolved.engine.target;
+    this.#describeTimeoutMs = resolved.describeTimeoutMs;
+    this.#engine = createControlPointEngine(
+      { ...resolved.engine, userAgent },
+      {
+        transport: createTransport(resolved.transport),
+        clock,
+        random: components.random ?? Math.random,
+        ...(fetcher === undefined ? {} : { fetcher }),
+        onEvent: (event) => this.#dispatch(event),
+        onLog: (line) => this.emit('warning', line),
+      },
+    );
+  }
+
+  #dispatch(source: ControllerEvent): void {
+    const { event, device } = toControlPointEvent(source);
+    const emit = this.emit.bind(this) as (name: string, ...args: unknown[]) => boolean;
+    switch (event.event) {
+      case 'device-added':
+      case 'device-found':
+        emit(event.event, device);
+        break;
+      case 'device-updated':
+        emit(event.event, device, event.changes);
+        break;
+      case 'device-rebooted':
+        emit(event.event, device, event.previousBootId);
+        break;
+      case 'device-removed':
+        emit(event.event, device, event.reason);
+        break;
+      case 'describe-failed':
+        emit(event.event, device, { reason: event.reason, code: event.code, detail: event.detail });
+        break;
+      default:
+        emit(event.event, event);
+    }
+    emit('event', event);
+  }
+
+  /**
+   * Opens the sockets and sends the first search. Rejects with a typed error (`code`): TransportError (port in
+   * use, unknown interface ...) or AbortError.
+   */
+  async start(options: WaitOptions = {}): Promise<void> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    try {
+      await this.#engine.start();
+    } catch (error) {
+      await this.#engine.stop().catch(() => undefined);
+      throw error;
+    }
+    if (signal?.aborted === true) {
+      await this.#engine.stop();
+      throw new AbortError('start aborted', signal.reason);
+    }
+  }
+
+  /** Stops searching, abandons descriptions in flight and closes the sockets. Idempotent. */
+  async stop(): Promise<void> {
+    await this.#engine.stop();
+  }
+
+  /** The devices known now (announced, not expired). */
+  devices(): DiscoveredDevice[] {
+    return this.#engine.devices().map(toDiscoveredDevice);
+  }
+
+  /** One extra search now, for `target` (default: the configured one). Resolves once both sends are out. */
+  async search(target?: string): Promise<void> {
+    if (target !== undefined) resolveControlPointOptions({ target });
+    await this.#engine.search(target ?? this.#target);
+  }
+
+  /**
+   * Waits MX + 1 s for answers to the latest search, then until their descriptions are read (each fetch has its
+   * own deadline), emits device-found for each device and resolves with them. With `signal`, rejects with
+   * AbortError when aborted.
+   */
+  async collect(options: WaitOptions = {}): Promise<DiscoveredDevice[]> {
+    const { signal } = options;
+    throwIfAborted(signal);
+    await this.#wait(this.#mx * 1000 + 1000, signal);
+    this.#engine.settle();
+    const guardMs = this.#engine.describeDrainBoundMs(this.#describeTimeoutMs) + DRAIN_GUARD_MS;
+    await Promise.race([this.#engine.whenDescribed(), this.#wait(guardMs, signal)]);
+    throwIfAborted(signal);
+    this.#engine.reportFound();
+    return this.devices();
+  }
+
+  /** Counters: datagrams, searches, drops by reason, descriptions. */
+  get stats(): Readonly<ControllerStats> {
+    return this.#engine.stats;
+  }
+
+  #wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const { scheduler } = this.#engine;
+    return new Promise((resolve, reject) => {
+      const task = scheduler.schedule(ms, finish);
+      signal?.addEventListener('abort', abort, { once: true });
+      function finish() {
+        signal?.removeEventListener('abort', abort);
+        resolve();
+      }
+      function abort() {
+        scheduler.cancel(task);
+        reject(new AbortError('aborted', signal?.reason));
+      }
+    });
+  }
+}
+
+/**
+ * Creates a control point. Nothing happens on the network until start(). Throws InvalidOptionError (`code`
+ * SSDP_ERR_INVALID_OPTION) for a wrong option.
+ */
+export function createControlPoint(options: ControlPointOptions = {}, components: ControlPointComponents = {}): ControlPoint {
+  return new ControlPoint(options, components);
+}

@@ -1,0 +1,203 @@
+// The options of createDevice: what a library user writes, validated into the engine's init. Every option has a
+// default; a wrong one throws InvalidOptionError naming it.
+import { SSDP_PORT, type SsdpProfile } from '@ssdp/protocol';
+import { InvalidOptionError, type TransportOptions } from '@ssdp/transport';
+import { describeIssue, rootDeviceSchema, type DeviceConfig, type IconConfig, type ServiceConfig } from './device-config.ts';
+import type { DeviceLimits } from './limits.ts';
+
+export const LEGACY_PORT = 1337;
+export const DEFAULT_MAX_AGE = 1800;
+export const MAX_FLEET_SIZE = 10_000;
+
+export interface DeviceOptions {
+  /** Interface names or addresses, or 'all'. Default: loopback only (nothing leaves the machine). */
+  readonly interfaces?: readonly string[] | 'all';
+  /** Default `urn:schemas-upnp-org:device:Basic:1`. */
+  readonly deviceType?: string;
+  /** Default `ssdp-device on <hostname>`. */
+  readonly friendlyName?: string;
+  /** The root UUID (with or without `uuid:`). Default: the one persisted under `stateDir`, made on first start. */
+  readonly uuid?: string;
+  readonly manufacturer?: string;
+  readonly manufacturerURL?: string;
+  readonly modelName?: string;
+  readonly modelNumber?: string;
+  readonly modelDescription?: string;
+  readonly modelURL?: string;
+  readonly serialNumber?: string;
+  readonly upc?: string;
+  readonly presentationURL?: string;
+  readonly services?: readonly ServiceConfig[];
+  readonly icons?: readonly IconConfig[];
+  /** Embedded devices (each needs a deviceType). */
+  readonly devices?: readonly DeviceConfig[];
+  /** `upnp` (default) or `legacy`: the Python prototype's dialect (broadcast on port 1337). */
+  readonly profile?: SsdpProfile;
+  /** SSDP port. Default 1900 (legacy 1337). */
+  readonly port?: number;
+  /** Description server port. Default 0: any free port. */
+  readonly httpPort?: number;
+  /** CACHE-CONTROL max-age, 10..604800 s. Default 1800. */
+  readonly maxAge?: number;
+  /** Where the UUID and BOOTID persist. Default `$XDG_STATE_HOME/ssdp-device` or `~/.local/state/ssdp-device`. */
+  readonly stateDir?: string;
+  /** Multicast TTL. Default 2. */
+  readonly multicastTtl?: number;
+  /** Fleet size: this many root devices with UUIDs derived from the first. Default 1. */
+  readonly count?: number;
+  /** Legacy profile: where announcements go. Default each interface's directed broadcast. */
+  readonly broadcastAddress?: string;
+  /** Overrides of the defences against floods (see the README's limits table). */
+  readonly limits?: Partial<DeviceLimits>;
+  /** The SERVER header. Default `<os>/<release> UPnP/2.0 ssdp-device/<version>`. */
+  readonly server?: string;
+  /** search-received events carry `raw`, the datagram as text. Default false (it costs a decode per search). */
+  readonly rawMessages?: boolean;
+}
+
+/** The options checked and completed (host-specific defaults are filled in by createDevice). */
+export interface ResolvedDeviceOptions {
+  readonly profile: SsdpProfile;
+  readonly port: number;
+  readonly httpPort: number;
+  readonly maxAge: number;
+  readonly count: number;
+  readonly config: DeviceConfig;
+  readonly transport: TransportOptions;
+  readonly stateDir: string | undefined;
+  readonly uuid: string | undefined;
+  readonly broadcastAddress: string | undefined;
+  readonly limits: Partial<DeviceLimits>;
+  readonly server: string | undefined;
+  readonly rawMessages: boolean;
+}
+
+const DESCRIPTION_KEYS = [
+  'deviceType',
+  'friendlyName',
+  'uuid',
+  'manufacturer',
+  'manufacturerURL',
+  'modelName',
+  'modelNumber',
+  'modelDescription',
+  'modelURL',
+  'serialNumber',
+  'upc',
+  'presentationURL',
+  'services',
+  'icons',
+  'devices',
+] as const;
+
+const OTHER_KEYS = [
+  'interfaces',
+  'profile',
+  'port',
+  'httpPort',
+  'maxAge',
+  'stateDir',
+  'multicastTtl',
+  'count',
+  'broadcastAddress',
+  'limits',
+  'server',
+  'rawMessages',
+] as const;
+
+const KNOWN = new Set<string>([...DESCRIPTION_KEYS, ...OTHER_KEYS]);
+
+function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionError(name, `expected an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function optionalText(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw new InvalidOptionError(name, `expected a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function interfacesOf(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'all') return ['all'];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
+    throw new InvalidOptionError('interfaces', "expected 'all' or an array of interface names or addresses");
+  }
+  return value.length === 0 ? undefined : (value as string[]);
+}
+
+function limitsOf(value: unknown): Partial<DeviceLimits> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidOptionError('limits', 'expected an object');
+  for (const [key, limit] of Object.entries(value)) {
+    if (key === 'allowOffLink') {
+      if (typeof limit !== 'boolean') throw new InvalidOptionError(`limits.${key}`, 'expected a boolean');
+    } else if (key !== 'parseLimits' && (typeof limit !== 'number' || !(limit >= 0) || !Number.isFinite(limit))) {
+      throw new InvalidOptionError(`limits.${key}`, `expected a number ≥ 0, got ${JSON.stringify(limit)}`);
+    }
+  }
+  return value as Partial<DeviceLimits>;
+}
+
+/** Checks `options` and fills in every default that does not depend on the host. Throws InvalidOptionError. */
+export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError('options', 'expected an object');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new InvalidOptionError(key, 'unknown option');
+  }
+  const record = options as Record<string, unknown>;
+  const description: Record<string, unknown> = {};
+  for (const key of DESCRIPTION_KEYS) if (record[key] !== undefined) description[key] = record[key];
+  const parsed = rootDeviceSchema.safeParse(description, { reportInput: true });
+  if (!parsed.success) {
+    const issue = describeIssue(parsed.error).trim();
+    const colon = issue.indexOf(': ');
+    throw colon > 0 ? new InvalidOptionError(issue.slice(0, colon), issue.slice(colon + 2)) : new InvalidOptionError('options', issue.replace(/^: /, ''));
+  }
+  const config = parsed.data as DeviceConfig;
+
+  const profile = options.profile ?? 'upnp';
+  if (profile !== 'upnp' && profile !== 'legacy') throw new InvalidOptionError('profile', "expected 'upnp' or 'legacy'");
+  const legacy = profile === 'legacy';
+  const port = options.port === undefined ? (legacy ? LEGACY_PORT : SSDP_PORT) : integer('port', options.port, 1, 65535);
+  const httpPort = options.httpPort === undefined ? 0 : integer('httpPort', options.httpPort, 0, 65535);
+  const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : integer('maxAge', options.maxAge, 10, 604_800);
+  const count = options.count === undefined ? 1 : integer('count', options.count, 1, MAX_FLEET_SIZE);
+  const ttl = options.multicastTtl === undefined ? undefined : integer('multicastTtl', options.multicastTtl, 1, 255);
+  const interfaces = interfacesOf(options.interfaces);
+  const broadcastAddress = optionalText('broadcastAddress', options.broadcastAddress);
+  if (broadcastAddress !== undefined && !legacy) throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
+  if (options.rawMessages !== undefined && typeof options.rawMessages !== 'boolean') throw new InvalidOptionError('rawMessages', 'expected a boolean');
+
+  const transport: TransportOptions = {
+    ...(interfaces === undefined ? {} : { interfaces }),
+    port,
+    ...(legacy ? { broadcast: true, joinGroup: false, families: ['IPv4'] } : {}),
+    ...(ttl === undefined ? {} : { multicastTtl: ttl }),
+  };
+  return {
+    profile,
+    port,
+    httpPort,
+    maxAge,
+    count,
+    config,
+    transport,
+    stateDir: optionalText('stateDir', options.stateDir),
+    uuid: config.uuid,
+    broadcastAddress,
+    limits: limitsOf(options.limits),
+    server: optionalText('server', options.server),
+    rawMessages: options.rawMessages ?? false,
+  };
+}
+
+/** Throws InvalidOptionError when createDevice would refuse `options`; creates nothing. */
+export function checkDeviceOptions(options: DeviceOptions): void {
+  resolveDeviceOptions(options);
+}

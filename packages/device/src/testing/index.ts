@@ -1,0 +1,7 @@
+// @ssdp/device/testing: doubles for tests without sockets or files. Pass them to createDevice's components:
+//   createDevice(options, { createTransport: (o) => createMemoryTransport(host, o), createStateStore: () => createMemoryStateStore(), ... })
+export { createMemoryStateStore } from './memory-state-store.ts';
+export { createMemoryDescriptionServer } from './memory-description-server.ts';
+export type { MemoryDescriptionServer } from './memory-description-server.ts';
+export { MemoryNetwork, MemoryHost, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
+export type { LinkConditions, MemoryInterfaceInit, MemoryNetworkInit } from '@ssdp/transport/testing';

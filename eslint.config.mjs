@@ -42,10 +42,12 @@ export default tseslint.config(
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:transport', onlyDependOnLibsWithTags: ['type:protocol'] },
             { sourceTag: 'type:engine', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine'] },
+            // Add-ons attach to an engine from outside (the web view, the MQTT bridge).
+            { sourceTag: 'type:addon', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:addon'] },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:app', 'type:tool'],
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:addon', 'type:app', 'type:tool'],
             },
           ],
         },

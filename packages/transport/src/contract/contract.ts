@@ -355,5 +355,39 @@ export function transportContract(label: string, options: ContractOptions): void
       expect(inSearcher.containing(reply)[0]?.via).toBe('unicast');
       expect(normalizeAddress(inSearcher.containing(reply)[0]!.remote.address)).toBe(first(device).address);
     });
+
+    it('rejects an invalid receiveBufferSize with SSDP_ERR_INVALID_OPTION, when created or at start', async () => {
+      let failure: unknown;
+      try {
+        const transport = harness.hosts[0].create({ port: harness.port, families: ['IPv4'], receiveBufferSize: 0 });
+        started.push(transport);
+        await transport.start();
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).toBeInstanceOf(TransportError);
+      expect((failure as TransportError).code).toBe('SSDP_ERR_INVALID_OPTION');
+    });
+
+    it('reports its receive buffer and kernel drops where it has them (optional): only while started, counts that never go down', async () => {
+      const transport = harness.hosts[0].create({ port: harness.port, families: ['IPv4'], receiveBufferSize: 65_536 });
+      started.push(transport);
+      expect(transport.receiveBuffer?.()).toBeUndefined();
+      await transport.start();
+      const report = transport.receiveBuffer?.();
+      if (transport.receiveBuffer !== undefined) {
+        expect(report?.requested).toBe(65_536);
+        expect(report?.sockets.length).toBeGreaterThan(0);
+        expect(report?.clamped).toBe(report?.sockets.some((s) => s.clamped));
+        expect(report?.hint !== undefined).toBe(report?.clamped);
+      }
+      const drops = transport.kernelDrops?.();
+      expect(drops === undefined || (Number.isInteger(drops) && drops >= 0)).toBe(true);
+      for (const socket of transport.kernelDropsBySocket?.() ?? []) expect(socket.drops === undefined || socket.drops >= 0).toBe(true);
+      await transport.stop();
+      expect(transport.receiveBuffer?.()).toBeUndefined();
+      expect(transport.kernelDropsBySocket?.() ?? []).toEqual([]);
+      if (drops !== undefined) expect(transport.kernelDrops?.()).toBeGreaterThanOrEqual(drops);
+    });
   });
 }

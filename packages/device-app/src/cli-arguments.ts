@@ -25,6 +25,8 @@ export const options = {
   'response-rate': { type: 'string' },
   'max-pending': { type: 'string' },
   'max-amplification': { type: 'string' },
+  'http-per-source': { type: 'string' },
+  'http-max-connections': { type: 'string' },
   ttl: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
@@ -70,6 +72,9 @@ Defences (on by default; the defaults scale with the fleet size):
       --max-pending <n>               responses waiting for their delay (default max(1000, 4 x S))
       --max-amplification <r>         once a cap has engaged, answers' bytes per search byte received
                                       (default 2.5; 0 turns this guard off)
+      --http-per-source <n>           description server: connections at once per source address (default 8)
+      --http-max-connections <n>      description server: connections at once in all (default 256); when
+                                      full, the newest connection of the biggest holder makes room
 
 Run:
   -d, --duration <s>                  run for s seconds, then stop cleanly (byebye included)
@@ -109,6 +114,8 @@ export interface CliArguments {
   responseRate: number | undefined;
   maxPending: number | undefined;
   maxAmplification: number | undefined;
+  httpPerSource: number | undefined;
+  httpMaxConnections: number | undefined;
   ttl: number | undefined;
   json: boolean;
   verbose: boolean;
@@ -159,6 +166,8 @@ const flagSchemas = {
   'response-rate': integer(1, 10_000_000),
   'max-pending': integer(1, 10_000_000),
   'max-amplification': ratio(1_000_000),
+  'http-per-source': integer(1, 100_000),
+  'http-max-connections': integer(1, 1_000_000),
   ttl: integer(1, 255),
 } as const;
 
@@ -216,6 +225,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     responseRate: flag('response-rate', values['response-rate']),
     maxPending: flag('max-pending', values['max-pending']),
     maxAmplification: flag('max-amplification', values['max-amplification']),
+    httpPerSource: flag('http-per-source', values['http-per-source']),
+    httpMaxConnections: flag('http-max-connections', values['http-max-connections']),
     ttl: flag('ttl', values['ttl']),
     json: values['json'] === true,
     verbose: values['verbose'] === true,

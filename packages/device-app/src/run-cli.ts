@@ -109,6 +109,10 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
     ...(args.broadcast === undefined ? {} : { broadcastAddress: args.broadcast }),
     ...(args.ttl === undefined ? {} : { multicastTtl: args.ttl }),
     rawMessages: args.verbose,
+    httpLimits: {
+      ...(args.httpPerSource === undefined ? {} : { maxConnectionsPerSource: args.httpPerSource }),
+      ...(args.httpMaxConnections === undefined ? {} : { maxConnections: args.httpMaxConnections }),
+    },
     limits: {
       allowOffLink: args.allowOffLink,
       ...(args.sourceRate === undefined ? {} : { sourceRatePerSecond: args.sourceRate }),

@@ -16,7 +16,7 @@ import type { DescriptionServer } from './description-server.ts';
 import { createDeviceEngine, type DeviceEngine } from './device-engine.ts';
 import { resolveDeviceOptions, type DeviceOptions } from './device-options.ts';
 import type { DeviceEvent, DeviceEventName, DeviceStats, EventInterest } from './events.ts';
-import { createHttpDescriptionServer } from './http-description-server.ts';
+import { createHttpDescriptionServer, type HttpDescriptionServerInit } from './http-description-server.ts';
 import { serverHeader } from './server-header.ts';
 import { createFileStateStore, defaultStateDir, type StateStore } from './state-store.ts';
 import { version } from './version.ts';
@@ -30,7 +30,7 @@ export interface DeviceComponents {
   /** A new v4 UUID for a first start. Default crypto.randomUUID. */
   readonly newUuid?: () => string;
   readonly createStateStore?: (directory: string) => StateStore;
-  readonly createDescriptionServer?: (init: { readonly port: number; readonly serverHeader: string }) => DescriptionServer;
+  readonly createDescriptionServer?: (init: HttpDescriptionServerInit & { readonly port: number; readonly serverHeader: string }) => DescriptionServer;
   /** For the defaults (friendlyName, SERVER, stateDir). Default: node:os and process.env. */
   readonly host?: {
     readonly hostname: string;
@@ -176,7 +176,7 @@ export function createDevice(options: DeviceOptions = {}, components: DeviceComp
           random: components.random ?? Math.random,
           newUuid: components.newUuid ?? randomUUID,
           stateStore: createStateStore(stateDir),
-          descriptionServer: createDescriptionServer({ port: resolved.httpPort, serverHeader: server }),
+          descriptionServer: createDescriptionServer({ port: resolved.httpPort, serverHeader: server, limits: resolved.httpLimits }),
           onEvent,
           interest,
         },

@@ -36,7 +36,12 @@ export interface DescriptionServer {
   unlisten(address: string): Promise<void>;
   /** Stops everything; open connections are closed. */
   close(): Promise<void>;
+  /** Connections the server cut (caps, deadlines), for the device's drop counters. */
+  onDrop?(listener: (reason: HttpCutReason, address: string) => void): void;
 }
+
+/** Why the description server closed a connection itself (see @ssdp/http-guard). */
+export type HttpCutReason = 'http-source-cap' | 'http-global-cap' | 'http-header-deadline' | 'http-request-deadline';
 
 /** The description server cannot listen (port in use, address gone ...). */
 export class DescriptionServerError extends Error {

@@ -172,6 +172,7 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
     for (const member of built.members) byPath.set(member.path, member.xml);
     const documents = (path: string) => byPath.get(path);
 
+    descriptionServer.onDrop?.((reason, address) => drops.drop(reason, 1, { detail: `source ${address}` }));
     await transport.start();
     try {
       for (const iface of transport.interfaces) await serve(iface, documents);

@@ -1,6 +1,7 @@
 // The options of createDevice: what a library user writes, validated into the engine's init. Every option has a
 // default; a wrong one throws InvalidOptionError naming it.
 import { SSDP_PORT, type SsdpProfile } from '@ssdp/protocol';
+import { resolveHttpGuardOptions, type HttpGuardOptions } from '@ssdp/http-guard';
 import { InvalidOptionError, type TransportOptions } from '@ssdp/transport';
 import { describeIssue, rootDeviceSchema, type DeviceConfig, type IconConfig, type ServiceConfig } from './device-config.ts';
 import type { DeviceLimits } from './limits.ts';
@@ -53,6 +54,11 @@ export interface DeviceOptions {
   readonly server?: string;
   /** search-received events carry `raw`, the datagram as text. Default false (it costs a decode per search). */
   readonly rawMessages?: boolean;
+  /**
+   * The description server's connection caps and deadlines (see @ssdp/http-guard). Defaults: 8 connections per
+   * source address, 256 in all, headers within 5 s, a request answered within 10 s, idle keep-alive 5 s.
+   */
+  readonly httpLimits?: Omit<HttpGuardOptions, 'onDrop'>;
 }
 
 /** The options checked and completed (host-specific defaults are filled in by createDevice). */
@@ -70,6 +76,7 @@ export interface ResolvedDeviceOptions {
   readonly limits: Partial<DeviceLimits>;
   readonly server: string | undefined;
   readonly rawMessages: boolean;
+  readonly httpLimits: Omit<HttpGuardOptions, 'onDrop'>;
 }
 
 const DESCRIPTION_KEYS = [
@@ -103,6 +110,7 @@ const OTHER_KEYS = [
   'limits',
   'server',
   'rawMessages',
+  'httpLimits',
 ] as const;
 
 const KNOWN = new Set<string>([...DESCRIPTION_KEYS, ...OTHER_KEYS]);
@@ -140,6 +148,19 @@ function limitsOf(value: unknown): Partial<DeviceLimits> {
     }
   }
   return value as Partial<DeviceLimits>;
+}
+
+function httpLimitsOf(value: unknown): Omit<HttpGuardOptions, 'onDrop'> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'onDrop' in value) {
+    throw new InvalidOptionError('httpLimits', 'expected an object of limits (see @ssdp/http-guard)');
+  }
+  try {
+    resolveHttpGuardOptions(value as HttpGuardOptions);
+  } catch (error) {
+    throw new InvalidOptionError('httpLimits', error instanceof Error ? error.message : String(error));
+  }
+  return value as Omit<HttpGuardOptions, 'onDrop'>;
 }
 
 /** Checks `options` and fills in every default that does not depend on the host. Throws InvalidOptionError. */
@@ -194,6 +215,7 @@ export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOpti
     limits: limitsOf(options.limits),
     server: optionalText('server', options.server),
     rawMessages: options.rawMessages ?? false,
+    httpLimits: httpLimitsOf(options.httpLimits),
   };
 }
 

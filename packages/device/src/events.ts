@@ -28,7 +28,15 @@ export type DropReason =
   /** The transport refused a send (counted per message). */
   | 'send-failed'
   /** The arrival interface went away before the response was due (counted per response). */
-  | 'interface-gone';
+  | 'interface-gone'
+  /** Description server: a source already held its share of connections; the new one was closed. */
+  | 'http-source-cap'
+  /** Description server: all connections were taken; the newest of the biggest holder made room. */
+  | 'http-global-cap'
+  /** Description server: request headers not complete within their deadline. */
+  | 'http-header-deadline'
+  /** Description server: a request not answered and sent within its deadline. */
+  | 'http-request-deadline';
 
 export const DROP_REASONS: readonly DropReason[] = [
   'malformed',
@@ -41,6 +49,10 @@ export const DROP_REASONS: readonly DropReason[] = [
   'pending-cap',
   'send-failed',
   'interface-gone',
+  'http-source-cap',
+  'http-global-cap',
+  'http-header-deadline',
+  'http-request-deadline',
 ];
 
 export interface StartedInterface {

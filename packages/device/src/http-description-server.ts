@@ -1,9 +1,12 @@
-// node:http behind DescriptionServer: one server per interface address (never 0.0.0.0), small timeouts and
-// header limits, a connection cap, so a slow or hostile client cannot pin resources.
+// node:http behind DescriptionServer: one server per interface address (never 0.0.0.0), small header limits,
+// and @ssdp/http-guard's per-source and global connection caps and deadlines, so one slow or hostile host cannot
+// take the description away from the others.
 import http from 'node:http';
 import type { Socket } from 'node:net';
+import { guardHttpServer, type HttpGuard, type HttpGuardOptions } from '@ssdp/http-guard';
 import {
   DescriptionServerError,
+  type HttpCutReason,
   type DescriptionHandler,
   type DescriptionServer,
   type ListenEndpoint,
@@ -14,23 +17,26 @@ export interface HttpDescriptionServerInit {
   readonly port: number;
   /** Server header value. */
   readonly serverHeader?: string;
+  /** Connection caps and deadlines (defaults: @ssdp/http-guard's, 8 per source, 256 in all, 5 s headers). */
+  readonly limits?: Omit<HttpGuardOptions, 'onDrop'>;
 }
 
 interface Listening {
   readonly server: http.Server;
   readonly port: number;
   readonly sockets: Set<Socket>;
+  readonly guard: HttpGuard;
 }
-
-const MAX_CONNECTIONS = 256;
 
 export function createHttpDescriptionServer(init: HttpDescriptionServerInit): DescriptionServer {
   const servers = new Map<string, Listening>();
   let preferredPort = init.port;
+  let dropListener: ((reason: HttpCutReason, address: string) => void) | undefined;
 
   function bind(endpoint: ListenEndpoint, handler: DescriptionHandler, port: number): Promise<Listening> {
     const sockets = new Set<Socket>();
-    const server = http.createServer({ maxHeaderSize: 8192, requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 5_000 }, (request, response) => {
+    // Node's own deadlines stay as a backstop behind the guard's (it checks them only every 30 s).
+    const server = http.createServer({ maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 10_000 }, (request, response) => {
       try {
         const answer = handler({ method: request.method ?? 'GET', target: request.url ?? '/' });
         const body = Buffer.from(answer.body, 'utf8');
@@ -46,7 +52,12 @@ export function createHttpDescriptionServer(init: HttpDescriptionServerInit): De
       // Request bodies are never read: drain them so the connection can be reused or closed cleanly.
       request.resume();
     });
-    server.maxConnections = MAX_CONNECTIONS;
+    const guard = guardHttpServer(server, {
+      ...init.limits,
+      onDrop: (reason, address) => {
+        if (reason !== 'http-idle') dropListener?.(reason, address); // an idle keep-alive close is housekeeping
+      },
+    });
     server.on('connection', (socket: Socket) => {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -55,17 +66,22 @@ export function createHttpDescriptionServer(init: HttpDescriptionServerInit): De
     const host =
       endpoint.family === 'IPv6' && /^fe[89ab]/i.test(endpoint.address) ? `${endpoint.address}%${endpoint.name}` : endpoint.address;
     return new Promise<Listening>((resolve, reject) => {
-      server.once('error', reject);
+      const failed = (error: Error) => {
+        guard.close();
+        reject(error);
+      };
+      server.once('error', failed);
       server.listen({ host, port, exclusive: true }, () => {
-        server.off('error', reject);
+        server.off('error', failed);
         const address = server.address();
-        resolve({ server, port: typeof address === 'object' && address !== null ? address.port : port, sockets });
+        resolve({ server, port: typeof address === 'object' && address !== null ? address.port : port, sockets, guard });
       });
     });
   }
 
   async function closeOne(entry: Listening): Promise<void> {
     await new Promise<void>((resolve) => {
+      entry.guard.close();
       entry.server.close(() => resolve());
       for (const socket of entry.sockets) socket.destroy();
     });
@@ -96,6 +112,9 @@ export function createHttpDescriptionServer(init: HttpDescriptionServerInit): De
       if (entry === undefined) return;
       servers.delete(address);
       await closeOne(entry);
+    },
+    onDrop(listener) {
+      dropListener = listener;
     },
     async close() {
       const entries = [...servers.values()];

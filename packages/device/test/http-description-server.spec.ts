@@ -1,3 +1,4 @@
+import { connect as netConnect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDescriptionHandler, DescriptionServerError, type DescriptionServer } from '../src/description-server.ts';
 import { createHttpDescriptionServer } from '../src/http-description-server.ts';
@@ -67,5 +68,36 @@ describe('node:http description server (loopback)', () => {
     const error = await second.listen(LO, handler).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DescriptionServerError);
     expect((error as Error).message).toBe(`description server: cannot listen on 127.0.0.1:${port}: port already in use (choose another --http-port)`);
+  });
+});
+
+describe('description server limits (loopback, @ssdp/http-guard)', () => {
+  const connect = (port: number, localAddress: string) =>
+    new Promise<import('node:net').Socket>((resolve, reject) => {
+      const socket = netConnect({ host: '127.0.0.1', port, localAddress }, () => resolve(socket));
+      socket.on('error', reject);
+    });
+  const closed = (socket: import('node:net').Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()));
+
+  it('cuts a source over its share and a slow header at its deadline, reports each cut, and still serves another source', async () => {
+    const server = createHttpDescriptionServer({ port: 0, limits: { maxConnectionsPerSource: 2, headersTimeoutMs: 500 } });
+    servers.push(server);
+    const cuts: string[] = [];
+    server.onDrop?.((reason, address) => cuts.push(`${reason} ${address}`));
+    const port = await server.listen(LO, handler);
+
+    const slow = await Promise.all([connect(port, '127.0.0.2'), connect(port, '127.0.0.2'), connect(port, '127.0.0.2')]);
+    for (const socket of slow) socket.write('GET /devices/x/description.xml HTTP/1.1\r\nHost: x\r\n');
+    const startedAt = Date.now();
+    await Promise.all(slow.map(closed));
+    const elapsed = Date.now() - startedAt;
+    expect(cuts.filter((c) => c === 'http-source-cap 127.0.0.2')).toHaveLength(1);
+    expect(cuts.filter((c) => c === 'http-header-deadline 127.0.0.2')).toHaveLength(2);
+    // Not a speed target: the cut must come from the guard's deadline, not Node's 30 s connection check.
+    expect(elapsed).toBeLessThan(5000);
+
+    const other = await fetch(`http://127.0.0.1:${port}/devices/x/description.xml`);
+    expect(other.status).toBe(200);
+    await other.text();
   });
 });

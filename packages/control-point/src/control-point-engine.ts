@@ -68,6 +68,8 @@ export interface ControlPointEngine {
   stop(): Promise<void>;
   /** Announced devices. */
   devices(): DeviceSnapshot[];
+  /** The announced device with this UDN (any case), if any. */
+  device(udn: string): DeviceSnapshot | undefined;
   /** One extra search for `st` now (both sends, cycle 0); resolves once the second is sent. */
   search(st: string): Promise<void>;
   /** Announces devices still waiting to learn whether they are roots (before a final listing). */
@@ -392,6 +394,10 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
       );
     },
     devices: () => registry.devices(),
+    device(udn) {
+      const record = registry.get(udn);
+      return record !== undefined && record.announced && !record.removed ? registry.snapshot(record) : undefined;
+    },
     settle: () => registry.settleAll(),
     reportFound() {
       for (const device of registry.devices()) onEvent({ event: 'device-found', time: now(), device });

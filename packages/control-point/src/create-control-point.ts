@@ -5,6 +5,7 @@ import os from 'node:os';
 import { formatProductTokens } from '@ssdp/protocol';
 import {
   AbortError,
+  TransportError,
   createSystemClock,
   createUdpTransport,
   throwIfAborted,
@@ -13,8 +14,9 @@ import {
   type TransportOptions,
 } from '@ssdp/transport';
 import { createControlPointEngine, type ControlPointEngine } from './control-point-engine.ts';
-import { resolveControlPointOptions, type ControlPointOptions } from './control-point-options.ts';
-import { createHttpDescriptionFetcher } from './description-fetcher.ts';
+import { resolveControlPointOptions, signalOf, type ControlPointOptions } from './control-point-options.ts';
+import { createHttpDescriptionFetcher, type DescriptionFetcher } from './description-fetcher.ts';
+import { lookUpDescription, lookUpResource, type DescriptionLookup, type FetchFromDeviceOptions, type ResourceLookup } from './device-lookup.ts';
 import { toDiscoveredDevice, type DiscoveredDevice } from './discovered-device.ts';
 import type { ControllerEvent, ControllerStats, DescribeFailureReason, RemovalReason } from './events.ts';
 import { createSystemHttpGet, preloadFetch, type HttpGet } from './http-get.ts';
@@ -76,6 +78,9 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
   readonly #mx: number;
   readonly #target: string;
   readonly #describeTimeoutMs: number;
+  #started = false;
+  #stopped = false;
+  readonly #fetcher: DescriptionFetcher;
 
   /** @internal Use createControlPoint. */
   constructor(options: ControlPointOptions, components: ControlPointComponents) {
@@ -84,12 +89,12 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
     const clock = components.clock ?? createSystemClock();
     const userAgent = resolved.userAgent ?? userAgentOf(components.os ?? { type: os.type(), release: os.release() });
     const createTransport = components.createTransport ?? ((transportOptions: TransportOptions) => createUdpTransport(transportOptions, { clock }));
-    const fetcher = resolved.engine.describe
-      ? createHttpDescriptionFetcher(
-          { allowForeignLocation: resolved.allowForeignLocation, userAgent, timeoutMs: resolved.describeTimeoutMs },
-          { clock, httpGet: components.httpGet ?? createSystemHttpGet(), ...(components.httpGet === undefined ? { preloadHttp: () => void preloadFetch() } : {}) },
-        )
-      : undefined;
+    // Also built with describe off: fetchDescription() and fetchFromDevice() use it on demand.
+    this.#fetcher = createHttpDescriptionFetcher(
+      { allowForeignLocation: resolved.allowForeignLocation, userAgent, timeoutMs: resolved.describeTimeoutMs },
+      { clock, httpGet: components.httpGet ?? createSystemHttpGet(), ...(components.httpGet === undefined ? { preloadHttp: () => void preloadFetch() } : {}) },
+    );
+    const fetcher = resolved.engine.describe ? this.#fetcher : undefined;
     this.#mx = resolved.engine.mx;
     this.#target = resolved.engine.target;
     this.#describeTimeoutMs = resolved.describeTimeoutMs;
@@ -101,14 +106,24 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
         random: components.random ?? Math.random,
         ...(fetcher === undefined ? {} : { fetcher }),
         onEvent: (event) => this.#dispatch(event),
-        onLog: (line) => this.emit('warning', line),
+        onLog: (line) => this.#emitSafely('warning', line),
       },
     );
   }
 
+  // A listener that throws must not break the engine's bookkeeping or cost the other listeners their event: its
+  // error becomes a `warning` (a throwing warning listener's error is dropped).
+  #emitSafely(name: string, ...args: unknown[]): void {
+    try {
+      (this.emit.bind(this) as (name: string, ...args: unknown[]) => boolean)(name, ...args);
+    } catch (error) {
+      if (name !== 'warning') this.#emitSafely('warning', `a '${name}' listener threw: ${String(error)}`.replace(/\s*\n\s*/g, ' '));
+    }
+  }
+
   #dispatch(source: ControllerEvent): void {
     const { event, device } = toControlPointEvent(source);
-    const emit = this.emit.bind(this) as (name: string, ...args: unknown[]) => boolean;
+    const emit = this.#emitSafely.bind(this);
     switch (event.event) {
       case 'device-added':
       case 'device-found':
@@ -134,18 +149,24 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
 
   /**
    * Opens the sockets and sends the first search. Rejects with a typed error (`code`): TransportError (port in
-   * use, unknown interface ...) or AbortError.
+   * use, unknown interface ...; SSDP_ERR_TRANSPORT_STOPPED once stopped: no restart) or AbortError.
    */
   async start(options: WaitOptions = {}): Promise<void> {
-    const { signal } = options;
+    const signal = signalOf(options);
     throwIfAborted(signal);
+    if (this.#stopped) {
+      throw new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this control point was stopped (or failed to start); it does not start again (create a new one)');
+    }
+    this.#started = true;
     try {
       await this.#engine.start();
     } catch (error) {
+      this.#stopped = true;
       await this.#engine.stop().catch(() => undefined);
       throw error;
     }
     if (signal?.aborted === true) {
+      this.#stopped = true;
       await this.#engine.stop();
       throw new AbortError('start aborted', signal.reason);
     }
@@ -153,6 +174,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
 
   /** Stops searching, abandons descriptions in flight and closes the sockets. Idempotent. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     await this.#engine.stop();
   }
 
@@ -161,9 +183,43 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
     return this.#engine.devices().map(toDiscoveredDevice);
   }
 
-  /** One extra search now, for `target` (default: the configured one). Resolves once both sends are out. */
+  /** The announced device with this UDN (`uuid:…`, any case), or undefined. */
+  device(udn: string): DiscoveredDevice | undefined {
+    const snapshot = this.#engine.device(udn);
+    return snapshot === undefined ? undefined : toDiscoveredDevice(snapshot);
+  }
+
+  /**
+   * Reads a known device's description again, through the same safe fetcher as the registry's descriptions
+   * (deadline, 256 KiB cap, LOCATION on the sender's host), and returns it parsed: services, icons, embedded
+   * devices. A failure is a value (`ok: false` with a reason), never a rejection, except AbortError.
+   */
+  async fetchDescription(udn: string, options: WaitOptions = {}): Promise<DescriptionLookup> {
+    throwIfAborted(options.signal);
+    const result = await lookUpDescription(this.#fetcher, this.#engine.device(udn), udn, options.signal);
+    throwIfAborted(options.signal);
+    return result;
+  }
+
+  /**
+   * Fetches one small resource of a known device (an icon ...) with the same rules: http only, the device's own
+   * host, the describe deadline, at most `maxBytes` (default 64 KiB). `url` is absolute (resolve it against
+   * fetchDescription's `url`).
+   */
+  async fetchFromDevice(udn: string, url: string, options: FetchFromDeviceOptions = {}): Promise<ResourceLookup> {
+    throwIfAborted(options.signal);
+    const result = await lookUpResource(this.#fetcher, this.#engine.device(udn), udn, url, options);
+    throwIfAborted(options.signal);
+    return result;
+  }
+
+  /**
+   * One extra search now, for `target` (default: the configured one). Resolves once both sends are out; rejects
+   * with TransportError SSDP_ERR_NOT_STARTED unless started.
+   */
   async search(target?: string): Promise<void> {
     if (target !== undefined) resolveControlPointOptions({ target });
+    if (!this.#started || this.#stopped) throw new TransportError('SSDP_ERR_NOT_STARTED', 'search() needs a started control point (call start() first)');
     await this.#engine.search(target ?? this.#target);
   }
 
@@ -173,7 +229,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
    * AbortError when aborted.
    */
   async collect(options: WaitOptions = {}): Promise<DiscoveredDevice[]> {
-    const { signal } = options;
+    const signal = signalOf(options);
     throwIfAborted(signal);
     await this.#wait(this.#mx * 1000 + 1000, signal);
     this.#engine.settle();

@@ -14,6 +14,10 @@ export interface DescriptionRequest {
   readonly location: string;
   /** The datagram's source address (IPv6 link-local with its `%zone`). */
   readonly source: string;
+  /** Largest body for this request (at most the fetcher's own cap); for resources smaller than a description. */
+  readonly maxBytes?: number;
+  /** Accept header for this request. Default `text/xml, application/xml`. */
+  readonly accept?: string;
 }
 
 export type FetchOutcome =
@@ -80,8 +84,8 @@ export function createHttpDescriptionFetcher(
   const timeoutMs = init.timeoutMs ?? DEFAULT_DESCRIBE_TIMEOUT_MS;
   const maxBytes = init.maxBytes ?? DEFAULT_DESCRIPTION_MAX_BYTES;
   const maxRedirects = init.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const headers: Record<string, string> = { Accept: 'text/xml, application/xml' };
-  if (init.userAgent !== undefined) headers['User-Agent'] = init.userAgent;
+  const defaultHeaders: Record<string, string> = { Accept: 'text/xml, application/xml' };
+  if (init.userAgent !== undefined) defaultHeaders['User-Agent'] = init.userAgent;
 
   function parseLocation(location: string): URL {
     let url: URL;
@@ -95,14 +99,14 @@ export function createHttpDescriptionFetcher(
     return url;
   }
 
-  async function readBody(body: AsyncIterable<Uint8Array>, abort: () => void): Promise<Uint8Array> {
+  async function readBody(body: AsyncIterable<Uint8Array>, limit: number, abort: () => void): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
     let total = 0;
     for await (const chunk of body) {
       total += chunk.byteLength;
-      if (total > maxBytes) {
+      if (total > limit) {
         abort(); // stop the transfer now; do not drain the rest
-        throw new Failure('too-large', `body larger than ${maxBytes} bytes`);
+        throw new Failure('too-large', `body larger than ${limit} bytes`);
       }
       chunks.push(chunk);
     }
@@ -115,7 +119,9 @@ export function createHttpDescriptionFetcher(
     return out;
   }
 
-  async function exchange(first: URL, zone: string | undefined, signal: AbortSignal, abort: () => void): Promise<FetchOutcome> {
+  async function exchange(first: URL, zone: string | undefined, request: DescriptionRequest, signal: AbortSignal, abort: () => void): Promise<FetchOutcome> {
+    const cap = Math.min(maxBytes, request.maxBytes ?? maxBytes);
+    const headers = request.accept === undefined ? defaultHeaders : { ...defaultHeaders, Accept: request.accept };
     let url = first;
     for (let redirects = 0; ; redirects += 1) {
       const response = await httpGet({ url, zone, headers, signal });
@@ -138,11 +144,11 @@ export function createHttpDescriptionFetcher(
       }
       if (response.status !== 200) throw new Failure('http-status', `HTTP ${response.status}`);
       const declared = Number(response.header('content-length'));
-      if (Number.isFinite(declared) && declared > maxBytes) {
+      if (Number.isFinite(declared) && declared > cap) {
         abort();
-        throw new Failure('too-large', `Content-Length ${declared} is over ${maxBytes} bytes`);
+        throw new Failure('too-large', `Content-Length ${declared} is over ${cap} bytes`);
       }
-      return { ok: true, body: await readBody(response.body, abort), url: url.href };
+      return { ok: true, body: await readBody(response.body, cap, abort), url: url.href };
     }
   }
 
@@ -168,7 +174,7 @@ export function createHttpDescriptionFetcher(
         const zoneIndex = request.source.indexOf('%');
         const zone = host !== undefined && isLinkLocalIpv6(host) && zoneIndex >= 0 ? request.source.slice(zoneIndex + 1) : undefined;
         if (outerSignal?.aborted === true) throw new Failure('network', 'cancelled');
-        return await exchange(url, zone, controller.signal, () => controller.abort(new Error('stopped reading')));
+        return await exchange(url, zone, request, controller.signal, () => controller.abort(new Error('stopped reading')));
       } catch (error) {
         if (error instanceof Failure) return { ok: false, reason: error.reason, detail: error.detail };
         if (timedOut) return { ok: false, reason: 'timeout', detail: `no complete answer within ${timeoutMs} ms` };

@@ -1,22 +1,29 @@
 // The control point engine: searches on a cadence, listens to every advertisement at the same time, keeps the
 // registry and describes devices. Everything time-based runs on one scheduler driven by the injected clock, and
 // everything it has to say goes to `onEvent` (output.ts prints it).
-import { SSDP_IPV4_GROUP, createMSearch, parseMessage, serializeMessage } from '@ssdp/protocol';
+// Receiving never waits: the socket callback only queues the datagram; parsing and the registry run in slices of
+// the work loop (receive-loop.ts), a repeated advertisement is recognised before the parse (repeat-filter.ts), and
+// describing and event output run below them (event-outbox.ts). The kernel's drops are read, never ignored.
+import { parseMessage } from '@ssdp/protocol';
 import {
   createScheduler,
   type Clock,
   type Datagram,
   type Scheduler,
   type SsdpTransport,
-  type TransportInterface,
   InvalidOptionError,
 } from '@ssdp/transport';
 import { createDescriber, type Describer } from './describer.ts';
 import { createDropReporter } from './drop-reporter.ts';
 import type { DescriptionFetcher } from './description-fetcher.ts';
+import { createEventOutbox } from './event-outbox.ts';
 import type { ControllerEvent, ControllerStats, DeviceSnapshot } from './events.ts';
 import { toObservation } from './observation.ts';
+import { createReceiveLoop, type ReceiveLoopInit } from './receive-loop.ts';
 import { createRegistry, type DeviceRecord, type Observation, type Registry, type RegistryInit } from './registry.ts';
+import { createRepeatFilter } from './repeat-filter.ts';
+import { createSearchMessages, uuidV4 } from './search-messages.ts';
+import { createReceiveWatch } from './receive-stats.ts';
 
 
 export interface ControlPointEngineInit {
@@ -47,6 +54,10 @@ export interface ControlPointEngineInit {
   readonly describeQueue?: number;
   /** Description fetches at once per sender address (default 4; see describer.ts). */
   readonly describePerSender?: number;
+  /** Datagrams waiting to be parsed, at most (receive-loop.ts), and how the work is sliced. Default 32,768. */
+  readonly receiveLoop?: ReceiveLoopInit;
+  /** Advertisements remembered to recognise their repeats before parsing (repeat-filter.ts); 0 = off. Default 16,384. */
+  readonly repeatCache?: number;
 }
 
 export interface ControlPointEngineComponents {
@@ -59,6 +70,8 @@ export interface ControlPointEngineComponents {
   readonly onEvent: (event: ControllerEvent) => void;
   /** One-line warnings for stderr. */
   readonly onLog?: (line: string) => void;
+  /** Runs a turn of the work loop after the next poll of the sockets. Default setImmediate. */
+  readonly defer?: (turn: () => void) => void;
 }
 
 export interface ControlPointEngine {
@@ -86,31 +99,27 @@ export interface ControlPointEngine {
   describeDrainBoundMs(timeoutMs: number): number;
   /** Resolves when the last of `cycles` search cycles has sent both its searches. */
   whenSearched(): Promise<void>;
+  /** A snapshot of the counters, with the kernel's drops (read from /proc) and the receive buffer granted. */
   readonly stats: ControllerStats;
   /** The shared scheduler (for callers that need a deadline on the same clock). */
   readonly scheduler: Scheduler;
 }
 
-function uuidV4(random: () => number): string {
-  const hex: string[] = [];
-  for (let i = 0; i < 32; i += 1) hex.push(Math.floor(random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = (8 + (parseInt(hex[16]!, 16) & 3)).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
 
 const decoder = new TextDecoder();
 
 /** stats.dropped reason: a device evicted by the registry bound before it was announced. */
 export const EVICTED_UNANNOUNCED = 'evicted-unannounced';
+/** stats.dropped reason: a datagram read while our receive queue was full (see receive-loop.ts). */
+export const RECEIVE_QUEUE_FULL = 'receive-queue-full';
 
 export function createControlPointEngine(init: ControlPointEngineInit, components: ControlPointEngineComponents): ControlPointEngine {
   const { transport, clock, onEvent } = components;
   const log = components.onLog ?? (() => undefined);
   const repeatDelayMs = init.repeatDelayMs ?? 100;
-  const cpuuid = uuidV4(components.random);
-  const stats: ControllerStats = {
+  const searchFor = createSearchMessages({ ...init, cpuuid: uuidV4(components.random) }, log);
+  /** The counters; `stats` adds what the transport and the loop know. */
+  const stats: Omit<ControllerStats, 'kernelDrops' | 'receiveBuffer' | 'receiveQueuePeak'> = {
     datagrams: 0,
     searchesSent: 0,
     sendErrors: 0,
@@ -120,6 +129,7 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
     evicted: 0,
     describeStarted: 0,
     describeFailed: 0,
+    repeats: 0,
   };
   /** Counts one drop under `reason` (stats only; `drop` below also reports a dropped datagram). */
   const countDrop = (reason: string): void => {
@@ -135,7 +145,7 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
         evictionLogged();
       }
       if (event.event === 'describe-failed') stats.describeFailed += 1;
-      onEvent({ ...event, time: clock.now() });
+      outbox.emit({ ...event, time: clock.now() });
     },
     // Nobody heard of it, so no device-removed; but a flood of fresh UDNs shows here, so it is counted.
     onEvictedUnannounced: () => {
@@ -154,16 +164,36 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
         `(${total} so far, ${unannounced} of them before they were announced)`,
     );
   }
+  // Receiving first: the socket callback only queues; parsing runs in slices, describing and output below it.
+  const loop = createReceiveLoop(init.receiveLoop ?? {}, {
+    handle: handleDatagram,
+    onOverflow: (datagram) => drop(RECEIVE_QUEUE_FULL, datagram),
+    ...(components.defer === undefined ? {} : { defer: components.defer }),
+    onTaskError: (error) => log(`internal error in a deferred task: ${oneLine(error)}`),
+  });
+  const outbox = createEventOutbox({
+    later: loop.later,
+    deliver: (event) => {
+      try {
+        onEvent(event);
+      } catch (error) {
+        log(`an event handler failed: ${oneLine(error)}`);
+      }
+    },
+  });
+  const repeats = createRepeatFilter(init.verbose === true ? 0 : (init.repeatCache ?? 16_384));
+
   if (init.describe && components.fetcher === undefined) throw new InvalidOptionError('describe', 'needs a description fetcher');
   const describer: Describer | undefined =
     init.describe && components.fetcher !== undefined
       ? createDescriber(
           {
             ...(init.describeConcurrency === undefined ? {} : { concurrency: init.describeConcurrency }),
-            ...(init.describeQueue === undefined ? {} : { maxQueue: init.describeQueue }),
+            // One job per device at most: a burst of thousands of new devices all wait for their description.
+            maxQueue: init.describeQueue ?? init.registry?.maxDevices ?? 10_000,
             ...(init.describePerSender === undefined ? {} : { perSender: init.describePerSender }),
           },
-          { fetcher: components.fetcher },
+          { fetcher: components.fetcher, defer: loop.later },
         )
       : undefined;
 
@@ -172,15 +202,14 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
   const unsubscribes: (() => void)[] = [];
   let searchedWaiters: (() => void)[] = [];
   let searchesDone = false;
-  const searchBytes = new Map<string, Uint8Array>();
-  const warnedInterfaces = new Set<string>();
 
   function now(): number {
     return clock.now();
   }
 
   // Counted exactly here; reported at most once per reason per second (a flood must not flood stdout).
-  const drops = createDropReporter({ clock, scheduler, emit: onEvent });
+  const drops = createDropReporter({ clock, scheduler, emit: (event) => outbox.emit(event) });
+  const receiving = createReceiveWatch(transport, log);
 
   function drop(reason: string, datagram: Datagram): void {
     countDrop(reason);
@@ -189,48 +218,7 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
 
   // --- searching -------------------------------------------------------------------------------------------
 
-  function searchFor(iface: TransportInterface, st: string): { bytes: Uint8Array; target: Parameters<SsdpTransport['send']>[1] } | undefined {
-    if (init.profile === 'legacy') {
-      const address = init.broadcast ?? iface.broadcast;
-      if (iface.family !== 'IPv4' || address === undefined) {
-        if (!warnedInterfaces.has(iface.id)) log(`${iface.id} has no broadcast address; not searching there (use --broadcast)`);
-        warnedInterfaces.add(iface.id);
-        return undefined;
-      }
-      const key = `legacy ${address} ${st}`;
-      let bytes = searchBytes.get(key);
-      if (bytes === undefined) {
-        const message = createMSearch({
-          profile: 'legacy',
-          host: `${address}:${init.port}`,
-          st,
-          mx: init.mx,
-          userAgent: init.userAgent,
-          cpfn: init.friendlyName ?? 'ssdp-controller',
-          cpuuid,
-        });
-        bytes = serializeMessage(message);
-        searchBytes.set(key, bytes);
-      }
-      return { bytes, target: { kind: 'broadcast', interfaceId: iface.id, address, port: init.port } };
-    }
-    const key = `${iface.family} ${st}`;
-    let bytes = searchBytes.get(key);
-    if (bytes === undefined) {
-      const host = iface.family === 'IPv6' ? `[FF02::C]:${init.port}` : `${SSDP_IPV4_GROUP}:${init.port}`;
-      const message = createMSearch({
-        host,
-        st,
-        mx: init.mx,
-        userAgent: init.userAgent,
-        cpfn: init.friendlyName ?? 'ssdp-controller',
-        cpuuid,
-      });
-      bytes = serializeMessage(message);
-      searchBytes.set(key, bytes);
-    }
-    return { bytes, target: { kind: 'multicast', interfaceId: iface.id } };
-  }
+
 
   function sendSearch(attempt: number, cycleNumber: number, st: string = init.target): void {
     if (state !== 'started') return;
@@ -245,7 +233,7 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
           if (state === 'started') log(`search on ${iface.id} failed: ${oneLine(error)}`);
         },
       );
-      onEvent({ event: 'search-sent', time: now(), interfaceId: iface.id, target: st, mx: init.mx, attempt, cycle: cycleNumber });
+      outbox.emitSoon({ event: 'search-sent', time: now(), interfaceId: iface.id, target: st, mx: init.mx, attempt, cycle: cycleNumber });
     }
   }
 
@@ -253,6 +241,7 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
     if (state !== 'started') return;
     cycle += 1;
     const thisCycle = cycle;
+    if (thisCycle > 1) receiving.check();
     sendSearch(1, thisCycle);
     const last = init.cycles !== undefined && thisCycle >= init.cycles;
     scheduler.schedule(repeatDelayMs, () => {
@@ -271,19 +260,31 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
 
   // --- receiving -------------------------------------------------------------------------------------------
 
+  /** The socket callback: queue and return (read time: first/last seen do not include the wait or the parse). */
   function onDatagram(datagram: Datagram): void {
     if (state !== 'started') return;
-    const receivedAt = now(); // read time: a device's first/last seen do not include the parsing below
     stats.datagrams += 1;
+    loop.push(datagram, now());
+  }
+
+  function handleDatagram(datagram: Datagram, receivedAt: number): void {
+    const { remote, interfaceId, bytes } = datagram;
     try {
-      const parsed = parseMessage(datagram.bytes);
+      // The same advertisement again, and its device still as it left it: only lastSeen/expiresAt move.
+      const repeat = repeats.find(bytes, remote.address, remote.port, interfaceId);
+      if (repeat !== undefined && (describer === undefined || !registry.needsDescription(repeat.record))) {
+        registry.refresh(repeat.record, receivedAt, repeat.lifetimeMs);
+        stats.repeats += 1;
+        return;
+      }
+      const parsed = parseMessage(bytes);
       if (!parsed.ok) {
         drop(parsed.error.code, datagram);
         return;
       }
       const message = parsed.message;
       if (init.verbose === true) {
-        onEvent({
+        outbox.emit({
           event: 'message-received',
           time: now(),
           address: datagram.remote.address,
@@ -316,7 +317,13 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
         default:
           break;
       }
-      if (result.record !== undefined) maybeDescribe(result.record, observation, datagram);
+      const record = result.record;
+      if (record === undefined) return;
+      maybeDescribe(record, observation, datagram);
+      // Remember what it did, so its repeats skip the parse (only for the device's own UUID: see repeat-filter.ts).
+      if (observation.kind === 'alive' && result.outcome !== 'stale-bootid' && result.outcome !== 'usn-limit' && registry.get(observation.uuid) === record) {
+        repeats.remember(bytes, remote.address, remote.port, interfaceId, record, registry.lifetimeMs(observation.maxAge));
+      }
     } catch (error) {
       log(`internal error on a datagram from ${datagram.remote.address}: ${oneLine(error)}`);
     }
@@ -332,11 +339,24 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
     if (!registry.needsDescription(record) || observation.kind === 'byebye') return;
     const location = observation.location ?? record.locations[0];
     if (location === undefined) return;
-    const generation = record.generation;
-    const accepted = describer.enqueue({
+    // Marked now (its next datagrams do not ask again); handed to the describer at low priority.
+    const previous = record.describeState;
+    const generation = registry.describing(record);
+    const source = datagram.remote.address;
+    loop.later(() => enqueueDescription(describer, record, { generation, previous, location, source }));
+  }
+
+  function enqueueDescription(
+    active: Describer,
+    record: DeviceRecord,
+    { generation, previous, location, source }: { generation: number; previous: DeviceRecord['describeState']; location: string; source: string },
+  ): void {
+    if (state !== 'started' || record.removed || record.generation !== generation) return;
+    const accepted = active.enqueue({
       location,
-      source: datagram.remote.address,
+      source,
       uuid: record.synthetic ? undefined : record.key,
+      wanted: () => !record.removed && record.generation === generation,
       done: (result) => {
         try {
           if (result.ok) registry.described(record, generation, result.info);
@@ -351,10 +371,10 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
     });
     if (!accepted) {
       countDrop('describe-queue-full');
-      return; // retried on the device's next advertisement
+      registry.describeRefused(record, generation, previous); // retried on the device's next advertisement
+      return;
     }
     stats.describeStarted += 1;
-    registry.describing(record);
   }
 
   return {
@@ -363,6 +383,7 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
       unsubscribes.push(transport.onDatagram(onDatagram));
       unsubscribes.push(transport.onError((error) => log(error.toOneLine())));
       await transport.start();
+      receiving.started();
       if (describer !== undefined) {
         // Before the first search: the answers' descriptions must not wait for the HTTP client and the XML parser
         // to load and warm up (and after a successful start, so a startup error stays fast).
@@ -374,11 +395,16 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
     },
     async stop() {
       if (state === 'stopped') return;
+      const wasStarted = state === 'started';
       state = 'stopped';
       describer?.stop();
+      loop.stop();
+      if (wasStarted) receiving.check();
       drops.flush();
+      outbox.flush(); // what happened is still said; nothing new happens
       scheduler.clear();
       registry.clear();
+      repeats.clear();
       searchesFinished();
       for (const unsubscribe of unsubscribes) unsubscribe();
       await transport.stop();
@@ -398,8 +424,13 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
       const record = registry.get(udn);
       return record !== undefined && record.announced && !record.removed ? registry.snapshot(record) : undefined;
     },
-    settle: () => registry.settleAll(),
+    settle() {
+      loop.drainDatagrams(); // what was read before the listing counts
+      registry.settleAll();
+      receiving.check();
+    },
     reportFound() {
+      outbox.flush();
       for (const device of registry.devices()) onEvent({ event: 'device-found', time: now(), device });
     },
     whenDescribed: () => describer?.idle() ?? Promise.resolve(),
@@ -413,7 +444,15 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
       if (searchesDone || state === 'stopped') return Promise.resolve();
       return new Promise((resolve) => searchedWaiters.push(resolve));
     },
-    stats,
+    get stats(): ControllerStats {
+      return {
+        ...stats,
+        dropped: { ...stats.dropped },
+        receiveQueuePeak: loop.peakQueued,
+        kernelDrops: receiving.kernelDrops(),
+        receiveBuffer: receiving.receiveBuffer(),
+      };
+    },
     scheduler,
   };
 }

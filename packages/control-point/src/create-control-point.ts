@@ -240,7 +240,12 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
     return this.devices();
   }
 
-  /** Counters: datagrams, searches, drops by reason, descriptions. */
+  /**
+   * A snapshot of the counters (a new object on each read): datagrams, searches, drops by reason, descriptions,
+   * repeats; `kernelDrops`, the datagrams the kernel dropped for our sockets since start because the receive buffer
+   * was full (read from /proc on Linux, kept after stop; undefined where not counted); and `receiveBuffer`, the size
+   * asked for (`recvBufferSize`) and granted, and whether net.core.rmem_max capped it (with the sysctl hint).
+   */
   get stats(): Readonly<ControllerStats> {
     return this.#engine.stats;
   }

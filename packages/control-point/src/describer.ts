@@ -15,6 +15,8 @@ export interface DescribeJob {
   /** The advertised UUID (without `uuid:`) the description must contain; undefined to skip the check. */
   readonly uuid: string | undefined;
   readonly done: (result: DescribeResult) => void;
+  /** False once the result would be ignored (device gone, rebooted): the job is skipped, `done` not called. */
+  readonly wanted?: () => boolean;
 }
 
 export interface DescriberInit {
@@ -111,7 +113,17 @@ export function interpretDescription(body: Uint8Array, uuid: string | undefined)
   };
 }
 
-export function createDescriber(init: DescriberInit, components: { readonly fetcher: DescriptionFetcher }): Describer {
+export interface DescriberComponents {
+  readonly fetcher: DescriptionFetcher;
+  /**
+   * Runs describer work at the caller's low priority: reading a fetched body (the XML parse and `done`) and
+   * starting the next fetch when one ends. Default: at once. (enqueue() starts a fetch at once when a slot is
+   * free: call it from low-priority work.)
+   */
+  readonly defer?: (task: () => void) => void;
+}
+
+export function createDescriber(init: DescriberInit, components: DescriberComponents): Describer {
   const concurrency = Math.max(1, init.concurrency ?? 8);
   const maxQueue = Math.max(0, init.maxQueue ?? 1024);
   const perSender = Math.min(concurrency, Math.max(1, init.perSender ?? 4));
@@ -123,6 +135,8 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
   let stopped = false;
   const controllers = new Set<AbortController>();
   let idleWaiters: (() => void)[] = [];
+  const defer = components.defer;
+  let pumpQueued = false;
 
   function senderOf(address: string): Sender {
     let sender = senders.get(address);
@@ -175,15 +189,34 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
 
   /** Starts waiting jobs, the least busy sender first and senders in turn, none beyond its own limit. */
   function pump(): void {
+    pumpQueued = false;
     while (!stopped && running < concurrency) {
       const sender = nextSender();
       if (sender === undefined) break;
       waiting.delete(sender);
       const job = takeNext(sender);
       if (waitingOf(sender) > 0) waiting.add(sender); // to the back: senders take turns
+      if (job.wanted?.() === false) {
+        forgetIfDone(sender); // its device is gone or changed: nothing to fetch
+        continue;
+      }
       run(sender, job);
     }
     checkIdle();
+  }
+
+  /** pump() at the caller's low priority (once, however many fetches end meanwhile). */
+  function schedulePump(): void {
+    if (defer === undefined) return pump();
+    if (pumpQueued || stopped) return;
+    pumpQueued = true;
+    defer(pump);
+  }
+
+  /** Reads a fetched body (the XML parse) at the caller's low priority. */
+  function interpretLater(body: Uint8Array, uuid: string | undefined): Promise<DescribeResult> {
+    if (defer === undefined) return Promise.resolve(interpretDescription(body, uuid));
+    return new Promise((resolve) => defer(() => resolve(stopped ? { ok: false, reason: 'network', detail: 'stopped' } : interpretDescription(body, uuid))));
   }
 
   function run(sender: Sender, job: DescribeJob): void {
@@ -194,7 +227,7 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
     components.fetcher
       .fetch({ location: job.location, source: job.source }, controller.signal)
       .then(
-        (outcome) => (outcome.ok ? interpretDescription(outcome.body, job.uuid) : outcome),
+        (outcome) => (outcome.ok ? interpretLater(outcome.body, job.uuid) : outcome),
         (error: unknown): DescribeResult => ({ ok: false, reason: 'network', detail: String(error) }),
       )
       .then((result) => {
@@ -206,7 +239,7 @@ export function createDescriber(init: DescriberInit, components: { readonly fetc
         running -= 1;
         sender.running -= 1;
         forgetIfDone(sender);
-        pump();
+        schedulePump();
       });
   }
 

@@ -136,11 +136,35 @@ export interface ControllerStats {
   unknown: number;
   /**
    * By reason: datagram drops (parse codes, missing-usn, stale-bootid, usn-limit), describe-queue-full,
-   * describe-sender-limit, and evicted-unannounced (devices the registry bound evicted before announcing them).
+   * describe-sender-limit, evicted-unannounced (devices the registry bound evicted before announcing them), and
+   * receive-queue-full (datagrams read while our own receive queue was full).
    */
   dropped: Record<string, number>;
   /** Announced devices evicted by the registry bound (each a device-removed `evicted`). */
   evicted: number;
   describeStarted: number;
   describeFailed: number;
+  /** Datagrams recognised as byte-for-byte repeats of an advertisement already applied (only lastSeen moved). */
+  repeats: number;
+  /** The most datagrams that waited in our receive queue at once (drops beyond its bound: receive-queue-full). */
+  receiveQueuePeak: number;
+  /**
+   * Datagrams the kernel dropped for our sockets since start because their receive buffer was full: answers that
+   * never reached us. Undefined where it cannot be counted (not Linux, or a transport that does not say).
+   */
+  kernelDrops: number | undefined;
+  /** The receive buffer asked for and what the kernel granted; undefined before start or when the transport does not say. */
+  receiveBuffer: ReceiveBufferStats | undefined;
+}
+
+/** What the kernel granted our receiving sockets (the transport's receiveBuffer(), without the per-socket list). */
+export interface ReceiveBufferStats {
+  /** Bytes asked for (recvBufferSize). */
+  readonly requested: number;
+  /** The smallest size granted over our sockets, bytes (Linux grants twice the request); undefined if unknown. */
+  readonly granted: number | undefined;
+  /** True when net.core.rmem_max (or the OS) capped a socket below the request. */
+  readonly clamped: boolean;
+  /** When clamped: one line naming the sysctl that raises the cap. */
+  readonly hint?: string;
 }

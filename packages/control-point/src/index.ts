@@ -10,7 +10,7 @@ export { DEFAULT_RESOURCE_MAX_BYTES } from './device-lookup.ts';
 export type { DescriptionLookup, FetchFromDeviceOptions, LookupFailure, LookupFailureReason, ResourceLookup } from './device-lookup.ts';
 export type { DescribedDevice, DescribedIcon, DescribedService, DeviceDescription } from '@ssdp/protocol';
 export type { ControlPointEvent, ControlPointEventName } from './public-events.ts';
-export type { ControllerStats as ControlPointStats, DescribeFailureReason, DescribeState, RemovalReason } from './events.ts';
+export type { ControllerStats as ControlPointStats, DescribeFailureReason, DescribeState, ReceiveBufferStats, RemovalReason } from './events.ts';
 export { createFetchHttpGet, createSystemHttpGet, nodeHttpGet } from './http-get.ts';
 export type { HttpGet, HttpGetRequest, HttpGetResponse } from './http-get.ts';
 export { DEFAULT_DESCRIBE_TIMEOUT_MS } from './description-fetcher.ts';

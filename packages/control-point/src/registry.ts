@@ -122,8 +122,20 @@ export interface RegistryComponents {
 
 export interface Registry {
   observe(observation: Observation): ObserveResult;
+  /**
+   * A byte-for-byte repeat of an alive advertisement already observed on `record`, which it left unchanged
+   * (repeat-filter.ts): only lastSeen and expiresAt move, as observe() would move them.
+   */
+  refresh(record: DeviceRecord, receivedAt: number, lifetimeMs: number): void;
+  /** The lifetime an advertisement's max-age gives (the default when undefined; clamped), ms. */
+  lifetimeMs(maxAge: number | undefined): number;
   /** Marks a description request as started; returns its generation (results of older ones are ignored). */
   describing(record: DeviceRecord): number;
+  /**
+   * A description request of `generation` was refused (queue full): the record goes back to `previous` (its state
+   * before describing()), and the next advertisement asks again.
+   */
+  describeRefused(record: DeviceRecord, generation: number, previous: DescribeState | 'none'): void;
   /** Whether a record wants a description now (never asked, or CONFIGID/BOOTID changed since). */
   needsDescription(record: DeviceRecord): boolean;
   /** A description arrived for `generation`. */
@@ -430,7 +442,7 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     return undefined;
   }
 
-  function lifetimeMs(observation: Observation): number {
+  function lifetimeMs(observation: Pick<Observation, 'maxAge'>): number {
     const seconds = observation.maxAge ?? defaultMaxAge;
     return Math.min(Math.max(0, seconds), maxMaxAge) * 1000;
   }
@@ -591,10 +603,23 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
 
   return {
     observe,
+    refresh(record, receivedAt, lifetime) {
+      if (record.removed) return;
+      record.lastSeen = receivedAt;
+      record.expiresAt = receivedAt + lifetime;
+      armExpiry(record);
+      touch(record);
+    },
+    lifetimeMs: (maxAge) => lifetimeMs({ maxAge }),
     describing(record) {
       record.describedGeneration = record.generation;
       record.describeState = 'pending';
       return record.generation;
+    },
+    describeRefused(record, generation, previous) {
+      if (record.removed || generation !== record.generation || record.describeState !== 'pending') return;
+      record.describedGeneration = NONE;
+      record.describeState = previous;
     },
     needsDescription(record) {
       return !record.removed && record.describeState !== 'skipped' && record.describedGeneration !== record.generation;

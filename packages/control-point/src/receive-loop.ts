@@ -1,0 +1,212 @@
+// The control point's work loop. Receiving must never wait for anything else: the socket callback only queues the
+// datagram (with its read time), and the work runs in turns on setImmediate, after each poll of the sockets:
+// - high priority: the queued datagrams (parse, registry), in bounded slices;
+// - low priority (`later`): description fetches and their XML, and event output; only in a turn where no datagram
+//   waits, so a burst of answers goes to our queue instead of overflowing the kernel's receive buffer.
+// While a burst is on (the last poll read a full batch: libuv reads at most ~32 datagrams per socket per poll,
+// so the socket may still hold more), a turn does only a few datagrams and goes back to reading. The rest of the
+// time a turn runs for at most `sliceMs`, which is what the kernel's buffer must absorb between two reads.
+import type { Datagram } from '@ssdp/transport';
+
+export interface ReceiveLoopInit {
+  /** Most datagrams waiting; beyond it a datagram is dropped (counted by `onOverflow`). Default 32,768. */
+  readonly maxQueued?: number;
+  /** Longest turn, ms. Default 2. */
+  readonly sliceMs?: number;
+  /** Datagrams handled in a turn while a burst is on. Default 4. */
+  readonly burstBatch?: number;
+  /** Datagrams read since the last turn that mean "a burst is on". Default 32 (libuv's read batch). */
+  readonly burstReads?: number;
+  /** Most items in one turn whatever the clock says (fake timers stop the clock). Default 512. */
+  readonly maxPerTurn?: number;
+  /** Low-priority work waiting longer than this runs even while a burst is on, ms. Default 250. */
+  readonly lowMaxWaitMs?: number;
+}
+
+export interface ReceiveLoopComponents {
+  /** Handles one datagram (the high-priority work). Must not throw. */
+  readonly handle: (datagram: Datagram, receivedAt: number) => void;
+  /** A datagram dropped because the queue was full. */
+  readonly onOverflow: (datagram: Datagram) => void;
+  /** Wall time for the slices, ms (performance.now). */
+  readonly now?: () => number;
+  /** Runs `turn` after the next poll of the sockets. Default setImmediate, looked up when called (fake timers). */
+  readonly defer?: (turn: () => void) => void;
+  /** A low-priority task threw. */
+  readonly onTaskError?: (error: unknown) => void;
+}
+
+export interface ReceiveLoop {
+  /** Queues a datagram read at `receivedAt`; false when the queue was full (the datagram is dropped). */
+  push(datagram: Datagram, receivedAt: number): boolean;
+  /** Queues low-priority work. */
+  later(task: () => void): void;
+  /** Handles every queued datagram now (before a final listing). */
+  drainDatagrams(): void;
+  /** Runs every queued low-priority task now (stop, a final listing). */
+  drainLater(): void;
+  /** Drops everything queued; nothing runs afterwards. */
+  stop(): void;
+  /** Datagrams waiting. */
+  readonly queued: number;
+  /** Most datagrams that waited at once. */
+  readonly peakQueued: number;
+}
+
+const defaultDefer = (turn: () => void): void => {
+  setImmediate(turn);
+};
+
+export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoopComponents): ReceiveLoop {
+  const maxQueued = Math.max(1, init.maxQueued ?? 32_768);
+  const sliceMs = init.sliceMs ?? 2;
+  const burstBatch = Math.max(1, init.burstBatch ?? 4);
+  const burstReads = Math.max(1, init.burstReads ?? 32);
+  const maxPerTurn = Math.max(1, init.maxPerTurn ?? 512);
+  const lowMaxWaitMs = init.lowMaxWaitMs ?? 250;
+  const now = components.now ?? (() => performance.now());
+  const defer = components.defer ?? defaultDefer;
+  const { handle } = components;
+
+  // Two parallel FIFOs (no object per datagram), consumed from `head`.
+  let datagrams: Datagram[] = [];
+  let times: number[] = [];
+  let head = 0;
+  let low: (() => void)[] = [];
+  let lowHead = 0;
+  /** When the oldest waiting low-priority task was queued (wall ms), or -1. */
+  let lowSince = -1;
+  let readsSinceTurn = 0;
+  let scheduled = false;
+  let stopped = false;
+  let peakQueued = 0;
+
+  const queued = (): number => datagrams.length - head;
+  const lowQueued = (): number => low.length - lowHead;
+
+  function schedule(): void {
+    if (scheduled || stopped) return;
+    scheduled = true;
+    defer(turn);
+  }
+
+  function compact(): void {
+    if (head === datagrams.length) {
+      datagrams = [];
+      times = [];
+      head = 0;
+    } else if (head > 1024 && head * 2 > datagrams.length) {
+      datagrams = datagrams.slice(head);
+      times = times.slice(head);
+      head = 0;
+    }
+  }
+
+  function handleNext(): void {
+    const datagram = datagrams[head]!;
+    const receivedAt = times[head]!;
+    datagrams[head] = undefined as unknown as Datagram; // let it go now, not at the next compaction
+    head += 1;
+    handle(datagram, receivedAt);
+  }
+
+  function runLow(): void {
+    const task = low[lowHead]!;
+    low[lowHead] = undefined as unknown as () => void;
+    lowHead += 1;
+    if (lowHead === low.length) {
+      low = [];
+      lowHead = 0;
+      lowSince = -1;
+    } else if (lowHead > 1024 && lowHead * 2 > low.length) {
+      low = low.slice(lowHead);
+      lowHead = 0;
+    }
+    try {
+      task();
+    } catch (error) {
+      components.onTaskError?.(error);
+    }
+  }
+
+  function turn(): void {
+    scheduled = false;
+    if (stopped) return;
+    const burst = readsSinceTurn >= burstReads;
+    readsSinceTurn = 0;
+    const start = now();
+    const deadline = start + sliceMs;
+    let done = 0;
+    if (burst) {
+      while (queued() > 0 && done < burstBatch) {
+        handleNext();
+        done += 1;
+      }
+    } else {
+      while (queued() > 0 && done < maxPerTurn) {
+        handleNext();
+        done += 1;
+        if ((done & 7) === 0 && now() >= deadline) break;
+      }
+    }
+    compact();
+    // Low priority: in a turn that left no datagram waiting, or once it has waited too long even for a burst.
+    const starving = lowSince >= 0 && start - lowSince >= lowMaxWaitMs;
+    if ((queued() === 0 && !burst) || starving) {
+      const lowDeadline = starving && (burst || queued() > 0) ? now() + Math.min(1, sliceMs) : deadline;
+      let ran = 0;
+      while (lowQueued() > 0 && ran < maxPerTurn) {
+        runLow();
+        ran += 1;
+        if (now() >= lowDeadline) break;
+      }
+      if (lowQueued() > 0 && ran > 0) lowSince = now();
+    }
+    if (queued() > 0 || lowQueued() > 0) schedule();
+  }
+
+  return {
+    push(datagram, receivedAt) {
+      if (stopped) return false;
+      readsSinceTurn += 1;
+      if (queued() >= maxQueued) {
+        components.onOverflow(datagram);
+        return false;
+      }
+      datagrams.push(datagram);
+      times.push(receivedAt);
+      if (queued() > peakQueued) peakQueued = queued();
+      schedule();
+      return true;
+    },
+    later(task) {
+      if (stopped) return;
+      if (lowQueued() === 0) lowSince = now();
+      low.push(task);
+      schedule();
+    },
+    drainDatagrams() {
+      while (!stopped && queued() > 0) handleNext();
+      compact();
+    },
+    drainLater() {
+      // Tasks may queue more (a finished description queues its events): run until none is left.
+      while (!stopped && lowQueued() > 0) runLow();
+    },
+    stop() {
+      stopped = true;
+      datagrams = [];
+      times = [];
+      head = 0;
+      low = [];
+      lowHead = 0;
+      lowSince = -1;
+    },
+    get queued() {
+      return queued();
+    },
+    get peakQueued() {
+      return peakQueued;
+    },
+  };
+}

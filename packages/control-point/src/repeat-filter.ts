@@ -1,0 +1,116 @@
+// Recognises a repeated advertisement before the full parse. Devices answer both sends of a search, and announce
+// the same NOTIFYs again and again: byte for byte the same datagram from the same sender. When one arrives again,
+// and the device it refreshed is still exactly as that datagram left it, the full path would change nothing but
+// lastSeen/expiresAt: the caller does only that.
+//
+// A hit needs the exact bytes (so a new BOOTID, CONFIGID, LOCATION, max-age ... is never skipped) from the same
+// address, port and interface, and a record still in the state the datagram left it in: the same USN and LOCATION
+// lists (the registry replaces those arrays on every change), BOOTID, CONFIGID, NEXTBOOTID, SERVER, address,
+// interface and current LOCATION. Bounded: the oldest entry goes first.
+import { Buffer } from 'node:buffer';
+import type { DeviceRecord } from './registry.ts';
+
+export interface RepeatEntry {
+  readonly bytes: Uint8Array;
+  readonly address: string;
+  readonly port: number;
+  readonly interfaceId: string;
+  readonly record: DeviceRecord;
+  /** The lifetime the datagram gives (max-age, clamped), ms. */
+  readonly lifetimeMs: number;
+  readonly usns: readonly string[];
+  readonly locations: readonly string[];
+  readonly currentLocation: number;
+  readonly bootId: number;
+  readonly configId: number;
+  readonly nextBootId: number;
+  readonly server: string | undefined;
+}
+
+export interface RepeatFilter {
+  /** The entry for these bytes from this sender, when the record is still as the datagram left it. */
+  find(bytes: Uint8Array, address: string, port: number, interfaceId: string): RepeatEntry | undefined;
+  /** Remembers what a datagram did to `record` (call after the full path). */
+  remember(bytes: Uint8Array, address: string, port: number, interfaceId: string, record: DeviceRecord, lifetimeMs: number): void;
+  clear(): void;
+  readonly size: number;
+  readonly hits: number;
+}
+
+/** FNV-1a over the bytes, then the port: the map key (a collision only costs a miss). */
+function keyOf(bytes: Uint8Array, port: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i += 1) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  return Math.imul(hash ^ port, 0x01000193) >>> 0;
+}
+
+function unchanged(entry: RepeatEntry, address: string, interfaceId: string): boolean {
+  const record = entry.record;
+  return (
+    !record.removed &&
+    record.announced &&
+    record.usns === entry.usns &&
+    record.locations === entry.locations &&
+    record.currentLocation === entry.currentLocation &&
+    record.bootId === entry.bootId &&
+    record.configId === entry.configId &&
+    record.nextBootId === entry.nextBootId &&
+    record.server === entry.server &&
+    record.address === address &&
+    record.interfaceId === interfaceId
+  );
+}
+
+export function createRepeatFilter(maxEntries: number): RepeatFilter {
+  const entries = new Map<number, RepeatEntry>();
+  let hits = 0;
+  return {
+    find(bytes, address, port, interfaceId) {
+      if (maxEntries <= 0) return undefined;
+      const entry = entries.get(keyOf(bytes, port));
+      if (
+        entry === undefined ||
+        entry.port !== port ||
+        entry.address !== address ||
+        entry.interfaceId !== interfaceId ||
+        entry.bytes.length !== bytes.length ||
+        Buffer.compare(entry.bytes, bytes) !== 0 ||
+        !unchanged(entry, address, interfaceId)
+      ) {
+        return undefined;
+      }
+      hits += 1;
+      return entry;
+    },
+    remember(bytes, address, port, interfaceId, record, lifetimeMs) {
+      if (maxEntries <= 0) return;
+      const key = keyOf(bytes, port);
+      entries.delete(key); // re-inserted last: the oldest entry is the first in the map
+      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+      entries.set(key, {
+        bytes,
+        address,
+        port,
+        interfaceId,
+        record,
+        lifetimeMs,
+        usns: record.usns,
+        locations: record.locations,
+        currentLocation: record.currentLocation,
+        bootId: record.bootId,
+        configId: record.configId,
+        nextBootId: record.nextBootId,
+        server: record.server,
+      });
+    },
+    clear() {
+      entries.clear();
+    },
+    get size() {
+      return entries.size;
+    },
+    get hits() {
+      return hits;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isIPv4 } from 'node:net';
 import { parseSearchTarget } from '@ssdp/protocol';
+import { mqttOptions, mqttUsage, parseMqttArguments, type MqttArguments } from './mqtt-arguments.ts';
 
 /** The ssdp-controller argument table. Kept apart from main.ts so it can be tested and read on its own. */
 export const options = {
@@ -22,6 +23,7 @@ export const options = {
   'max-devices': { type: 'string' },
   'describe-per-sender': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
+  ...mqttOptions,
 } as const satisfies ParseArgsConfig['options'];
 
 export const usage = `Usage: ssdp-controller [options]
@@ -47,11 +49,12 @@ Options:
       --max-devices <n>               registry bound; the least recently seen is evicted (default 10000)
       --describe-per-sender <n>       description fetches at once per sender address, 1..8 (default 4)
   -v, --verbose                       print every message received, as the prototype did
-  -h, --help                          show this help and exit
+${mqttUsage}  -h, --help                          show this help and exit
   -V, --version                       print the version and exit
 
 Events (--json field "event"): search-sent, device-added, device-updated, device-rebooted,
-device-removed (reason byebye | expired | evicted), device-found (--once), describe-failed, dropped.
+device-removed (reason byebye | expired | evicted), device-found (--once), describe-failed, dropped;
+mqtt-state (--mqtt, --from-mqtt), site-status (--from-mqtt).
 Logs go to stderr.
 `;
 
@@ -81,6 +84,8 @@ export interface CliArguments {
   /** Description fetches at once per sender address. */
   describePerSender: number;
   verbose: boolean;
+  /** --mqtt (publish) or --from-mqtt (view), with --site, --mqtt-topic, --mqtt-ca. */
+  mqtt: MqttArguments | undefined;
 }
 
 function stringOf(values: Record<string, unknown>, name: string): string | undefined {
@@ -151,5 +156,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     maxDevices: integer(stringOf(values, 'max-devices'), 'max-devices', 1, 10_000_000, 10_000),
     describePerSender: integer(stringOf(values, 'describe-per-sender'), 'describe-per-sender', 1, 8, 4),
     verbose: values['verbose'] === true,
+    mqtt: parseMqttArguments(values, once, (message) => {
+      throw new UsageError(message);
+    }),
   };
 }

@@ -1,6 +1,9 @@
 import { createControlPoint, InvalidOptionError, type ControlPoint, type ControlPointEvent, type HttpGet } from '@ssdp/control-point';
 import { isTransportError, type Clock, type SsdpTransport, type TransportOptions } from '@ssdp/transport';
 import { parseCliArguments, usage, UsageError, type CliArguments } from './cli-arguments.ts';
+import { runFromMqtt } from './from-mqtt.ts';
+import type { CliMqttComponents } from './mqtt-cli.ts';
+import { startMqttPublisher, type CliMqttPublisher } from './mqtt-publish.ts';
 import { createEventPrinter } from './output.ts';
 import { version } from './version.ts';
 import { createWatchView, type WatchView } from './watch-view.ts';
@@ -23,6 +26,8 @@ export interface CliComponents {
   readonly shutdown?: AbortSignal;
   /** For SERVER-like USER-AGENT: os.type() and os.release(). */
   readonly os?: { readonly type: string; readonly release: string };
+  /** --mqtt / --from-mqtt: the broker client and the environment (credentials). Default MQTT.js, process.env. */
+  readonly mqtt?: CliMqttComponents;
 }
 
 const PROGRAM = 'ssdp-controller';
@@ -99,6 +104,7 @@ function nothingFound(args: CliArguments): string {
 
 async function run(args: CliArguments, io: CliIo, components: CliComponents): Promise<number> {
   const { clock, shutdown } = components;
+  if (args.mqtt?.mode === 'view') return runFromMqtt({ ...args, mqtt: args.mqtt }, io, components);
   let watch: WatchView | undefined;
   const printer = createEventPrinter({ json: args.json, verbose: args.verbose, once: args.once }, (line) => io.stdout(line));
   const onEvent = (event: ControlPointEvent) => (watch === undefined ? printer(event) : watch.onEvent(event));
@@ -135,6 +141,10 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
   }
   controller.on('event', onEvent);
   controller.on('warning', (line) => io.stderr(`${PROGRAM}: ${line}`));
+  const mqtt: CliMqttPublisher | undefined =
+    args.mqtt === undefined
+      ? undefined
+      : startMqttPublisher(args.mqtt, controller, { json: args.json, event: (e) => io.stdout(JSON.stringify(e)), log: (line) => io.stderr(line) }, components.mqtt);
 
   const terminal = io.terminal;
   if (args.watch && terminal !== undefined) {
@@ -144,7 +154,10 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
     );
   }
 
-  await controller.start();
+  await controller.start().catch(async (error: unknown) => {
+    await mqtt?.close();
+    throw error;
+  });
   // After a successful start, so a startup error stays the only line.
   if (args.interfaces.length === 0) io.stderr(LOOPBACK_HINT);
   if (watch !== undefined) {
@@ -165,12 +178,14 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
       if (found.length === 0) io.stderr(nothingFound(args));
       return found.length > 0 ? 0 : 1;
     }
-    if (args.duration !== undefined) await wait(clock, args.duration * 1000, shutdown);
-    else await untilAborted(shutdown);
+    const running = args.duration !== undefined ? wait(clock, args.duration * 1000, shutdown) : untilAborted(shutdown);
+    // A broker that refuses the credentials or the certificate ends the run: one line, exit 2.
+    await (mqtt === undefined ? running : Promise.race([running, mqtt.failed]));
     return 0;
   } finally {
     watch?.stop();
-    if (args.verbose) io.stderr(statsLine(controller));
+    if (args.verbose) io.stderr(`${statsLine(controller)}${mqtt === undefined ? '' : `, ${mqtt.statsPart()}`}`);
+    await mqtt?.close();
     await controller.stop();
   }
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attachMqttBridge, type MqttBridge, type MqttBridgeOptions } from '../src/index.ts';
 import { MqttBridgeError } from '../src/errors.ts';
-import { FakeBroker, type FakeClient } from './fake-broker.ts';
+import { FakeBroker, type FakeClient } from '../src/testing/index.ts';
 import { FakeSource, makeDevice } from './fake-source.ts';
 
 const devicesOf = (broker: FakeBroker, site = 'lab') =>

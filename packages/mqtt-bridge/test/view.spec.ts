@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { attachMqttBridge, createMqttView, type MqttBridge, type MqttView, type SiteDevice } from '../src/index.ts';
-import { FakeBroker } from './fake-broker.ts';
+import { FakeBroker } from '../src/testing/index.ts';
 import { FakeSource, makeDevice } from './fake-source.ts';
 
 describe('createMqttView (fake broker)', () => {

@@ -1,9 +1,9 @@
-// An in-memory MQTT broker for unit tests, behind the same narrow BrokerClient interface as MQTT.js: retained
+// An in-memory MQTT broker for tests (@ssdp/mqtt-bridge/testing), behind the same narrow BrokerClient interface as MQTT.js: retained
 // messages, `+` filters, last wills, refused credentials, a broker that goes down and comes back (keeping or
 // losing its retained messages), and MQTT.js's habits: unacknowledged QoS 1 publishes are re-sent on reconnect
 // before `connect`, reconnect attempts every reconnect period. Publishing while disconnected throws: the code
 // under test must not queue behind the client's back.
-import type { BrokerClient, ClientInit, ConnectBroker } from '../src/broker-client.ts';
+import type { BrokerClient, ClientInit, ConnectBroker } from '../broker-client.ts';
 
 type Listener = (...args: never[]) => void;
 

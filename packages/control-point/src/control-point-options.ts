@@ -1,7 +1,7 @@
 // The options of createControlPoint and discover: checked, completed with defaults, and turned into the engine's
 // init. A wrong option throws InvalidOptionError naming it.
 import { SSDP_PORT, parseSearchTarget } from '@ssdp/protocol';
-import { InvalidOptionError, type TransportOptions } from '@ssdp/transport';
+import { InvalidOptionError, RECEIVE_BUFFER_SIZE_MAX, type TransportOptions } from '@ssdp/transport';
 import type { ControlPointEngineInit } from './control-point-engine.ts';
 import { DEFAULT_DESCRIBE_TIMEOUT_MS } from './description-fetcher.ts';
 
@@ -40,6 +40,11 @@ export interface ControlPointOptions {
   readonly userAgent?: string;
   /** CPFN.UPNP.ORG. Default `ssdp-controller`. */
   readonly friendlyName?: string;
+  /**
+   * Receive buffer (SO_RCVBUF) to ask for on each socket, bytes, 1..512 MiB. Default 4 MiB: room for a burst of
+   * thousands of answers. Linux caps it at net.core.rmem_max; `stats.receiveBuffer` says what was granted.
+   */
+  readonly recvBufferSize?: number;
 }
 
 export interface ResolvedControlPointOptions {
@@ -67,6 +72,7 @@ const KNOWN = new Set([
   'rawMessages',
   'userAgent',
   'friendlyName',
+  'recvBufferSize',
   'signal',
 ]);
 
@@ -140,7 +146,10 @@ export function resolveControlPointOptions(options: ControlPointOptions): Resolv
   };
   return {
     engine,
-    transport: controlPointTransportOptions(profile, port, interfacesOf(options.interfaces)),
+    transport: {
+      ...controlPointTransportOptions(profile, port, interfacesOf(options.interfaces)),
+      ...(options.recvBufferSize === undefined ? {} : { receiveBufferSize: integer('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
+    },
     describeTimeoutMs:
       options.describeTimeoutMs === undefined ? DEFAULT_DESCRIBE_TIMEOUT_MS : integer('describeTimeoutMs', options.describeTimeoutMs, 100, 600_000),
     allowForeignLocation: boolean('allowForeignLocation', options.allowForeignLocation, false),

@@ -4,9 +4,12 @@
 // lastSeen/expiresAt: the caller does only that.
 //
 // A hit needs the exact bytes (so a new BOOTID, CONFIGID, LOCATION, max-age ... is never skipped) from the same
-// address, port and interface, and a record still in the state the datagram left it in: the same USN and LOCATION
-// lists (the registry replaces those arrays on every change), BOOTID, CONFIGID, NEXTBOOTID, SERVER, address,
-// interface and current LOCATION. Bounded: the oldest entry goes first.
+// address, port and interface, and a record still in the state the datagram left it in: not removed (a new record
+// for the same UUID is another object), the same BOOTID, CONFIGID, NEXTBOOTID, SERVER, address, interface and
+// current LOCATION. Its USN and LOCATION stay in the record once added (only the record's removal takes them; the
+// caller remembers only datagrams of the record's own UUID, never an embedded device's). What the full path would
+// still do is fold embedded devices waiting at the same LOCATION into the root: they fold when they settle anyway.
+// Bounded: the oldest entry goes first.
 import { Buffer } from 'node:buffer';
 import type { DeviceRecord } from './registry.ts';
 
@@ -18,8 +21,6 @@ export interface RepeatEntry {
   readonly record: DeviceRecord;
   /** The lifetime the datagram gives (max-age, clamped), ms. */
   readonly lifetimeMs: number;
-  readonly usns: readonly string[];
-  readonly locations: readonly string[];
   readonly currentLocation: number;
   readonly bootId: number;
   readonly configId: number;
@@ -48,9 +49,6 @@ function unchanged(entry: RepeatEntry, address: string, interfaceId: string): bo
   const record = entry.record;
   return (
     !record.removed &&
-    record.announced &&
-    record.usns === entry.usns &&
-    record.locations === entry.locations &&
     record.currentLocation === entry.currentLocation &&
     record.bootId === entry.bootId &&
     record.configId === entry.configId &&
@@ -94,8 +92,6 @@ export function createRepeatFilter(maxEntries: number): RepeatFilter {
         interfaceId,
         record,
         lifetimeMs,
-        usns: record.usns,
-        locations: record.locations,
         currentLocation: record.currentLocation,
         bootId: record.bootId,
         configId: record.configId,

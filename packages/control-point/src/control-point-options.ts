@@ -73,7 +73,6 @@ const KNOWN = new Set([
   'userAgent',
   'friendlyName',
   'recvBufferSize',
-  'signal',
 ]);
 
 function integer(name: string, value: unknown, min: number, max: number): number {
@@ -113,6 +112,19 @@ export function controlPointTransportOptions(profile: ControlPointProfile, port:
   if (profile === 'legacy') return { ...chosen, families: ['IPv4'], port, unicastPort: port, joinGroup: false, broadcast: false };
   // Search from an ephemeral port (answers come back there), hear NOTIFY on the group.
   return { ...chosen, port, unicastPort: 0, joinGroup: true };
+}
+
+/** The `signal` of an options object (start, collect, discover); throws InvalidOptionError unless an AbortSignal. */
+export function signalOf(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidOptionError('options', 'expected an object');
+  const { signal } = options as { signal?: unknown };
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  const like = signal as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
+  if (typeof like?.aborted === 'boolean' && typeof like.addEventListener === 'function' && typeof like.removeEventListener === 'function') {
+    return signal as AbortSignal;
+  }
+  throw new InvalidOptionError('signal', `expected an AbortSignal, got ${typeof signal}`);
 }
 
 export function resolveControlPointOptions(options: ControlPointOptions): ResolvedControlPointOptions {

@@ -1,6 +1,6 @@
 // discover(): one search cycle, as a promise of the devices that answered (described unless describe: false).
-import { throwIfAborted } from '@ssdp/transport';
-import type { ControlPointOptions } from './control-point-options.ts';
+import { InvalidOptionError, throwIfAborted } from '@ssdp/transport';
+import { signalOf, type ControlPointOptions } from './control-point-options.ts';
 import { createControlPoint, type ControlPointComponents } from './create-control-point.ts';
 import type { DiscoveredDevice } from './discovered-device.ts';
 
@@ -14,7 +14,11 @@ export interface DiscoverOptions extends Omit<ControlPointOptions, 'cycles' | 'i
  * resolves with the devices found, in the order they answered. Rejects with a typed error (`code`).
  */
 export async function discover(options: DiscoverOptions = {}, components: ControlPointComponents = {}): Promise<DiscoveredDevice[]> {
-  const { signal, ...rest } = options;
+  const signal = signalOf(options);
+  const { signal: _signal, ...rest } = options;
+  for (const key of ['cycles', 'intervalMs']) {
+    if (key in rest) throw new InvalidOptionError(key, 'not an option of discover(), which runs one search cycle (see createControlPoint)');
+  }
   throwIfAborted(signal);
   const controlPoint = createControlPoint({ ...rest, cycles: 1 }, components);
   await controlPoint.start(signal === undefined ? {} : { signal });

@@ -22,6 +22,7 @@ export const options = {
   'allow-foreign-location': { type: 'boolean' },
   'max-devices': { type: 'string' },
   'describe-per-sender': { type: 'string' },
+  'recv-buffer': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   ...mqttOptions,
 } as const satisfies ParseArgsConfig['options'];
@@ -48,13 +49,16 @@ Options:
       --allow-foreign-location        fetch a LOCATION even when its host is not the sender
       --max-devices <n>               registry bound; the least recently seen is evicted (default 10000)
       --describe-per-sender <n>       description fetches at once per sender address, 1..8 (default 4)
+      --recv-buffer <bytes>           receive buffer to ask for per socket, e.g. 8M (default 4M); Linux caps
+                                      it at net.core.rmem_max (said once on stderr, with the sysctl)
   -v, --verbose                       print every message received, as the prototype did
 ${mqttUsage}  -h, --help                          show this help and exit
   -V, --version                       print the version and exit
 
 Events (--json field "event"): search-sent, device-added, device-updated, device-rebooted,
 device-removed (reason byebye | expired | evicted), device-found (--once), describe-failed, dropped;
-mqtt-state (--mqtt, --from-mqtt), site-status (--from-mqtt).
+mqtt-state (--mqtt, --from-mqtt), site-status (--from-mqtt); stats (the last line, --once included: the
+counters with kernelDrops and receiveBuffer).
 Logs go to stderr.
 `;
 
@@ -83,6 +87,8 @@ export interface CliArguments {
   maxDevices: number;
   /** Description fetches at once per sender address. */
   describePerSender: number;
+  /** --recv-buffer in bytes; undefined: the library's default (4 MiB). */
+  recvBuffer: number | undefined;
   verbose: boolean;
   /** --mqtt (publish) or --from-mqtt (view), with --site, --mqtt-topic, --mqtt-ca. */
   mqtt: MqttArguments | undefined;
@@ -98,6 +104,20 @@ function integer(raw: string | undefined, name: string, min: number, max: number
   const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageError(`--${name} must be an integer in ${min}..${max}: ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/** RECEIVE_BUFFER_SIZE_MAX of @ssdp/transport: Linux stores twice the request in an int. */
+const MAX_RECV_BUFFER = 512 * 1024 * 1024;
+
+/** Bytes, with an optional K or M suffix (KiB, MiB): 4194304, 4096K, 4M. */
+function bytes(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d+)([kKmM]?)$/.exec(raw.trim());
+  const value = match === null ? Number.NaN : Number(match[1]) * (match[2] === '' ? 1 : /k/i.test(match[2]!) ? 1024 : 1024 * 1024);
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_RECV_BUFFER) {
+    throw new UsageError(`--${name} must be a size in bytes from 1 to 512M (K and M suffixes allowed): ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -155,6 +175,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     allowForeignLocation: values['allow-foreign-location'] === true,
     maxDevices: integer(stringOf(values, 'max-devices'), 'max-devices', 1, 10_000_000, 10_000),
     describePerSender: integer(stringOf(values, 'describe-per-sender'), 'describe-per-sender', 1, 8, 4),
+    recvBuffer: bytes(stringOf(values, 'recv-buffer'), 'recv-buffer'),
     verbose: values['verbose'] === true,
     mqtt: parseMqttArguments(values, once, (message) => {
       throw new UsageError(message);

@@ -5,6 +5,7 @@ import { runFromMqtt } from './from-mqtt.ts';
 import type { CliMqttComponents } from './mqtt-cli.ts';
 import { startMqttPublisher, type CliMqttPublisher } from './mqtt-publish.ts';
 import { createEventPrinter } from './output.ts';
+import { statsEvent, statsLine } from './stats-output.ts';
 import { version } from './version.ts';
 import { createWatchView, type WatchView } from './watch-view.ts';
 
@@ -53,17 +54,6 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
     if (signal.aborted) return resolve();
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
-}
-
-function statsLine(controller: ControlPoint): string {
-  const s = controller.stats;
-  const dropped = Object.entries(s.dropped)
-    .map(([reason, count]) => `${reason}=${count}`)
-    .join(' ');
-  return (
-    `${PROGRAM}: ${s.datagrams} datagrams, ${s.searchesSent} searches sent, ${s.ignored} searches ignored, ` +
-    `${s.evicted} evicted, ${s.describeStarted} descriptions (${s.describeFailed} failed), dropped: ${dropped === '' ? 'none' : dropped}`
-  );
 }
 
 /** Runs the ssdp-controller command line and returns the exit code: 0 ok, 1 nothing found (--once), 2 error. */
@@ -126,6 +116,7 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
         rawMessages: args.verbose,
         maxDevices: args.maxDevices,
         describePerSender: args.describePerSender,
+        ...(args.recvBuffer === undefined ? {} : { recvBufferSize: args.recvBuffer }),
       },
       {
         createTransport: components.createTransport,
@@ -184,8 +175,10 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
     return 0;
   } finally {
     watch?.stop();
-    if (args.verbose) io.stderr(`${statsLine(controller)}${mqtt === undefined ? '' : `, ${mqtt.statsPart()}`}`);
+    if (args.verbose) io.stderr(`${statsLine(PROGRAM, controller.stats)}${mqtt === undefined ? '' : `, ${mqtt.statsPart()}`}`);
     await mqtt?.close();
     await controller.stop();
+    // The last --json line, --once included: the counters, with what the kernel dropped (kept after stop).
+    if (args.json) io.stdout(JSON.stringify(statsEvent(controller.stats, clock.now())));
   }
 }

@@ -63,11 +63,14 @@ describe('over real UDP on loopback', () => {
     const { code, stdout, stderr } = await runController(['--once', '--json', '--port', String(port)]);
     expect(stderr).not.toMatch(/Error|at .*\.ts:/);
     expect(code).toBe(0);
-    const found = stdout
+    const lines = stdout
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(found).toHaveLength(1);
+    // The device, then the stats (kernelDrops read from /proc/net/udp for our sockets).
+    expect(lines.map((line) => line['event'])).toEqual(['device-found', 'stats']);
+    expect(lines[1]).toMatchObject({ kernelDrops: 0, receiveBuffer: { requested: 4_194_304 } });
+    const found = lines.slice(0, 1);
     expect(found[0]).toMatchObject({
       event: 'device-found',
       address: '127.0.0.1',
@@ -83,7 +86,7 @@ describe('over real UDP on loopback', () => {
   it('exits 1 when no device answers on that port', async () => {
     const { code, stdout } = await runController(['--once', '--json', '--port', String(randomPort()), '--mx', '1']);
     expect(code).toBe(1);
-    expect(stdout).toBe('');
+    expect(stdout.trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['stats']);
   }, 30_000);
 
   it('legacy profile: the device\u2019s NOTIFY replies reach the controller on the shared port', async () => {

@@ -107,7 +107,8 @@ describe('--once', () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(await exit).toBe(0);
     expect(err).toEqual([]);
-    expect(out).toHaveLength(1);
+    expect(out).toHaveLength(2); // the device, then the stats
+    expect(JSON.parse(out[1]!)).toMatchObject({ event: 'stats', kernelDrops: 0 });
     const found = JSON.parse(out[0]!) as Record<string, unknown>;
     expect(found).toMatchObject({
       event: 'device-found',
@@ -156,7 +157,7 @@ describe('--once', () => {
     const exit = runCli(['--once', '--json', '--interface', 'eth0', '--mx', '1'], io, slowComponents);
     await vi.advanceTimersByTimeAsync(30_000);
     expect(await exit).toBe(0);
-    const found = out.map((line) => JSON.parse(line) as { udn: string; describe: string; friendlyName: string | null });
+    const found = out.slice(0, -1).map((line) => JSON.parse(line) as { udn: string; describe: string; friendlyName: string | null });
     expect(found.map((d) => d.udn).sort()).toEqual(uuids.map((u) => `uuid:${u}`).sort());
     expect(found.filter((d) => d.describe !== 'described')).toEqual([]);
     expect(found.every((d) => d.friendlyName?.startsWith('Slow ') === true)).toBe(true);
@@ -218,7 +219,7 @@ describe('running', () => {
     expect(err).toEqual(['ssdp-controller: listening on loopback only; use --interface all (or a name/address) to use the LAN']);
     const searches = out.map((l) => JSON.parse(l) as { event: string; interfaceId: string; attempt: number });
     expect(searches.filter((e) => e.event === 'search-sent').map((e) => e.attempt)).toEqual([1, 2, 1, 2, 1, 2]);
-    expect(searches.every((e) => e.interfaceId === 'lo/IPv4')).toBe(true);
+    expect(searches.filter((e) => e.event === 'search-sent').every((e) => e.interfaceId === 'lo/IPv4')).toBe(true);
   });
 
   it('stops on the shutdown signal and reports devices appearing and leaving', async () => {

@@ -72,11 +72,11 @@ export class DetailsPanel {
   readonly #gone = byId<HTMLElement>('details-gone');
   readonly #known = byId<HTMLElement>('details-known');
   readonly #described = byId<HTMLElement>('details-described');
-  readonly #onClose: () => void;
+  readonly #onClose: (udn: string) => void;
   #udn: string | undefined;
   #request = 0;
 
-  constructor(store: DeviceStore, onClose: () => void) {
+  constructor(store: DeviceStore, onClose: (udn: string) => void) {
     this.#store = store;
     this.#onClose = onClose;
     byId<HTMLButtonElement>('details-close').addEventListener('click', () => this.close());
@@ -106,10 +106,11 @@ export class DetailsPanel {
   }
 
   close(): void {
+    const udn = this.#udn;
     this.#udn = undefined;
     this.#root.hidden = true;
     document.body.classList.remove('with-details');
-    this.#onClose();
+    if (udn !== undefined) this.#onClose(udn);
   }
 
   /** The device left: keep what is shown, and say so. */

@@ -14,10 +14,10 @@ const RETRY_AFTER_CLOSE_MS = 3000;
 const store = new DeviceStore();
 const status = byId<HTMLElement>('status');
 const traffic = new TrafficPane();
-const details = new DetailsPanel(store, () => {
+const details = new DetailsPanel(store, (udn) => {
   table.selectedUdn = undefined;
   table.render();
-  table.focusSelected();
+  table.focusDevice(udn);
 });
 const table = new DeviceTable(
   store,

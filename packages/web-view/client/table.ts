@@ -205,9 +205,9 @@ export class DeviceTable {
     this.#pool[index - this.#first]?.tr.focus({ preventScroll: true });
   }
 
-  /** Focuses the selected device's row again (after the details panel closes), if it is still listed. */
-  focusSelected(): void {
-    const index = this.#rows.findIndex((row) => row.device.udn === this.selectedUdn);
+  /** Focuses a device's row (after its details panel closes), if it is still listed. */
+  focusDevice(udn: string): void {
+    const index = this.#rows.findIndex((row) => row.device.udn === udn);
     if (index >= 0) this.moveTo(index);
   }
 

@@ -70,8 +70,8 @@ export interface Lab {
   /** Serves `html` at otherOrigin + '/page' (for cross-origin attempts). */
   setOtherPage(html: string): void;
   addDevice(init: LabDeviceInit): Promise<Device>;
-  /** Replaces the web view by a new one on the same port (the pages' streams break and reconnect). */
-  restartWebView(): Promise<void>;
+  /** Closes the web view, runs `meanwhile`, and serves a new one on the same port (pages reconnect to it). */
+  restartWebView(meanwhile?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -141,9 +141,10 @@ export async function startLab(devices: readonly LabDeviceInit[], webOptions: We
       otherPage = html;
     },
     addDevice,
-    async restartWebView() {
+    async restartWebView(meanwhile) {
       const port = webView.port;
       await webView.close();
+      await meanwhile?.();
       webView = await attachWebView(controlPoint, { ...webOptions, port });
     },
     async stop() {

@@ -5,6 +5,8 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import {
   AbortError,
+  InvalidOptionError,
+  TransportError,
   createSystemClock,
   createUdpTransport,
   throwIfAborted,
@@ -69,26 +71,43 @@ export class Device extends EventEmitter<DeviceEventMap> {
   readonly #engine: DeviceEngine;
   readonly #uuid: string | undefined;
   #running = false;
+  #stopped = false;
 
   /** @internal Use createDevice. */
   constructor(engine: (emit: (event: DeviceEvent) => void) => DeviceEngine, uuid: string | undefined) {
     super();
     this.#uuid = uuid;
     this.#engine = engine((event) => {
-      const emit = this.emit.bind(this) as (name: string, event: DeviceEvent) => boolean;
-      emit(event.event, event);
-      emit('event', event);
+      this.#deliver(event.event, event);
+      this.#deliver('event', event);
     });
+  }
+
+  // A listener that throws must not cost the device an answer or the other listeners their event: its error
+  // becomes a `warning` event (a throwing warning listener's error is dropped).
+  #deliver(name: string, event: DeviceEvent): void {
+    try {
+      (this.emit.bind(this) as (name: string, event: DeviceEvent) => boolean)(name, event);
+    } catch (error) {
+      if (event.event === 'warning') return;
+      const warning: DeviceEvent = { event: 'warning', message: `a '${name}' listener threw: ${String(error)}`.replace(/\s*\n\s*/g, ' '), at: event.at };
+      this.#deliver('warning', warning);
+      this.#deliver('event', warning);
+    }
   }
 
   /**
    * Loads or makes the identity, starts the sockets and the description server, then answers searches and
    * announces. Resolves once it answers; rejects with a typed error (`code`): TransportError (port in use,
-   * unknown interface ...), StateStoreError, DescriptionServerError or AbortError.
+   * unknown interface ...; SSDP_ERR_TRANSPORT_STOPPED once stopped: no restart), StateStoreError,
+   * DescriptionServerError or AbortError.
    */
   async start(options: StartOptions = {}): Promise<void> {
-    const { signal } = options;
+    const signal = signalOf(options);
     throwIfAborted(signal);
+    if (this.#stopped) {
+      throw new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this device was stopped; a stopped device does not start again (create a new one)');
+    }
     const onAbort = () => void this.#engine.stop('aborted').catch(() => undefined);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -97,10 +116,12 @@ export class Device extends EventEmitter<DeviceEventMap> {
       signal?.removeEventListener('abort', onAbort);
     }
     if (signal?.aborted === true) {
+      this.#stopped = true;
       await this.#engine.stop('aborted');
       throw new AbortError('start aborted', signal.reason);
     }
-    this.#running = true;
+    // stop() during start() waits for the start to finish, then stops: the device is not running then.
+    this.#running = !this.#stopped;
   }
 
   /**
@@ -108,6 +129,7 @@ export class Device extends EventEmitter<DeviceEventMap> {
    * `reason` goes into the `stopped` event (default 'stopped').
    */
   async stop(reason = 'stopped'): Promise<void> {
+    this.#stopped = true;
     this.#running = false;
     await this.#engine.stop(reason);
   }
@@ -139,6 +161,25 @@ export class Device extends EventEmitter<DeviceEventMap> {
   get stats(): Readonly<DeviceStats> {
     return this.#engine.stats;
   }
+
+  /** What `JSON.stringify(device)` shows: its identity and state, not the emitter's internals. */
+  toJSON(): { udn: string | null; udns: readonly string[]; bootId: number; running: boolean } {
+    const udn = this.#engine.fleet?.members[0]?.udn ?? (this.#uuid === undefined ? null : `uuid:${this.#uuid}`);
+    return { udn, udns: this.udns, bootId: this.bootId, running: this.#running };
+  }
+}
+
+/** The `signal` of start()'s options; throws InvalidOptionError for anything but an AbortSignal. */
+function signalOf(options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidOptionError('options', 'expected an object');
+  const { signal } = options as { signal?: unknown };
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  const like = signal as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
+  if (typeof like?.aborted === 'boolean' && typeof like.addEventListener === 'function' && typeof like.removeEventListener === 'function') {
+    return signal as AbortSignal;
+  }
+  throw new InvalidOptionError('signal', `expected an AbortSignal, got ${typeof signal}`);
 }
 
 /**

@@ -2,9 +2,9 @@
 // default; a wrong one throws InvalidOptionError naming it.
 import { SSDP_PORT, type SsdpProfile } from '@ssdp/protocol';
 import { resolveHttpGuardOptions, type HttpGuardOptions } from '@ssdp/http-guard';
-import { InvalidOptionError, type TransportOptions } from '@ssdp/transport';
+import { InvalidOptionError, RECEIVE_BUFFER_SIZE_MAX, type TransportOptions } from '@ssdp/transport';
 import { describeIssue, rootDeviceSchema, type DeviceConfig, type IconConfig, type ServiceConfig } from './device-config.ts';
-import type { DeviceLimits } from './limits.ts';
+import { defaultLimits, type DeviceLimits } from './limits.ts';
 
 export const LEGACY_PORT = 1337;
 export const DEFAULT_MAX_AGE = 1800;
@@ -59,6 +59,12 @@ export interface DeviceOptions {
    * source address, 256 in all, headers within 5 s, a request answered within 10 s, idle keep-alive 5 s.
    */
   readonly httpLimits?: Omit<HttpGuardOptions, 'onDrop'>;
+  /**
+   * Receive buffer (SO_RCVBUF) asked for on each socket, bytes, 1..512 MiB. Default 4 MiB: a search storm's burst
+   * waits there instead of being dropped. Linux caps it at net.core.rmem_max (a `warning` event says so); what the
+   * kernel still drops is `stats.kernelDrops`.
+   */
+  readonly recvBufferSize?: number;
 }
 
 /** The options checked and completed (host-specific defaults are filled in by createDevice). */
@@ -111,9 +117,11 @@ const OTHER_KEYS = [
   'server',
   'rawMessages',
   'httpLimits',
+  'recvBufferSize',
 ] as const;
 
 const KNOWN = new Set<string>([...DESCRIPTION_KEYS, ...OTHER_KEYS]);
+const LIMIT_KEYS = new Set<string>(Object.keys(defaultLimits(1)));
 
 function integer(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -141,6 +149,8 @@ function limitsOf(value: unknown): Partial<DeviceLimits> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidOptionError('limits', 'expected an object');
   for (const [key, limit] of Object.entries(value)) {
+    if (!LIMIT_KEYS.has(key)) throw new InvalidOptionError(`limits.${key}`, `unknown limit (known: ${[...LIMIT_KEYS].join(', ')})`);
+    if (limit === undefined) continue;
     if (key === 'allowOffLink') {
       if (typeof limit !== 'boolean') throw new InvalidOptionError(`limits.${key}`, 'expected a boolean');
     } else if (key !== 'parseLimits' && (typeof limit !== 'number' || !(limit >= 0) || !Number.isFinite(limit))) {
@@ -200,6 +210,7 @@ export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOpti
     port,
     ...(legacy ? { broadcast: true, joinGroup: false, families: ['IPv4'] } : {}),
     ...(ttl === undefined ? {} : { multicastTtl: ttl }),
+    ...(options.recvBufferSize === undefined ? {} : { receiveBufferSize: integer('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
   };
   return {
     profile,

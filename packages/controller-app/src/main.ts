@@ -1,27 +1,31 @@
-// Thin entry point: real components, signals, exit code. Data to stdout, logs to stderr.
+// Entry point of ssdp-controller (bin/ssdp-controller.js): the real components, under the process policy of
+// process-entry.ts. stdout gets a line per event as it comes (a control point prints little); --watch writes its
+// screen to the same stream.
+import { runProcess, type LineSink } from './process-entry.ts';
 import { runCli } from './run-cli.ts';
 import { createSystemComponents } from './system-components.ts';
 
-const shutdown = new AbortController();
-let signals = 0;
-const onSignal = (): void => {
-  signals += 1;
-  if (signals > 1) process.exit(130); // a second Ctrl-C: do not wait for a clean stop
-  shutdown.abort();
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+const PROGRAM = 'ssdp-controller';
+const stream = process.stdout;
 
-const stdout = process.stdout;
-const code = await runCli(
-  process.argv.slice(2),
-  {
-    stdout: (line) => stdout.write(`${line}\n`),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-    ...(stdout.isTTY ? { terminal: { write: (text: string) => stdout.write(text), columns: stdout.columns } } : {}),
-  },
-  createSystemComponents(shutdown.signal),
+/** Lines written at once; a closed stdout (EPIPE: the reader went away) is said once, then output is discarded. */
+function directLines(): LineSink {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    process.stderr.write(`${PROGRAM}: stdout closed (${error.code ?? error.message}); further output is discarded\n`);
+  });
+  return {
+    write: (line) => void (closed || stream.write(`${line}\n`)),
+    flush: () => undefined,
+  };
+}
+
+runProcess(PROGRAM, directLines(), (io, shutdown) =>
+  runCli(
+    process.argv.slice(2),
+    { ...io, ...(stream.isTTY ? { terminal: { write: (text: string) => void stream.write(text), columns: stream.columns } } : {}) },
+    createSystemComponents(shutdown),
+  ),
 );
-process.exitCode = code;
-// Everything is closed by now; this only guards against a stray handle (e.g. a half-open HTTP socket).
-setTimeout(() => process.exit(code), 2000).unref();

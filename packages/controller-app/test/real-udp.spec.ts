@@ -46,15 +46,27 @@ function startDevice(args: string[]): Promise<ChildProcess> {
   });
 }
 
-function runController(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [controllerBin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnController(args: string[], nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, controllerBin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  /** Resolves once stderr has the loopback hint: the controller is up (it prints it after a successful start). */
+  const up = async () => {
+    while (!stderr.includes('listening on loopback only')) {
+      if (child.exitCode !== null) throw new Error(`ssdp-controller exited with ${child.exitCode}: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  return { child, exited, up };
 }
+
+const runController = (args: string[]) => spawnController(args).exited;
 
 describe('over real UDP on loopback', () => {
   it('ssdp-controller --once --json finds a running ssdp-device, with its friendlyName from the description', async () => {
@@ -87,6 +99,41 @@ describe('over real UDP on loopback', () => {
     const { code, stdout } = await runController(['--once', '--json', '--port', String(randomPort()), '--mx', '1']);
     expect(code).toBe(1);
     expect(stdout.trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['stats']);
+  }, 30_000);
+
+  it('stops cleanly on the first SIGINT or SIGTERM: exit 0', async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const run = spawnController(['--port', String(randomPort())]);
+      await run.up();
+      run.child.kill(signal);
+      expect((await run.exited).code).toBe(0);
+    }
+  }, 30_000);
+
+  it('on an unexpected error (uncaught exception): one stderr line and exit 70', async () => {
+    const inject = `data:text/javascript,process.on('SIGUSR2',()=>setImmediate(()=>{throw new Error('injected failure')}))`;
+    const run = spawnController(['--port', String(randomPort())], ['--import', inject]);
+    await run.up();
+    run.child.kill('SIGUSR2');
+    const { code, stderr } = await run.exited;
+    expect(code).toBe(70);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^ssdp-controller: unexpected error, stopping \(exit 70\): Error: injected failure \(at /);
+  }, 30_000);
+
+  it('keeps running, with one stderr line, when the reader of its stdout goes away (EPIPE), then stops with 0', async () => {
+    const port = randomPort();
+    const run = spawnController(['--port', String(port), '--interval', '1', '--mx', '1']);
+    await run.up();
+    run.child.stdout!.destroy();
+    await startDevice(['--port', String(port)]); // its NOTIFYs make the controller print
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(run.child.exitCode).toBe(null);
+    run.child.kill('SIGTERM');
+    const { code, stderr } = await run.exited;
+    expect(code).toBe(0);
+    expect(stderr.trim().split('\n').slice(1)).toEqual(['ssdp-controller: stdout closed (EPIPE); further output is discarded']);
   }, 30_000);
 
   it('legacy profile: the device\u2019s NOTIFY replies reach the controller on the shared port', async () => {

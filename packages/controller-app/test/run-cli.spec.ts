@@ -163,13 +163,23 @@ describe('--once', () => {
     expect(found.every((d) => d.friendlyName?.startsWith('Slow ') === true)).toBe(true);
   });
 
-  it('exits 1 when nothing answers', async () => {
+  it('exits 1 when nothing answers, with one stderr line: what was searched, for how long, on which interfaces', async () => {
     const { components } = world();
-    const { io, out } = capture();
-    const exit = runCli(['--once', '--interface', 'eth0', '--mx', '1'], io, components);
+    const { io, out, err } = capture();
+    const exit = runCli(['--once', '--interface', 'eth0', '--mx', '1', '--target', 'upnp:rootdevice'], io, components);
     await vi.advanceTimersByTimeAsync(3000);
     expect(await exit).toBe(1);
     expect(out).toEqual([]);
+    expect(err).toEqual(['ssdp-controller: no device answered upnp:rootdevice within 2 s (MX 1 + 1 s) on eth0']);
+  });
+
+  it('says it searched on loopback only, and how to reach the LAN, when no --interface was given', async () => {
+    const { components } = world();
+    const { io, err } = capture();
+    const exit = runCli(['--once'], io, { ...components, createTransport: (options) => components.createTransport({ ...options, interfaces: ['eth0'] }) });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await exit).toBe(1);
+    expect(err.at(-1)).toBe('ssdp-controller: no device answered ssdp:all within 4 s (MX 3 + 1 s) on loopback only (use --interface all for the LAN)');
   });
 
   it('prints human lines by default: address, friendlyName, device type, UDN', async () => {

@@ -1,9 +1,10 @@
 // Batched line output for stdout. A synchronous write per line was a quarter of the device's CPU under an
 // M-SEARCH storm (a write syscall per line, one or two lines per search), so lines are gathered and written in
 // order once per event-loop turn, or at once when the batch reaches `maxBatchChars`. flush() writes the rest
-// synchronously: main.ts calls it when the run ends, before every stderr line (so the two streams stay in order
-// on a terminal) and on process exit (a second signal exits at once), so no line is lost. A write error (EPIPE:
-// the reader closed the pipe) ends the output: onClosed is told once, later lines are discarded, nothing throws.
+// synchronously: process-entry.ts calls it when the run ends, before every stderr line (so the two streams stay
+// in order on a terminal) and on process exit (a second signal exits at once), so no line is lost. A write error
+// (EPIPE: the reader closed the pipe) ends the output: onClosed is told once, later lines are discarded, nothing
+// throws.
 
 /** The part of a Writable (process.stdout) the writer uses. */
 export interface LineStream {

@@ -1,11 +1,13 @@
-// The real outside world for runCli: UDP, the system clock, Math.random, files, node:http and process signals.
+// The real outside world for runCli: UDP, the system clock, Math.random, files, node:http, and the stop request
+// of process-entry.ts (a signal, or an unexpected error).
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { createFileStateStore, createHttpDescriptionServer } from '@ssdp/device';
 import { createSystemClock, createUdpTransport } from '@ssdp/transport';
 import type { CliRuntime } from './run-cli.ts';
 
-export function createNodeRuntime(): CliRuntime {
+/** `shutdown` aborts with the reason to stop ('SIGINT', 'SIGTERM', 'unexpected-error'). */
+export function createNodeRuntime(shutdown: AbortSignal): CliRuntime {
   const clock = createSystemClock();
   return {
     clock,
@@ -18,13 +20,14 @@ export function createNodeRuntime(): CliRuntime {
     createStateStore: createFileStateStore,
     createDescriptionServer: createHttpDescriptionServer,
     onStopSignal(listener) {
-      const handler = (signal: NodeJS.Signals) => listener(signal);
-      process.once('SIGINT', handler);
-      process.once('SIGTERM', handler);
-      return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-      };
+      // A stop asked for before runCli subscribed (a signal during startup) still counts.
+      const handler = () => listener(String(shutdown.reason));
+      if (shutdown.aborted) {
+        queueMicrotask(handler);
+        return () => undefined;
+      }
+      shutdown.addEventListener('abort', handler, { once: true });
+      return () => shutdown.removeEventListener('abort', handler);
     },
   };
 }

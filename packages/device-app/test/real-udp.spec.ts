@@ -37,8 +37,8 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function startDevice(args: string[]): Running {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function startDevice(args: string[], nodeArgs: string[] = []): Running {
+  const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const events: Record<string, unknown>[] = [];
   const waiters: { event: string; resolve: (e: Record<string, unknown>) => void }[] = [];
@@ -250,6 +250,28 @@ describe('ssdp-device over real UDP on loopback', () => {
       'ssdp-device: listening on loopback only; use --interface all (or a name/address) to use the LAN',
       'ssdp-device: stdout closed (EPIPE); further output is discarded',
     ]);
+  });
+
+  it('on an unexpected error (uncaught exception): one stderr line, byebye for every USN, exit 70', async () => {
+    const port = randomPort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'ssdp-device-e2e-'));
+    dirs.push(dir);
+    const group = await groupListener(port);
+    // A preload that throws from a timer on SIGUSR2: an error no code path of the device expects.
+    const inject = `data:text/javascript,process.on('SIGUSR2',()=>setImmediate(()=>{throw new Error('injected failure')}))`;
+    const device = startDevice(['--port', String(port), '--state-dir', dir, '--json', '--duration', '60'], ['--import', inject]);
+    await device.next('started');
+    device.child.kill('SIGUSR2');
+    expect(await device.exited).toBe(70);
+    const byebyes = await waitFor(() => {
+      const seen = group.messages.filter((m) => m.kind === 'notify-byebye');
+      return seen.length >= 3 ? seen : undefined;
+    }, 3000);
+    expect(new Set(byebyes.map((m) => header(m, 'USN'))).size).toBe(3);
+    expect(device.events.at(-1)).toMatchObject({ event: 'stopped', reason: 'unexpected-error' });
+    const lines = device.stderr().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^ssdp-device: unexpected error, stopping \(exit 70\): Error: injected failure \(at /);
   });
 
   it('exits 2 with one line (no stack trace) on a bad flag or an unusable state dir', async () => {

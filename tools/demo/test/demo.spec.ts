@@ -1,63 +1,27 @@
-// Runs the README demo as a user would (a child process), on a random loopback port, and checks what the
-// controller printed. Needs the device app's bin; every process is killed at the end.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The README demo as a user runs it (a child process on a random loopback port): what the controller prints, and
+// that a signal at any moment, startup included, or a busy port leaves no process and no state folder behind.
+import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { randomPort, runDemo, survivors, type DemoRun } from './run-demo.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const running: ChildProcess[] = [];
-
+const runs: DemoRun[] = [];
 afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const run of runs.splice(0)) run.dispose();
 });
 
-function randomPort(): number {
-  return 20_000 + Math.floor(Math.random() * 30_000);
-}
-
-function demo(args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'tools/demo/demo.ts'), ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  const listeners: (() => void)[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    for (const listener of listeners) listener();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    output: () => ({ stdout, stderr }),
-    /** Resolves once stdout satisfies `test`. */
-    until: (test: (text: string) => boolean) =>
-      new Promise<void>((resolve) => {
-        const check = () => test(stdout) && resolve();
-        listeners.push(check);
-        check();
-      }),
-  };
+function demo(args: string[]): DemoRun {
+  const run = runDemo(args);
+  runs.push(run);
+  return run;
 }
 
 const lines = (text: string, prefix: string) => text.split('\n').filter((line) => line.startsWith(prefix));
-
-/** Our processes still running with this port on their command line. */
-function leftovers(port: number): string[] {
-  const table = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return table.split('\n').filter((line) => /ssdp-(device|controller)\.js/.test(line) && line.includes(`--port ${port}`));
-}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('npm start (the README demo)', () => {
   it('shows three devices appearing and leaving by byebye (--duration)', async () => {
-    const port = randomPort();
-    const run = demo(['--port', String(port), '--duration', '6']);
-    const code = await run.exited;
+    const run = demo(['--port', String(randomPort()), '--duration', '6']);
+    const { code } = await run.exited;
     const { stdout, stderr } = run.output();
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const added = lines(stdout, 'device-added');
@@ -69,20 +33,72 @@ describe('npm start (the README demo)', () => {
     expect(new Set(added.map(udn)).size).toBe(3);
     expect(new Set(removed.map(udn))).toEqual(new Set(added.map(udn)));
     for (const type of ['BinaryLight', 'MediaRenderer', 'MediaServer']) expect(added.some((line) => line.includes(`:device:${type}:1`))).toBe(true);
-    expect(leftovers(port)).toEqual([]);
+    expect(await survivors(run)).toEqual([]);
+    expect(run.folders()).toEqual([]);
   });
 
-  it('on SIGINT stops the devices first (byebye shown), then the controller, and leaves no process behind', async () => {
-    const port = randomPort();
-    const run = demo(['--port', String(port)]);
-    await run.until((text) => lines(text, 'device-added').length === 3);
-    expect(leftovers(port)).toHaveLength(4);
-    run.child.kill('SIGINT');
-    const code = await run.exited;
+  it('on SIGINT once up, stops the devices first (byebye shown), then the controller, and leaves nothing behind', async () => {
+    const run = demo(['--port', String(randomPort())]);
+    await run.until(/^device-added/);
+    await run.until(/^demo: started/);
+    const bins = run.processes().filter((p) => /ssdp-(device|controller)\.js/.test(p.command));
+    expect(bins).toHaveLength(4); // the controller and three devices (besides the demo and tsx's esbuild)
+    expect(run.folders()).toHaveLength(3);
+    while (lines(run.output().stdout, 'device-added').length < 3) await sleep(50);
+    run.signal('SIGINT');
+    const { code } = await run.exited;
     const { stdout } = run.output();
     expect(code).toBe(0);
     expect(lines(stdout, 'device-removed').filter((line) => line.endsWith('(byebye)'))).toHaveLength(3);
     expect(stdout.indexOf('stopping the devices')).toBeLessThan(stdout.indexOf('device-removed'));
-    expect(leftovers(port)).toEqual([]);
+    expect(await survivors(run)).toEqual([]);
+    expect(run.folders()).toEqual([]);
+  });
+
+  // Moments of the startup, from the first milliseconds (Node still loading the demo) to the devices being up.
+  // `after`: a stdout line to wait for first (none: from the spawn). Handlers are installed before any spawn, so
+  // once the demo has printed anything, a signal is always a clean stop (exit 0).
+  const moments: { name: string; signal: NodeJS.Signals; after?: RegExp; delayMs: number }[] = [
+    { name: '0.2 s after the spawn', signal: 'SIGINT', delayMs: 200 },
+    { name: '1 s after the spawn', signal: 'SIGINT', delayMs: 1000 },
+    { name: 'as the controller starts', signal: 'SIGINT', after: /^demo: SSDP on loopback/, delayMs: 0 },
+    { name: '300 ms into the controller start', signal: 'SIGINT', after: /^demo: SSDP on loopback/, delayMs: 300 },
+    { name: 'as the devices start', signal: 'SIGINT', after: /^search-sent/, delayMs: 0 },
+    { name: '300 ms into the devices start', signal: 'SIGINT', after: /^search-sent/, delayMs: 300 },
+    { name: 'as the devices start (SIGTERM)', signal: 'SIGTERM', after: /^search-sent/, delayMs: 100 },
+    { name: 'as the devices come up', signal: 'SIGINT', after: /^demo: started/, delayMs: 0 },
+  ];
+
+  it.each(moments)('$signal $name: no process and no folder left', async ({ signal, after, delayMs }) => {
+    const run = demo(['--port', String(randomPort())]);
+    if (after !== undefined) await run.until(after);
+    await sleep(delayMs);
+    run.signal(signal);
+    const { code, signal: killedBy } = await run.exited;
+    if (after !== undefined) expect({ code, stderr: run.output().stderr }).toEqual({ code: 0, stderr: '' });
+    else expect(code === 0 || killedBy === signal).toBe(true); // before its handlers exist, Node's default action
+    expect(await survivors(run)).toEqual([]);
+    expect(run.folders()).toEqual([]);
+  });
+
+  it('with the port held by another program, exits 2 with one line that suggests another port', async () => {
+    const port = randomPort();
+    // A foreign socket on the port without SO_REUSEADDR, like minissdpd on 1900.
+    const holder = dgram.createSocket({ type: 'udp4', reuseAddr: false });
+    await new Promise<void>((resolve, reject) => {
+      holder.once('error', reject);
+      holder.bind(port, '127.0.0.1', () => resolve());
+    });
+    try {
+      const run = demo(['--port', String(port)]);
+      const { code } = await run.exited;
+      const stderr = run.output().stderr.trim().split('\n');
+      expect(code).toBe(2);
+      expect(stderr).toEqual([`demo: port ${port} is in use by another program (SSDP_ERR_PORT_IN_USE); try another one: npm start -- --port 41900`]);
+      expect(await survivors(run)).toEqual([]);
+      expect(run.folders()).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
   });
 });

@@ -27,6 +27,7 @@ export const options = {
   'max-amplification': { type: 'string' },
   'http-per-source': { type: 'string' },
   'http-max-connections': { type: 'string' },
+  'recv-buffer': { type: 'string' },
   ttl: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
@@ -49,6 +50,8 @@ Network:
                                       (default: each interface's directed broadcast)
       --http-port <n>                 description server port (default 0: any free port)
       --ttl <n>                       multicast TTL / hop limit (default 2)
+      --recv-buffer <bytes>           receive buffer per socket, e.g. 8M (default 4M; K and M suffixes);
+                                      Linux caps it at net.core.rmem_max (a warning says so)
 
 Device:
   -c, --config <file.json>            the device to present: {"device": {deviceType, friendlyName, manufacturer,
@@ -116,6 +119,8 @@ export interface CliArguments {
   maxAmplification: number | undefined;
   httpPerSource: number | undefined;
   httpMaxConnections: number | undefined;
+  /** --recv-buffer in bytes; undefined: the library's default (4 MiB). */
+  recvBuffer: number | undefined;
   ttl: number | undefined;
   json: boolean;
   verbose: boolean;
@@ -139,6 +144,17 @@ function positiveNumber(max: number) {
     .regex(/^\d{1,9}(\.\d{1,3})?$/, { error: message })
     .transform(Number)
     .refine((n) => n > 0 && n <= max, { error: message });
+}
+
+/** Bytes with an optional K or M suffix (KiB, MiB), 1 byte to 512M (the transport's RECEIVE_BUFFER_SIZE_MAX). */
+function byteSize() {
+  const message = 'expected a size in bytes from 1 to 512M (K and M suffixes allowed)';
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,10}[kKmM]?$/, { error: message })
+    .transform((text) => Number.parseInt(text, 10) * (/k$/i.test(text) ? 1024 : /m$/i.test(text) ? 1024 * 1024 : 1))
+    .refine((n) => n >= 1 && n <= 512 * 1024 * 1024, { error: message });
 }
 
 function ratio(max: number) {
@@ -168,6 +184,7 @@ const flagSchemas = {
   'max-amplification': ratio(1_000_000),
   'http-per-source': integer(1, 100_000),
   'http-max-connections': integer(1, 1_000_000),
+  'recv-buffer': byteSize(),
   ttl: integer(1, 255),
 } as const;
 
@@ -227,6 +244,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     maxAmplification: flag('max-amplification', values['max-amplification']),
     httpPerSource: flag('http-per-source', values['http-per-source']),
     httpMaxConnections: flag('http-max-connections', values['http-max-connections']),
+    recvBuffer: flag('recv-buffer', values['recv-buffer']),
     ttl: flag('ttl', values['ttl']),
     json: values['json'] === true,
     verbose: values['verbose'] === true,

@@ -21,7 +21,9 @@ function summary(stats: DeviceStats): string {
   return (
     `${stats.searches} searches, ${stats.responses} responses, ${stats.alive} alive, ${stats.byebye} byebye, ` +
     `${stats.updates} updates, ${stats.dropped['not-a-search']} other messages ignored; ` +
-    `dropped: ${dropped.length === 0 ? 'none' : dropped.join(', ')}`
+    `dropped: ${dropped.length === 0 ? 'none' : dropped.join(', ')}` +
+    // What the kernel dropped before we could read it (receive buffer full): never silent.
+    (stats.kernelDrops === undefined ? '' : `; kernel-drops ${stats.kernelDrops}`)
   );
 }
 

@@ -108,6 +108,7 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
     ...(args.stateDir === undefined ? {} : { stateDir: args.stateDir }),
     ...(args.broadcast === undefined ? {} : { broadcastAddress: args.broadcast }),
     ...(args.ttl === undefined ? {} : { multicastTtl: args.ttl }),
+    ...(args.recvBuffer === undefined ? {} : { recvBufferSize: args.recvBuffer }),
     rawMessages: args.verbose,
     httpLimits: {
       ...(args.httpPerSource === undefined ? {} : { maxConnectionsPerSource: args.httpPerSource }),

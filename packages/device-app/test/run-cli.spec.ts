@@ -160,7 +160,7 @@ describe('ssdp-device command line', () => {
     expect(await exit).toBe(0);
     expect(out[0]).toMatch(/^ssdp-device: "ssdp-device on testhost" uuid:[0-9a-f-]{36} \(legacy, port 41337, BOOTID 1, 3 advertisements\)$/);
     expect(out[1]).toMatch(/^ {2}on eth0\/IPv4 10\.0\.0\.2: http:\/\/10\.0\.0\.2:\d+\/devices\/.*\/description\.xml$/);
-    expect(out.at(-1)).toMatch(/^stopped \(SIGTERM\) after \d+\.\d\d s: 0 searches, 0 responses, 9 alive, 3 byebye, 0 updates, \d+ other messages ignored; dropped: none$/);
+    expect(out.at(-1)).toMatch(/^stopped \(SIGTERM\) after \d+\.\d\d s: 0 searches, 0 responses, 9 alive, 3 byebye, 0 updates, \d+ other messages ignored; dropped: none; kernel-drops 0$/);
     expect(memory.transportOptions[0]).toMatchObject({ port: 41337, broadcast: true, joinGroup: false, families: ['IPv4'], interfaces: ['eth0'] });
     expect(memory.stateDirs).toEqual(['/tmp/x']);
     const byebyes = memory.network.log.filter((r) => new TextDecoder().decode(r.bytes).includes('ssdp:byebye'));

@@ -227,6 +227,7 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
     );
     state = 'running';
     startedAt = clock.now();
+    const buffer = transport.receiveBuffer?.();
     emit({
       event: 'started',
       profile,
@@ -241,7 +242,10 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
         configId: member.configId,
         locations: transport.interfaces.map((iface) => location(iface, member)).filter((l): l is string => l !== undefined),
       })),
+      ...(buffer === undefined ? {} : { receiveBuffer: { requested: buffer.requested, granted: buffer.granted, clamped: buffer.clamped } }),
     });
+    // A search storm must not be lost silently: say once that the kernel capped the buffer (with the sysctl).
+    if (buffer?.clamped === true) warn(`receive buffer: ${buffer.hint ?? `asked for ${buffer.requested} bytes, granted ${String(buffer.granted)}`}`);
     activeAnnouncer.start();
   }
 
@@ -306,8 +310,26 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
     await descriptionServer.close().catch((error: unknown) => warn(`description server: ${String(error)}`));
     await transport.stop().catch((error: unknown) => warn(`transport: ${String(error)}`));
     scheduler.clear();
+    readKernelDrops(); // kept by the transport after stop
+    if ((stats.kernelDrops ?? 0) > 0) {
+      warn(
+        `the kernel dropped ${stats.kernelDrops} datagrams for us (receive buffer full, searches unanswered): ` +
+          `ask for more with recvBufferSize (--recv-buffer) or raise net.core.rmem_max`,
+      );
+    }
     state = 'stopped';
     emit({ event: 'stopped', reason, uptimeMs: clock.now() - startedAt, stats: structuredClone(stats) });
+  }
+
+  /** stats.kernelDrops from the transport (/proc on Linux); left out where it cannot be counted. */
+  function readKernelDrops(): void {
+    let drops: number | undefined;
+    try {
+      drops = transport.kernelDrops?.();
+    } catch {
+      drops = undefined;
+    }
+    if (drops !== undefined) stats.kernelDrops = drops;
   }
 
   return {
@@ -324,7 +346,10 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
       stopping ??= stop(reason);
       return stopping;
     },
-    stats,
+    get stats() {
+      if (state === 'running') readKernelDrops();
+      return stats;
+    },
     get fleet() {
       return fleet;
     },

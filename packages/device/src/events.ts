@@ -76,6 +76,20 @@ export interface DeviceStats {
   byebye: number;
   updates: number;
   dropped: Record<DropReason, number>;
+  /**
+   * Datagrams (searches, mostly) the kernel dropped for our sockets because their receive buffer was full, since
+   * start: read from /proc on Linux when the device stops (in the `stopped` event) and on each read of
+   * `device.stats`; absent where the transport cannot count them.
+   */
+  kernelDrops?: number;
+}
+
+/** The receive buffer asked for and what the kernel granted (the smallest over our sockets). */
+export interface StartedReceiveBuffer {
+  readonly requested: number;
+  readonly granted: number | undefined;
+  /** net.core.rmem_max capped it (a `warning` event says so, with the sysctl). */
+  readonly clamped: boolean;
 }
 
 interface At {
@@ -93,6 +107,8 @@ export type DeviceEvent =
       readonly advertisementCount: number;
       readonly interfaces: readonly StartedInterface[];
       readonly devices: readonly StartedDevice[];
+      /** Absent when the transport does not say. */
+      readonly receiveBuffer?: StartedReceiveBuffer;
     })
   | (At & {
       readonly event: 'search-received';

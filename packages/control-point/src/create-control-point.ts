@@ -195,7 +195,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
    * devices. A failure is a value (`ok: false` with a reason), never a rejection, except AbortError.
    */
   async fetchDescription(udn: string, options: WaitOptions = {}): Promise<DescriptionLookup> {
-    throwIfAborted(options.signal);
+    throwIfAborted(signalOf(options));
     const result = await lookUpDescription(this.#fetcher, this.#engine.device(udn), udn, options.signal);
     throwIfAborted(options.signal);
     return result;
@@ -207,7 +207,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
    * fetchDescription's `url`).
    */
   async fetchFromDevice(udn: string, url: string, options: FetchFromDeviceOptions = {}): Promise<ResourceLookup> {
-    throwIfAborted(options.signal);
+    throwIfAborted(signalOf(options));
     const result = await lookUpResource(this.#fetcher, this.#engine.device(udn), udn, url, options);
     throwIfAborted(options.signal);
     return result;

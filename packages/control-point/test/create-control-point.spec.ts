@@ -143,13 +143,17 @@ describe('option validation', () => {
     expect(error.detail).toMatch(detail);
   });
 
-  it('refuses options that are not an object, and a start() signal that is not an AbortSignal', async () => {
+  it('refuses options that are not an object, and a signal that is not an AbortSignal (start, collect, fetch*)', async () => {
     for (const options of [null, 3, 'ssdp:all', []]) {
       expect(invalidOption(() => createControlPoint(options as unknown as ControlPointOptions)).option).toBe('options');
     }
     const { cp, network } = memoryControlPoint();
     await expect(cp.start({ signal: {} as AbortSignal })).rejects.toMatchObject({ code: 'SSDP_ERR_INVALID_OPTION', option: 'signal' });
     expect(network.log).toHaveLength(0);
+    const udn = `uuid:${UUID_A}`;
+    await expect(cp.collect({ signal: 'x' as unknown as AbortSignal })).rejects.toMatchObject({ option: 'signal' });
+    await expect(cp.fetchDescription(udn, { signal: 1 as unknown as AbortSignal })).rejects.toMatchObject({ option: 'signal' });
+    await expect(cp.fetchFromDevice(udn, 'http://10.0.0.2/icon.png', { signal: {} as AbortSignal })).rejects.toMatchObject({ option: 'signal' });
   });
 
   it('search() checks its target', async () => {

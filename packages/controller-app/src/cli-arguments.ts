@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isIPv4 } from 'node:net';
 import { parseSearchTarget } from '@ssdp/protocol';
 import { mqttOptions, mqttUsage, parseMqttArguments, type MqttArguments } from './mqtt-arguments.ts';
+import { parseWebArgument, webOptions, webUsage, type WebArguments } from './web-view-cli.ts';
 
 /** The ssdp-controller argument table. Kept apart from main.ts so it can be tested and read on its own. */
 export const options = {
@@ -25,6 +26,7 @@ export const options = {
   'recv-buffer': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
   ...mqttOptions,
+  ...webOptions,
 } as const satisfies ParseArgsConfig['options'];
 
 export const usage = `Usage: ssdp-controller [options]
@@ -52,7 +54,7 @@ Options:
       --recv-buffer <bytes>           receive buffer to ask for per socket, e.g. 8M (default 4M); Linux caps
                                       it at net.core.rmem_max (said once on stderr, with the sysctl)
   -v, --verbose                       print every message received, as the prototype did
-${mqttUsage}  -h, --help                          show this help and exit
+${mqttUsage}${webUsage}  -h, --help                          show this help and exit
   -V, --version                       print the version and exit
 
 Events (--json field "event"): search-sent, device-added, device-updated, device-rebooted,
@@ -92,6 +94,8 @@ export interface CliArguments {
   verbose: boolean;
   /** --mqtt (publish) or --from-mqtt (view), with --site, --mqtt-topic, --mqtt-ca. */
   mqtt: MqttArguments | undefined;
+  /** --web [HOST:]PORT: serve the live web view. */
+  web: WebArguments | undefined;
 }
 
 function stringOf(values: Record<string, unknown>, name: string): string | undefined {
@@ -157,6 +161,7 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   const duration = seconds(stringOf(values, 'duration'), 'duration', undefined);
   if (once && duration !== undefined) throw new UsageError('--once and --duration do not go together');
   if (watch && (json || once)) throw new UsageError('--watch does not go with --json or --once');
+  if (values['web'] !== undefined && (once || values['from-mqtt'] !== undefined)) throw new UsageError('--web does not go with --once or --from-mqtt');
   return {
     help: values['help'] === true,
     version: values['version'] === true,
@@ -178,6 +183,9 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     recvBuffer: bytes(stringOf(values, 'recv-buffer'), 'recv-buffer'),
     verbose: values['verbose'] === true,
     mqtt: parseMqttArguments(values, once, (message) => {
+      throw new UsageError(message);
+    }),
+    web: parseWebArgument(stringOf(values, 'web'), (message) => {
       throw new UsageError(message);
     }),
   };

@@ -58,9 +58,10 @@ export function humanLine(event: ControlPointEvent, verbose: boolean): string | 
 
 export function createEventPrinter(init: OutputInit, write: (line: string) => void): EventPrinter {
   return (event) => {
-    if (init.once && event.event !== 'device-found' && !(init.verbose && event.event === 'message-received')) return;
+    // Raw datagrams are printed with --verbose only (--web also asks the library for them).
+    if (event.event === 'message-received' && !init.verbose) return;
+    if (init.once && event.event !== 'device-found' && event.event !== 'message-received') return;
     if (init.json) {
-      if (event.event === 'message-received' && !init.verbose) return;
       write(JSON.stringify(event));
       return;
     }

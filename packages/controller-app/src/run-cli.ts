@@ -8,6 +8,7 @@ import { createEventPrinter } from './output.ts';
 import { statsEvent, statsLine } from './stats-output.ts';
 import { version } from './version.ts';
 import { createWatchView, type WatchView } from './watch-view.ts';
+import { startWebView, type CliWebView } from './web-view-cli.ts';
 
 export interface CliIo {
   stdout(line: string): void;
@@ -113,7 +114,8 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
         ...(args.broadcast === undefined ? {} : { broadcastAddress: args.broadcast }),
         describe: args.describe,
         allowForeignLocation: args.allowForeignLocation,
-        rawMessages: args.verbose,
+        // The web view keeps each device's last datagrams for its details panel.
+        rawMessages: args.verbose || args.web !== undefined,
         maxDevices: args.maxDevices,
         describePerSender: args.describePerSender,
         ...(args.recvBuffer === undefined ? {} : { recvBufferSize: args.recvBuffer }),
@@ -145,12 +147,21 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
     );
   }
 
+  const web: CliWebView | undefined =
+    args.web === undefined
+      ? undefined
+      : await startWebView(args.web, controller).catch(async (error: unknown) => {
+          await mqtt?.close();
+          throw error;
+        });
   await controller.start().catch(async (error: unknown) => {
+    await web?.close();
     await mqtt?.close();
     throw error;
   });
   // After a successful start, so a startup error stays the only line.
   if (args.interfaces.length === 0) io.stderr(LOOPBACK_HINT);
+  for (const line of web?.messages ?? []) io.stderr(`${PROGRAM}: ${line}`);
   if (watch !== undefined) {
     terminal?.write('\x1b[2J');
     watch.render();
@@ -175,10 +186,12 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
     return 0;
   } finally {
     watch?.stop();
+    await web?.close();
+    const mqttStatus = mqtt?.status(); // as it was during the run, before close()
     if (args.verbose) io.stderr(`${statsLine(PROGRAM, controller.stats)}${mqtt === undefined ? '' : `, ${mqtt.statsPart()}`}`);
     await mqtt?.close();
     await controller.stop();
     // The last --json line, --once included: the counters, with what the kernel dropped (kept after stop).
-    if (args.json) io.stdout(JSON.stringify(statsEvent(controller.stats, clock.now())));
+    if (args.json) io.stdout(JSON.stringify({ ...statsEvent(controller.stats, clock.now()), ...(mqttStatus === undefined ? {} : { mqtt: mqttStatus }) }));
   }
 }

@@ -1,4 +1,4 @@
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDescriptionHandler, DescriptionServerError, type DescriptionServer } from '../src/description-server.ts';
 import { createHttpDescriptionServer } from '../src/http-description-server.ts';
@@ -73,11 +73,11 @@ describe('node:http description server (loopback)', () => {
 
 describe('description server limits (loopback, @ssdp/http-guard)', () => {
   const connect = (port: number, localAddress: string) =>
-    new Promise<import('node:net').Socket>((resolve, reject) => {
+    new Promise<Socket>((resolve, reject) => {
       const socket = netConnect({ host: '127.0.0.1', port, localAddress }, () => resolve(socket));
       socket.on('error', reject);
     });
-  const closed = (socket: import('node:net').Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const closed = (socket: Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()));
 
   it('cuts a source over its share and a slow header at its deadline, reports each cut, and still serves another source', async () => {
     const server = createHttpDescriptionServer({ port: 0, limits: { maxConnectionsPerSource: 2, headersTimeoutMs: 500 } });

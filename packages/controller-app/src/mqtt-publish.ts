@@ -1,7 +1,7 @@
 // --mqtt: attaches the MQTT bridge to the CLI's control point and reports its connection state (--json
 // mqtt-state events, else stderr lines) and its fatal errors.
 import os from 'node:os';
-import { attachMqttBridge, type RegistrySource } from '@ssdp/mqtt-bridge';
+import { attachMqttBridge, type ConnectionStatus, type RegistrySource } from '@ssdp/mqtt-bridge';
 import type { MqttArguments } from './mqtt-arguments.ts';
 import { brokerOptionsOf, failureOf, mqttStateEvent, mqttStateLine, mqttStatsPart, type CliMqttComponents } from './mqtt-cli.ts';
 
@@ -18,6 +18,8 @@ export interface CliMqttPublisher {
   readonly failed: Promise<never>;
   /** For the stats line. */
   statsPart(): string;
+  /** For the --json stats line. */
+  status(): ConnectionStatus;
   /** Publishes offline and disconnects. */
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export function startMqttPublisher(args: MqttArguments, controller: RegistrySour
   return {
     failed: failureOf((listener) => bridge.on('failed', listener)),
     statsPart: () => mqttStatsPart(bridge.connection),
+    status: () => bridge.connection,
     close: () => bridge.close(),
   };
 }

@@ -68,6 +68,8 @@ describe('ssdp-controller --mqtt', () => {
     expect(await exit).toBe(0);
     expect(broker.retained.get('ssdp/porch/status')).toBe('offline');
     expect(err.filter((l) => l.includes('mqtt'))).toEqual([]);
+    // The last --json line, the stats, carries the connection as it was during the run.
+    expect(events().at(-1)).toMatchObject({ event: 'stats', mqtt: { state: 'connected', url: 'mqtt://broker.test:1883', connects: 1 } });
   });
 
   it('takes credentials from SSDP_MQTT_USERNAME/SSDP_MQTT_PASSWORD; refused ones end the run with one line and exit 2', async () => {

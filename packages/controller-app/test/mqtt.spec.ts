@@ -136,6 +136,25 @@ describe('ssdp-controller --from-mqtt', () => {
     expect(err).toEqual([]);
   });
 
+  it('--watch: the table names each device @site, and says when its site is offline', async () => {
+    const broker = new FakeBroker();
+    broker.retained.set('ssdp/east/devices/uuid:e1', JSON.stringify({ udn: 'uuid:e1', address: '10.0.0.9', locations: [], usns: [], friendlyName: 'East Lamp', deviceType: null, describe: 'described' }));
+    broker.retained.set('ssdp/west/devices/uuid:w1', JSON.stringify({ udn: 'uuid:w1', address: '10.0.0.8', locations: [], usns: [], friendlyName: 'West TV', deviceType: null, describe: 'described' }));
+    broker.retained.set('ssdp/east/status', 'online');
+    broker.retained.set('ssdp/west/status', 'offline');
+    const { shutdown, components } = world(broker);
+    let screen = '';
+    const io: CliIo = { stdout: () => undefined, stderr: () => undefined, terminal: { write: (text) => void (screen += text), columns: 200 } };
+    const exit = runCli(['--from-mqtt', 'mqtt://broker.test', '--watch'], io, components);
+    await vi.waitFor(() => {
+      const frame = screen.slice(screen.lastIndexOf('\x1b[H'));
+      expect(frame).toContain('East Lamp @east ');
+      expect(frame).toContain('West TV @west (site offline)');
+    }, { timeout: 3000 });
+    shutdown.abort();
+    expect(await exit).toBe(0);
+  });
+
   it('shows one site in human lines, tagged with @site', async () => {
     const broker = new FakeBroker();
     broker.retained.set('ssdp/east/devices/uuid:e1', JSON.stringify({ udn: 'uuid:e1', address: '10.0.0.9', locations: [], usns: [], friendlyName: 'East Lamp', deviceType: null }));

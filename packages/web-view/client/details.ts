@@ -1,5 +1,6 @@
 // The details panel of one device: what the registry knows at once (USNs, LOCATIONs, SERVER ...), then what the
 // server reads for it on demand (services, embedded devices, icon, last raw messages). Text only, via dom.ts.
+import type { DiscoveredDevice } from '@ssdp/control-point';
 import type { DeviceDetails, RawMessage, WireDescribedDevice, WireDevice } from '../src/wire.ts';
 import { byId, clear, el, setText } from './dom.ts';
 import { clockTime, countdown, shortType } from './format.ts';
@@ -74,6 +75,8 @@ export class DetailsPanel {
   readonly #described = byId<HTMLElement>('details-described');
   readonly #onClose: (udn: string) => void;
   #udn: string | undefined;
+  /** The whole device (with its USNs and LOCATIONs) from the last details read. */
+  #full: DiscoveredDevice | undefined;
   #request = 0;
 
   constructor(store: DeviceStore, onClose: (udn: string) => void) {
@@ -96,6 +99,7 @@ export class DetailsPanel {
     this.#root.hidden = false;
     document.body.classList.add('with-details');
     if (changed) {
+      this.#full = undefined;
       this.#gone.hidden = true;
       this.#icon.hidden = true;
       this.#icon.removeAttribute('src');
@@ -125,6 +129,12 @@ export class DetailsPanel {
     if (row === undefined) return;
     this.#gone.hidden = true;
     this.#fillKnown(row.device);
+    // The table's copy has the counts only: read the lists again when they changed.
+    const full = this.#full;
+    if (full !== undefined && (full.usns.length !== row.device.usnCount || full.locations.length !== row.device.locationCount)) {
+      this.#full = undefined;
+      void this.#load();
+    }
   }
 
   #fillKnown(device: WireDevice): void {
@@ -144,9 +154,20 @@ export class DetailsPanel {
     this.#known.replaceChildren(
       list,
       section('SERVER', [el('p', { className: 'mono', text: device.server ?? '—' })]),
-      section(`LOCATION (${device.locations.length})`, [textList(device.locations.length > 0 ? device.locations : ['—'])]),
-      section(`USNs (${device.usns.length})`, [textList(device.usns)]),
+      ...this.#lists(device),
     );
+  }
+
+  #lists(device: WireDevice): HTMLElement[] {
+    const full = this.#full?.udn === device.udn ? this.#full : undefined;
+    if (full === undefined) {
+      const loading = el('p', { className: 'hint', text: 'Reading…' });
+      return [section(`LOCATION (${device.locationCount})`, [loading]), section(`USNs (${device.usnCount})`, [loading.cloneNode(true)])];
+    }
+    return [
+      section(`LOCATION (${full.locations.length})`, [textList(full.locations.length > 0 ? full.locations : ['—'])]),
+      section(`USNs (${full.usns.length})`, [textList(full.usns)]),
+    ];
   }
 
   async #load(): Promise<void> {
@@ -172,6 +193,9 @@ export class DetailsPanel {
   }
 
   #fillDescribed(udn: string, details: DeviceDetails): void {
+    this.#full = details.device;
+    const row = this.#store.get(udn);
+    if (row !== undefined) this.#fillKnown(row.device);
     clear(this.#described);
     if (details.icon) {
       this.#icon.src = `/api/icon?udn=${encodeURIComponent(udn)}`;

@@ -31,8 +31,8 @@ const table = new DeviceTable(
   (udn) => details.open(udn),
 );
 
-/** For the browser tests and the benchmark: what the page has applied and drawn. */
-const debug = { snapshots: 0, deltas: 0, lastMessageAt: 0, store, table };
+/** For the browser tests and the benchmark: what the page has applied and drawn, and how long the last snapshot took. */
+const debug = { snapshots: 0, deltas: 0, lastMessageAt: 0, lastSnapshot: { bytes: 0, receivedAt: 0, parseMs: 0, applyMs: 0, renderMs: 0 }, openedAt: 0, deltaWorkMs: 0, store, table };
 (window as unknown as { ssdpWebView: typeof debug }).ssdpWebView = debug;
 
 function setStatus(text: string, state: 'live' | 'connecting' | 'down'): void {
@@ -40,21 +40,28 @@ function setStatus(text: string, state: 'live' | 'connecting' | 'down'): void {
   status.dataset['state'] = state;
 }
 
-function onSnapshot(message: SnapshotMessage): void {
+function onSnapshot(data: string): void {
+  const started = performance.now();
+  const message = JSON.parse(data) as SnapshotMessage;
+  const parsed = performance.now();
   debug.snapshots += 1;
-  debug.lastMessageAt = performance.now();
   store.applySnapshot(message);
   traffic.reset(message.traffic);
   traffic.counters(message.counters);
   setStatus('live', 'live');
+  const applied = performance.now();
   table.render();
+  debug.lastMessageAt = performance.now();
+  debug.lastSnapshot = { bytes: data.length, receivedAt: started, parseMs: parsed - started, applyMs: applied - parsed, renderMs: debug.lastMessageAt - applied };
   if (details.udn !== undefined) {
     if (store.get(details.udn) === undefined) details.markGone('not listed after reconnecting');
     else details.update();
   }
 }
 
-function onDelta(message: DeltaMessage): void {
+function onDelta(data: string): void {
+  const started = performance.now();
+  const message = JSON.parse(data) as DeltaMessage;
   debug.deltas += 1;
   debug.lastMessageAt = performance.now();
   const removed = store.applyDelta(message);
@@ -62,17 +69,20 @@ function onDelta(message: DeltaMessage): void {
   traffic.counters(message.counters);
   table.schedule();
   const open = details.udn;
-  if (open === undefined) return;
-  const reason = removed.get(open);
-  if (reason !== undefined) details.markGone(reason);
-  else if (message.upserts.some((device) => device.udn === open)) details.update();
+  if (open !== undefined) {
+    const reason = removed.get(open);
+    if (reason !== undefined) details.markGone(reason);
+    else if (message.upserts.some((device) => device.udn === open)) details.update();
+  }
+  debug.deltaWorkMs += performance.now() - started;
 }
 
 function connect(): void {
   setStatus('connecting…', 'connecting');
   const source = new EventSource('/api/events');
-  source.addEventListener('snapshot', (event) => onSnapshot(JSON.parse((event as MessageEvent<string>).data) as SnapshotMessage));
-  source.addEventListener('delta', (event) => onDelta(JSON.parse((event as MessageEvent<string>).data) as DeltaMessage));
+  source.addEventListener('open', () => (debug.openedAt = performance.now()));
+  source.addEventListener('snapshot', (event) => onSnapshot((event as MessageEvent<string>).data));
+  source.addEventListener('delta', (event) => onDelta((event as MessageEvent<string>).data));
   source.addEventListener('error', () => {
     if (source.readyState === EventSource.CLOSED) {
       // A refusal (503) or a broken response: EventSource gives up, so retry here.

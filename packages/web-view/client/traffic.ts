@@ -4,6 +4,8 @@ import { byId, el, setText } from './dom.ts';
 import { clockTime } from './format.ts';
 
 const MAX_LINES = 300;
+/** Lines drawn per delta at most (the latest); a flood is counted, not drawn line by line. */
+const MAX_NEW_LINES = 50;
 
 function sum(record: Readonly<Record<string, number>>): number {
   return Object.values(record).reduce((total, value) => total + value, 0);
@@ -14,6 +16,7 @@ export class TrafficPane {
   readonly #counters = byId<HTMLElement>('counters');
   readonly #skipped = byId<HTMLElement>('traffic-skipped');
   readonly #pause = byId<HTMLButtonElement>('traffic-pause');
+  readonly #cells = new Map<string, HTMLElement>();
   #paused = false;
   #skippedCount = 0;
 
@@ -32,11 +35,12 @@ export class TrafficPane {
   }
 
   add(entries: readonly TrafficEntry[], skipped: number): void {
-    this.#skippedCount += skipped;
-    setText(this.#skipped, this.#skippedCount === 0 ? '' : `${this.#skippedCount} lines not shown (too fast)`);
-    if (this.#paused || entries.length === 0) return;
+    const shown = this.#paused ? 0 : Math.min(entries.length, MAX_NEW_LINES);
+    this.#skippedCount += skipped + entries.length - shown;
+    setText(this.#skipped, this.#skippedCount === 0 ? '' : `${this.#skippedCount} lines not shown (too fast or paused)`);
+    if (shown === 0) return;
     const fragment = document.createDocumentFragment();
-    for (let i = entries.length - 1; i >= Math.max(0, entries.length - MAX_LINES); i -= 1) fragment.append(this.#line(entries[i]!));
+    for (let i = entries.length - 1; i >= entries.length - shown; i -= 1) fragment.append(this.#line(entries[i]!));
     this.#list.prepend(fragment);
     while (this.#list.childElementCount > MAX_LINES) this.#list.lastElementChild?.remove();
   }
@@ -70,8 +74,15 @@ export class TrafficPane {
       ['HTTP cut', String(sum(counters.http))],
     ];
     for (const [reason, count] of Object.entries(dropped)) if (count > 0) items.push([`  ${reason}`, String(count)]);
-    const nodes: Node[] = [];
-    for (const [label, value] of items) nodes.push(el('div', {}, [el('dt', { text: label }), el('dd', { text: value })]));
-    this.#counters.replaceChildren(...nodes);
+    // In place: ten deltas a second must not rebuild the list each time.
+    for (const [label, value] of items) {
+      let cell = this.#cells.get(label);
+      if (cell === undefined) {
+        cell = el('dd');
+        this.#cells.set(label, cell);
+        this.#counters.append(el('div', {}, [el('dt', { text: label }), cell]));
+      }
+      setText(cell, value);
+    }
   }
 }

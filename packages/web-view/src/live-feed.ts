@@ -12,16 +12,14 @@ import type { DeltaMessage, SnapshotMessage, TrafficEntry, WireCounters, WireDev
 /** Traffic lines kept for a new page's snapshot. */
 export const TRAFFIC_HISTORY = 200;
 /** Traffic lines sent per delta at most (the latest); the rest are counted in trafficSkipped. */
-export const TRAFFIC_PER_DELTA = 100;
+export const TRAFFIC_PER_DELTA = 50;
 
 const DEVICE_KEYS = [
   'udn',
   'address',
   'interfaceId',
   'location',
-  'locations',
   'server',
-  'usns',
   'deviceType',
   'friendlyName',
   'manufacturer',
@@ -35,15 +33,17 @@ const DEVICE_KEYS = [
   'describeError',
 ] as const satisfies readonly (keyof DiscoveredDevice)[];
 
-/** The device fields of a flat device event (without event, time, reason, changes ...). */
+/** The table's form of a device, from a device or a flat device event (without event, time, reason ...). */
 export function deviceOf(event: DiscoveredDevice): WireDevice {
   const out: Record<string, unknown> = {};
   for (const key of DEVICE_KEYS) out[key] = event[key];
+  out['usnCount'] = event.usns.length;
+  out['locationCount'] = event.locations.length;
   return out as unknown as WireDevice;
 }
 
 /** What the sweep compares: the fields that move without an event. */
-function freshness(device: DiscoveredDevice): string {
+function freshness(device: WireDevice | DiscoveredDevice): string {
   return `${device.lastSeen}|${device.expiresAt}|${device.address}`;
 }
 
@@ -167,7 +167,7 @@ export class LiveFeed {
     const message: SnapshotMessage = {
       type: 'snapshot',
       serverTime: Date.now(),
-      devices,
+      devices: devices.map(deviceOf),
       traffic: this.#history.slice(-TRAFFIC_HISTORY),
       counters: this.counters(),
     };
@@ -188,8 +188,8 @@ export class LiveFeed {
       serverTime: Date.now(),
       upserts: [...this.#upserts.values()],
       removals: [...this.#removals].map(([udn, reason]) => ({ udn, reason })),
-      traffic: this.#traffic,
-      trafficSkipped: this.#trafficSkipped,
+      traffic: this.#traffic.slice(-TRAFFIC_PER_DELTA),
+      trafficSkipped: this.#trafficSkipped + Math.max(0, this.#traffic.length - TRAFFIC_PER_DELTA),
       counters: this.counters(),
     };
     this.#upserts = new Map();
@@ -207,7 +207,7 @@ export class LiveFeed {
     for (const device of this.#source.devices()) {
       seen.add(device.udn);
       if (this.#removals.has(device.udn)) continue;
-      if (this.#sent.get(device.udn) !== freshness(device) && !this.#upserts.has(device.udn)) this.#upserts.set(device.udn, device);
+      if (this.#sent.get(device.udn) !== freshness(device) && !this.#upserts.has(device.udn)) this.#upserts.set(device.udn, deviceOf(device));
     }
     for (const udn of this.#sent.keys()) if (!seen.has(udn) && !this.#upserts.has(udn)) this.#removals.set(udn, 'gone');
     this.#dirty = true; // counters move even when no device did

@@ -2,7 +2,14 @@
 // travel as JSON strings and the page only ever puts them in textContent.
 import type { DiscoveredDevice } from '@ssdp/control-point';
 
-export type WireDevice = DiscoveredDevice;
+/**
+ * A device as the table gets it: the DiscoveredDevice without its USN and LOCATION lists (most of its size), with
+ * their counts. The details (GET /api/device) carry the whole device.
+ */
+export type WireDevice = Omit<DiscoveredDevice, 'usns' | 'locations'> & {
+  readonly usnCount: number;
+  readonly locationCount: number;
+};
 
 /** One line of the traffic pane. */
 export interface TrafficEntry {
@@ -90,7 +97,7 @@ export interface RawMessage {
 
 /** GET /api/device?udn=… */
 export interface DeviceDetails {
-  readonly device: WireDevice;
+  readonly device: DiscoveredDevice;
   readonly description: {
     readonly url: string;
     readonly specVersion: string;

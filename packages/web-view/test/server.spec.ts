@@ -216,6 +216,8 @@ describe('live stream', () => {
     let delta = (await events.next('delta')) as DeltaMessage;
     expect(delta.upserts.map((d) => [d.udn, d.friendlyName])).toEqual([[`uuid:${UUID_B}`, '<b>bold</b>']]);
     expect(Object.keys(delta.upserts[0]!)).not.toContain('event'); // the device, not the event
+    expect(delta.upserts[0]).toMatchObject({ usnCount: 2, locationCount: 1 }); // the lists are in the details only
+    expect(Object.keys(delta.upserts[0]!)).not.toContain('usns');
     expect(delta.traffic.map((t) => t.kind)).toEqual(['device-added']);
     expect(delta.counters.events['device-added']).toBe(1);
 

@@ -47,8 +47,6 @@ export function parseMqttArguments(values: Record<string, unknown>, once: boolea
   }
   const mode = publish !== undefined ? 'publish' : 'view';
   if (mode === 'view' && once) fail('--from-mqtt does not go with --once');
-  // The web view reads descriptions and searches through a local control point, which --from-mqtt does not run.
-  if (mode === 'view' && values['web'] !== undefined) fail('--from-mqtt does not go with --web');
   try {
     const { tls } = parseBrokerUrl(url);
     if (caFile !== undefined && !tls) fail('--mqtt-ca needs an mqtts:// URL');

@@ -100,7 +100,7 @@ describe('ssdp-controller --mqtt', () => {
       [['--mqtt', 'mqtt://me:pw@a'], /--mqtt: broker URL carries credentials/],
       [['--mqtt', 'http://a'], /--mqtt: broker URL scheme must be mqtt: or mqtts:/],
       [['--from-mqtt', 'mqtt://a', '--once'], /--from-mqtt does not go with --once/],
-      [['--from-mqtt', 'mqtt://a', '--web', '8080'], /--from-mqtt does not go with --web/],
+      [['--from-mqtt', 'mqtt://a', '--web', '8080'], /--web does not go with --once or --from-mqtt/],
       [['--mqtt', 'mqtt://a', '--site', '+'], /site must be one MQTT topic level/],
       [['--mqtt', 'mqtt://a', '--mqtt-topic', 'a/#'], /topic prefix must be/],
     ];

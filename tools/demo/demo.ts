@@ -117,6 +117,8 @@ async function show(cast: Cast, port: number, duration: number | undefined): Pro
   }
   cast.devicesUp = true;
   say(`started ${DEVICES.map((d) => `"${d.name}"`).join(', ')}; they appear within MX (3 s), at once from their NOTIFY`);
+  const web = /web view at (\S+)/.exec(controller.stderr())?.[1];
+  if (web !== undefined) say(`web view: open ${web} in a browser`);
 
   let timer: NodeJS.Timeout | undefined;
   const ended = new Promise<undefined>((resolve) => {
@@ -154,7 +156,8 @@ async function stopAll(cast: Cast): Promise<void> {
 async function main(): Promise<number> {
   const { port, duration } = readArguments();
   say(`SSDP on loopback, port ${port}: one ssdp-controller, three ssdp-device processes. Ctrl-C stops them.`);
-  const controllerArgs = ['--interface', LOOPBACK, '--port', String(port)];
+  // The controller also serves the web view, on 127.0.0.1 and a free port (printed once the devices are up).
+  const controllerArgs = ['--interface', LOOPBACK, '--port', String(port), '--web', `${LOOPBACK}:0`];
   const cast: Cast = { controller: session.spawn('ssdp-controller', CONTROLLER_BIN, controllerArgs, root), devices: [], devicesUp: false };
   let code: number;
   try {

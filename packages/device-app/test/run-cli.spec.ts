@@ -69,7 +69,7 @@ describe('ssdp-device command line', () => {
 
   const SERVICE = { serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1', serviceId: 'urn:upnp-org:serviceId:SwitchPower' };
   it.each([
-    ['{', /^ssdp-device: config device\.json: device\.json: not valid JSON: /],
+    ['{', /^ssdp-device: config device\.json: not valid JSON: /],
     [JSON.stringify({ device: { services: [{ ...SERVICE, serviceType: 'SwitchPower' }] } }), /^ssdp-device: config device\.json: device\.services\[0\]\.serviceType: expected a URN like urn:schemas-upnp-org:service:Name:1$/],
     [JSON.stringify({ device: { deviceType: 'urn:x:device' } }), /^ssdp-device: config device\.json: device\.deviceType: expected a URN like urn:schemas-upnp-org:device:Name:1$/],
     [JSON.stringify({ device: { friendlyNme: 'x' } }), /^ssdp-device: config device\.json: device\.friendlyNme: unknown field$/],

@@ -1,11 +1,12 @@
 // Real processes over real UDP on loopback (random high port, never 1900/1337): the controller's bin finds the
 // device app's bin, both run as black boxes. Children are always killed.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { version } from '../src/version.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const deviceBin = path.join(root, 'packages/device-app/bin/ssdp-device.js');
@@ -100,6 +101,16 @@ describe('over real UDP on loopback', () => {
     expect(code).toBe(1);
     expect(stdout.trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['stats']);
   }, 30_000);
+
+  it('answers --version (and -V) alone at once (the fast path), and --version with a bad flag like any run', () => {
+    for (const flag of ['--version', '-V']) {
+      const run = spawnSync(process.execPath, [controllerBin, flag], { encoding: 'utf8' });
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    const bad = spawnSync(process.execPath, [controllerBin, '--version', '--bogus'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^ssdp-controller: .*bogus.* \(see --help\)\n$/);
+  });
 
   it('stops cleanly on the first SIGINT or SIGTERM: exit 0', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,7 +1,7 @@
 // The actual `ssdp-device` bin over real UDP on loopback (random high port, never 1900/1337): a search from a
 // plain dgram socket, the description over HTTP, SIGTERM with byebyes, BOOTID across restarts. Children are
 // always killed and temp dirs removed.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDeviceDescription, parseMessage, type SsdpMessage } from '@ssdp/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { version } from '../src/version.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = path.join(root, 'packages/device-app/bin/ssdp-device.js');
@@ -272,6 +273,16 @@ describe('ssdp-device over real UDP on loopback', () => {
     const lines = device.stderr().trim().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^ssdp-device: unexpected error, stopping \(exit 70\): Error: injected failure \(at /);
+  });
+
+  it('answers --version (and -V) alone at once (the fast path), and --version with a bad flag like any run', async () => {
+    for (const flag of ['--version', '-V']) {
+      const run = spawnSync(process.execPath, [bin, flag], { encoding: 'utf8' });
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+    }
+    const bad = spawnSync(process.execPath, [bin, '--version', '--bogus'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^ssdp-device: .*bogus.* \(see --help\)\n$/);
   });
 
   it('exits 2 with one line (no stack trace) on a bad flag or an unusable state dir', async () => {

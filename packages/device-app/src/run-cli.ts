@@ -28,7 +28,8 @@ export interface CliRuntime {
   createTransport(options: TransportOptions): SsdpTransport;
   createStateStore(directory: string): StateStore;
   createDescriptionServer(init: { readonly port: number; readonly serverHeader: string }): DescriptionServer;
-  /** Calls `listener` on the first SIGINT/SIGTERM (main.ts exits at once on the second). Returns an unsubscribe. */
+  /** Calls `listener` once the process is asked to stop (first SIGINT/SIGTERM, or an unexpected error: see
+   * process-entry.ts), at once if it already was. Returns an unsubscribe. */
   onStopSignal(listener: (signal: string) => void): () => void;
 }
 

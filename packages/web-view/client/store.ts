@@ -2,7 +2,7 @@
 // kept between deltas: an update that leaves a row's sort key and filter match alone replaces the row in place;
 // anything else re-sorts, once, at the next draw. Sort keys are computed once per row and column, so a sort of
 // 10,000 rows compares plain strings and numbers.
-import type { DeltaMessage, SnapshotMessage, WireDevice } from '../src/wire.ts';
+import { snapshotDevices, type DeltaMessage, type SnapshotMessage, type WireDevice } from '../src/wire.ts';
 import { addressKey, shortType } from './format.ts';
 
 export type SortKey = 'name' | 'type' | 'model' | 'address' | 'bootId' | 'lastSeen' | 'expires';
@@ -117,7 +117,7 @@ export class DeviceStore {
 
   applySnapshot(message: SnapshotMessage): void {
     this.#rows.clear();
-    for (const device of message.devices) this.#rows.set(device.udn, toRow(device));
+    for (const device of snapshotDevices(message)) this.#rows.set(device.udn, toRow(device));
     this.offsetMs = message.serverTime - Date.now();
     this.applied += message.devices.length;
     if (this.#view !== undefined) this.#view.stale = true;

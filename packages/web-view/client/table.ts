@@ -2,7 +2,7 @@
 // that keep the scroll height, so 10,000 devices cost the same to draw as 30. Rows are reused; each one carries
 // data-udn for the device it shows. Keyboard: the sort buttons in the headers, arrows/Page/Home/End between
 // rows, Enter to open a device.
-import { el, setText } from './dom.ts';
+import { el, setAttribute, setText } from './dom.ts';
 import { ago, countdown } from './format.ts';
 import type { DeviceStore, Row, SortKey } from './store.ts';
 
@@ -42,6 +42,10 @@ export class DeviceTable {
   #first = 0;
   #active = 0;
   #pending = false;
+  /** Geometry read in scroll and resize callbacks, so a draw never forces a layout. */
+  #scrollTop = 0;
+  #viewport = 0;
+  #head = 0;
 
   constructor(store: DeviceStore, elements: TableElements, onOpen: (udn: string) => void) {
     this.#store = store;
@@ -50,8 +54,20 @@ export class DeviceTable {
     this.#top = this.#spacer();
     this.#bottom = this.#spacer();
     elements.tbody.append(this.#top, this.#bottom);
-    elements.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
-    window.addEventListener('resize', () => this.schedule());
+    elements.scroller.addEventListener(
+      'scroll',
+      () => {
+        this.#scrollTop = elements.scroller.scrollTop;
+        this.schedule();
+      },
+      { passive: true },
+    );
+    const measure = new ResizeObserver(() => {
+      this.#measure();
+      this.schedule();
+    });
+    measure.observe(elements.scroller);
+    if (elements.table.tHead !== null) measure.observe(elements.table.tHead);
     elements.tbody.addEventListener('click', (event) => this.#onClick(event));
     elements.tbody.addEventListener('keydown', (event) => this.#onKey(event));
     elements.tbody.addEventListener('focusin', (event) => {
@@ -85,16 +101,23 @@ export class DeviceTable {
     this.renderMs += performance.now() - started;
   }
 
+  #measure(): void {
+    const { scroller, table } = this.#elements;
+    this.#scrollTop = scroller.scrollTop;
+    this.#viewport = scroller.clientHeight;
+    this.#head = table.tHead?.offsetHeight ?? 0;
+  }
+
   #draw(): void {
-    const { scroller, tbody, empty, count, table } = this.#elements;
+    const { tbody, empty, count, table } = this.#elements;
+    if (this.#viewport === 0) this.#measure();
     this.#rows = this.#store.view(this.filter, this.sort, this.descending);
     const total = this.#rows.length;
     setText(count, total === this.#store.size ? String(total) : `${total} of ${this.#store.size}`);
     empty.hidden = total > 0;
-    table.setAttribute('aria-rowcount', String(total + 1));
-    const headHeight = table.tHead?.offsetHeight ?? 0;
-    const first = Math.max(0, Math.floor((scroller.scrollTop - headHeight) / ROW_HEIGHT) - OVERSCAN);
-    const visible = Math.ceil(scroller.clientHeight / ROW_HEIGHT) + OVERSCAN * 2;
+    setAttribute(table, 'aria-rowcount', String(total + 1));
+    const first = Math.max(0, Math.floor((this.#scrollTop - this.#head) / ROW_HEIGHT) - OVERSCAN);
+    const visible = Math.ceil(this.#viewport / ROW_HEIGHT) + OVERSCAN * 2;
     const last = Math.min(total, first + visible);
     this.#first = first;
     this.#setSpacer(this.#top, first * ROW_HEIGHT);
@@ -112,8 +135,9 @@ export class DeviceTable {
   }
 
   #setSpacer(spacer: HTMLTableRowElement, height: number): void {
-    spacer.hidden = height === 0;
-    spacer.style.height = `${height}px`;
+    if (spacer.hidden !== (height === 0)) spacer.hidden = height === 0;
+    const css = `${height}px`;
+    if (spacer.style.height !== css) spacer.style.height = css;
   }
 
   #pooled(index: number): PooledRow {
@@ -131,25 +155,26 @@ export class DeviceTable {
     const { tr, cells } = pooled;
     const device = row.device;
     if (tr.dataset['udn'] !== device.udn) tr.dataset['udn'] = device.udn;
-    tr.setAttribute('aria-rowindex', String(index + 2));
-    tr.tabIndex = tabStop ? 0 : -1;
+    setAttribute(tr, 'aria-rowindex', String(index + 2));
+    if (tr.tabIndex !== (tabStop ? 0 : -1)) tr.tabIndex = tabStop ? 0 : -1;
     const selected = device.udn === this.selectedUdn;
-    tr.classList.toggle('selected', selected);
-    tr.setAttribute('aria-selected', String(selected));
+    if (tr.classList.contains('selected') !== selected) tr.classList.toggle('selected', selected);
+    setAttribute(tr, 'aria-selected', String(selected));
     setText(cells[0]!, row.name);
     setText(cells[1]!, row.type);
     setText(cells[2]!, row.model);
     setText(cells[3]!, device.address);
     setText(cells[4]!, device.bootId === null ? '' : String(device.bootId));
     this.#fillTimes(pooled, row, now);
-    cells[0]!.title = row.name;
-    cells[1]!.title = device.deviceType ?? '';
+    if (cells[0]!.title !== row.name) cells[0]!.title = row.name;
+    if (cells[1]!.title !== (device.deviceType ?? '')) cells[1]!.title = device.deviceType ?? '';
   }
 
   #fillTimes(pooled: PooledRow, row: Row, now: number): void {
     setText(pooled.cells[5]!, ago(now - row.lastSeenMs));
     setText(pooled.cells[6]!, countdown(row.expiresMs - now));
-    pooled.cells[6]!.classList.toggle('soon', row.expiresMs - now < 30_000);
+    const soon = row.expiresMs - now < 30_000;
+    if (pooled.cells[6]!.classList.contains('soon') !== soon) pooled.cells[6]!.classList.toggle('soon', soon);
   }
 
   /** Refreshes the ages and countdowns of the rows in view (once a second). */
@@ -203,11 +228,12 @@ export class DeviceTable {
   /** Makes row `index` the active one, scrolled into view and focused. */
   moveTo(index: number): void {
     this.#active = index;
-    const { scroller, table } = this.#elements;
-    const headHeight = table.tHead?.offsetHeight ?? 0;
-    const top = headHeight + index * ROW_HEIGHT;
-    if (top - headHeight < scroller.scrollTop) scroller.scrollTop = top - headHeight;
-    else if (top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + ROW_HEIGHT - scroller.clientHeight;
+    const { scroller } = this.#elements;
+    this.#measure();
+    const top = this.#head + index * ROW_HEIGHT;
+    if (top - this.#head < this.#scrollTop) scroller.scrollTop = top - this.#head;
+    else if (top + ROW_HEIGHT > this.#scrollTop + this.#viewport) scroller.scrollTop = top + ROW_HEIGHT - this.#viewport;
+    this.#scrollTop = scroller.scrollTop;
     this.render();
     this.#pool[index - this.#first]?.tr.focus({ preventScroll: true });
   }

@@ -33,6 +33,9 @@ const DEVICE_KEYS = [
   'describeError',
 ] as const satisfies readonly (keyof DiscoveredDevice)[];
 
+/** The fields of a WireDevice, in the order of a snapshot's rows. */
+export const WIRE_COLUMNS: readonly (keyof WireDevice)[] = [...DEVICE_KEYS, 'usnCount', 'locationCount'];
+
 /** The table's form of a device, from a device or a flat device event (without event, time, reason ...). */
 export function deviceOf(event: DiscoveredDevice): WireDevice {
   const out: Record<string, unknown> = {};
@@ -40,6 +43,13 @@ export function deviceOf(event: DiscoveredDevice): WireDevice {
   out['usnCount'] = event.usns.length;
   out['locationCount'] = event.locations.length;
   return out as unknown as WireDevice;
+}
+
+/** A snapshot row: the values of WIRE_COLUMNS. */
+function rowOf(device: DiscoveredDevice): unknown[] {
+  const row: unknown[] = DEVICE_KEYS.map((key) => device[key]);
+  row.push(device.usns.length, device.locations.length);
+  return row;
 }
 
 /** What the sweep compares: the fields that move without an event. */
@@ -167,7 +177,8 @@ export class LiveFeed {
     const message: SnapshotMessage = {
       type: 'snapshot',
       serverTime: Date.now(),
-      devices: devices.map(deviceOf),
+      columns: WIRE_COLUMNS,
+      devices: devices.map(rowOf),
       traffic: this.#history.slice(-TRAFFIC_HISTORY),
       counters: this.counters(),
     };

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildDeviceDescription } from '@ssdp/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachWebView, type WebView } from '../src/index.ts';
-import type { DeltaMessage, DeviceDetails, SnapshotMessage } from '../src/wire.ts';
+import { snapshotDevices, type DeltaMessage, type DeviceDetails, type SnapshotMessage } from '../src/wire.ts';
 import { FakeSource, fakeDevice } from './fake-source.ts';
 import { openStream, request, type EventStream } from './http.ts';
 
@@ -29,6 +29,14 @@ async function serve(source: FakeSource, options: Parameters<typeof attachWebVie
   const view = await attachWebView(source, { flushIntervalMs: 20, refreshIntervalMs: 250, ...options });
   views.push(view);
   return view;
+}
+
+/** The next delta that carries a device change (the sweep also sends counter-only deltas). */
+async function nextChange(events: EventStream): Promise<DeltaMessage> {
+  for (;;) {
+    const delta = (await events.next('delta')) as DeltaMessage;
+    if (delta.upserts.length > 0 || delta.removals.length > 0) return delta;
+  }
 }
 
 async function stream(view: WebView): Promise<EventStream> {
@@ -209,11 +217,12 @@ describe('live stream', () => {
     expect(events.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(events.headers['content-security-policy']).toBeDefined();
     const snapshot = (await events.next('snapshot')) as SnapshotMessage;
-    expect(snapshot.devices.map((d) => d.udn)).toEqual([`uuid:${UUID_A}`]);
+    const { usns, locations, ...rest } = source.known.get(`uuid:${UUID_A}`)!;
+    expect(snapshotDevices(snapshot)).toEqual([{ ...rest, usnCount: usns.length, locationCount: locations.length }]);
     expect(Math.abs(snapshot.serverTime - Date.now())).toBeLessThan(1000);
 
     source.add(fakeDevice(UUID_B, { friendlyName: '<b>bold</b>' }));
-    let delta = (await events.next('delta')) as DeltaMessage;
+    let delta = await nextChange(events);
     expect(delta.upserts.map((d) => [d.udn, d.friendlyName])).toEqual([[`uuid:${UUID_B}`, '<b>bold</b>']]);
     expect(Object.keys(delta.upserts[0]!)).not.toContain('event'); // the device, not the event
     expect(delta.upserts[0]).toMatchObject({ usnCount: 2, locationCount: 1 }); // the lists are in the details only
@@ -222,7 +231,7 @@ describe('live stream', () => {
     expect(delta.counters.events['device-added']).toBe(1);
 
     source.remove(`uuid:${UUID_A}`, 'byebye');
-    delta = (await events.next('delta')) as DeltaMessage;
+    delta = await nextChange(events);
     expect(delta.removals).toEqual([{ udn: `uuid:${UUID_A}`, reason: 'byebye' }]);
     expect(view.stats.viewers).toBe(1);
   });
@@ -257,6 +266,22 @@ describe('live stream', () => {
     expect(snapshot.traffic.length).toBe(200);
     expect(snapshot.traffic.at(-1)?.kind).toBe('device-added');
     expect(snapshot.traffic[0]?.text).toContain('uuid:51 '); // 251 lines, the latest 200 kept
+  });
+
+  it('a stream outlives the guard’s header and idle deadlines: it is a response in progress, not an idle connection', async () => {
+    const source = new FakeSource();
+    const view = await serve(source, { http: { headersTimeoutMs: 200, idleTimeoutMs: 200 } });
+    const events = await stream(view);
+    await events.next('snapshot');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    source.add(fakeDevice(UUID_A));
+    const delta = await nextChange(events);
+    expect(delta.upserts.map((d) => d.udn)).toEqual([`uuid:${UUID_A}`]);
+    expect(Object.values(view.stats.http.drops).every((count) => count === 0)).toBe(true);
+    // ... while a connection that never sends its headers is cut by the guard.
+    const silent = net.connect(view.port, '127.0.0.1');
+    await new Promise<void>((resolve) => silent.once('close', () => resolve()));
+    expect(view.stats.http.drops['http-header-deadline']).toBe(1);
   });
 
   it('refuses pages beyond maxViewers with 503', async () => {

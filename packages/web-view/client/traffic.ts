@@ -5,7 +5,7 @@ import { clockTime } from './format.ts';
 
 const MAX_LINES = 300;
 /** Lines drawn per delta at most (the latest); a flood is counted, not drawn line by line. */
-const MAX_NEW_LINES = 50;
+const MAX_NEW_LINES = 100;
 
 function sum(record: Readonly<Record<string, number>>): number {
   return Object.values(record).reduce((total, value) => total + value, 0);
@@ -37,7 +37,7 @@ export class TrafficPane {
   add(entries: readonly TrafficEntry[], skipped: number): void {
     const shown = this.#paused ? 0 : Math.min(entries.length, MAX_NEW_LINES);
     this.#skippedCount += skipped + entries.length - shown;
-    setText(this.#skipped, this.#skippedCount === 0 ? '' : `${this.#skippedCount} lines not shown (too fast or paused)`);
+    setText(this.#skipped, this.#skippedCount === 0 ? '' : `${this.#skippedCount} lines skipped (over 100 in 0.1 s, or paused)`);
     if (shown === 0) return;
     const fragment = document.createDocumentFragment();
     for (let i = entries.length - 1; i >= entries.length - shown; i -= 1) fragment.append(this.#line(entries[i]!));

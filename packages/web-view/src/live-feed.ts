@@ -12,7 +12,7 @@ import type { DeltaMessage, SnapshotMessage, TrafficEntry, WireCounters, WireDev
 /** Traffic lines kept for a new page's snapshot. */
 export const TRAFFIC_HISTORY = 200;
 /** Traffic lines sent per delta at most (the latest); the rest are counted in trafficSkipped. */
-export const TRAFFIC_PER_DELTA = 50;
+export const TRAFFIC_PER_DELTA = 100;
 
 const DEVICE_KEYS = [
   'udn',

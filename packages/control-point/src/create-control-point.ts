@@ -66,6 +66,8 @@ export interface WaitOptions {
 }
 
 const DRAIN_GUARD_MS = 1000;
+/** Listening after MX: UDA devices answer within MX of the search; this covers transit and a late timer. */
+const LISTEN_MARGIN_MS = 250;
 
 function userAgentOf(system: { readonly type: string; readonly release: string }): string {
   const part = (value: string) => value.replace(/[\s,()/]+/g, '_') || 'unknown';
@@ -224,14 +226,14 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
   }
 
   /**
-   * Waits MX + 1 s for answers to the latest search, then until their descriptions are read (each fetch has its
+   * Waits MX + 250 ms for answers to the latest search, then until their descriptions are read (each fetch has its
    * own deadline), emits device-found for each device and resolves with them. With `signal`, rejects with
    * AbortError when aborted.
    */
   async collect(options: WaitOptions = {}): Promise<DiscoveredDevice[]> {
     const signal = signalOf(options);
     throwIfAborted(signal);
-    await this.#wait(this.#mx * 1000 + 1000, signal);
+    await this.#wait(this.#mx * 1000 + LISTEN_MARGIN_MS, signal);
     this.#engine.settle();
     const guardMs = this.#engine.describeDrainBoundMs(this.#describeTimeoutMs) + DRAIN_GUARD_MS;
     await Promise.race([this.#engine.whenDescribed(), this.#wait(guardMs, signal)]);

@@ -10,7 +10,7 @@ export interface DiscoverOptions extends Omit<ControlPointOptions, 'cycles' | 'i
 }
 
 /**
- * Searches once (the M-SEARCH is sent twice, 100 ms apart), listens MX + 1 s, reads the descriptions, and
+ * Searches once (the M-SEARCH is sent twice, 100 ms apart), listens MX + 250 ms, reads the descriptions, and
  * resolves with the devices found, in the order they answered. Rejects with a typed error (`code`).
  */
 export async function discover(options: DiscoverOptions = {}, components: ControlPointComponents = {}): Promise<DiscoveredDevice[]> {

@@ -42,7 +42,7 @@ Options:
       --interval <s>                  seconds between searches (default 10)
       --mx <s>                        MX of the search, 1..120 (default 3; devices clamp above 5)
   -t, --target <ST>                   search target (default ssdp:all)
-      --once                          search once, listen MX + 1 s, list the devices found and exit:
+      --once                          search once, listen MX + 0.25 s, list the devices found and exit:
                                       0 if at least one device was found, 1 if none, 2 on error
       --duration <s>                  run for s seconds, then exit 0
       --json                          NDJSON on stdout, one event per line

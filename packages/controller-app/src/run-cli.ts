@@ -90,7 +90,7 @@ export async function runCli(argv: readonly string[], io: CliIo, components?: Cl
 /** One stderr line for a --once that found nothing: what was searched, for how long, where. */
 function nothingFound(args: CliArguments): string {
   const where = args.interfaces.length === 0 ? 'loopback only (use --interface all for the LAN)' : args.interfaces.join(', ');
-  return `${PROGRAM}: no device answered ${args.target} within ${args.mx + 1} s (MX ${args.mx} + 1 s) on ${where}`;
+  return `${PROGRAM}: no device answered ${args.target} within ${args.mx + 0.25} s (MX ${args.mx} + 0.25 s) on ${where}`;
 }
 
 async function run(args: CliArguments, io: CliIo, components: CliComponents): Promise<number> {
@@ -169,7 +169,7 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
 
   try {
     if (args.once) {
-      // One cycle: both sends, listen MX + 1 s, let every description finish (each has its own deadline).
+      // One cycle: both sends, listen MX + 0.25 s, let every description finish (each has its own deadline).
       let found;
       try {
         found = await controller.collect(shutdown === undefined ? {} : { signal: shutdown });

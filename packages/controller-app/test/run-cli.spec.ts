@@ -126,7 +126,7 @@ describe('--once', () => {
       describe: 'described',
     });
     expect(found['usns']).toEqual(expect.arrayContaining([`uuid:${UUID_A}::upnp:rootdevice`, `uuid:${UUID_A}`]));
-    expect(found['time']).toBe('2025-11-25T12:00:04.000Z'); // MX 3 + 1 s after the start
+    expect(found['time']).toBe('2025-11-25T12:00:03.250Z'); // MX 3 + 0.25 s after the start
     expect(found['expiresAt']).toMatch(/^2025-11-25T12:30:00\.\d{3}Z$/);
     // The M-SEARCH carried our USER-AGENT.
     expect(network.sentContaining('USER-AGENT: Linux/6.1.0-test UPnP/2.0 ssdp-controller/0.1.0')).toHaveLength(2);
@@ -170,7 +170,7 @@ describe('--once', () => {
     await vi.advanceTimersByTimeAsync(3000);
     expect(await exit).toBe(1);
     expect(out).toEqual([]);
-    expect(err).toEqual(['ssdp-controller: no device answered upnp:rootdevice within 2 s (MX 1 + 1 s) on eth0']);
+    expect(err).toEqual(['ssdp-controller: no device answered upnp:rootdevice within 1.25 s (MX 1 + 0.25 s) on eth0']);
   });
 
   it('says it searched on loopback only, and how to reach the LAN, when no --interface was given', async () => {
@@ -179,7 +179,7 @@ describe('--once', () => {
     const exit = runCli(['--once'], io, { ...components, createTransport: (options) => components.createTransport({ ...options, interfaces: ['eth0'] }) });
     await vi.advanceTimersByTimeAsync(5000);
     expect(await exit).toBe(1);
-    expect(err.at(-1)).toBe('ssdp-controller: no device answered ssdp:all within 4 s (MX 3 + 1 s) on loopback only (use --interface all for the LAN)');
+    expect(err.at(-1)).toBe('ssdp-controller: no device answered ssdp:all within 3.25 s (MX 3 + 0.25 s) on loopback only (use --interface all for the LAN)');
   });
 
   it('prints human lines by default: address, friendlyName, device type, UDN', async () => {

@@ -4,8 +4,10 @@ import { byId, el, setText } from './dom.ts';
 import { clockTime } from './format.ts';
 
 const MAX_LINES = 300;
-/** Lines drawn per delta at most (the latest); a flood is counted, not drawn line by line. */
+/** Lines drawn per draw at most (the latest); a flood is counted, not drawn line by line. */
 const MAX_NEW_LINES = 100;
+/** Draws at most this often: at 1,000 lines/s nobody reads them, and drawing each costs the table its frames. */
+const DRAW_EVERY_MS = 250;
 
 function sum(record: Readonly<Record<string, number>>): number {
   return Object.values(record).reduce((total, value) => total + value, 0);
@@ -19,6 +21,10 @@ export class TrafficPane {
   readonly #cells = new Map<string, HTMLElement>();
   #paused = false;
   #skippedCount = 0;
+  /** Lines waiting for the next draw (the latest MAX_NEW_LINES). */
+  #pending: TrafficEntry[] = [];
+  #timer: number | undefined;
+  #drawnAt = 0;
 
   constructor() {
     this.#pause.addEventListener('click', () => {
@@ -31,16 +37,33 @@ export class TrafficPane {
   reset(entries: readonly TrafficEntry[]): void {
     this.#list.replaceChildren();
     this.#skippedCount = 0;
-    this.add(entries, 0);
+    this.#pending = entries.slice(-MAX_LINES); // a new snapshot's history: drawn whole, not counted as skipped
+    this.#draw();
   }
 
   add(entries: readonly TrafficEntry[], skipped: number): void {
-    const shown = this.#paused ? 0 : Math.min(entries.length, MAX_NEW_LINES);
-    this.#skippedCount += skipped + entries.length - shown;
-    setText(this.#skipped, this.#skippedCount === 0 ? '' : `${this.#skippedCount} lines skipped (over 100 in 0.1 s, or paused)`);
-    if (shown === 0) return;
+    this.#skippedCount += skipped;
+    if (this.#paused) this.#skippedCount += entries.length;
+    else this.#pending.push(...entries);
+    if (this.#pending.length > MAX_NEW_LINES) {
+      this.#skippedCount += this.#pending.length - MAX_NEW_LINES;
+      this.#pending = this.#pending.slice(-MAX_NEW_LINES);
+    }
+    if (this.#timer === undefined) {
+      this.#timer = window.setTimeout(() => this.#draw(), Math.max(0, this.#drawnAt + DRAW_EVERY_MS - performance.now()));
+    }
+  }
+
+  #draw(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#drawnAt = performance.now();
+    setText(this.#skipped, this.#skippedCount === 0 ? '' : `${this.#skippedCount} lines skipped (more than ${MAX_NEW_LINES} in ${DRAW_EVERY_MS} ms, or paused)`);
+    const entries = this.#pending;
+    this.#pending = [];
+    if (entries.length === 0) return;
     const fragment = document.createDocumentFragment();
-    for (let i = entries.length - 1; i >= entries.length - shown; i -= 1) fragment.append(this.#line(entries[i]!));
+    for (let i = entries.length - 1; i >= 0; i -= 1) fragment.append(this.#line(entries[i]!));
     this.#list.prepend(fragment);
     while (this.#list.childElementCount > MAX_LINES) this.#list.lastElementChild?.remove();
   }

@@ -142,8 +142,8 @@ describe.skipIf(missing !== undefined)(missing === undefined ? 'web view in head
     await page.locator(`tr[data-udn="${hostile.udn}"]`).click();
     await expect.poll(() => page.textContent('#details-title')).toBe(HOSTILE);
     await page.waitForSelector('#details-described .panel-section', { timeout: 10_000 });
-    const traffic = await page.$$eval('#traffic-list li .what', (items) => items.map((item) => item.textContent ?? ''));
-    expect(traffic.some((line) => line.startsWith(HOSTILE))).toBe(true);
+    // The traffic pane names it too, as text (its lines are drawn at most every 250 ms).
+    await page.waitForFunction((name) => [...document.querySelectorAll('#traffic-list li .what')].some((item) => item.textContent?.startsWith(name) === true), HOSTILE, { timeout: 2000 });
     await page.waitForTimeout(500); // time for an injected handler to fire, if there were one
     expect(dialogs).toEqual([]);
     expect(await page.$$eval('img', (images) => images.map((img) => img.getAttribute('src') ?? '').filter((src) => src === 'x' || src.endsWith('/x')))).toEqual([]);

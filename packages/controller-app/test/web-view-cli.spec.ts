@@ -82,7 +82,7 @@ describe('--web', () => {
       await expect.poll(() => out.some((line) => line.includes('Web Lamp')), { timeout: 5000 }).toBe(true);
       expect((await get(url)).status).toBe(200);
       const events = await get(`${url}api/events`);
-      expect(events.body).toContain('"friendlyName":"Web Lamp"');
+      expect(events.body).toMatch(/^event: snapshot\ndata: .*"Web Lamp"/m);
       const details = JSON.parse((await get(`${url}api/device?udn=uuid%3A${UUID}`)).body) as { raw: unknown[]; rawMessages: boolean };
       expect(details.rawMessages).toBe(true); // --web turns the library's rawMessages on for the details panel
       expect(details.raw.length).toBeGreaterThan(0);

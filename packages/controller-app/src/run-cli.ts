@@ -1,14 +1,13 @@
 import { createControlPoint, InvalidOptionError, type ControlPoint, type ControlPointEvent, type HttpGet } from '@ssdp/control-point';
 import { isTransportError, type Clock, type SsdpTransport, type TransportOptions } from '@ssdp/transport';
 import { parseCliArguments, usage, UsageError, type CliArguments } from './cli-arguments.ts';
-import { runFromMqtt } from './from-mqtt.ts';
 import type { CliMqttComponents } from './mqtt-cli.ts';
-import { startMqttPublisher, type CliMqttPublisher } from './mqtt-publish.ts';
+import type { CliMqttPublisher } from './mqtt-publish.ts';
 import { createEventPrinter } from './output.ts';
 import { statsEvent, statsLine } from './stats-output.ts';
 import { version } from './version.ts';
 import { createWatchView, type WatchView } from './watch-view.ts';
-import { startWebView, type CliWebView } from './web-view-cli.ts';
+import type { CliWebView } from './web-view-cli.ts';
 
 export interface CliIo {
   stdout(line: string): void;
@@ -95,7 +94,8 @@ function nothingFound(args: CliArguments): string {
 
 async function run(args: CliArguments, io: CliIo, components: CliComponents): Promise<number> {
   const { clock, shutdown } = components;
-  if (args.mqtt?.mode === 'view') return runFromMqtt({ ...args, mqtt: args.mqtt }, io, components);
+  // The MQTT client and the web view load only when asked for: a plain run starts without them.
+  if (args.mqtt?.mode === 'view') return (await import('./from-mqtt.ts')).runFromMqtt({ ...args, mqtt: args.mqtt }, io, components);
   let watch: WatchView | undefined;
   const printer = createEventPrinter({ json: args.json, verbose: args.verbose, once: args.once }, (line) => io.stdout(line));
   const onEvent = (event: ControlPointEvent) => (watch === undefined ? printer(event) : watch.onEvent(event));
@@ -137,7 +137,7 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
   const mqtt: CliMqttPublisher | undefined =
     args.mqtt === undefined
       ? undefined
-      : startMqttPublisher(args.mqtt, controller, { json: args.json, event: (e) => io.stdout(JSON.stringify(e)), log: (line) => io.stderr(line) }, components.mqtt);
+      : (await import('./mqtt-publish.ts')).startMqttPublisher(args.mqtt, controller, { json: args.json, event: (e) => io.stdout(JSON.stringify(e)), log: (line) => io.stderr(line) }, components.mqtt);
 
   const terminal = io.terminal;
   if (args.watch && terminal !== undefined) {
@@ -150,7 +150,7 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
   const web: CliWebView | undefined =
     args.web === undefined
       ? undefined
-      : await startWebView(args.web, controller).catch(async (error: unknown) => {
+      : await (await import('./web-view-cli.ts')).startWebView(args.web, controller).catch(async (error: unknown) => {
           await mqtt?.close();
           throw error;
         });

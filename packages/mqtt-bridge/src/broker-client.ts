@@ -1,6 +1,13 @@
 // The few things the bridge and the view need from an MQTT client, and MQTT.js behind them. Tests pass a fake
 // (test/fake-broker.ts) through the same narrow interface.
-import { connect as mqttConnect } from 'mqtt';
+import { createRequire } from 'node:module';
+import type * as Mqtt from 'mqtt';
+
+/** MQTT.js loads on the first connect, so importing this package (its validators, say) costs nothing. */
+function mqttConnect(...args: Parameters<typeof Mqtt.connect>): ReturnType<typeof Mqtt.connect> {
+  const mqtt = createRequire(import.meta.url)('mqtt') as typeof Mqtt;
+  return mqtt.connect(...args);
+}
 
 export interface BrokerClient {
   /** connect: after each CONNACK (MQTT.js has re-sent its unacknowledged messages); close: the socket is gone. */

@@ -18,9 +18,28 @@ export function toObservation(
   receivedAt?: number,
 ): Observation | string {
   const kind = message.kind === 'notify-byebye' ? 'byebye' : message.kind === 'notify-update' ? 'update' : 'alive';
-  const common = {
+  const usn = message.usn;
+  let uuid: string;
+  let target = '';
+  let syntheticKey = false;
+  if (usn === undefined) {
+    if (profile !== 'legacy' && message.profile !== 'legacy') {
+      return message.problems.find((p) => p.header === 'USN')?.code ?? 'missing-usn';
+    }
+    uuid = `${getHeader(message, 'USN') ?? '-'}@${datagram.remote.address}`;
+    syntheticKey = true;
+  } else {
+    uuid = usn.uuid;
+    if (usn.target !== undefined) target = formatSearchTarget(usn.target);
+  }
+  // One object literal of one shape (no spread: that took a fifth of the parse path under a burst).
+  return {
     kind,
     receivedAt,
+    uuid,
+    syntheticKey,
+    target,
+    deviceTypeTarget: usn?.target?.type === 'device',
     address: datagram.remote.address,
     interfaceId: datagram.interfaceId,
     location: message.location,
@@ -29,15 +48,5 @@ export function toObservation(
     bootId: message.bootId,
     configId: message.configId,
     nextBootId: message.kind === 'search-response' ? undefined : message.nextBootId,
-  } as const;
-  const usn = message.usn;
-  if (usn === undefined) {
-    if (profile !== 'legacy' && message.profile !== 'legacy') {
-      return message.problems.find((p) => p.header === 'USN')?.code ?? 'missing-usn';
-    }
-    const raw = getHeader(message, 'USN') ?? '-';
-    return { ...common, uuid: `${raw}@${datagram.remote.address}`, syntheticKey: true, target: '' };
-  }
-  const target = usn.target === undefined ? '' : formatSearchTarget(usn.target);
-  return { ...common, uuid: usn.uuid, target, deviceTypeTarget: usn.target?.type === 'device' };
+  };
 }

@@ -19,7 +19,7 @@ import { createHttpDescriptionFetcher, type DescriptionFetcher } from './descrip
 import { lookUpDescription, lookUpResource, type DescriptionLookup, type FetchFromDeviceOptions, type ResourceLookup } from './device-lookup.ts';
 import { toDiscoveredDevice, type DiscoveredDevice } from './discovered-device.ts';
 import type { ControllerEvent, ControllerStats, DescribeFailureReason, RemovalReason } from './events.ts';
-import { createSystemHttpGet, preloadFetch, type HttpGet } from './http-get.ts';
+import { createSystemHttpGet, type HttpGet } from './http-get.ts';
 import { toControlPointEvent, type ControlPointEvent } from './public-events.ts';
 import { version } from './version.ts';
 
@@ -29,7 +29,7 @@ export interface ControlPointComponents {
   readonly clock?: Clock;
   /** Uniform in [0, 1): the control point's CPUUID. Default Math.random. */
   readonly random?: () => number;
-  /** How descriptions are fetched. Default Node's fetch (node:http for zoned IPv6 link-local). */
+  /** How descriptions are fetched. Default node:http with a keep-alive agent (createNodeHttpGet). */
   readonly httpGet?: HttpGet;
   /** For the USER-AGENT default. Default node:os. */
   readonly os?: { readonly type: string; readonly release: string };
@@ -94,7 +94,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
     // Also built with describe off: fetchDescription() and fetchFromDevice() use it on demand.
     this.#fetcher = createHttpDescriptionFetcher(
       { allowForeignLocation: resolved.allowForeignLocation, userAgent, timeoutMs: resolved.describeTimeoutMs },
-      { clock, httpGet: components.httpGet ?? createSystemHttpGet(), ...(components.httpGet === undefined ? { preloadHttp: () => void preloadFetch() } : {}) },
+      { clock, httpGet: components.httpGet ?? createSystemHttpGet() },
     );
     const fetcher = resolved.engine.describe ? this.#fetcher : undefined;
     this.#mx = resolved.engine.mx;

@@ -11,7 +11,7 @@ export type { DescriptionLookup, FetchFromDeviceOptions, LookupFailure, LookupFa
 export type { DescribedDevice, DescribedIcon, DescribedService, DeviceDescription } from '@ssdp/protocol';
 export type { ControlPointEvent, ControlPointEventName } from './public-events.ts';
 export type { ControllerStats as ControlPointStats, DescribeFailureReason, DescribeState, ReceiveBufferStats, RemovalReason } from './events.ts';
-export { createFetchHttpGet, createSystemHttpGet, nodeHttpGet } from './http-get.ts';
+export { createFetchHttpGet, createNodeHttpGet, createSystemHttpGet, nodeHttpGet } from './http-get.ts';
 export type { HttpGet, HttpGetRequest, HttpGetResponse } from './http-get.ts';
 export { DEFAULT_DESCRIBE_TIMEOUT_MS } from './description-fetcher.ts';
 export { InvalidOptionError, AbortError, TransportError } from '@ssdp/transport';

@@ -7,7 +7,7 @@ import { createSystemClock } from '@ssdp/transport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { interpretDescription } from '../src/describer.ts';
 import { createHttpDescriptionFetcher, type FetchOutcome } from '../src/description-fetcher.ts';
-import { createFetchHttpGet, nodeHttpGet, type HttpGet } from '../src/http-get.ts';
+import { createFetchHttpGet, createNodeHttpGet, nodeHttpGet, type HttpGet } from '../src/http-get.ts';
 
 const UUID = '2fac1234-31f8-11b4-a222-08002b34c003';
 const GOOD = buildDeviceDescription({
@@ -89,6 +89,7 @@ function failure(outcome: FetchOutcome): string {
 describe.each([
   ['fetch (undici)', createFetchHttpGet()],
   ['node:http', nodeHttpGet],
+  ['node:http keep-alive (the default)', createNodeHttpGet()],
 ])('description fetch over %s', (_name, httpGet) => {
   it('fetches and parses a good description', async () => {
     const { port } = await serve({ '/desc.xml': ok(GOOD) });
@@ -278,5 +279,52 @@ describe('description fetch policy', () => {
       '/laughs': ['invalid-description', 'SSDP_ERR_XML_FORBIDDEN'],
       '/truncated': ['invalid-description', 'SSDP_ERR_XML_MALFORMED'],
     });
+  });
+});
+
+describe('the default keep-alive client (createNodeHttpGet)', () => {
+  /** Answers with keep-alive on the same connection; counts connections. */
+  async function keepAliveServer(onRequest: (socket: net.Socket, nth: number) => void) {
+    let connections = 0;
+    let requests = 0;
+    const server = net.createServer((socket) => {
+      connections += 1;
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+      let buffered = '';
+      socket.on('data', (chunk) => {
+        buffered += chunk.toString('latin1');
+        while (buffered.includes('\r\n\r\n')) {
+          buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+          requests += 1;
+          onRequest(socket, requests);
+        }
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { port: (server.address() as net.AddressInfo).port, connections: () => connections };
+  }
+  const answer = (socket: net.Socket) =>
+    socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(GOOD)}\r\nKeep-Alive: timeout=5\r\n\r\n${GOOD}`);
+
+  it('describes several devices of one host over one connection', async () => {
+    const server = await keepAliveServer((socket) => answer(socket));
+    const describe = fetcher(createNodeHttpGet());
+    for (let i = 0; i < 3; i += 1) {
+      const outcome = await describe.fetch({ location: `http://127.0.0.1:${server.port}/d/${i}.xml`, source: '127.0.0.1' });
+      expect(outcome.ok).toBe(true);
+    }
+    expect(server.connections()).toBe(1);
+  });
+
+  it('retries once on a new connection when the server dropped the kept-alive one meanwhile', async () => {
+    // The second request arrives on the kept connection and the server resets it: a stale keep-alive.
+    const server = await keepAliveServer((socket, nth) => (nth === 2 ? socket.resetAndDestroy() : answer(socket)));
+    const describe = fetcher(createNodeHttpGet());
+    expect((await describe.fetch({ location: `http://127.0.0.1:${server.port}/a.xml`, source: '127.0.0.1' })).ok).toBe(true);
+    expect((await describe.fetch({ location: `http://127.0.0.1:${server.port}/b.xml`, source: '127.0.0.1' })).ok).toBe(true);
+    expect(server.connections()).toBe(2);
   });
 });

@@ -52,19 +52,33 @@ describe('the receive loop', () => {
     expect(h.turns).toHaveLength(0);
   });
 
-  it('while a burst is on (a full read batch since the last turn), handles only a few datagrams per turn and no low-priority work', () => {
-    const h = harness({ burstReads: 32, burstBatch: 4 });
+  it('while a burst is on (from a full read batch until a poll reads nothing), only reads', () => {
+    const h = harness({ burstReads: 32 });
     const low: string[] = [];
     h.loop.later(() => low.push('event'));
     for (let i = 0; i < 32; i += 1) h.loop.push(datagram(i), 0);
     h.turn();
-    expect(h.handled).toHaveLength(4);
-    expect(low).toEqual([]);
-    // The next poll read nothing new: the burst is over, the rest goes in one slice, then the low-priority work.
+    expect(h.handled).toHaveLength(0);
+    // Fewer than a full batch, but the socket still had some: the burst goes on.
+    for (let i = 32; i < 40; i += 1) h.loop.push(datagram(i), 0);
     h.turn();
-    expect(h.handled).toHaveLength(32);
+    expect(h.handled).toHaveLength(0);
+    expect(low).toEqual([]);
+    // A poll read nothing: the socket is empty, the queue goes in one slice, then the low-priority work.
+    h.turn();
+    expect(h.handled).toHaveLength(40);
     expect(low).toEqual(['event']);
-    expect(h.loop.peakQueued).toBe(32);
+    expect(h.loop.peakQueued).toBe(40);
+  });
+
+  it('makes some progress in a burst that does not end, once more than half the queue is taken', () => {
+    const h = harness({ burstReads: 4, burstBatch: 3, maxQueued: 10 });
+    for (let i = 0; i < 5; i += 1) h.loop.push(datagram(i), 0);
+    h.turn();
+    expect(h.handled).toHaveLength(0); // 5 of 10: not more than half
+    for (let i = 5; i < 9; i += 1) h.loop.push(datagram(i), 0);
+    h.turn();
+    expect(h.handled).toEqual([0, 1, 2]);
   });
 
   it('slices by time: a turn stops after sliceMs and yields, keeping the order', () => {
@@ -87,9 +101,9 @@ describe('the receive loop', () => {
   });
 
   it('runs low-priority work only when no datagram waits, unless it has waited longer than lowMaxWaitMs', () => {
-    const h = harness({ burstReads: 4, burstBatch: 1, lowMaxWaitMs: 100 });
+    const h = harness({ burstReads: 4, lowMaxWaitMs: 100 });
     const low: number[] = [];
-    h.loop.later(() => low.push(h.handled.length));
+    h.loop.later(() => low.push(h.loop.queued));
     for (let round = 0; round < 3; round += 1) {
       for (let i = 0; i < 4; i += 1) h.loop.push(datagram(i), 0);
       h.turn();
@@ -98,7 +112,7 @@ describe('the receive loop', () => {
     h.advance(150); // a burst that never ends must not starve it forever
     for (let i = 0; i < 4; i += 1) h.loop.push(datagram(i), 0);
     h.turn();
-    expect(low).toEqual([4]);
+    expect(low).toEqual([16]); // it ran with all 16 datagrams still waiting
   });
 
   it('drops beyond maxQueued, counted through onOverflow, and keeps what it has', () => {

@@ -1,0 +1,75 @@
+import type { Datagram } from '@ssdp/transport';
+import { describe, expect, it } from 'vitest';
+import { createDatagramRing } from '../src/datagram-ring.ts';
+
+function datagram(n: number, length = 300, address = `10.0.${(n >> 8) & 255}.${n & 255}`): Datagram {
+  const bytes = new Uint8Array(length);
+  new DataView(bytes.buffer).setUint32(0, n);
+  bytes[length - 1] = n & 255;
+  return { bytes, remote: { address, port: 1000 + (n % 60_000), family: n % 7 === 0 ? 'IPv6' : 'IPv4' }, interfaceId: `eth${n % 3}/IPv4`, via: n % 2 === 0 ? 'unicast' : 'multicast' };
+}
+
+const idOf = (d: Datagram): number => new DataView(d.bytes.buffer, d.bytes.byteOffset, 4).getUint32(0);
+
+describe('the datagram ring', () => {
+  it('gives the datagrams back in order, bytes and all, across chunk boundaries and growth', () => {
+    const ring = createDatagramRing(20_000, 64 * 1024 * 1024);
+    const count = 10_000; // 10,000 x 1,400 bytes: 54 chunks of 256 KiB, and the index grows from 4,096 twice
+    for (let n = 0; n < count; n += 1) expect(ring.push(datagram(n, 1400), n * 10)).toBe(true);
+    expect(ring.size).toBe(count);
+    expect(ring.bytes).toBe(count * 1400);
+    for (let n = 0; n < count; n += 1) {
+      const out = ring.take()!;
+      const expected = datagram(n, 1400);
+      expect(idOf(out)).toBe(n);
+      expect(out.bytes.length).toBe(1400);
+      expect(out.bytes[1399]).toBe(n & 255);
+      expect(out.remote).toEqual(expected.remote);
+      expect([out.interfaceId, out.via]).toEqual([expected.interfaceId, expected.via]);
+      expect(ring.lastTakenAt).toBe(n * 10);
+    }
+    expect(ring.take()).toBeUndefined();
+    expect(ring.bytes).toBe(0);
+  });
+
+  it('keeps order when taking and pushing interleave (the index wraps around)', () => {
+    const ring = createDatagramRing(8192, 64 * 1024 * 1024); // net +100 a round: grows past 4,096 once wrapped
+    let next = 0;
+    let expected = 0;
+    for (let round = 0; round < 50; round += 1) {
+      for (let i = 0; i < 700; i += 1) ring.push(datagram(next++), 0);
+      for (let i = 0; i < 600; i += 1) expect(idOf(ring.take()!)).toBe(expected++);
+    }
+    while (ring.size > 0) expect(idOf(ring.take()!)).toBe(expected++);
+    expect(expected).toBe(next);
+  });
+
+  it('refuses beyond its count or its bytes, and takes again once emptied', () => {
+    const byCount = createDatagramRing(3, 1024 * 1024);
+    expect([1, 2, 3, 4].map((n) => byCount.push(datagram(n), 0))).toEqual([true, true, true, false]);
+    const byBytes = createDatagramRing(100, 1000);
+    expect([1, 2, 3, 4].map((n) => byBytes.push(datagram(n, 300), 0))).toEqual([true, true, true, false]);
+    byBytes.take();
+    expect(byBytes.push(datagram(5, 300), 0)).toBe(true);
+    expect(byBytes.push(datagram(6, 300_000), 0)).toBe(false); // larger than a chunk
+  });
+
+  it('shares one string per sender address', () => {
+    const ring = createDatagramRing(100, 1024 * 1024);
+    ring.push(datagram(1, 100, ['10.0.0', '9'].join('.')), 0);
+    ring.push(datagram(2, 100, ['10.0', '0.9'].join('.')), 0);
+    const a = ring.take()!.remote.address;
+    const b = ring.take()!.remote.address;
+    expect(a).toBe('10.0.0.9');
+    expect(b).toBe(a);
+  });
+
+  it('is empty after clear', () => {
+    const ring = createDatagramRing(100, 1024 * 1024);
+    for (let n = 0; n < 10; n += 1) ring.push(datagram(n), 0);
+    ring.clear();
+    expect([ring.size, ring.bytes, ring.take()]).toEqual([0, 0, undefined]);
+    ring.push(datagram(42), 0);
+    expect(idOf(ring.take()!)).toBe(42);
+  });
+});

@@ -60,8 +60,6 @@ export interface ReceiveLoop {
   drainLater(): void;
   /** Drops everything queued; nothing runs afterwards. */
   stop(): void;
-  /** Gets the receive path's own code optimised before the first burst (see DatagramRing.warm). */
-  warm(): void;
   /** Datagrams waiting. */
   readonly queued: number;
   /** Most datagrams that waited at once. */
@@ -196,9 +194,6 @@ export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoop
       low = [];
       lowHead = 0;
       lowSince = -1;
-    },
-    warm() {
-      ring.warm();
     },
     get queued() {
       return queued();

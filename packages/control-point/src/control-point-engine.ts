@@ -384,6 +384,7 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
       unsubscribes.push(transport.onError((error) => log(error.toOneLine())));
       await transport.start();
       receiving.started();
+      loop.warm(); // before the search: its answers may all come at once
       if (describer !== undefined) {
         // Before the first search: the answers' descriptions must not wait for the HTTP client and the XML parser
         // to load and warm up (and after a successful start, so a startup error stays fast).

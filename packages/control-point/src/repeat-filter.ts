@@ -86,7 +86,7 @@ export function createRepeatFilter(maxEntries: number): RepeatFilter {
       entries.delete(key); // re-inserted last: the oldest entry is the first in the map
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(key, {
-        bytes: bytes.slice(), // the datagram's bytes are a view the work loop reuses
+        bytes: bytes.slice(), // its own copy: a transport may hand out views of a buffer it reuses
         address,
         port,
         interfaceId,

@@ -22,11 +22,13 @@ interface ProfileNode {
   readonly children?: readonly number[];
   readonly positionTicks?: readonly { readonly line: number; readonly ticks: number }[];
 }
-interface CpuProfile {
+export interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly startTime: number;
   readonly endTime: number;
   readonly samples: readonly number[];
+  /** µs between samples (the first from startTime). */
+  readonly timeDeltas?: readonly number[];
 }
 
 export interface HotSpot {
@@ -97,6 +99,43 @@ export function hotSpots(profile: CpuProfile, mapper?: PositionMapper): HotSpot[
       lines: [...lines.entries()].map(([line, t]) => ({ line, ticks: t })).sort((a, b) => b.ticks - a.ticks),
     }))
     .sort((a, b) => b.selfTicks - a.selfTicks);
+}
+
+/** Sample times in ms from the profile's start. */
+function sampleTimes(profile: CpuProfile): number[] {
+  const times: number[] = [];
+  let at = 0;
+  for (const delta of profile.timeDeltas ?? []) {
+    at += delta / 1000;
+    times.push(at);
+  }
+  return times;
+}
+
+/** When (ms from the profile's start) a function named `name` was first on a sampled stack; undefined if never. */
+export function firstSampleOf(profile: CpuProfile, name: string): number | undefined {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const times = sampleTimes(profile);
+  for (let i = 0; i < profile.samples.length; i += 1) {
+    for (let id: number | undefined = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      if (byId.get(id)?.callFrame.functionName === name) return times[i];
+    }
+  }
+  return undefined;
+}
+
+/** hotSpots() of the samples taken between `fromMs` and `toMs` (from the profile's start) only. */
+export function hotSpotsBetween(profile: CpuProfile, fromMs: number, toMs: number, mapper?: PositionMapper): HotSpot[] {
+  const times = sampleTimes(profile);
+  const hits = new Map<number, number>();
+  profile.samples.forEach((id, i) => {
+    const at = times[i]!;
+    if (at >= fromMs && at <= toMs) hits.set(id, (hits.get(id) ?? 0) + 1);
+  });
+  const nodes = profile.nodes.map((node) => ({ ...node, hitCount: hits.get(node.id) ?? 0, positionTicks: [] }));
+  return hotSpots({ ...profile, nodes }, mapper);
 }
 
 function main(argv: readonly string[]): void {

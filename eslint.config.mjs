@@ -44,10 +44,20 @@ export default tseslint.config(
             { sourceTag: 'type:engine', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport'] },
             // Add-ons attach to an engine from outside (the web view, the MQTT bridge).
             { sourceTag: 'type:addon', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:addon'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:addon'],
+            },
             {
               sourceTag: 'type:tool',
-              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:addon', 'type:app', 'type:tool'],
+              onlyDependOnLibsWithTags: [
+                'type:protocol',
+                'type:transport',
+                'type:engine',
+                'type:addon',
+                'type:app',
+                'type:tool',
+              ],
             },
           ],
         },

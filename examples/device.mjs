@@ -5,7 +5,12 @@ import { createDevice } from '@ssdp/device';
 const interfaces = process.env.SSDP_INTERFACES === 'all' ? 'all' : process.env.SSDP_INTERFACES?.split(',');
 const port = Number(process.env.SSDP_PORT ?? 1900);
 const friendlyName = process.env.SSDP_NAME ?? 'Example Lamp';
-const device = createDevice({ interfaces, port, friendlyName, deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1' });
+const device = createDevice({
+  interfaces,
+  port,
+  friendlyName,
+  deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+});
 await device.start();
 console.log(`"${friendlyName}" is up: ${device.udn} on port ${port}`);
 

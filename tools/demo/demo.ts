@@ -49,9 +49,12 @@ process.on('uncaughtException', (error) => {
 const say = (line: string): void => void process.stdout.write(`demo: ${line}\n`);
 const complain = (line: string): void => void process.stderr.write(`demo: ${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const stopped = new Promise<void>((resolve) => stopRequest.signal.addEventListener('abort', () => resolve(), { once: true }));
+const stopped = new Promise<void>((resolve) =>
+  stopRequest.signal.addEventListener('abort', () => resolve(), { once: true }),
+);
 /** Waits for `ready` unless a stop is asked for first: true once ready. */
-const readyUnlessStopped = (ready: Promise<boolean>): Promise<boolean> => Promise.race([ready, stopped.then(() => false)]);
+const readyUnlessStopped = (ready: Promise<boolean>): Promise<boolean> =>
+  Promise.race([ready, stopped.then(() => false)]);
 
 function usageError(message: string): never {
   process.stderr.write(`demo: ${message}\n${USAGE}\n`);
@@ -75,7 +78,8 @@ function readArguments(): { port: number; duration: number | undefined } {
   const port = Number(values.port ?? 1900);
   if (!Number.isInteger(port) || port < 1 || port > 65535) usageError(`--port must be 1..65535: ${values.port}`);
   const duration = values.duration === undefined ? undefined : Number(values.duration);
-  if (duration !== undefined && !(duration > 0)) usageError(`--duration must be a positive number of seconds: ${values.duration}`);
+  if (duration !== undefined && !(duration > 0))
+    usageError(`--duration must be a positive number of seconds: ${values.duration}`);
   return { port, duration };
 }
 
@@ -85,10 +89,14 @@ async function startupFailure(children: readonly Child[], port: number): Promise
   const lastLine = failed.stderr().trim().split('\n').at(-1) ?? '';
   if (failed.stderr().includes('SSDP_ERR_PORT_IN_USE')) {
     const spare = port === SPARE_PORT ? SPARE_PORT + 1 : SPARE_PORT;
-    complain(`port ${port} is in use by another program (SSDP_ERR_PORT_IN_USE); try another one: npm start -- --port ${spare}`);
+    complain(
+      `port ${port} is in use by another program (SSDP_ERR_PORT_IN_USE); try another one: npm start -- --port ${spare}`,
+    );
     return 2;
   }
-  complain(`${failed.label} exited (${failed.process.exitCode ?? failed.process.signalCode}) before it was up: ${lastLine}`);
+  complain(
+    `${failed.label} exited (${failed.process.exitCode ?? failed.process.signalCode}) before it was up: ${lastLine}`,
+  );
   return 1;
 }
 
@@ -108,15 +116,30 @@ async function show(cast: Cast, port: number, duration: number | undefined): Pro
   }
   cast.devices = DEVICES.map((device, index) => {
     const stateDir = session.makeTempDir('ssdp-demo-');
-    const args = ['--interface', LOOPBACK, '--port', String(port), '--name', device.name, '--type', device.type, '--state-dir', stateDir];
+    const args = [
+      '--interface',
+      LOOPBACK,
+      '--port',
+      String(port),
+      '--name',
+      device.name,
+      '--type',
+      device.type,
+      '--state-dir',
+      stateDir,
+    ];
     return session.spawn(`device ${index + 1} (${device.name})`, DEVICE_BIN, args, root);
   });
-  const allUp = Promise.all(cast.devices.map((device) => device.ready(/uuid:[0-9a-fA-F-]{36}/))).then((up) => up.every(Boolean));
+  const allUp = Promise.all(cast.devices.map((device) => device.ready(/uuid:[0-9a-fA-F-]{36}/))).then((up) =>
+    up.every(Boolean),
+  );
   if (!(await readyUnlessStopped(allUp))) {
     return stopRequest.signal.aborted ? 0 : startupFailure([controller, ...cast.devices], port);
   }
   cast.devicesUp = true;
-  say(`started ${DEVICES.map((d) => `"${d.name}"`).join(', ')}; they appear within MX (3 s), at once from their NOTIFY`);
+  say(
+    `started ${DEVICES.map((d) => `"${d.name}"`).join(', ')}; they appear within MX (3 s), at once from their NOTIFY`,
+  );
   const web = /web view at (\S+)/.exec(controller.stderr())?.[1];
   if (web !== undefined) say(`web view: open ${web} in a browser`);
 
@@ -133,7 +156,9 @@ async function show(cast: Cast, port: number, duration: number | undefined): Pro
     say(`${dead.label} was stopped from outside; stopping the others`);
     return 0;
   }
-  complain(`${dead.label} exited on its own (${dead.process.exitCode}): ${dead.stderr().trim().split('\n').at(-1) ?? ''}`);
+  complain(
+    `${dead.label} exited on its own (${dead.process.exitCode}): ${dead.stderr().trim().split('\n').at(-1) ?? ''}`,
+  );
   return 1;
 }
 
@@ -158,7 +183,11 @@ async function main(): Promise<number> {
   say(`SSDP on loopback, port ${port}: one ssdp-controller, three ssdp-device processes. Ctrl-C stops them.`);
   // The controller also serves the web view, on 127.0.0.1 and a free port (printed once the devices are up).
   const controllerArgs = ['--interface', LOOPBACK, '--port', String(port), '--web', `${LOOPBACK}:0`];
-  const cast: Cast = { controller: session.spawn('ssdp-controller', CONTROLLER_BIN, controllerArgs, root), devices: [], devicesUp: false };
+  const cast: Cast = {
+    controller: session.spawn('ssdp-controller', CONTROLLER_BIN, controllerArgs, root),
+    devices: [],
+    devicesUp: false,
+  };
   let code: number;
   try {
     code = await show(cast, port, duration);
@@ -170,7 +199,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const failed = [cast.controller, ...cast.devices].filter((child) => (child.process.exitCode ?? 0) !== 0);
-  if (code === 0) for (const child of failed) complain(`${child.label} exited with ${child.process.exitCode}: ${child.stderr().trim()}`);
+  if (code === 0)
+    for (const child of failed)
+      complain(`${child.label} exited with ${child.process.exitCode}: ${child.stderr().trim()}`);
   return code !== 0 ? code : failed.length > 0 ? 1 : 0;
 }
 

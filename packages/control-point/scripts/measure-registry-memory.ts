@@ -15,7 +15,10 @@ let now = 1_764_000_000_000;
 const clock: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => undefined };
 const scheduler = createScheduler({ clock });
 let added = 0;
-const registry = createRegistry({ maxDevices: count, gatherMs: 0, settleMs: 0 }, { clock, scheduler, onEvent: (e) => void (e.event === 'device-added' && added++) });
+const registry = createRegistry(
+  { maxDevices: count, gatherMs: 0, settleMs: 0 },
+  { clock, scheduler, onEvent: (e) => void (e.event === 'device-added' && added++) },
+);
 
 const targets = [
   'upnp:rootdevice',
@@ -52,7 +55,11 @@ for (let i = 0; i < count; i += 1) {
     );
     const parsed = parseMessage(bytes);
     if (!parsed.ok) throw parsed.error;
-    const observation = toObservation(parsed.message as Exclude<SsdpMessage, { kind: 'm-search' }>, { remote: { address, port: 1900, family: 'IPv4' }, interfaceId: 'eth0/IPv4' }, 'upnp');
+    const observation = toObservation(
+      parsed.message as Exclude<SsdpMessage, { kind: 'm-search' }>,
+      { remote: { address, port: 1900, family: 'IPv4' }, interfaceId: 'eth0/IPv4' },
+      'upnp',
+    );
     if (typeof observation === 'string') throw new Error(observation);
     registry.observe(observation);
   }

@@ -25,7 +25,6 @@ import { createRepeatFilter } from './repeat-filter.ts';
 import { createSearchMessages, uuidV4 } from './search-messages.ts';
 import { createReceiveWatch } from './receive-stats.ts';
 
-
 export interface ControlPointEngineInit {
   readonly profile: 'upnp' | 'legacy';
   /** ST of the M-SEARCH. */
@@ -105,7 +104,6 @@ export interface ControlPointEngine {
   readonly scheduler: Scheduler;
 }
 
-
 const decoder = new TextDecoder();
 
 /** stats.dropped reason: a device evicted by the registry bound before it was announced. */
@@ -113,7 +111,10 @@ export const EVICTED_UNANNOUNCED = 'evicted-unannounced';
 /** stats.dropped reason: a datagram read while our receive queue was full (see receive-loop.ts). */
 export const RECEIVE_QUEUE_FULL = 'receive-queue-full';
 
-export function createControlPointEngine(init: ControlPointEngineInit, components: ControlPointEngineComponents): ControlPointEngine {
+export function createControlPointEngine(
+  init: ControlPointEngineInit,
+  components: ControlPointEngineComponents,
+): ControlPointEngine {
   const { transport, clock, onEvent } = components;
   const log = components.onLog ?? (() => undefined);
   const repeatDelayMs = init.repeatDelayMs ?? 100;
@@ -135,24 +136,30 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
   const countDrop = (reason: string): void => {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
   };
-  const scheduler = createScheduler({ clock, onTaskError: (error) => log(`internal error in a timer: ${String(error)}`) });
-  const registry: Registry = createRegistry({ describeWaitMs: init.describe ? 1000 : 0, ...init.registry }, {
+  const scheduler = createScheduler({
     clock,
-    scheduler,
-    onEvent: (event) => {
-      if (event.event === 'device-removed' && event.reason === 'evicted') {
-        stats.evicted += 1;
-        evictionLogged();
-      }
-      if (event.event === 'describe-failed') stats.describeFailed += 1;
-      outbox.emit({ ...event, time: clock.now() });
-    },
-    // Nobody heard of it, so no device-removed; but a flood of fresh UDNs shows here, so it is counted.
-    onEvictedUnannounced: () => {
-      countDrop(EVICTED_UNANNOUNCED);
-      evictionLogged();
-    },
+    onTaskError: (error) => log(`internal error in a timer: ${String(error)}`),
   });
+  const registry: Registry = createRegistry(
+    { describeWaitMs: init.describe ? 1000 : 0, ...init.registry },
+    {
+      clock,
+      scheduler,
+      onEvent: (event) => {
+        if (event.event === 'device-removed' && event.reason === 'evicted') {
+          stats.evicted += 1;
+          evictionLogged();
+        }
+        if (event.event === 'describe-failed') stats.describeFailed += 1;
+        outbox.emit({ ...event, time: clock.now() });
+      },
+      // Nobody heard of it, so no device-removed; but a flood of fresh UDNs shows here, so it is counted.
+      onEvictedUnannounced: () => {
+        countDrop(EVICTED_UNANNOUNCED);
+        evictionLogged();
+      },
+    },
+  );
 
   /** One stderr line at the first eviction and every 1000th (announced or not). */
   function evictionLogged(): void {
@@ -183,7 +190,8 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
   });
   const repeats = createRepeatFilter(init.verbose === true ? 0 : (init.repeatCache ?? 16_384));
 
-  if (init.describe && components.fetcher === undefined) throw new InvalidOptionError('describe', 'needs a description fetcher');
+  if (init.describe && components.fetcher === undefined)
+    throw new InvalidOptionError('describe', 'needs a description fetcher');
   const describer: Describer | undefined =
     init.describe && components.fetcher !== undefined
       ? createDescriber(
@@ -213,12 +221,14 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
 
   function drop(reason: string, datagram: Datagram): void {
     countDrop(reason);
-    drops.drop(reason, { address: datagram.remote.address, port: datagram.remote.port, interfaceId: datagram.interfaceId });
+    drops.drop(reason, {
+      address: datagram.remote.address,
+      port: datagram.remote.port,
+      interfaceId: datagram.interfaceId,
+    });
   }
 
   // --- searching -------------------------------------------------------------------------------------------
-
-
 
   function sendSearch(attempt: number, cycleNumber: number, st: string = init.target): void {
     if (state !== 'started') return;
@@ -233,7 +243,15 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
           if (state === 'started') log(`search on ${iface.id} failed: ${oneLine(error)}`);
         },
       );
-      outbox.emitSoon({ event: 'search-sent', time: now(), interfaceId: iface.id, target: st, mx: init.mx, attempt, cycle: cycleNumber });
+      outbox.emitSoon({
+        event: 'search-sent',
+        time: now(),
+        interfaceId: iface.id,
+        target: st,
+        mx: init.mx,
+        attempt,
+        cycle: cycleNumber,
+      });
     }
   }
 
@@ -321,8 +339,20 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
       if (record === undefined) return;
       maybeDescribe(record, observation, datagram);
       // Remember what it did, so its repeats skip the parse (only for the device's own UUID: see repeat-filter.ts).
-      if (observation.kind === 'alive' && result.outcome !== 'stale-bootid' && result.outcome !== 'usn-limit' && registry.get(observation.uuid) === record) {
-        repeats.remember(bytes, remote.address, remote.port, interfaceId, record, registry.lifetimeMs(observation.maxAge));
+      if (
+        observation.kind === 'alive' &&
+        result.outcome !== 'stale-bootid' &&
+        result.outcome !== 'usn-limit' &&
+        registry.get(observation.uuid) === record
+      ) {
+        repeats.remember(
+          bytes,
+          remote.address,
+          remote.port,
+          interfaceId,
+          record,
+          registry.lifetimeMs(observation.maxAge),
+        );
       }
     } catch (error) {
       log(`internal error on a datagram from ${datagram.remote.address}: ${oneLine(error)}`);
@@ -349,7 +379,12 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
   function enqueueDescription(
     active: Describer,
     record: DeviceRecord,
-    { generation, previous, location, source }: { generation: number; previous: DeviceRecord['describeState']; location: string; source: string },
+    {
+      generation,
+      previous,
+      location,
+      source,
+    }: { generation: number; previous: DeviceRecord['describeState']; location: string; source: string },
   ): void {
     if (state !== 'started' || record.removed || record.generation !== generation) return;
     const accepted = active.enqueue({
@@ -439,7 +474,10 @@ export function createControlPointEngine(init: ControlPointEngineInit, component
       if (describer === undefined) return 0;
       // While anything waits, either every slot is busy or the waiting senders each run `perSender`: at least
       // min(concurrency, perSender) fetches end per deadline.
-      return Math.ceil((describer.running + describer.queued) / Math.min(describer.concurrency, describer.perSender)) * timeoutMs;
+      return (
+        Math.ceil((describer.running + describer.queued) / Math.min(describer.concurrency, describer.perSender)) *
+        timeoutMs
+      );
     },
     whenSearched() {
       if (searchesDone || state === 'stopped') return Promise.resolve();

@@ -84,7 +84,8 @@ function integer(name: string, value: unknown, min: number, max: number): number
 
 function boolean(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidOptionError(name, `expected a boolean, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean')
+    throw new InvalidOptionError(name, `expected a boolean, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -106,10 +107,15 @@ function interfacesOf(value: unknown): readonly string[] | undefined {
 }
 
 /** What the transport needs, per profile. */
-export function controlPointTransportOptions(profile: ControlPointProfile, port: number, interfaces: readonly string[] | undefined): TransportOptions {
+export function controlPointTransportOptions(
+  profile: ControlPointProfile,
+  port: number,
+  interfaces: readonly string[] | undefined,
+): TransportOptions {
   const chosen = interfaces === undefined ? {} : { interfaces };
   // The prototype's devices answer with a unicast NOTIFY to <searcher>:1337, so we listen there.
-  if (profile === 'legacy') return { ...chosen, families: ['IPv4'], port, unicastPort: port, joinGroup: false, broadcast: false };
+  if (profile === 'legacy')
+    return { ...chosen, families: ['IPv4'], port, unicastPort: port, joinGroup: false, broadcast: false };
   // Search from an ephemeral port (answers come back there), hear NOTIFY on the group.
   return { ...chosen, port, unicastPort: 0, joinGroup: true };
 }
@@ -117,30 +123,41 @@ export function controlPointTransportOptions(profile: ControlPointProfile, port:
 /** The `signal` of an options object (start, collect, discover); throws InvalidOptionError unless an AbortSignal. */
 export function signalOf(options: unknown): AbortSignal | undefined {
   if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidOptionError('options', 'expected an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidOptionError('options', 'expected an object');
   const { signal } = options as { signal?: unknown };
   if (signal === undefined || signal instanceof AbortSignal) return signal;
   const like = signal as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
-  if (typeof like?.aborted === 'boolean' && typeof like.addEventListener === 'function' && typeof like.removeEventListener === 'function') {
+  if (
+    typeof like?.aborted === 'boolean' &&
+    typeof like.addEventListener === 'function' &&
+    typeof like.removeEventListener === 'function'
+  ) {
     return signal as AbortSignal;
   }
   throw new InvalidOptionError('signal', `expected an AbortSignal, got ${typeof signal}`);
 }
 
 export function resolveControlPointOptions(options: ControlPointOptions): ResolvedControlPointOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidOptionError('options', 'expected an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidOptionError('options', 'expected an object');
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new InvalidOptionError(key, 'unknown option');
 
   const profile = options.profile ?? 'upnp';
-  if (profile !== 'upnp' && profile !== 'legacy') throw new InvalidOptionError('profile', "expected 'upnp' or 'legacy'");
+  if (profile !== 'upnp' && profile !== 'legacy')
+    throw new InvalidOptionError('profile', "expected 'upnp' or 'legacy'");
   const legacy = profile === 'legacy';
   const target = text('target', options.target) ?? 'ssdp:all';
   if (!legacy && !parseSearchTarget(target).ok) {
-    throw new InvalidOptionError('target', `expected ssdp:all, upnp:rootdevice, uuid:… or a urn:…:device|service:…:v, got ${JSON.stringify(target)}`);
+    throw new InvalidOptionError(
+      'target',
+      `expected ssdp:all, upnp:rootdevice, uuid:… or a urn:…:device|service:…:v, got ${JSON.stringify(target)}`,
+    );
   }
   const port = options.port === undefined ? (legacy ? 1337 : SSDP_PORT) : integer('port', options.port, 1, 65535);
   const broadcast = text('broadcastAddress', options.broadcastAddress);
-  if (broadcast !== undefined && !legacy) throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
+  if (broadcast !== undefined && !legacy)
+    throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
   const describe = boolean('describe', options.describe, true);
   const engine: Omit<ControlPointEngineInit, 'userAgent'> = {
     profile,
@@ -153,17 +170,24 @@ export function resolveControlPointOptions(options: ControlPointOptions): Resolv
     describe,
     verbose: boolean('rawMessages', options.rawMessages, false),
     ...(options.friendlyName === undefined ? {} : { friendlyName: text('friendlyName', options.friendlyName)! }),
-    registry: { maxDevices: options.maxDevices === undefined ? 10_000 : integer('maxDevices', options.maxDevices, 1, 1_000_000) },
-    describePerSender: options.describePerSender === undefined ? 4 : integer('describePerSender', options.describePerSender, 1, 8),
+    registry: {
+      maxDevices: options.maxDevices === undefined ? 10_000 : integer('maxDevices', options.maxDevices, 1, 1_000_000),
+    },
+    describePerSender:
+      options.describePerSender === undefined ? 4 : integer('describePerSender', options.describePerSender, 1, 8),
   };
   return {
     engine,
     transport: {
       ...controlPointTransportOptions(profile, port, interfacesOf(options.interfaces)),
-      ...(options.recvBufferSize === undefined ? {} : { receiveBufferSize: integer('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
+      ...(options.recvBufferSize === undefined
+        ? {}
+        : { receiveBufferSize: integer('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
     },
     describeTimeoutMs:
-      options.describeTimeoutMs === undefined ? DEFAULT_DESCRIBE_TIMEOUT_MS : integer('describeTimeoutMs', options.describeTimeoutMs, 100, 600_000),
+      options.describeTimeoutMs === undefined
+        ? DEFAULT_DESCRIBE_TIMEOUT_MS
+        : integer('describeTimeoutMs', options.describeTimeoutMs, 100, 600_000),
     allowForeignLocation: boolean('allowForeignLocation', options.allowForeignLocation, false),
     userAgent: text('userAgent', options.userAgent),
   };

@@ -16,7 +16,13 @@ import {
 import { createControlPointEngine, type ControlPointEngine } from './control-point-engine.ts';
 import { resolveControlPointOptions, signalOf, type ControlPointOptions } from './control-point-options.ts';
 import { createHttpDescriptionFetcher, type DescriptionFetcher } from './description-fetcher.ts';
-import { lookUpDescription, lookUpResource, type DescriptionLookup, type FetchFromDeviceOptions, type ResourceLookup } from './device-lookup.ts';
+import {
+  lookUpDescription,
+  lookUpResource,
+  type DescriptionLookup,
+  type FetchFromDeviceOptions,
+  type ResourceLookup,
+} from './device-lookup.ts';
 import { toDiscoveredDevice, type DiscoveredDevice } from './discovered-device.ts';
 import type { ControllerEvent, ControllerStats, DescribeFailureReason, RemovalReason } from './events.ts';
 import { createSystemHttpGet, type HttpGet } from './http-get.ts';
@@ -71,7 +77,10 @@ const LISTEN_MARGIN_MS = 250;
 
 function userAgentOf(system: { readonly type: string; readonly release: string }): string {
   const part = (value: string) => value.replace(/[\s,()/]+/g, '_') || 'unknown';
-  return formatProductTokens({ os: { name: part(system.type), version: part(system.release) }, product: { name: 'ssdp-controller', version } });
+  return formatProductTokens({
+    os: { name: part(system.type), version: part(system.release) },
+    product: { name: 'ssdp-controller', version },
+  });
 }
 
 /** An SSDP control point. Create it with createControlPoint. */
@@ -90,7 +99,9 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
     const resolved = resolveControlPointOptions(options);
     const clock = components.clock ?? createSystemClock();
     const userAgent = resolved.userAgent ?? userAgentOf(components.os ?? { type: os.type(), release: os.release() });
-    const createTransport = components.createTransport ?? ((transportOptions: TransportOptions) => createUdpTransport(transportOptions, { clock }));
+    const createTransport =
+      components.createTransport ??
+      ((transportOptions: TransportOptions) => createUdpTransport(transportOptions, { clock }));
     // Also built with describe off: fetchDescription() and fetchFromDevice() use it on demand.
     this.#fetcher = createHttpDescriptionFetcher(
       { allowForeignLocation: resolved.allowForeignLocation, userAgent, timeoutMs: resolved.describeTimeoutMs },
@@ -119,7 +130,8 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
     try {
       (this.emit.bind(this) as (name: string, ...args: unknown[]) => boolean)(name, ...args);
     } catch (error) {
-      if (name !== 'warning') this.#emitSafely('warning', `a '${name}' listener threw: ${String(error)}`.replace(/\s*\n\s*/g, ' '));
+      if (name !== 'warning')
+        this.#emitSafely('warning', `a '${name}' listener threw: ${String(error)}`.replace(/\s*\n\s*/g, ' '));
     }
   }
 
@@ -157,7 +169,10 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
     const signal = signalOf(options);
     throwIfAborted(signal);
     if (this.#stopped) {
-      throw new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this control point was stopped (or failed to start); it does not start again (create a new one)');
+      throw new TransportError(
+        'SSDP_ERR_TRANSPORT_STOPPED',
+        'this control point was stopped (or failed to start); it does not start again (create a new one)',
+      );
     }
     this.#started = true;
     try {
@@ -221,7 +236,8 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
    */
   async search(target?: string): Promise<void> {
     if (target !== undefined) resolveControlPointOptions({ target });
-    if (!this.#started || this.#stopped) throw new TransportError('SSDP_ERR_NOT_STARTED', 'search() needs a started control point (call start() first)');
+    if (!this.#started || this.#stopped)
+      throw new TransportError('SSDP_ERR_NOT_STARTED', 'search() needs a started control point (call start() first)');
     await this.#engine.search(target ?? this.#target);
   }
 
@@ -273,6 +289,9 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
  * Creates a control point. Nothing happens on the network until start(). Throws InvalidOptionError (`code`
  * SSDP_ERR_INVALID_OPTION) for a wrong option.
  */
-export function createControlPoint(options: ControlPointOptions = {}, components: ControlPointComponents = {}): ControlPoint {
+export function createControlPoint(
+  options: ControlPointOptions = {},
+  components: ControlPointComponents = {},
+): ControlPoint {
   return new ControlPoint(options, components);
 }

@@ -101,7 +101,11 @@ export function createDatagramRing(maxDatagrams: number, maxBytes: number): Data
       if (size === 0) return undefined;
       const at = head;
       const bytes = views[at]!;
-      const remote: RemoteEndpoint = { address: addresses[at]!, port: ports[at]!, family: ipv6[at] === 1 ? 'IPv6' : 'IPv4' };
+      const remote: RemoteEndpoint = {
+        address: addresses[at]!,
+        port: ports[at]!,
+        family: ipv6[at] === 1 ? 'IPv6' : 'IPv4',
+      };
       const datagram: Datagram = { bytes, remote, interfaceId: interfaces[at]!, via: vias[at]! };
       lastTakenAt = times[at]!;
       views[at] = undefined as unknown as Uint8Array;
@@ -120,7 +124,12 @@ export function createDatagramRing(maxDatagrams: number, maxBytes: number): Data
       return held;
     },
     warm(rounds = 5000) {
-      const dummy: Datagram = { bytes: new Uint8Array(400), remote: { address: '192.0.2.1', port: 1900, family: 'IPv4' }, interfaceId: '-', via: 'unicast' };
+      const dummy: Datagram = {
+        bytes: new Uint8Array(400),
+        remote: { address: '192.0.2.1', port: 1900, family: 'IPv4' },
+        interfaceId: '-',
+        via: 'unicast',
+      };
       for (let i = 0; i < rounds; i += 1) {
         this.push(dummy, 0);
         if (i % 64 === 63) while (this.take() !== undefined);

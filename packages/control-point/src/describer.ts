@@ -98,7 +98,11 @@ export function interpretDescription(body: Uint8Array, uuid: string | undefined)
   const root = parsed.description.device;
   const device = uuid === undefined ? root : findDevice(root, uuid);
   if (device === undefined) {
-    return { ok: false, reason: 'udn-mismatch', detail: `the description at LOCATION is for ${root.udn}, not uuid:${uuid}` };
+    return {
+      ok: false,
+      reason: 'udn-mismatch',
+      detail: `the description at LOCATION is for ${root.udn}, not uuid:${uuid}`,
+    };
   }
   return {
     ok: true,
@@ -216,7 +220,11 @@ export function createDescriber(init: DescriberInit, components: DescriberCompon
   /** Reads a fetched body (the XML parse) at the caller's low priority. */
   function interpretLater(body: Uint8Array, uuid: string | undefined): Promise<DescribeResult> {
     if (defer === undefined) return Promise.resolve(interpretDescription(body, uuid));
-    return new Promise((resolve) => defer(() => resolve(stopped ? { ok: false, reason: 'network', detail: 'stopped' } : interpretDescription(body, uuid))));
+    return new Promise((resolve) =>
+      defer(() =>
+        resolve(stopped ? { ok: false, reason: 'network', detail: 'stopped' } : interpretDescription(body, uuid)),
+      ),
+    );
   }
 
   function run(sender: Sender, job: DescribeJob): void {
@@ -257,7 +265,8 @@ export function createDescriber(init: DescriberInit, components: DescriberCompon
   function longestWaiting(): Sender | undefined {
     if (longest === undefined || !waiting.has(longest)) {
       longest = undefined;
-      for (const sender of waiting) if (longest === undefined || waitingOf(sender) > waitingOf(longest)) longest = sender;
+      for (const sender of waiting)
+        if (longest === undefined || waitingOf(sender) > waitingOf(longest)) longest = sender;
     }
     return longest;
   }

@@ -119,7 +119,13 @@ export function createHttpDescriptionFetcher(
     return out;
   }
 
-  async function exchange(first: URL, zone: string | undefined, request: DescriptionRequest, signal: AbortSignal, abort: () => void): Promise<FetchOutcome> {
+  async function exchange(
+    first: URL,
+    zone: string | undefined,
+    request: DescriptionRequest,
+    signal: AbortSignal,
+    abort: () => void,
+  ): Promise<FetchOutcome> {
     const cap = Math.min(maxBytes, request.maxBytes ?? maxBytes);
     const headers = request.accept === undefined ? defaultHeaders : { ...defaultHeaders, Accept: request.accept };
     let url = first;
@@ -138,7 +144,8 @@ export function createHttpDescriptionFetcher(
         if (next.protocol !== 'http:' || canonicalHost(next.hostname) !== canonicalHost(first.hostname)) {
           throw new Failure('redirect-off-host', `redirect from ${first.host} to ${next.protocol}//${next.host}`);
         }
-        if (redirects + 1 > maxRedirects) throw new Failure('too-many-redirects', `more than ${maxRedirects} redirects`);
+        if (redirects + 1 > maxRedirects)
+          throw new Failure('too-many-redirects', `more than ${maxRedirects} redirects`);
         url = next;
         continue;
       }
@@ -172,9 +179,14 @@ export function createHttpDescriptionFetcher(
           throw new Failure('foreign-host', `LOCATION host ${url.hostname} is not the sender ${request.source}`);
         }
         const zoneIndex = request.source.indexOf('%');
-        const zone = host !== undefined && isLinkLocalIpv6(host) && zoneIndex >= 0 ? request.source.slice(zoneIndex + 1) : undefined;
+        const zone =
+          host !== undefined && isLinkLocalIpv6(host) && zoneIndex >= 0
+            ? request.source.slice(zoneIndex + 1)
+            : undefined;
         if (outerSignal?.aborted === true) throw new Failure('network', 'cancelled');
-        return await exchange(url, zone, request, controller.signal, () => controller.abort(new Error('stopped reading')));
+        return await exchange(url, zone, request, controller.signal, () =>
+          controller.abort(new Error('stopped reading')),
+        );
       } catch (error) {
         if (error instanceof Failure) return { ok: false, reason: error.reason, detail: error.detail };
         if (timedOut) return { ok: false, reason: 'timeout', detail: `no complete answer within ${timeoutMs} ms` };
@@ -192,6 +204,9 @@ export function createHttpDescriptionFetcher(
 /** fetch wraps the interesting part ("ECONNREFUSED") in `cause`. */
 function describeError(error: Error): string {
   const cause = (error as { cause?: unknown }).cause;
-  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String((cause as { code: unknown }).code) : undefined;
+  const code =
+    typeof cause === 'object' && cause !== null && 'code' in cause
+      ? String((cause as { code: unknown }).code)
+      : undefined;
   return code === undefined ? error.message : `${error.message} (${code})`;
 }

@@ -40,7 +40,11 @@ export interface FetchFromDeviceOptions {
 export const DEFAULT_RESOURCE_MAX_BYTES = 65_536;
 
 function unknown(udn: string): LookupFailure {
-  return { ok: false, reason: 'unknown-device', detail: `no announced device ${JSON.stringify(udn.slice(0, 200))} with a LOCATION` };
+  return {
+    ok: false,
+    reason: 'unknown-device',
+    detail: `no announced device ${JSON.stringify(udn.slice(0, 200))} with a LOCATION`,
+  };
 }
 
 function stripUuid(udn: string): string {
@@ -66,11 +70,16 @@ export async function lookUpDescription(
   const outcome = await fetcher.fetch({ location: device.location, source: device.address }, signal);
   if (!outcome.ok) return outcome;
   const parsed = parseDeviceDescription(outcome.body);
-  if (!parsed.ok) return { ok: false, reason: 'invalid-description', detail: parsed.error.message, code: parsed.error.code };
+  if (!parsed.ok)
+    return { ok: false, reason: 'invalid-description', detail: parsed.error.message, code: parsed.error.code };
   const root = parsed.description.device;
   const named = device.udn.toLowerCase().startsWith('uuid:') ? findDevice(root, stripUuid(device.udn)) : root;
   if (named === undefined) {
-    return { ok: false, reason: 'udn-mismatch', detail: `the description at LOCATION is for ${root.udn}, not ${device.udn}` };
+    return {
+      ok: false,
+      reason: 'udn-mismatch',
+      detail: `the description at LOCATION is for ${root.udn}, not ${device.udn}`,
+    };
   }
   return { ok: true, url: outcome.url, description: parsed.description, device: named };
 }
@@ -84,6 +93,9 @@ export async function lookUpResource(
 ): Promise<ResourceLookup> {
   if (device === undefined) return unknown(udn);
   const maxBytes = options.maxBytes ?? DEFAULT_RESOURCE_MAX_BYTES;
-  const outcome = await fetcher.fetch({ location: url, source: device.address, maxBytes, accept: options.accept ?? '*/*' }, options.signal);
+  const outcome = await fetcher.fetch(
+    { location: url, source: device.address, maxBytes, accept: options.accept ?? '*/*' },
+    options.signal,
+  );
   return outcome.ok ? { ok: true, url: outcome.url, body: outcome.body } : outcome;
 }

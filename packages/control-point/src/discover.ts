@@ -13,11 +13,18 @@ export interface DiscoverOptions extends Omit<ControlPointOptions, 'cycles' | 'i
  * Searches once (the M-SEARCH is sent twice, 100 ms apart), listens MX + 250 ms, reads the descriptions, and
  * resolves with the devices found, in the order they answered. Rejects with a typed error (`code`).
  */
-export async function discover(options: DiscoverOptions = {}, components: ControlPointComponents = {}): Promise<DiscoveredDevice[]> {
+export async function discover(
+  options: DiscoverOptions = {},
+  components: ControlPointComponents = {},
+): Promise<DiscoveredDevice[]> {
   const signal = signalOf(options);
   const { signal: _signal, ...rest } = options;
   for (const key of ['cycles', 'intervalMs']) {
-    if (key in rest) throw new InvalidOptionError(key, 'not an option of discover(), which runs one search cycle (see createControlPoint)');
+    if (key in rest)
+      throw new InvalidOptionError(
+        key,
+        'not an option of discover(), which runs one search cycle (see createControlPoint)',
+      );
   }
   throwIfAborted(signal);
   const controlPoint = createControlPoint({ ...rest, cycles: 1 }, components);

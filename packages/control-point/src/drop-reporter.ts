@@ -39,7 +39,13 @@ export function createDropReporter(components: {
     window.task = undefined;
     if (window.pending === 0) return;
     const address = window.address;
-    emit({ event: 'dropped', time: clock.now(), reason, count: window.pending, ...(address === undefined || address === '' ? {} : { address }) });
+    emit({
+      event: 'dropped',
+      time: clock.now(),
+      reason,
+      count: window.pending,
+      ...(address === undefined || address === '' ? {} : { address }),
+    });
     window.pending = 0;
     window.address = undefined;
     window.until = clock.now() + DROP_REPORT_WINDOW_MS;
@@ -55,7 +61,15 @@ export function createDropReporter(components: {
       }
       if (now >= window.until && window.pending === 0) {
         window.until = now + DROP_REPORT_WINDOW_MS;
-        emit({ event: 'dropped', time: now, reason, count: 1, address: from.address, port: from.port, interfaceId: from.interfaceId });
+        emit({
+          event: 'dropped',
+          time: now,
+          reason,
+          count: 1,
+          address: from.address,
+          port: from.port,
+          interfaceId: from.interfaceId,
+        });
         return;
       }
       window.pending += 1;

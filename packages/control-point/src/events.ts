@@ -82,8 +82,18 @@ export type ControllerEvent =
       /** What changed: location, server, usns, bootId, configId, nextBootId, description. */
       readonly changes: readonly string[];
     }
-  | { readonly event: 'device-rebooted'; readonly time: number; readonly device: DeviceSnapshot; readonly previousBootId: number }
-  | { readonly event: 'device-removed'; readonly time: number; readonly device: DeviceSnapshot; readonly reason: RemovalReason }
+  | {
+      readonly event: 'device-rebooted';
+      readonly time: number;
+      readonly device: DeviceSnapshot;
+      readonly previousBootId: number;
+    }
+  | {
+      readonly event: 'device-removed';
+      readonly time: number;
+      readonly device: DeviceSnapshot;
+      readonly reason: RemovalReason;
+    }
   | { readonly event: 'device-found'; readonly time: number; readonly device: DeviceSnapshot }
   | {
       readonly event: 'describe-failed';

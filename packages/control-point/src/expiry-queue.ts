@@ -18,7 +18,11 @@ export interface ExpiryQueue<T extends QueueItem> {
   clear(): void;
 }
 
-export function createExpiryQueue<T extends QueueItem>(scheduler: Scheduler, onDue: (item: T) => void, now: () => number): ExpiryQueue<T> {
+export function createExpiryQueue<T extends QueueItem>(
+  scheduler: Scheduler,
+  onDue: (item: T) => void,
+  now: () => number,
+): ExpiryQueue<T> {
   const heap: T[] = [];
   let task: ScheduledTask | undefined;
 

@@ -44,7 +44,11 @@ export function createFetchHttpGet(fetchFunction: FetchFunction = globalThis.fet
   };
 }
 
-function nodeGet({ url, zone, headers, signal }: HttpGetRequest, agent: http.Agent | false, retryOnStaleSocket: boolean): Promise<HttpGetResponse> {
+function nodeGet(
+  { url, zone, headers, signal }: HttpGetRequest,
+  agent: http.Agent | false,
+  retryOnStaleSocket: boolean,
+): Promise<HttpGetResponse> {
   return new Promise((resolve, reject) => {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     const request = http.get(
@@ -70,7 +74,12 @@ function nodeGet({ url, zone, headers, signal }: HttpGetRequest, agent: http.Age
     );
     request.on('error', (error: NodeJS.ErrnoException) => {
       // A kept-alive connection the server closed meanwhile fails before any answer: once more, on a new one.
-      if (retryOnStaleSocket && request.reusedSocket && !signal.aborted && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+      if (
+        retryOnStaleSocket &&
+        request.reusedSocket &&
+        !signal.aborted &&
+        (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+      ) {
         nodeGet({ url, zone, headers, signal }, agent, false).then(resolve, reject);
         return;
       }

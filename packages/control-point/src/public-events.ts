@@ -99,7 +99,10 @@ function flat(lead: Lead, d: DiscoveredDevice): Record<string, unknown> {
 }
 
 /** The flat event, and the device it concerns (undefined for search-sent, dropped, message-received). */
-export function toControlPointEvent(event: ControllerEvent): { event: ControlPointEvent; device: DiscoveredDevice | undefined } {
+export function toControlPointEvent(event: ControllerEvent): {
+  event: ControlPointEvent;
+  device: DiscoveredDevice | undefined;
+} {
   const time = iso(event.time);
   switch (event.event) {
     case 'device-added':
@@ -121,7 +124,10 @@ export function toControlPointEvent(event: ControllerEvent): { event: ControlPoi
     }
     case 'device-removed': {
       const device = toDiscoveredDevice(event.device);
-      return { event: flat({ event: event.event, time, reason: event.reason }, device) as unknown as ControlPointEvent, device };
+      return {
+        event: flat({ event: event.event, time, reason: event.reason }, device) as unknown as ControlPointEvent,
+        device,
+      };
     }
     case 'describe-failed': {
       const device = toDiscoveredDevice(event.device);

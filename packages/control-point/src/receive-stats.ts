@@ -41,7 +41,9 @@ export function createReceiveWatch(transport: SsdpTransport, log: (line: string)
       const report = readBuffer();
       if (report?.clamped === true && !warnedClamp) {
         warnedClamp = true;
-        log(`receive buffer: ${report.hint ?? `asked for ${report.requested} bytes, the kernel granted ${String(report.granted)}`}`);
+        log(
+          `receive buffer: ${report.hint ?? `asked for ${report.requested} bytes, the kernel granted ${String(report.granted)}`}`,
+        );
       }
     },
     check() {

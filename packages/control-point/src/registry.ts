@@ -141,7 +141,13 @@ export interface Registry {
   /** A description arrived for `generation`. */
   described(record: DeviceRecord, generation: number, info: DescriptionInfo): void;
   /** A description failed for `generation`; the device stays. */
-  describeFailed(record: DeviceRecord, generation: number, reason: DescribeFailureReason, detail: string, code?: string): void;
+  describeFailed(
+    record: DeviceRecord,
+    generation: number,
+    reason: DescribeFailureReason,
+    detail: string,
+    code?: string,
+  ): void;
   /** Marks a record as not to be described (--no-describe). */
   skipDescription(record: DeviceRecord): void;
   /** Announces every pending record now (used by --once before listing). */
@@ -290,7 +296,9 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     if (!entry.startsWith('uuid:')) return false;
     const uuid = embeddedUuidOf(entry);
     const rest = entry.slice(5 + uuid.length);
-    return record.usns.some((other) => other.startsWith('uuid:') && embeddedUuidOf(other) === uuid && other.slice(5 + uuid.length) === rest);
+    return record.usns.some(
+      (other) => other.startsWith('uuid:') && embeddedUuidOf(other) === uuid && other.slice(5 + uuid.length) === rest,
+    );
   }
 
   function emit(event: RegistryEvent): void {
@@ -352,7 +360,13 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     emit({ event: 'device-added', device: snapshot(record) });
     if (record.describeState === 'failed' && record.describeError !== undefined) {
       const detail = record.describeDetail ?? record.describeError;
-      emit({ event: 'describe-failed', device: snapshot(record), reason: record.describeError, code: record.describeCode, detail });
+      emit({
+        event: 'describe-failed',
+        device: snapshot(record),
+        reason: record.describeError,
+        code: record.describeCode,
+        detail,
+      });
     }
     record.describeDetail = undefined;
     record.describeCode = undefined;
@@ -378,7 +392,8 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     }
     for (const uuid of alsoUuids) {
       const candidate = records.get(uuid.toLowerCase());
-      if (candidate !== undefined && candidate !== root && !candidate.announced && !candidate.root) fold(candidate, root);
+      if (candidate !== undefined && candidate !== root && !candidate.announced && !candidate.root)
+        fold(candidate, root);
     }
   }
 
@@ -512,7 +527,11 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       record.bootId = observation.bootId;
       if (observation.bootId === record.nextBootId) record.nextBootId = NONE;
     }
-    if (observation.kind === 'update' && observation.nextBootId !== undefined && observation.nextBootId !== record.nextBootId) {
+    if (
+      observation.kind === 'update' &&
+      observation.nextBootId !== undefined &&
+      observation.nextBootId !== record.nextBootId
+    ) {
       record.nextBootId = observation.nextBootId;
       changes.push('nextBootId');
     }

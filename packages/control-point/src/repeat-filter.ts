@@ -32,7 +32,14 @@ export interface RepeatFilter {
   /** The entry for these bytes from this sender, when the record is still as the datagram left it. */
   find(bytes: Uint8Array, address: string, port: number, interfaceId: string): RepeatEntry | undefined;
   /** Remembers what a datagram did to `record` (call after the full path). */
-  remember(bytes: Uint8Array, address: string, port: number, interfaceId: string, record: DeviceRecord, lifetimeMs: number): void;
+  remember(
+    bytes: Uint8Array,
+    address: string,
+    port: number,
+    interfaceId: string,
+    record: DeviceRecord,
+    lifetimeMs: number,
+  ): void;
   clear(): void;
   readonly size: number;
   readonly hits: number;

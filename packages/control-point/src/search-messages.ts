@@ -13,7 +13,10 @@ export interface SearchMessagesInit {
   readonly cpuuid: string;
 }
 
-export type SearchFor = (iface: TransportInterface, st: string) => { bytes: Uint8Array; target: SendTarget } | undefined;
+export type SearchFor = (
+  iface: TransportInterface,
+  st: string,
+) => { bytes: Uint8Array; target: SendTarget } | undefined;
 
 export function uuidV4(random: () => number): string {
   const hex: string[] = [];
@@ -29,11 +32,15 @@ export function createSearchMessages(init: SearchMessagesInit, log: (line: strin
   const { cpuuid } = init;
   const searchBytes = new Map<string, Uint8Array>();
   const warnedInterfaces = new Set<string>();
-  return function searchFor(iface: TransportInterface, st: string): { bytes: Uint8Array; target: SendTarget } | undefined {
+  return function searchFor(
+    iface: TransportInterface,
+    st: string,
+  ): { bytes: Uint8Array; target: SendTarget } | undefined {
     if (init.profile === 'legacy') {
       const address = init.broadcast ?? iface.broadcast;
       if (iface.family !== 'IPv4' || address === undefined) {
-        if (!warnedInterfaces.has(iface.id)) log(`${iface.id} has no broadcast address; not searching there (use --broadcast)`);
+        if (!warnedInterfaces.has(iface.id))
+          log(`${iface.id} has no broadcast address; not searching there (use --broadcast)`);
         warnedInterfaces.add(iface.id);
         return undefined;
       }

@@ -4,7 +4,11 @@ import { parseMessage, type MSearchMessage } from '@ssdp/protocol';
 import { type SsdpTransport } from '@ssdp/transport';
 import { MemoryNetwork, createMemoryTransport, seededRandom, type MemoryInterfaceInit } from '@ssdp/transport/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createControlPointEngine as createController, type ControlPointEngine as Controller, type ControlPointEngineInit as ControllerInit } from '../src/control-point-engine.ts';
+import {
+  createControlPointEngine as createController,
+  type ControlPointEngine as Controller,
+  type ControlPointEngineInit as ControllerInit,
+} from '../src/control-point-engine.ts';
 import { controlPointTransportOptions } from '../src/control-point-options.ts';
 import type { DescriptionFetcher, DescriptionRequest } from '../src/description-fetcher.ts';
 import type { ControllerEvent } from '../src/events.ts';
@@ -15,8 +19,12 @@ const decoder = new TextDecoder();
 const UUID_A = '2fac1234-31f8-11b4-a222-08002b34c003';
 const UUID_B = '3fac1234-31f8-11b4-a222-08002b34c004';
 const UUID_E = '4fac1234-31f8-11b4-a222-08002b34c005';
-const seedNotify = readFileSync(fileURLToPath(new URL('../../protocol/test/vectors/seed-device-notify.bin', import.meta.url)));
-const minidlnaAlive = readFileSync(fileURLToPath(new URL('../../protocol/test/vectors/minidlnad-notify-alive.bin', import.meta.url)));
+const seedNotify = readFileSync(
+  fileURLToPath(new URL('../../protocol/test/vectors/seed-device-notify.bin', import.meta.url)),
+);
+const minidlnaAlive = readFileSync(
+  fileURLToPath(new URL('../../protocol/test/vectors/minidlnad-notify-alive.bin', import.meta.url)),
+);
 
 interface Setup {
   network: MemoryNetwork;
@@ -84,17 +92,30 @@ async function setup(
     controller,
     events,
     logs,
-    of: <N extends ControllerEvent['event']>(name: N) => events.filter((e): e is Extract<ControllerEvent, { event: N }> => e.event === name),
+    of: <N extends ControllerEvent['event']>(name: N) =>
+      events.filter((e): e is Extract<ControllerEvent, { event: N }> => e.event === name),
     device: (deviceInit) => createFakeDevice({ network, ...deviceInit }),
   };
 }
 
 /** Sends raw bytes from `host` to the group (or to an address) on the memory network. */
-async function rawSend(network: MemoryNetwork, host: string, bytes: Uint8Array, to?: { address: string; port: number }, port = 1900) {
-  const transport = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port, unicastPort: port, joinGroup: false }, { network, host });
+async function rawSend(
+  network: MemoryNetwork,
+  host: string,
+  bytes: Uint8Array,
+  to?: { address: string; port: number },
+  port = 1900,
+) {
+  const transport = createMemoryTransport(
+    { interfaces: ['eth0'], families: ['IPv4'], port, unicastPort: port, joinGroup: false },
+    { network, host },
+  );
   await transport.start();
   const interfaceId = transport.interfaces[0]!.id;
-  await transport.send(bytes, to === undefined ? { kind: 'multicast', interfaceId } : { kind: 'unicast', interfaceId, ...to });
+  await transport.send(
+    bytes,
+    to === undefined ? { kind: 'multicast', interfaceId } : { kind: 'unicast', interfaceId, ...to },
+  );
   await transport.stop();
 }
 
@@ -121,11 +142,19 @@ describe('searching', () => {
       [20_100, 'eth0'],
       [20_100, 'eth1'],
     ]);
-    expect(searches.every((r) => r.via === 'multicast' && r.to.address === '239.255.255.250' && r.to.port === 1900)).toBe(true);
+    expect(
+      searches.every((r) => r.via === 'multicast' && r.to.address === '239.255.255.250' && r.to.port === 1900),
+    ).toBe(true);
     const parsed = parseMessage(searches[0]!.bytes);
     expect(parsed.ok).toBe(true);
     const search = (parsed as { message: MSearchMessage }).message;
-    expect(search).toMatchObject({ kind: 'm-search', host: '239.255.255.250:1900', man: 'ssdp:discover', mx: 3, cpfn: 'ssdp-controller' });
+    expect(search).toMatchObject({
+      kind: 'm-search',
+      host: '239.255.255.250:1900',
+      man: 'ssdp:discover',
+      mx: 3,
+      cpfn: 'ssdp-controller',
+    });
     expect(search.st).toEqual({ type: 'all' });
     expect(of('search-sent').map((e) => [e.cycle, e.attempt, e.interfaceId])).toEqual([
       [1, 1, 'eth0/IPv4'],
@@ -164,7 +193,11 @@ describe('searching', () => {
 describe('the registry from datagrams', () => {
   it('creates a device from 200 OK search responses, grouping every USN under its UDN', async () => {
     const { controller, of, device } = await setup();
-    const dev = device({ host: 'dev1', uuid: UUID_A, services: ['urn:schemas-upnp-org:service:SwitchPower:1', 'urn:schemas-upnp-org:service:Dimming:1'] });
+    const dev = device({
+      host: 'dev1',
+      uuid: UUID_A,
+      services: ['urn:schemas-upnp-org:service:SwitchPower:1', 'urn:schemas-upnp-org:service:Dimming:1'],
+    });
     await dev.start();
     await controller.start();
     await vi.advanceTimersByTimeAsync(1000);
@@ -217,7 +250,9 @@ describe('the registry from datagrams', () => {
     // A bare uuid:X NT does not say root or embedded: announced after the settle time.
     await vi.advanceTimersByTimeAsync(1200);
     expect(of('device-added')).toHaveLength(1);
-    const second = decoder.decode(minidlnaAlive).replace('http://10.77.0.11:8200/rootDesc.xml', 'http://10.77.0.11:8201/rootDesc.xml');
+    const second = decoder
+      .decode(minidlnaAlive)
+      .replace('http://10.77.0.11:8200/rootDesc.xml', 'http://10.77.0.11:8201/rootDesc.xml');
     await rawSend(network, 'dev1', encoder.encode(second));
     await vi.advanceTimersByTimeAsync(200);
     expect(controller.devices()).toHaveLength(1);
@@ -267,7 +302,9 @@ describe('the registry from datagrams', () => {
     expect(of('device-removed')).toHaveLength(0);
     expect(controller.devices()[0]!.expiresAt).toBe(8000);
     await vi.advanceTimersByTimeAsync(1001);
-    expect(of('device-removed').map((e) => [e.reason, e.device.udn, e.time])).toEqual([['expired', `uuid:${UUID_A}`, 8000]]);
+    expect(of('device-removed').map((e) => [e.reason, e.device.udn, e.time])).toEqual([
+      ['expired', `uuid:${UUID_A}`, 8000],
+    ]);
     expect(controller.devices()).toHaveLength(0);
   });
 
@@ -296,7 +333,9 @@ describe('the registry from datagrams', () => {
     dev.bootId = 11;
     await dev.alive();
     await vi.advanceTimersByTimeAsync(200);
-    expect(of('device-rebooted').map((e) => [e.device.udn, e.previousBootId, e.device.bootId])).toEqual([[`uuid:${UUID_A}`, 10, 11]]);
+    expect(of('device-rebooted').map((e) => [e.device.udn, e.previousBootId, e.device.bootId])).toEqual([
+      [`uuid:${UUID_A}`, 10, 11],
+    ]);
     expect(controller.devices()).toHaveLength(1);
     expect(of('device-added')).toHaveLength(1);
 
@@ -320,8 +359,12 @@ describe('the registry from datagrams', () => {
 
   it('is bounded: beyond max devices the least recently seen is evicted, counted and logged', async () => {
     const network = lan();
-    for (let i = 0; i < 5; i += 1) network.addHost(`d${i}`, [{ name: 'eth0', link: 'lan', ipv4: `10.0.0.${20 + i}/24` }]);
-    const { controller, of, device, logs } = await setup({ registry: { maxDevices: 3 }, intervalMs: 3_600_000 }, { network });
+    for (let i = 0; i < 5; i += 1)
+      network.addHost(`d${i}`, [{ name: 'eth0', link: 'lan', ipv4: `10.0.0.${20 + i}/24` }]);
+    const { controller, of, device, logs } = await setup(
+      { registry: { maxDevices: 3 }, intervalMs: 3_600_000 },
+      { network },
+    );
     await controller.start();
     const devices = [0, 1, 2, 3, 4].map((i) =>
       device({ host: `d${i}`, uuid: `0000000${i}-31f8-11b4-a222-08002b34c003`, answerSearches: false }),
@@ -357,14 +400,22 @@ describe('the registry from datagrams', () => {
     // Fresh UDNs that are not roots wait 1 s before they are announced: a burst of 10 evicts 7 of them unheard.
     for (let i = 0; i < 10; i += 1) {
       const uuid = `6c${String(i).padStart(6, '0')}-1111-4222-8333-444455556666`;
-      await rawSend(network, 'attacker', encoder.encode(`NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://10.0.0.66/d.xml\r\nNT: uuid:${uuid}\r\nNTS: ssdp:alive\r\nUSN: uuid:${uuid}\r\n\r\n`));
+      await rawSend(
+        network,
+        'attacker',
+        encoder.encode(
+          `NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://10.0.0.66/d.xml\r\nNT: uuid:${uuid}\r\nNTS: ssdp:alive\r\nUSN: uuid:${uuid}\r\n\r\n`,
+        ),
+      );
     }
     await vi.advanceTimersByTimeAsync(2000);
     expect(of('device-removed')).toHaveLength(0);
     expect(controller.devices()).toHaveLength(3);
     expect(controller.stats.dropped['evicted-unannounced']).toBe(7);
     expect(controller.stats.evicted).toBe(0);
-    expect(logs.filter((l) => l.includes('registry full'))).toEqual(['registry full (3 devices): evicted the least recently seen (1 so far, 1 of them before they were announced)']);
+    expect(logs.filter((l) => l.includes('registry full'))).toEqual([
+      'registry full (3 devices): evicted the least recently seen (1 so far, 1 of them before they were announced)',
+    ]);
   });
 
   it('counts and ignores malformed datagrams and other control points\u2019 searches, and keeps working', async () => {
@@ -372,8 +423,18 @@ describe('the registry from datagrams', () => {
     await controller.start();
     await rawSend(network, 'dev2', encoder.encode('GARBAGE\r\n\r\n'));
     await rawSend(network, 'dev2', new Uint8Array([0xff, 0x00, 0x13, 0x37]));
-    await rawSend(network, 'dev2', encoder.encode('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNTS: ssdp:alive\r\nUSN: nope\r\n\r\n'));
-    await rawSend(network, 'dev2', encoder.encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n'));
+    await rawSend(
+      network,
+      'dev2',
+      encoder.encode('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNTS: ssdp:alive\r\nUSN: nope\r\n\r\n'),
+    );
+    await rawSend(
+      network,
+      'dev2',
+      encoder.encode(
+        'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n',
+      ),
+    );
     await vi.advanceTimersByTimeAsync(200);
     // The first of each reason at once, with its sender; the second BAD_START_LINE is summed until the second ends.
     expect(of('dropped').map((e) => [e.reason, e.count, e.address, e.port !== undefined])).toEqual([
@@ -382,7 +443,11 @@ describe('the registry from datagrams', () => {
     ]);
     expect(controller.stats.dropped).toMatchObject({ SSDP_ERR_BAD_START_LINE: 2, SSDP_ERR_INVALID_USN: 1 });
     await vi.advanceTimersByTimeAsync(1000);
-    expect(of('dropped').slice(2).map((e) => [e.reason, e.count, e.address, e.port])).toEqual([['SSDP_ERR_BAD_START_LINE', 1, '10.0.0.3', undefined]]);
+    expect(
+      of('dropped')
+        .slice(2)
+        .map((e) => [e.reason, e.count, e.address, e.port]),
+    ).toEqual([['SSDP_ERR_BAD_START_LINE', 1, '10.0.0.3', undefined]]);
     expect(controller.stats.ignored).toBeGreaterThanOrEqual(2); // the other search and our own, looped back
     const dev = device({ host: 'dev1', uuid: UUID_A, answerSearches: false });
     await dev.start();
@@ -404,7 +469,10 @@ describe('first seen', () => {
       clearTimeout: network.clock.clearTimeout.bind(network.clock),
     };
     vi.useFakeTimers({ now: 0 });
-    const transport = createMemoryTransport({ ...controlPointTransportOptions('upnp', 1900, ['eth0']), families: ['IPv4'] }, { network, host: 'cp' });
+    const transport = createMemoryTransport(
+      { ...controlPointTransportOptions('upnp', 1900, ['eth0']), families: ['IPv4'] },
+      { network, host: 'cp' },
+    );
     const readAt: number[] = [];
     const wrapped: SsdpTransport = {
       get interfaces() {
@@ -428,7 +496,16 @@ describe('first seen', () => {
     };
     const events: ControllerEvent[] = [];
     const controller = createController(
-      { profile: 'upnp', target: 'ssdp:all', mx: 3, intervalMs: 3_600_000, port: 1900, describe: false, verbose: true, userAgent: 'Linux/6.1 UPnP/2.0 t/1' },
+      {
+        profile: 'upnp',
+        target: 'ssdp:all',
+        mx: 3,
+        intervalMs: 3_600_000,
+        port: 1900,
+        describe: false,
+        verbose: true,
+        userAgent: 'Linux/6.1 UPnP/2.0 t/1',
+      },
       { transport: wrapped, clock, random: seededRandom(7), onEvent: (e) => events.push(e) },
     );
     running.push(controller);
@@ -453,7 +530,10 @@ describe('drop reporting', () => {
     const network = lan({ other: [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.9/24' }] });
     const { controller, of } = await setup({ intervalMs: 3_600_000 }, { network });
     await controller.start();
-    const flooder = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false }, { network, host: 'dev2' });
+    const flooder = createMemoryTransport(
+      { interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false },
+      { network, host: 'dev2' },
+    );
     await flooder.start();
     const interfaceId = flooder.interfaces[0]!.id;
     // 3 s of 500 garbage datagrams per second, plus 200 USN-less NOTIFYs in the first second.
@@ -461,7 +541,10 @@ describe('drop reporting', () => {
       for (let i = 0; i < 500; i += 1) {
         await flooder.send(encoder.encode(`GARBAGE ${i}\r\n\r\n`), { kind: 'multicast', interfaceId });
         if (second === 0 && i < 200) {
-          await flooder.send(encoder.encode('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNTS: ssdp:alive\r\nUSN: nope\r\n\r\n'), { kind: 'multicast', interfaceId });
+          await flooder.send(
+            encoder.encode('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNTS: ssdp:alive\r\nUSN: nope\r\n\r\n'),
+            { kind: 'multicast', interfaceId },
+          );
         }
         if (second === 1 && i === 250) await rawSend(network, 'other', encoder.encode('GARBAGE\r\n\r\n')); // a second sender
         if (i % 50 === 49) await vi.advanceTimersByTimeAsync(100);
@@ -487,7 +570,8 @@ describe('drop reporting', () => {
       ...bad.slice(3).map(() => ['10.0.0.3', undefined]),
     ]);
     // At most one event per reason per second.
-    for (let i = 1; i < bad.length; i += 1) expect(bad[i]!.time - bad[i - 1]!.time).toBeGreaterThanOrEqual(i === bad.length - 1 ? 0 : 1000);
+    for (let i = 1; i < bad.length; i += 1)
+      expect(bad[i]!.time - bad[i - 1]!.time).toBeGreaterThanOrEqual(i === bad.length - 1 ? 0 : 1000);
   });
 });
 
@@ -498,15 +582,31 @@ describe('IPv6', () => {
     network.addHost('cp', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.1/24', ipv6: ['fe80::1/64'] }]);
     network.addHost('dev6', [{ name: 'eth0', link: 'lan', ipv6: ['fe80::2/64'] }]);
     const requests: DescriptionRequest[] = [];
-    const transport = createMemoryTransport(controlPointTransportOptions('upnp', 1900, ['eth0']), { network, host: 'cp' });
+    const transport = createMemoryTransport(controlPointTransportOptions('upnp', 1900, ['eth0']), {
+      network,
+      host: 'cp',
+    });
     const events: ControllerEvent[] = [];
     const controller = createController(
-      { profile: 'upnp', target: 'ssdp:all', mx: 3, intervalMs: 10_000, port: 1900, describe: true, userAgent: 'Linux/6.1 UPnP/2.0 t/1' },
+      {
+        profile: 'upnp',
+        target: 'ssdp:all',
+        mx: 3,
+        intervalMs: 10_000,
+        port: 1900,
+        describe: true,
+        userAgent: 'Linux/6.1 UPnP/2.0 t/1',
+      },
       {
         transport,
         clock: network.clock,
         random: seededRandom(1),
-        fetcher: { fetch: (request) => (requests.push(request), Promise.resolve({ ok: false, reason: 'network', detail: 'test' })) },
+        fetcher: {
+          fetch: (request) => (
+            requests.push(request),
+            Promise.resolve({ ok: false, reason: 'network', detail: 'test' })
+          ),
+        },
         onEvent: (event) => events.push(event),
       },
     );
@@ -517,7 +617,10 @@ describe('IPv6', () => {
     expect(searches.map((r) => r.to.address)).toEqual(['239.255.255.250', 'ff02::c']);
     expect(decoder.decode(searches[1]!.bytes)).toContain('HOST: [FF02::C]:1900\r\n');
 
-    const device = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv6'], joinGroup: false, unicastPort: 1900 }, { network, host: 'dev6' });
+    const device = createMemoryTransport(
+      { interfaces: ['eth0'], families: ['IPv6'], joinGroup: false, unicastPort: 1900 },
+      { network, host: 'dev6' },
+    );
     await device.start();
     const notify =
       'NOTIFY * HTTP/1.1\r\nHOST: [FF02::C]:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: http://[fe80::2]:8080/d.xml\r\n' +
@@ -525,7 +628,9 @@ describe('IPv6', () => {
     await device.send(encoder.encode(notify), { kind: 'multicast', interfaceId: device.interfaces[0]!.id });
     await vi.advanceTimersByTimeAsync(200);
     expect(requests).toEqual([{ location: 'http://[fe80::2]:8080/d.xml', source: 'fe80::2%eth0' }]);
-    expect(events.find((e) => e.event === 'device-added')).toMatchObject({ device: { address: 'fe80::2%eth0', interfaceId: 'eth0/IPv6' } });
+    expect(events.find((e) => e.event === 'device-added')).toMatchObject({
+      device: { address: 'fe80::2%eth0', interfaceId: 'eth0/IPv6' },
+    });
     await device.stop();
   });
 });
@@ -607,7 +712,9 @@ describe('describing', () => {
     await controller.start();
     await dev.alive();
     await vi.advanceTimersByTimeAsync(200);
-    expect(of('describe-failed').map((e) => [e.reason, e.detail, e.device.udn])).toEqual([['http-status', 'HTTP 404', `uuid:${UUID_A}`]]);
+    expect(of('describe-failed').map((e) => [e.reason, e.detail, e.device.udn])).toEqual([
+      ['http-status', 'HTTP 404', `uuid:${UUID_A}`],
+    ]);
     expect(controller.devices()[0]).toMatchObject({ describe: 'failed', describeError: 'http-status' });
     expect(of('device-removed')).toHaveLength(0);
   });
@@ -622,10 +729,15 @@ describe('describing', () => {
       fetch: (request) => {
         if (request.source !== '10.0.0.66') return honest.fetch(request);
         slowloris.push(request);
-        return new Promise((resolve) => setTimeout(() => resolve({ ok: false, reason: 'timeout', detail: 'slowloris' }), 3000));
+        return new Promise((resolve) =>
+          setTimeout(() => resolve({ ok: false, reason: 'timeout', detail: 'slowloris' }), 3000),
+        );
       },
     };
-    const { controller, of, device, logs } = await setup({ intervalMs: 3_600_000, describeQueue: 16 }, { network, fetcher });
+    const { controller, of, device, logs } = await setup(
+      { intervalMs: 3_600_000, describeQueue: 16 },
+      { network, fetcher },
+    );
     await controller.start();
     for (let i = 0; i < 40; i += 1) {
       const uuid = `6a${String(i).padStart(6, '0')}-1111-4222-8333-444455556666`;
@@ -640,7 +752,10 @@ describe('describing', () => {
     await dev.alive();
     await vi.advanceTimersByTimeAsync(200);
     // Described at once (not after 40 x 3 s / 8 = 15 s of slowloris deadlines), so device-added has its name.
-    expect(of('device-added').find((e) => e.device.udn === `uuid:${UUID_A}`)?.device).toMatchObject({ friendlyName: 'Kitchen Light', describe: 'described' });
+    expect(of('device-added').find((e) => e.device.udn === `uuid:${UUID_A}`)?.device).toMatchObject({
+      friendlyName: 'Kitchen Light',
+      describe: 'described',
+    });
     // The flood's jobs beyond the queue were refused (queue-full: the flooder holds all of it) and counted.
     expect(controller.stats.dropped['describe-queue-full']).toBe(40 - 4 - 16);
     // A second honest sender while the queue is full of the flooder's jobs: one of those is shed for it.
@@ -649,7 +764,9 @@ describe('describing', () => {
     bodies.set(other.location, () => other.descriptionXml());
     await other.alive();
     await vi.advanceTimersByTimeAsync(200);
-    expect(of('device-added').find((e) => e.device.udn === `uuid:${UUID_B}`)?.device).toMatchObject({ friendlyName: 'Porch' });
+    expect(of('device-added').find((e) => e.device.udn === `uuid:${UUID_B}`)?.device).toMatchObject({
+      friendlyName: 'Porch',
+    });
     expect(controller.stats.dropped['describe-sender-limit']).toBeUndefined(); // it could start at once: nothing shed
     expect(logs.filter((l) => l.includes('internal error'))).toEqual([]);
   });
@@ -665,11 +782,19 @@ describe('describing', () => {
         started.push(request.source);
         if (request.source === '10.0.0.3') return honest.fetch(request);
         const flood = request.source === '10.0.0.66';
-        return new Promise((resolve) => setTimeout(() => resolve(flood ? { ok: false, reason: 'timeout', detail: 'slowloris' } : honest.fetch(request)), flood ? 3000 : 2000));
+        return new Promise((resolve) =>
+          setTimeout(
+            () => resolve(flood ? { ok: false, reason: 'timeout', detail: 'slowloris' } : honest.fetch(request)),
+            flood ? 3000 : 2000,
+          ),
+        );
       },
     };
     // One slot per sender and two slots: the flooder holds one slot and the whole queue.
-    const { controller, of, device } = await setup({ intervalMs: 3_600_000, describeConcurrency: 2, describeQueue: 4, describePerSender: 1 }, { network, fetcher });
+    const { controller, of, device } = await setup(
+      { intervalMs: 3_600_000, describeConcurrency: 2, describeQueue: 4, describePerSender: 1 },
+      { network, fetcher },
+    );
     await controller.start();
     for (let i = 0; i < 5; i += 1) {
       const uuid = `6b${String(i).padStart(6, '0')}-1111-4222-8333-444455556666`;
@@ -689,12 +814,23 @@ describe('describing', () => {
     bodies.set(other.location, () => other.descriptionXml());
     await other.alive();
     await vi.advanceTimersByTimeAsync(10);
-    expect(of('describe-failed').map((e) => [e.device.udn, e.reason])).toEqual([['uuid:6b000004-1111-4222-8333-444455556666', 'sender-limit']]);
+    expect(of('describe-failed').map((e) => [e.device.udn, e.reason])).toEqual([
+      ['uuid:6b000004-1111-4222-8333-444455556666', 'sender-limit'],
+    ]);
     expect(controller.stats.dropped['describe-sender-limit']).toBe(1);
-    expect(controller.devices().find((d) => d.udn === 'uuid:6b000004-1111-4222-8333-444455556666')).toMatchObject({ describe: 'failed', describeError: 'sender-limit' });
+    expect(controller.devices().find((d) => d.udn === 'uuid:6b000004-1111-4222-8333-444455556666')).toMatchObject({
+      describe: 'failed',
+      describeError: 'sender-limit',
+    });
     await vi.advanceTimersByTimeAsync(2100); // the slow honest fetch ends: the waiting sender goes before the flood's queue
-    expect(controller.devices().find((d) => d.udn === `uuid:${UUID_A}`)).toMatchObject({ friendlyName: 'Kitchen Light', describe: 'described' });
-    expect(controller.devices().find((d) => d.udn === `uuid:${UUID_B}`)).toMatchObject({ friendlyName: 'Porch', describe: 'described' });
+    expect(controller.devices().find((d) => d.udn === `uuid:${UUID_A}`)).toMatchObject({
+      friendlyName: 'Kitchen Light',
+      describe: 'described',
+    });
+    expect(controller.devices().find((d) => d.udn === `uuid:${UUID_B}`)).toMatchObject({
+      friendlyName: 'Porch',
+      describe: 'described',
+    });
   });
 
   it('loads the HTTP client before the first search goes out (and not with --no-describe)', async () => {
@@ -710,7 +846,10 @@ describe('describing', () => {
     await controller.stop();
 
     const again: string[] = [];
-    const quiet = await setup({ intervalMs: 3_600_000, describe: false }, { fetcher: { ...fetcher, preload: () => again.push('preload') } });
+    const quiet = await setup(
+      { intervalMs: 3_600_000, describe: false },
+      { fetcher: { ...fetcher, preload: () => again.push('preload') } },
+    );
     await quiet.controller.start();
     expect(again).toEqual([]);
   });

@@ -13,7 +13,14 @@ import {
   type ControlPointOptions,
   type DiscoveredDevice,
 } from '../src/index.ts';
-import { createFakeDevice, createMemoryHttpGet, createMemoryTransport, MemoryNetwork, seededRandom, type FakeDeviceInit } from '../src/testing/index.ts';
+import {
+  createFakeDevice,
+  createMemoryHttpGet,
+  createMemoryTransport,
+  MemoryNetwork,
+  seededRandom,
+  type FakeDeviceInit,
+} from '../src/testing/index.ts';
 import { version } from '../src/version.ts';
 
 const UUID_A = '2fac1234-31f8-11b4-a222-08002b34c003';
@@ -40,7 +47,11 @@ function lan() {
   return network;
 }
 
-function memoryControlPoint(options: ControlPointOptions = {}, components: Partial<ControlPointComponents> = {}, network = lan()) {
+function memoryControlPoint(
+  options: ControlPointOptions = {},
+  components: Partial<ControlPointComponents> = {},
+  network = lan(),
+) {
   const transportOptions: TransportOptions[] = [];
   const cp = createControlPoint(options, {
     createTransport: (init) => {
@@ -54,7 +65,10 @@ function memoryControlPoint(options: ControlPointOptions = {}, components: Parti
   running.push(cp);
   const events: ControlPointEvent[] = [];
   cp.on('event', (event) => events.push(event));
-  const searches = () => network.log.filter((r) => r.host === 'cp' && decoder.decode(r.bytes).startsWith('M-SEARCH')).map((r) => ({ ...r, text: decoder.decode(r.bytes) }));
+  const searches = () =>
+    network.log
+      .filter((r) => r.host === 'cp' && decoder.decode(r.bytes).startsWith('M-SEARCH'))
+      .map((r) => ({ ...r, text: decoder.decode(r.bytes) }));
   const fake = (init: Omit<FakeDeviceInit, 'network'>) => createFakeDevice({ network, ...init });
   return { network, cp, events, transportOptions, searches, fake };
 }
@@ -75,12 +89,16 @@ describe('createControlPoint defaults', () => {
     const { cp, transportOptions, events } = memoryControlPoint();
     expect(transportOptions).toEqual([{ port: 1900, unicastPort: 0, joinGroup: true }]);
     await cp.start();
-    expect(events.filter((e) => e.event === 'search-sent').map((e) => (e as { interfaceId: string }).interfaceId)).toEqual(['lo/IPv4']);
+    expect(
+      events.filter((e) => e.event === 'search-sent').map((e) => (e as { interfaceId: string }).interfaceId),
+    ).toEqual(['lo/IPv4']);
   });
 
   it('legacy profile: port 1337, where the prototype devices answer; IPv4 only, no group', () => {
     const { transportOptions } = memoryControlPoint({ profile: 'legacy' });
-    expect(transportOptions).toEqual([{ families: ['IPv4'], port: 1337, unicastPort: 1337, joinGroup: false, broadcast: false }]);
+    expect(transportOptions).toEqual([
+      { families: ['IPv4'], port: 1337, unicastPort: 1337, joinGroup: false, broadcast: false },
+    ]);
   });
 
   it('searches ssdp:all with MX 3, twice 100 ms apart, every 10 s, with our USER-AGENT and CPFN', async () => {
@@ -119,7 +137,12 @@ describe('createControlPoint defaults', () => {
 describe('option validation', () => {
   const cases: [string, Record<string, unknown>, string, RegExp][] = [
     ['an unknown key', { intervall: 1000 }, 'intervall', /unknown option/],
-    ['a signal (only start(), collect() and discover() take one)', { signal: new AbortController().signal }, 'signal', /unknown option/],
+    [
+      'a signal (only start(), collect() and discover() take one)',
+      { signal: new AbortController().signal },
+      'signal',
+      /unknown option/,
+    ],
     ['mx 0', { mx: 0 }, 'mx', /1\.\.120/],
     ['mx 121', { mx: 121 }, 'mx', /1\.\.120/],
     ['mx as text', { mx: '3' }, 'mx', /integer/],
@@ -148,12 +171,19 @@ describe('option validation', () => {
       expect(invalidOption(() => createControlPoint(options as unknown as ControlPointOptions)).option).toBe('options');
     }
     const { cp, network } = memoryControlPoint();
-    await expect(cp.start({ signal: {} as AbortSignal })).rejects.toMatchObject({ code: 'SSDP_ERR_INVALID_OPTION', option: 'signal' });
+    await expect(cp.start({ signal: {} as AbortSignal })).rejects.toMatchObject({
+      code: 'SSDP_ERR_INVALID_OPTION',
+      option: 'signal',
+    });
     expect(network.log).toHaveLength(0);
     const udn = `uuid:${UUID_A}`;
     await expect(cp.collect({ signal: 'x' as unknown as AbortSignal })).rejects.toMatchObject({ option: 'signal' });
-    await expect(cp.fetchDescription(udn, { signal: 1 as unknown as AbortSignal })).rejects.toMatchObject({ option: 'signal' });
-    await expect(cp.fetchFromDevice(udn, 'http://10.0.0.2/icon.png', { signal: {} as AbortSignal })).rejects.toMatchObject({ option: 'signal' });
+    await expect(cp.fetchDescription(udn, { signal: 1 as unknown as AbortSignal })).rejects.toMatchObject({
+      option: 'signal',
+    });
+    await expect(
+      cp.fetchFromDevice(udn, 'http://10.0.0.2/icon.png', { signal: {} as AbortSignal }),
+    ).rejects.toMatchObject({ option: 'signal' });
   });
 
   it('search() checks its target', async () => {
@@ -215,7 +245,10 @@ describe('events', () => {
     expect(updated).toHaveLength(1);
     expect(updated[0]![0]).toMatchObject({ udn: `uuid:${UUID_A}`, configId: 2 });
     expect(updated[0]![1]).toEqual(['configId']);
-    expect(events.find((e) => e.event === 'device-updated')).toMatchObject({ udn: `uuid:${UUID_A}`, changes: ['configId'] });
+    expect(events.find((e) => e.event === 'device-updated')).toMatchObject({
+      udn: `uuid:${UUID_A}`,
+      changes: ['configId'],
+    });
 
     await dev.byebye();
     await advance(100);
@@ -229,14 +262,20 @@ describe('events', () => {
   it('with descriptions on (the default), device-added waits briefly for the description: it has the friendlyName', async () => {
     const network = lan();
     const dev = createFakeDevice({ network, host: 'dev1', uuid: UUID_A, friendlyName: 'Kitchen Light' });
-    const httpGet = createMemoryHttpGet((url) => (url === dev.location ? { status: 200, headers: { 'content-type': 'text/xml' }, body: dev.descriptionXml() } : undefined));
+    const httpGet = createMemoryHttpGet((url) =>
+      url === dev.location
+        ? { status: 200, headers: { 'content-type': 'text/xml' }, body: dev.descriptionXml() }
+        : undefined,
+    );
     const { cp } = memoryControlPoint({ interfaces: ['eth0'] }, { httpGet }, network);
     const added: DiscoveredDevice[] = [];
     cp.on('device-added', (device) => added.push(device));
     await dev.start();
     await cp.start();
     await advance(1000);
-    expect(added.map((device) => [device.udn, device.friendlyName, device.describe])).toEqual([[`uuid:${UUID_A}`, 'Kitchen Light', 'described']]);
+    expect(added.map((device) => [device.udn, device.friendlyName, device.describe])).toEqual([
+      [`uuid:${UUID_A}`, 'Kitchen Light', 'described'],
+    ]);
   });
 
   it('a listener that throws becomes a warning; the device is still known and the catch-all still hears it', async () => {
@@ -271,10 +310,9 @@ describe('search(), stop() and start errors', () => {
     const extra = searches().slice(before);
     expect(extra.map((s) => s.at)).toEqual([1000, 1100]);
     expect(extra.every((s) => s.text.includes('ST: upnp:rootdevice\r\n'))).toBe(true);
-    expect(events.filter((e) => e.event === 'search-sent' && e.cycle === 0).map((e) => (e as { target: string }).target)).toEqual([
-      'upnp:rootdevice',
-      'upnp:rootdevice',
-    ]);
+    expect(
+      events.filter((e) => e.event === 'search-sent' && e.cycle === 0).map((e) => (e as { target: string }).target),
+    ).toEqual(['upnp:rootdevice', 'upnp:rootdevice']);
     await advance(10);
     expect(dev.searchesSeen.length).toBe(seenBefore + 2);
     // Without a target: the configured one.
@@ -313,7 +351,10 @@ describe('search(), stop() and start errors', () => {
     const { cp, network, events } = memoryControlPoint({ interfaces: ['eth0'] });
     const controller = new AbortController();
     controller.abort();
-    await expect(cp.start({ signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+    await expect(cp.start({ signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+      code: 'ABORT_ERR',
+    });
     await advance(1000);
     expect(network.log).toHaveLength(0);
     expect(events).toEqual([]);

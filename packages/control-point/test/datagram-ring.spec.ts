@@ -6,7 +6,12 @@ function datagram(n: number, length = 300, address = `10.0.${(n >> 8) & 255}.${n
   const bytes = new Uint8Array(length);
   new DataView(bytes.buffer).setUint32(0, n);
   bytes[length - 1] = n & 255;
-  return { bytes, remote: { address, port: 1000 + (n % 60_000), family: n % 7 === 0 ? 'IPv6' : 'IPv4' }, interfaceId: `eth${n % 3}/IPv4`, via: n % 2 === 0 ? 'unicast' : 'multicast' };
+  return {
+    bytes,
+    remote: { address, port: 1000 + (n % 60_000), family: n % 7 === 0 ? 'IPv6' : 'IPv4' },
+    interfaceId: `eth${n % 3}/IPv4`,
+    via: n % 2 === 0 ? 'unicast' : 'multicast',
+  };
 }
 
 const idOf = (d: Datagram): number => new DataView(d.bytes.buffer, d.bytes.byteOffset, 4).getUint32(0);

@@ -67,7 +67,9 @@ function ok(body: string | Buffer, extraHeaders = ''): Handler {
     const bytes = typeof body === 'string' ? Buffer.from(body) : body;
     socket.end(
       Buffer.concat([
-        Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset="utf-8"\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n${extraHeaders}\r\n`),
+        Buffer.from(
+          `HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset="utf-8"\r\nContent-Length: ${bytes.length}\r\nConnection: close\r\n${extraHeaders}\r\n`,
+        ),
         bytes,
       ]),
     );
@@ -75,10 +77,14 @@ function ok(body: string | Buffer, extraHeaders = ''): Handler {
 }
 
 function redirect(location: string, status = 302): Handler {
-  return (socket) => socket.end(`HTTP/1.1 ${status} Found\r\nLocation: ${location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  return (socket) =>
+    socket.end(`HTTP/1.1 ${status} Found\r\nLocation: ${location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
 }
 
-function fetcher(httpGet: HttpGet = createFetchHttpGet(), init: Parameters<typeof createHttpDescriptionFetcher>[0] = {}) {
+function fetcher(
+  httpGet: HttpGet = createFetchHttpGet(),
+  init: Parameters<typeof createHttpDescriptionFetcher>[0] = {},
+) {
   return createHttpDescriptionFetcher({ timeoutMs: 600, ...init }, { clock: createSystemClock(), httpGet });
 }
 
@@ -93,7 +99,10 @@ describe.each([
 ])('description fetch over %s', (_name, httpGet) => {
   it('fetches and parses a good description', async () => {
     const { port } = await serve({ '/desc.xml': ok(GOOD) });
-    const outcome = await fetcher(httpGet).fetch({ location: `http://127.0.0.1:${port}/desc.xml`, source: '127.0.0.1' });
+    const outcome = await fetcher(httpGet).fetch({
+      location: `http://127.0.0.1:${port}/desc.xml`,
+      source: '127.0.0.1',
+    });
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(interpretDescription(outcome.body, UUID)).toEqual({
@@ -117,13 +126,19 @@ describe.each([
         socket.on('close', () => clearInterval(timer));
       },
     });
-    const outcome = await fetcher(httpGet).fetch({ location: `http://127.0.0.1:${port}/slow.xml`, source: '127.0.0.1' });
+    const outcome = await fetcher(httpGet).fetch({
+      location: `http://127.0.0.1:${port}/slow.xml`,
+      source: '127.0.0.1',
+    });
     expect(outcome).toMatchObject({ ok: false, reason: 'timeout' });
   });
 
   it('gives up at the deadline on a server that never sends headers', async () => {
     const { port } = await serve({ '/silent.xml': () => undefined });
-    const outcome = await fetcher(httpGet).fetch({ location: `http://127.0.0.1:${port}/silent.xml`, source: '127.0.0.1' });
+    const outcome = await fetcher(httpGet).fetch({
+      location: `http://127.0.0.1:${port}/silent.xml`,
+      source: '127.0.0.1',
+    });
     expect(failure(outcome)).toBe('timeout');
   });
 
@@ -149,8 +164,12 @@ describe.each([
       },
     });
     const f = fetcher(httpGet, { timeoutMs: 2000 });
-    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/chunked.xml`, source: '127.0.0.1' }))).toBe('too-large');
-    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/honest.xml`, source: '127.0.0.1' }))).toBe('too-large');
+    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/chunked.xml`, source: '127.0.0.1' }))).toBe(
+      'too-large',
+    );
+    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/honest.xml`, source: '127.0.0.1' }))).toBe(
+      'too-large',
+    );
     const lying = await f.fetch({ location: `http://127.0.0.1:${port}/lying.xml`, source: '127.0.0.1' });
     expect(lying.ok && lying.body.byteLength).toBe(100);
   });
@@ -167,7 +186,9 @@ describe.each([
     const f = fetcher(httpGet);
     const chain = await f.fetch({ location: `http://127.0.0.1:${port}/a`, source: '127.0.0.1' });
     expect(chain.ok && chain.url).toBe(`http://127.0.0.1:${port}/d`);
-    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/loop`, source: '127.0.0.1' }))).toBe('too-many-redirects');
+    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/loop`, source: '127.0.0.1' }))).toBe(
+      'too-many-redirects',
+    );
     expect(hits.filter((h) => h === '/loop')).toHaveLength(4); // the first request and 3 redirects
   });
 
@@ -178,20 +199,28 @@ describe.each([
       '/https': redirect(`https://127.0.0.1:${other.port}/desc.xml`),
     });
     const f = fetcher(httpGet);
-    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/off-host`, source: '127.0.0.1' }))).toBe('redirect-off-host');
-    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/https`, source: '127.0.0.1' }))).toBe('redirect-off-host');
+    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/off-host`, source: '127.0.0.1' }))).toBe(
+      'redirect-off-host',
+    );
+    expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/https`, source: '127.0.0.1' }))).toBe(
+      'redirect-off-host',
+    );
     expect(other.hits).toEqual([]);
   });
 
   it('reports a status other than 200', async () => {
     const { port } = await serve({});
-    expect(failure(await fetcher(httpGet).fetch({ location: `http://127.0.0.1:${port}/missing.xml`, source: '127.0.0.1' }))).toBe('http-status');
+    expect(
+      failure(await fetcher(httpGet).fetch({ location: `http://127.0.0.1:${port}/missing.xml`, source: '127.0.0.1' })),
+    ).toBe('http-status');
   });
 
   it('reports a refused connection as a network failure', async () => {
     const { port } = await serve({});
     await new Promise((resolve) => servers.pop()!.close(resolve));
-    expect(failure(await fetcher(httpGet).fetch({ location: `http://127.0.0.1:${port}/x.xml`, source: '127.0.0.1' }))).toBe('network');
+    expect(
+      failure(await fetcher(httpGet).fetch({ location: `http://127.0.0.1:${port}/x.xml`, source: '127.0.0.1' })),
+    ).toBe('network');
   });
 });
 
@@ -212,8 +241,13 @@ describe('description fetch against a node:http server', () => {
       const { port } = server.address() as net.AddressInfo;
       const f = fetcher();
       const good = await f.fetch({ location: `http://127.0.0.1:${port}/desc.xml`, source: '127.0.0.1' });
-      expect(good.ok && interpretDescription(good.body, UUID)).toMatchObject({ ok: true, info: { friendlyName: 'Porch <Light> & Co' } });
-      expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/slow.xml`, source: '127.0.0.1' }))).toBe('timeout');
+      expect(good.ok && interpretDescription(good.body, UUID)).toMatchObject({
+        ok: true,
+        info: { friendlyName: 'Porch <Light> & Co' },
+      });
+      expect(failure(await f.fetch({ location: `http://127.0.0.1:${port}/slow.xml`, source: '127.0.0.1' }))).toBe(
+        'timeout',
+      );
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -226,14 +260,24 @@ describe('description fetch policy', () => {
     const { port, hits } = await serve({ '/desc.xml': ok(GOOD) });
     const location = `http://127.0.0.1:${port}/desc.xml`;
     expect(failure(await fetcher().fetch({ location, source: '10.0.0.9' }))).toBe('foreign-host');
-    expect(failure(await fetcher().fetch({ location: `http://localhost:${port}/desc.xml`, source: '127.0.0.1' }))).toBe('foreign-host');
+    expect(failure(await fetcher().fetch({ location: `http://localhost:${port}/desc.xml`, source: '127.0.0.1' }))).toBe(
+      'foreign-host',
+    );
     expect(hits).toEqual([]);
-    expect(failure(await fetcher(undefined, { allowForeignLocation: true }).fetch({ location, source: '10.0.0.9' }))).toBe('ok');
+    expect(
+      failure(await fetcher(undefined, { allowForeignLocation: true }).fetch({ location, source: '10.0.0.9' })),
+    ).toBe('ok');
   });
 
   it('accepts only absolute http URLs', async () => {
     const f = fetcher();
-    for (const location of ['null', '/desc.xml', 'https://127.0.0.1/desc.xml', 'ftp://127.0.0.1/x', 'http://user:pw@127.0.0.1/x']) {
+    for (const location of [
+      'null',
+      '/desc.xml',
+      'https://127.0.0.1/desc.xml',
+      'ftp://127.0.0.1/x',
+      'http://user:pw@127.0.0.1/x',
+    ]) {
       expect([location, failure(await f.fetch({ location, source: '127.0.0.1' }))]).toEqual([location, 'bad-location']);
     }
   });
@@ -242,12 +286,20 @@ describe('description fetch policy', () => {
     const seen: { host: string; zone: string | undefined }[] = [];
     const recording: HttpGet = (request) => {
       seen.push({ host: request.url.hostname, zone: request.zone });
-      return Promise.resolve({ status: 200, header: () => undefined, body: (async function* () { yield new TextEncoder().encode(GOOD); })() });
+      return Promise.resolve({
+        status: 200,
+        header: () => undefined,
+        body: (async function* () {
+          yield new TextEncoder().encode(GOOD);
+        })(),
+      });
     };
     const f = fetcher(recording);
     expect(failure(await f.fetch({ location: 'http://[FE80:0::1]:8080/d.xml', source: 'fe80::1%eth0' }))).toBe('ok');
     expect(failure(await f.fetch({ location: 'http://[fd00::2]:8080/d.xml', source: 'fd00:0:0::2' }))).toBe('ok');
-    expect(failure(await f.fetch({ location: 'http://[fe80::2]:8080/d.xml', source: 'fe80::1%eth0' }))).toBe('foreign-host');
+    expect(failure(await f.fetch({ location: 'http://[fe80::2]:8080/d.xml', source: 'fe80::1%eth0' }))).toBe(
+      'foreign-host',
+    );
     expect(seen).toEqual([
       { host: '[fe80::1]', zone: 'eth0' },
       { host: '[fd00::2]', zone: undefined },
@@ -307,13 +359,18 @@ describe('the default keep-alive client (createNodeHttpGet)', () => {
     return { port: (server.address() as net.AddressInfo).port, connections: () => connections };
   }
   const answer = (socket: net.Socket) =>
-    socket.write(`HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(GOOD)}\r\nKeep-Alive: timeout=5\r\n\r\n${GOOD}`);
+    socket.write(
+      `HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(GOOD)}\r\nKeep-Alive: timeout=5\r\n\r\n${GOOD}`,
+    );
 
   it('describes several devices of one host over one connection', async () => {
     const server = await keepAliveServer((socket) => answer(socket));
     const describe = fetcher(createNodeHttpGet());
     for (let i = 0; i < 3; i += 1) {
-      const outcome = await describe.fetch({ location: `http://127.0.0.1:${server.port}/d/${i}.xml`, source: '127.0.0.1' });
+      const outcome = await describe.fetch({
+        location: `http://127.0.0.1:${server.port}/d/${i}.xml`,
+        source: '127.0.0.1',
+      });
       expect(outcome.ok).toBe(true);
     }
     expect(server.connections()).toBe(1);
@@ -323,8 +380,12 @@ describe('the default keep-alive client (createNodeHttpGet)', () => {
     // The second request arrives on the kept connection and the server resets it: a stale keep-alive.
     const server = await keepAliveServer((socket, nth) => (nth === 2 ? socket.resetAndDestroy() : answer(socket)));
     const describe = fetcher(createNodeHttpGet());
-    expect((await describe.fetch({ location: `http://127.0.0.1:${server.port}/a.xml`, source: '127.0.0.1' })).ok).toBe(true);
-    expect((await describe.fetch({ location: `http://127.0.0.1:${server.port}/b.xml`, source: '127.0.0.1' })).ok).toBe(true);
+    expect((await describe.fetch({ location: `http://127.0.0.1:${server.port}/a.xml`, source: '127.0.0.1' })).ok).toBe(
+      true,
+    );
+    expect((await describe.fetch({ location: `http://127.0.0.1:${server.port}/b.xml`, source: '127.0.0.1' })).ok).toBe(
+      true,
+    );
     expect(server.connections()).toBe(2);
   });
 });

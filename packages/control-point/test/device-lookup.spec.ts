@@ -29,7 +29,12 @@ function scriptedHttp(routes: Map<string, Uint8Array>, asked: { url: string; acc
   };
 }
 
-async function setup(): Promise<{ cp: ControlPoint; device: FakeDevice; routes: Map<string, Uint8Array>; asked: { url: string; accept: string | undefined }[] }> {
+async function setup(): Promise<{
+  cp: ControlPoint;
+  device: FakeDevice;
+  routes: Map<string, Uint8Array>;
+  asked: { url: string; accept: string | undefined }[];
+}> {
   const network = new MemoryNetwork();
   network.addHost('cp', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.1/24' }]);
   network.addHost('dev1', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.2/24' }]);
@@ -47,7 +52,10 @@ async function setup(): Promise<{ cp: ControlPoint; device: FakeDevice; routes: 
   const asked: { url: string; accept: string | undefined }[] = [];
   const cp = createControlPoint(
     { interfaces: ['eth0'], mx: 1 },
-    { createTransport: (options) => createMemoryTransport({ ...options, families: ['IPv4'] }, { network, host: 'cp' }), httpGet: scriptedHttp(routes, asked) },
+    {
+      createTransport: (options) => createMemoryTransport({ ...options, families: ['IPv4'] }, { network, host: 'cp' }),
+      httpGet: scriptedHttp(routes, asked),
+    },
   );
   await cp.start();
   stops.push(() => cp.stop());
@@ -78,7 +86,10 @@ describe('on-demand device lookups', () => {
 
   it('fetchDescription() reports failures as values', async () => {
     const { cp, device, routes } = await setup();
-    expect(await cp.fetchDescription('uuid:00000000-0000-4000-8000-000000000000')).toMatchObject({ ok: false, reason: 'unknown-device' });
+    expect(await cp.fetchDescription('uuid:00000000-0000-4000-8000-000000000000')).toMatchObject({
+      ok: false,
+      reason: 'unknown-device',
+    });
     routes.set(device.location, encoder.encode('<root>not a description'));
     expect(await cp.fetchDescription(`uuid:${UUID}`)).toMatchObject({ ok: false, reason: 'invalid-description' });
     routes.delete(device.location);
@@ -94,12 +105,22 @@ describe('on-demand device lookups', () => {
     expect(ok.ok && ok.body.byteLength).toBe(3000);
     expect(asked.at(-1)).toEqual({ url: 'http://10.0.0.2:8080/icon.png', accept: 'image/png' });
 
-    expect(await cp.fetchFromDevice(`uuid:${UUID}`, 'http://10.0.0.2:8080/icon.png', { maxBytes: 2999 })).toMatchObject({ ok: false, reason: 'too-large' });
+    expect(await cp.fetchFromDevice(`uuid:${UUID}`, 'http://10.0.0.2:8080/icon.png', { maxBytes: 2999 })).toMatchObject(
+      { ok: false, reason: 'too-large' },
+    );
     const before = asked.length;
-    expect(await cp.fetchFromDevice(`uuid:${UUID}`, 'http://10.0.0.9/icon.png')).toMatchObject({ ok: false, reason: 'foreign-host' });
-    expect(await cp.fetchFromDevice(`uuid:${UUID}`, 'file:///etc/passwd')).toMatchObject({ ok: false, reason: 'bad-location' });
+    expect(await cp.fetchFromDevice(`uuid:${UUID}`, 'http://10.0.0.9/icon.png')).toMatchObject({
+      ok: false,
+      reason: 'foreign-host',
+    });
+    expect(await cp.fetchFromDevice(`uuid:${UUID}`, 'file:///etc/passwd')).toMatchObject({
+      ok: false,
+      reason: 'bad-location',
+    });
     expect(asked.length).toBe(before); // refused before any request
-    expect(await cp.fetchFromDevice('uuid:00000000-0000-4000-8000-000000000000', 'http://10.0.0.2:8080/icon.png')).toMatchObject({
+    expect(
+      await cp.fetchFromDevice('uuid:00000000-0000-4000-8000-000000000000', 'http://10.0.0.2:8080/icon.png'),
+    ).toMatchObject({
       ok: false,
       reason: 'unknown-device',
     });
@@ -109,6 +130,8 @@ describe('on-demand device lookups', () => {
     const { cp } = await setup();
     const controller = new AbortController();
     controller.abort();
-    await expect(cp.fetchDescription(`uuid:${UUID}`, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(cp.fetchDescription(`uuid:${UUID}`, { signal: controller.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 });

@@ -7,8 +7,21 @@ import { createDevice, type Device } from '@ssdp/device';
 import { createMemoryDescriptionServer, createMemoryStateStore } from '@ssdp/device/testing';
 import type { SsdpTransport } from '@ssdp/transport';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, discover, InvalidOptionError, type ControlPointComponents, type DiscoveredDevice, type DiscoverOptions } from '../src/index.ts';
-import { createFakeDevice, createMemoryHttpGet, createMemoryTransport, MemoryNetwork, seededRandom } from '../src/testing/index.ts';
+import {
+  AbortError,
+  discover,
+  InvalidOptionError,
+  type ControlPointComponents,
+  type DiscoveredDevice,
+  type DiscoverOptions,
+} from '../src/index.ts';
+import {
+  createFakeDevice,
+  createMemoryHttpGet,
+  createMemoryTransport,
+  MemoryNetwork,
+  seededRandom,
+} from '../src/testing/index.ts';
 
 const UUID_A = '2fac1234-31f8-11b4-a222-08002b34c003';
 const UUID_B = '3fac1234-31f8-11b4-a222-08002b34c004';
@@ -39,7 +52,13 @@ async function lab() {
   const start = async (host: string, address: string, uuid: string, friendlyName: string) => {
     network.addHost(host, [{ name: 'eth0', link: 'lan', ipv4: `${address}/24` }]);
     const device = createDevice(
-      { interfaces: ['eth0'], uuid, friendlyName, deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1', manufacturer: 'ACME' },
+      {
+        interfaces: ['eth0'],
+        uuid,
+        friendlyName,
+        deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+        manufacturer: 'ACME',
+      },
       {
         createTransport: (init) => createMemoryTransport(init, { network, host }),
         random: seededRandom(uuid.length + address.length),
@@ -63,7 +82,8 @@ async function lab() {
     random: seededRandom(1),
     httpGet,
   };
-  const searchesFromCp = () => network.log.filter((r) => r.host === 'cp' && new TextDecoder().decode(r.bytes).startsWith('M-SEARCH'));
+  const searchesFromCp = () =>
+    network.log.filter((r) => r.host === 'cp' && new TextDecoder().decode(r.bytes).startsWith('M-SEARCH'));
   return { network, components, gets, transports, searchesFromCp };
 }
 
@@ -129,12 +149,16 @@ describe('discover()', () => {
     network.addHost('dev', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.7/24' }]);
     const fake = createFakeDevice({ network, host: 'dev', uuid: UUID_A, friendlyName: 'Fake Light' });
     await fake.start();
-    const httpGet = createMemoryHttpGet((url) => (url === fake.location ? { status: 200, body: fake.descriptionXml() } : undefined));
+    const httpGet = createMemoryHttpGet((url) =>
+      url === fake.location ? { status: 200, body: fake.descriptionXml() } : undefined,
+    );
     const { devices: found } = await run(
       { interfaces: ['eth0'], mx: 1 },
       { createTransport: (init) => createMemoryTransport(init, { network, host: 'cp' }), httpGet },
     );
-    expect(found.map((d) => [d.udn, d.friendlyName, d.address])).toEqual([[`uuid:${UUID_A}`, 'Fake Light', '10.0.0.7']]);
+    expect(found.map((d) => [d.udn, d.friendlyName, d.address])).toEqual([
+      [`uuid:${UUID_A}`, 'Fake Light', '10.0.0.7'],
+    ]);
   });
 });
 
@@ -144,7 +168,9 @@ describe('discover() and its AbortSignal', () => {
     const logged = network.log.length;
     const controller = new AbortController();
     controller.abort(new Error('user cancelled'));
-    const failure = await discover({ interfaces: ['eth0'], signal: controller.signal }, components).catch((error: unknown) => error);
+    const failure = await discover({ interfaces: ['eth0'], signal: controller.signal }, components).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(AbortError);
     expect(failure).toMatchObject({ code: 'ABORT_ERR', cause: controller.signal.reason });
     expect(transports).toEqual([]);
@@ -193,6 +219,9 @@ describe('discover() and its AbortSignal', () => {
 
   it('an unknown interface rejects a TransportError with its code', async () => {
     const { components } = await lab();
-    await expect(discover({ interfaces: ['wlan9'] }, components)).rejects.toMatchObject({ name: 'TransportError', code: 'SSDP_ERR_UNKNOWN_INTERFACE' });
+    await expect(discover({ interfaces: ['wlan9'] }, components)).rejects.toMatchObject({
+      name: 'TransportError',
+      code: 'SSDP_ERR_UNKNOWN_INTERFACE',
+    });
   });
 });

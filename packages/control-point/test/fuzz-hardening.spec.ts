@@ -7,7 +7,10 @@ import { createGenerator, judgeForController, loadVectors, type FuzzCategory } f
 import { type SsdpTransport } from '@ssdp/transport';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createControlPointEngine as createController, type ControlPointEngine as Controller } from '../src/control-point-engine.ts';
+import {
+  createControlPointEngine as createController,
+  type ControlPointEngine as Controller,
+} from '../src/control-point-engine.ts';
 import { controlPointTransportOptions } from '../src/control-point-options.ts';
 import type { DescriptionFetcher } from '../src/description-fetcher.ts';
 import type { ControllerEvent } from '../src/events.ts';
@@ -25,28 +28,58 @@ afterEach(async () => {
 });
 
 /** LOCATIONs of the attacker are fetched and refused at once (like a closed port). */
-const refusingFetcher: DescriptionFetcher = { fetch: () => Promise.resolve({ ok: false, reason: 'network', detail: 'connect ECONNREFUSED' }) };
+const refusingFetcher: DescriptionFetcher = {
+  fetch: () => Promise.resolve({ ok: false, reason: 'network', detail: 'connect ECONNREFUSED' }),
+};
 
 async function setup(maxDevices: number) {
   const network = new MemoryNetwork({ seed: 3 });
   network.addHost('cp', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.1/24' }]);
   network.addHost('attacker', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.4/24' }]);
-  const transport = createMemoryTransport({ ...controlPointTransportOptions('upnp', 1900, ['eth0']), families: ['IPv4'] }, { network, host: 'cp' });
+  const transport = createMemoryTransport(
+    { ...controlPointTransportOptions('upnp', 1900, ['eth0']), families: ['IPv4'] },
+    { network, host: 'cp' },
+  );
   const events: ControllerEvent[] = [];
   const logs: string[] = [];
   const controller = createController(
-    { profile: 'upnp', target: 'ssdp:all', mx: 3, intervalMs: 10_000, port: 1900, describe: true, userAgent: 'Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0', registry: { maxDevices } },
-    { transport, clock: network.clock, random: seededRandom(7), fetcher: refusingFetcher, onEvent: (e) => events.push(e), onLog: (l) => logs.push(l) },
+    {
+      profile: 'upnp',
+      target: 'ssdp:all',
+      mx: 3,
+      intervalMs: 10_000,
+      port: 1900,
+      describe: true,
+      userAgent: 'Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0',
+      registry: { maxDevices },
+    },
+    {
+      transport,
+      clock: network.clock,
+      random: seededRandom(7),
+      fetcher: refusingFetcher,
+      onEvent: (e) => events.push(e),
+      onLog: (l) => logs.push(l),
+    },
   );
   running.push(controller);
   await controller.start();
-  const attacker: SsdpTransport = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false }, { network, host: 'attacker' });
+  const attacker: SsdpTransport = createMemoryTransport(
+    { interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false },
+    { network, host: 'attacker' },
+  );
   await attacker.start();
   return { network, controller, transport, attacker, events, logs };
 }
 
 /** Sends `count` generated datagrams, advancing the clock by `stepMs` every 100 (0: all at once). */
-async function blast(seed: number, count: number, maxDevices: number, weights?: Partial<Record<FuzzCategory, number>>, stepMs = 5) {
+async function blast(
+  seed: number,
+  count: number,
+  maxDevices: number,
+  weights?: Partial<Record<FuzzCategory, number>>,
+  stepMs = 5,
+) {
   const setupResult = await setup(maxDevices);
   const { controller, transport, attacker } = setupResult;
   const generator = createGenerator(seed, { vectors, attackerAddress: '10.0.0.4' }, weights);
@@ -60,7 +93,9 @@ async function blast(seed: number, count: number, maxDevices: number, weights?: 
     expected[verdict] = (expected[verdict] ?? 0) + 1;
     await attacker.send(
       datagram.bytes,
-      datagram.to === 'controller' ? { kind: 'unicast', interfaceId, address: '10.0.0.1', port: transport.interfaces[0]!.unicastPort } : { kind: 'multicast', interfaceId },
+      datagram.to === 'controller'
+        ? { kind: 'unicast', interfaceId, address: '10.0.0.1', port: transport.interfaces[0]!.unicastPort }
+        : { kind: 'multicast', interfaceId },
     );
     if (i % 100 === 0) {
       await vi.advanceTimersByTimeAsync(stepMs);
@@ -84,13 +119,20 @@ const sorted = (record: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 
 describe('fuzz sample against the controller (memory network)', () => {
-  it('counts every parse and USN drop of 2,000 generated datagrams under the oracle\'s reason', async () => {
+  it("counts every parse and USN drop of 2,000 generated datagrams under the oracle's reason", async () => {
     const { controller, expected, logs, events } = await blast(20_251_125, 2000, 10_000);
-    const stateless = Object.fromEntries(Object.entries(controller.stats.dropped).filter(([reason]) => !['stale-bootid', 'usn-limit', 'evicted-unannounced'].includes(reason) && !reason.startsWith('describe-')));
+    const stateless = Object.fromEntries(
+      Object.entries(controller.stats.dropped).filter(
+        ([reason]) =>
+          !['stale-bootid', 'usn-limit', 'evicted-unannounced'].includes(reason) && !reason.startsWith('describe-'),
+      ),
+    );
     expect(sorted(stateless)).toEqual(drops(expected));
     // The --json `dropped` lines add up to the counters, but are summed per reason per second, not one per datagram.
     const dropEvents = events.filter((e): e is Extract<ControllerEvent, { event: 'dropped' }> => e.event === 'dropped');
-    const datagramDrops = Object.entries(controller.stats.dropped).filter(([reason]) => !reason.startsWith('describe-') && reason !== 'evicted-unannounced').reduce((a, [, n]) => a + n, 0);
+    const datagramDrops = Object.entries(controller.stats.dropped)
+      .filter(([reason]) => !reason.startsWith('describe-') && reason !== 'evicted-unannounced')
+      .reduce((a, [, n]) => a + n, 0);
     expect(dropEvents.reduce((sum, e) => sum + e.count, 0)).toBe(datagramDrops);
     expect(dropEvents.length).toBeLessThan(datagramDrops / 5);
     // Somebody's M-SEARCH is ignored (ours too, looped back); a byebye for an unknown device is only counted.
@@ -120,14 +162,21 @@ describe('fuzz sample against the controller (memory network)', () => {
     expect(controller.devices().length).toBeGreaterThan(50);
     const interfaceId = attacker.interfaces[0]!.id;
     for (const uuid of generator.advertisedUuids()) {
-      const bytes = new TextEncoder().encode(`NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:byebye\r\nUSN: uuid:${uuid}::upnp:rootdevice\r\n\r\n`);
+      const bytes = new TextEncoder().encode(
+        `NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:byebye\r\nUSN: uuid:${uuid}::upnp:rootdevice\r\n\r\n`,
+      );
       await attacker.send(bytes, { kind: 'multicast', interfaceId });
     }
     await vi.advanceTimersByTimeAsync(2000);
     // Every device the generator advertised is gone, in whatever letter case it was advertised ("UUID:E07F..."
     // collisions too: UUIDs compare case-insensitively). Mutated captures bring UUIDs of their own, which stay.
     const advertised = new Set(generator.advertisedUuids().map((u) => `uuid:${u.toLowerCase()}`));
-    expect(controller.devices().filter((d) => advertised.has(d.udn.toLowerCase())).map((d) => [d.udn, d.usns, d.address])).toEqual([]);
+    expect(
+      controller
+        .devices()
+        .filter((d) => advertised.has(d.udn.toLowerCase()))
+        .map((d) => [d.udn, d.usns, d.address]),
+    ).toEqual([]);
 
     network.addHost('good', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.20/24' }]);
     const good = createFakeDevice({ network, host: 'good', uuid: '6fac1234-31f8-11b4-a222-08002b34c006' });

@@ -21,7 +21,9 @@ async function freePort(): Promise<number> {
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -29,7 +31,12 @@ it('discover() finds a createDevice() device by friendlyName; its stop() is devi
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'ssdp-loopback-api-'));
   const port = await freePort();
   const friendlyName = `Loopback Light ${process.pid}-${port}`;
-  const device = createDevice({ deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1', friendlyName, port, stateDir });
+  const device = createDevice({
+    deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+    friendlyName,
+    port,
+    stateDir,
+  });
   const cp = createControlPoint({ port, mx: 1 });
   try {
     await device.start();
@@ -38,7 +45,9 @@ it('discover() finds a createDevice() device by friendlyName; its stop() is devi
     expect(mine).toMatchObject({ friendlyName, address: '127.0.0.1', interfaceId: 'lo/IPv4', describe: 'described' });
     expect(mine!.location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
 
-    const added = new Promise<DiscoveredDevice>((resolve) => cp.on('device-added', (d) => d.udn === device.udn && resolve(d)));
+    const added = new Promise<DiscoveredDevice>((resolve) =>
+      cp.on('device-added', (d) => d.udn === device.udn && resolve(d)),
+    );
     const removed = new Promise<[DiscoveredDevice, RemovalReason]>((resolve) =>
       cp.on('device-removed', (d, reason) => d.udn === device.udn && resolve([d, reason])),
     );

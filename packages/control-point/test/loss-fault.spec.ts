@@ -25,13 +25,31 @@ async function findAll(seed: number): Promise<{ afterCycle: number[]; lossDrops:
     network.addHost(`dev${i}`, [{ name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` }]);
     const uuid = `${(0x10000000 + i).toString(16)}-31f8-11b4-a222-08002b34c003`;
     // Answers spread over the MX window, as real devices do.
-    const device = createFakeDevice({ network, host: `dev${i}`, uuid, services: ['urn:schemas-upnp-org:service:SwitchPower:1'], responseDelayMs: () => Math.floor(random() * 2900) });
+    const device = createFakeDevice({
+      network,
+      host: `dev${i}`,
+      uuid,
+      services: ['urn:schemas-upnp-org:service:SwitchPower:1'],
+      responseDelayMs: () => Math.floor(random() * 2900),
+    });
     await device.start();
     devices.push(device);
   }
-  const transport = createMemoryTransport({ ...controlPointTransportOptions('upnp', 1900, ['eth0']), families: ['IPv4'] }, { network, host: 'cp' });
+  const transport = createMemoryTransport(
+    { ...controlPointTransportOptions('upnp', 1900, ['eth0']), families: ['IPv4'] },
+    { network, host: 'cp' },
+  );
   const controller = createController(
-    { profile: 'upnp', target: 'ssdp:all', mx: 3, intervalMs: INTERVAL_MS, cycles: 3, port: 1900, describe: false, userAgent: 'Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0' },
+    {
+      profile: 'upnp',
+      target: 'ssdp:all',
+      mx: 3,
+      intervalMs: INTERVAL_MS,
+      cycles: 3,
+      port: 1900,
+      describe: false,
+      userAgent: 'Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0',
+    },
     { transport, clock: network.clock, random: seededRandom(seed + 1), onEvent: () => undefined },
   );
   await controller.start();
@@ -45,7 +63,11 @@ async function findAll(seed: number): Promise<{ afterCycle: number[]; lossDrops:
   await controller.stop();
   for (const device of devices) await device.stop();
   // Per delivery (a multicast search is one datagram delivered to 50 hosts, each copy lost on its own).
-  return { afterCycle, lossDrops: network.stats.dropped.loss, sent: network.stats.dropped.loss + network.stats.delivered };
+  return {
+    afterCycle,
+    lossDrops: network.stats.dropped.loss,
+    sent: network.stats.dropped.loss + network.stats.delivered,
+  };
 }
 
 describe('20% packet loss (memory network)', () => {
@@ -55,7 +77,14 @@ describe('20% packet loss (memory network)', () => {
       const { afterCycle, lossDrops, sent } = await findAll(seed);
       results.push({ seed, afterCycle, lossRate: lossDrops / sent });
     }
-    console.log(results.map((r) => `seed ${r.seed}: found ${r.afterCycle.join(' -> ')} after cycles 1-3, ${(r.lossRate * 100).toFixed(1)}% of deliveries lost`).join('\n'));
+    console.log(
+      results
+        .map(
+          (r) =>
+            `seed ${r.seed}: found ${r.afterCycle.join(' -> ')} after cycles 1-3, ${(r.lossRate * 100).toFixed(1)}% of deliveries lost`,
+        )
+        .join('\n'),
+    );
     for (const result of results) {
       // The knob really dropped about a fifth of everything.
       expect(result.lossRate).toBeGreaterThan(0.15);

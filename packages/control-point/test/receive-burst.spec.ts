@@ -2,8 +2,19 @@
 // stats, receiving runs ahead of output), and the repeat fast path (a byte-for-byte repeat only refreshes; a
 // changed BOOTID, LOCATION or a removed device still takes the full path).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createControlPoint, type ControlPoint, type ControlPointEvent, type ControlPointOptions } from '../src/index.ts';
-import { createFakeDevice, createMemoryTransport, MemoryNetwork, seededRandom, type FakeDeviceInit } from '../src/testing/index.ts';
+import {
+  createControlPoint,
+  type ControlPoint,
+  type ControlPointEvent,
+  type ControlPointOptions,
+} from '../src/index.ts';
+import {
+  createFakeDevice,
+  createMemoryTransport,
+  MemoryNetwork,
+  seededRandom,
+  type FakeDeviceInit,
+} from '../src/testing/index.ts';
 
 const UUID_A = '2fac1234-31f8-11b4-a222-08002b34c003';
 const encoder = new TextEncoder();
@@ -29,7 +40,11 @@ function lan(receiveQueue?: number) {
 function controlPoint(network: MemoryNetwork, options: ControlPointOptions = {}) {
   const cp = createControlPoint(
     { interfaces: ['eth0'], describe: false, ...options },
-    { createTransport: (init) => createMemoryTransport({ ...init, families: ['IPv4'] }, { network, host: 'cp' }), random: seededRandom(7), os: { type: 'Linux', release: '6.1' } },
+    {
+      createTransport: (init) => createMemoryTransport({ ...init, families: ['IPv4'] }, { network, host: 'cp' }),
+      random: seededRandom(7),
+      os: { type: 'Linux', release: '6.1' },
+    },
   );
   running.push(cp);
   const events: ControlPointEvent[] = [];
@@ -56,10 +71,17 @@ function response(index: number): Uint8Array {
 
 /** Sends `count` answers from dev1 to the control point's search port, all in the same tick. */
 async function burst(network: MemoryNetwork, count: number, port: number): Promise<void> {
-  const sender = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 41_000, joinGroup: false }, { network, host: 'dev1' });
+  const sender = createMemoryTransport(
+    { interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 41_000, joinGroup: false },
+    { network, host: 'dev1' },
+  );
   await sender.start();
   const interfaceId = sender.interfaces[0]!.id;
-  await Promise.all([...Array(count).keys()].map((i) => sender.send(response(i), { kind: 'unicast', interfaceId, address: '10.0.0.1', port })));
+  await Promise.all(
+    [...Array(count).keys()].map((i) =>
+      sender.send(response(i), { kind: 'unicast', interfaceId, address: '10.0.0.1', port }),
+    ),
+  );
   await sender.stop();
 }
 
@@ -79,7 +101,9 @@ describe('a burst larger than the receive buffer', () => {
     expect(stats.datagrams - stats.ignored).toBe(20); // what got past the buffer (ignored: our own looped-back searches)
     expect(found).toHaveLength(20);
     expect(warnings.filter((w) => w.includes('kernel dropped'))).toEqual([
-      expect.stringMatching(/^the kernel dropped 30 datagrams for us \(30 since start\): the receive buffer \(65536 bytes granted\) was full/),
+      expect.stringMatching(
+        /^the kernel dropped 30 datagrams for us \(30 since start\): the receive buffer \(65536 bytes granted\) was full/,
+      ),
     ]);
     // Kept after stop, for a final stats line.
     await cp.stop();
@@ -101,7 +125,9 @@ describe('a burst larger than the receive buffer', () => {
   });
 
   it('rejects a bad recvBufferSize as an invalid option', () => {
-    expect(() => createControlPoint({ recvBufferSize: 0 })).toThrow(expect.objectContaining({ code: 'SSDP_ERR_INVALID_OPTION' }));
+    expect(() => createControlPoint({ recvBufferSize: 0 })).toThrow(
+      expect.objectContaining({ code: 'SSDP_ERR_INVALID_OPTION' }),
+    );
     expect(() => createControlPoint({ recvBufferSize: 1.5 })).toThrow(/recvBufferSize/);
   });
 });

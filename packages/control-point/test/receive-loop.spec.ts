@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createReceiveLoop, type ReceiveLoopInit } from '../src/receive-loop.ts';
 
 function datagram(n: number): Datagram {
-  return { bytes: new Uint8Array([n & 255]), remote: { address: '10.0.0.2', port: 1900, family: 'IPv4' }, interfaceId: 'eth0/IPv4', via: 'unicast' };
+  return {
+    bytes: new Uint8Array([n & 255]),
+    remote: { address: '10.0.0.2', port: 1900, family: 'IPv4' },
+    interfaceId: 'eth0/IPv4',
+    via: 'unicast',
+  };
 }
 
 /** A loop whose turns run only when the test says (`turn()`), on a clock the test moves. */
@@ -142,7 +147,15 @@ describe('the receive loop', () => {
   it('keeps going when a low-priority task throws', () => {
     const errors: unknown[] = [];
     const turns: (() => void)[] = [];
-    const loop = createReceiveLoop({}, { handle: () => undefined, onOverflow: () => undefined, defer: (t) => turns.push(t), onTaskError: (e) => errors.push(e) });
+    const loop = createReceiveLoop(
+      {},
+      {
+        handle: () => undefined,
+        onOverflow: () => undefined,
+        defer: (t) => turns.push(t),
+        onTaskError: (e) => errors.push(e),
+      },
+    );
     const ran: string[] = [];
     loop.later(() => {
       throw new Error('boom');

@@ -20,7 +20,9 @@ function manualClock() {
   function advance(ms: number) {
     const end = now + ms;
     for (;;) {
-      const next = [...timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
+      const next = [...timers.entries()]
+        .filter(([, t]) => t.at <= end)
+        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
       if (next === undefined) break;
       timers.delete(next[0]);
       now = next[1].at;
@@ -41,7 +43,12 @@ function setup(init: RegistryInit = {}) {
   const scheduler = createScheduler({ clock });
   const events: RegistryEvent[] = [];
   const unannouncedEvictions: string[] = [];
-  const registry = createRegistry(init, { clock, scheduler, onEvent: (e) => events.push(e), onEvictedUnannounced: (r) => unannouncedEvictions.push(r.udn) });
+  const registry = createRegistry(init, {
+    clock,
+    scheduler,
+    onEvent: (e) => events.push(e),
+    onEvictedUnannounced: (r) => unannouncedEvictions.push(r.udn),
+  });
   const alive = (uuid: string, target: string, extra: Partial<Observation> = {}) =>
     registry.observe({
       kind: 'alive',
@@ -96,20 +103,44 @@ describe('registry', () => {
     expect(registry.devices()).toHaveLength(1);
     const device = registry.devices()[0]!;
     expect(device.udn).toBe(`uuid:${upper}`);
-    expect(device.usns).toEqual([`uuid:${upper}::upnp:rootdevice`, `uuid:${upper}`, `uuid:${upper}::urn:schemas-upnp-org:device:Basic:1`]);
+    expect(device.usns).toEqual([
+      `uuid:${upper}::upnp:rootdevice`,
+      `uuid:${upper}`,
+      `uuid:${upper}::urn:schemas-upnp-org:device:Basic:1`,
+    ]);
     expect(registry.get(`uuid:${upper.toLowerCase()}`)).toBe(registry.get(`UUID:${upper}`));
     expect(registry.get(upper.toLowerCase())).toBeDefined();
     // An embedded device spelled both ways is one set of USNs, and its byebye in the other case removes it.
     alive(EMB.replace(/2/g, 'A'), '');
     alive(EMB.replace(/2/g, 'a'), '');
-    expect(registry.snapshot(registry.get(upper)!).usns.filter((u) => u.toLowerCase().startsWith('uuid:aaaa'))).toEqual([`uuid:${EMB.replace(/2/g, 'A')}`]);
-    registry.observe({ kind: 'byebye', uuid: EMB.replace(/2/g, 'a'), target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4' });
-    expect(registry.snapshot(registry.get(upper)!).usns.some((u) => u.toLowerCase().startsWith('uuid:aaaa'))).toBe(false);
+    expect(registry.snapshot(registry.get(upper)!).usns.filter((u) => u.toLowerCase().startsWith('uuid:aaaa'))).toEqual(
+      [`uuid:${EMB.replace(/2/g, 'A')}`],
+    );
+    registry.observe({
+      kind: 'byebye',
+      uuid: EMB.replace(/2/g, 'a'),
+      target: '',
+      address: '10.0.0.2',
+      interfaceId: 'eth0/IPv4',
+    });
+    expect(registry.snapshot(registry.get(upper)!).usns.some((u) => u.toLowerCase().startsWith('uuid:aaaa'))).toBe(
+      false,
+    );
     // A byebye in lower case removes the device advertised in upper case.
-    const result = registry.observe({ kind: 'byebye', uuid: upper.toLowerCase(), target: 'upnp:rootdevice', address: '10.0.0.2', interfaceId: 'eth0/IPv4' });
+    const result = registry.observe({
+      kind: 'byebye',
+      uuid: upper.toLowerCase(),
+      target: 'upnp:rootdevice',
+      address: '10.0.0.2',
+      interfaceId: 'eth0/IPv4',
+    });
     expect(result.outcome).toBe('removed');
     expect(registry.storedSize).toBe(0);
-    expect(events.filter((e) => e.event === 'device-removed').map((e) => [e.device.udn, e.event === 'device-removed' ? e.reason : ''])).toEqual([[`uuid:${upper}`, 'byebye']]);
+    expect(
+      events
+        .filter((e) => e.event === 'device-removed')
+        .map((e) => [e.device.udn, e.event === 'device-removed' ? e.reason : '']),
+    ).toEqual([[`uuid:${upper}`, 'byebye']]);
   });
 
   it('announces a root after the gather time with every USN of the burst in device-added', () => {
@@ -147,7 +178,11 @@ describe('registry', () => {
     advance(2000);
     expect(events.map((e) => [e.event, e.device.udn])).toEqual([['device-added', `uuid:${ROOT}`]]);
     expect(registry.devices()[0]!.usns).toEqual(
-      expect.arrayContaining([`uuid:${EMB}::urn:schemas-upnp-org:device:Dimmer:1`, `uuid:${OTHER}`, `uuid:${ROOT}::upnp:rootdevice`]),
+      expect.arrayContaining([
+        `uuid:${EMB}::urn:schemas-upnp-org:device:Dimmer:1`,
+        `uuid:${OTHER}`,
+        `uuid:${ROOT}::upnp:rootdevice`,
+      ]),
     );
     expect(registry.storedSize).toBe(1);
   });
@@ -166,28 +201,58 @@ describe('registry', () => {
     alive(ROOT, 'upnp:rootdevice', { bootId: 5 });
     alive(EMB, '', { bootId: 5 });
     advance(100);
-    registry.observe({ kind: 'byebye', uuid: EMB, target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4', bootId: 5 });
+    registry.observe({
+      kind: 'byebye',
+      uuid: EMB,
+      target: '',
+      address: '10.0.0.2',
+      interfaceId: 'eth0/IPv4',
+      bootId: 5,
+    });
     expect(events.at(-1)).toMatchObject({ event: 'device-updated', changes: ['usns'] });
     expect(registry.devices()[0]!.usns).toEqual([`uuid:${ROOT}::upnp:rootdevice`]);
-    const stale = registry.observe({ kind: 'byebye', uuid: ROOT, target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4', bootId: 4 });
+    const stale = registry.observe({
+      kind: 'byebye',
+      uuid: ROOT,
+      target: '',
+      address: '10.0.0.2',
+      interfaceId: 'eth0/IPv4',
+      bootId: 4,
+    });
     expect(stale.outcome).toBe('stale-bootid');
     expect(registry.size).toBe(1);
-    registry.observe({ kind: 'byebye', uuid: ROOT, target: 'upnp:rootdevice', address: '10.0.0.2', interfaceId: 'eth0/IPv4', bootId: 5 });
+    registry.observe({
+      kind: 'byebye',
+      uuid: ROOT,
+      target: 'upnp:rootdevice',
+      address: '10.0.0.2',
+      interfaceId: 'eth0/IPv4',
+      bootId: 5,
+    });
     expect(events.at(-1)).toMatchObject({ event: 'device-removed', reason: 'byebye' });
     expect(registry.size).toBe(0);
-    expect(registry.observe({ kind: 'byebye', uuid: ROOT, target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4' }).outcome).toBe('unknown');
+    expect(
+      registry.observe({ kind: 'byebye', uuid: ROOT, target: '', address: '10.0.0.2', interfaceId: 'eth0/IPv4' })
+        .outcome,
+    ).toBe('unknown');
   });
 
   it('expires on the shortest recent max-age, through one scheduler timer for all devices', () => {
     const { registry, events, alive, advance, scheduler, pendingTimers } = setup();
-    for (let i = 0; i < 50; i += 1) alive(`${String(i).padStart(8, '0')}-1111-1111-1111-111111111111`, 'upnp:rootdevice', { maxAge: 10 + i, location: `http://10.0.0.2/${i}` });
+    for (let i = 0; i < 50; i += 1)
+      alive(`${String(i).padStart(8, '0')}-1111-1111-1111-111111111111`, 'upnp:rootdevice', {
+        maxAge: 10 + i,
+        location: `http://10.0.0.2/${i}`,
+      });
     advance(100);
     expect(registry.size).toBe(50);
     expect(scheduler.size).toBe(1); // the expiry queue's single task
     expect(pendingTimers()).toBe(1);
     alive('00000049-1111-1111-1111-111111111111', 'upnp:rootdevice', { maxAge: 5, location: 'http://10.0.0.2/49' }); // shortened
     advance(5000);
-    expect(events.filter((e) => e.event === 'device-removed').map((e) => e.device.udn)).toEqual(['uuid:00000049-1111-1111-1111-111111111111']);
+    expect(events.filter((e) => e.event === 'device-removed').map((e) => e.device.udn)).toEqual([
+      'uuid:00000049-1111-1111-1111-111111111111',
+    ]);
     advance(5000);
     expect(events.filter((e) => e.event === 'device-removed')).toHaveLength(2);
     advance(60_000);
@@ -199,7 +264,8 @@ describe('registry', () => {
     const { registry, alive, advance } = setup({ maxUsnsPerDevice: 3, maxLocationsPerDevice: 2 });
     alive(ROOT, 'upnp:rootdevice');
     advance(100);
-    for (let i = 0; i < 10; i += 1) alive(ROOT, `urn:schemas-upnp-org:service:S${i}:1`, { location: `http://10.0.0.2/${i}` });
+    for (let i = 0; i < 10; i += 1)
+      alive(ROOT, `urn:schemas-upnp-org:service:S${i}:1`, { location: `http://10.0.0.2/${i}` });
     expect(alive(ROOT, 'urn:schemas-upnp-org:service:X:1').outcome).toBe('usn-limit');
     const device = registry.devices()[0]!;
     expect(device.usns).toHaveLength(3);
@@ -214,7 +280,12 @@ describe('registry', () => {
     advance(2000);
     expect(registry.evicted).toBe(1);
     expect(events.filter((e) => e.event === 'device-removed')).toEqual([]);
-    expect(registry.devices().map((d) => d.udn).sort()).toEqual([`uuid:${EMB}`, `uuid:${OTHER}`]);
+    expect(
+      registry
+        .devices()
+        .map((d) => d.udn)
+        .sort(),
+    ).toEqual([`uuid:${EMB}`, `uuid:${OTHER}`]);
   });
 
   it('describes: once per generation, re-described after a CONFIGID change or a reboot, stale results ignored', () => {
@@ -225,11 +296,22 @@ describe('registry', () => {
     expect(registry.needsDescription(record!)).toBe(false);
     advance(500);
     expect(events).toEqual([]); // waiting for the description (up to describeWaitMs)
-    const info = { friendlyName: 'Lamp', manufacturer: 'M', modelName: 'L1', deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1', embedded: [EMB], isRoot: true };
+    const info = {
+      friendlyName: 'Lamp',
+      manufacturer: 'M',
+      modelName: 'L1',
+      deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+      embedded: [EMB],
+      isRoot: true,
+    };
     registry.described(record!, first, info);
     advance(1);
     expect(events.map((e) => e.event)).toEqual(['device-added']);
-    expect(events[0]!.device).toMatchObject({ friendlyName: 'Lamp', deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1', describe: 'described' });
+    expect(events[0]!.device).toMatchObject({
+      friendlyName: 'Lamp',
+      deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+      describe: 'described',
+    });
 
     alive(ROOT, 'upnp:rootdevice', { configId: 2 });
     expect(events.at(-1)).toMatchObject({ event: 'device-updated', changes: ['configId'] });
@@ -242,7 +324,11 @@ describe('registry', () => {
     expect(registry.needsDescription(record!)).toBe(true);
     const third = registry.describing(record!);
     registry.describeFailed(record!, third, 'timeout', 'no answer in 3000 ms');
-    expect(events.at(-1)).toMatchObject({ event: 'describe-failed', reason: 'timeout', detail: 'no answer in 3000 ms' });
+    expect(events.at(-1)).toMatchObject({
+      event: 'describe-failed',
+      reason: 'timeout',
+      detail: 'no answer in 3000 ms',
+    });
     expect(registry.devices()[0]).toMatchObject({ describe: 'failed', describeError: 'timeout', friendlyName: 'Lamp' });
     expect(registry.size).toBe(1);
   });
@@ -254,8 +340,18 @@ describe('expiry queue', () => {
     const scheduler = createScheduler({ clock });
     const fired: string[] = [];
     const items = new Map<string, QueueItem & { name: string }>();
-    const queue = createExpiryQueue<QueueItem & { name: string }>(scheduler, (item) => fired.push(`${item.name}@${clock.now()}`), clock.now);
-    for (const [name, due] of [['a', 50], ['b', 10], ['c', 30], ['d', 20], ['e', 40]] as const) {
+    const queue = createExpiryQueue<QueueItem & { name: string }>(
+      scheduler,
+      (item) => fired.push(`${item.name}@${clock.now()}`),
+      clock.now,
+    );
+    for (const [name, due] of [
+      ['a', 50],
+      ['b', 10],
+      ['c', 30],
+      ['d', 20],
+      ['e', 40],
+    ] as const) {
       const item = { name, queueIndex: -1, dueAt: 0 };
       items.set(name, item);
       queue.schedule(item, due);

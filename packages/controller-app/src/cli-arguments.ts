@@ -119,9 +119,12 @@ const MAX_RECV_BUFFER = 512 * 1024 * 1024;
 function bytes(raw: string | undefined, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const match = /^(\d+)([kKmM]?)$/.exec(raw.trim());
-  const value = match === null ? Number.NaN : Number(match[1]) * (match[2] === '' ? 1 : /k/i.test(match[2]!) ? 1024 : 1024 * 1024);
+  const value =
+    match === null ? Number.NaN : Number(match[1]) * (match[2] === '' ? 1 : /k/i.test(match[2]!) ? 1024 : 1024 * 1024);
   if (!Number.isSafeInteger(value) || value < 1 || value > MAX_RECV_BUFFER) {
-    throw new UsageError(`--${name} must be a size in bytes from 1 to 512M (K and M suffixes allowed): ${JSON.stringify(raw)}`);
+    throw new UsageError(
+      `--${name} must be a size in bytes from 1 to 512M (K and M suffixes allowed): ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 }
@@ -150,18 +153,21 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   const profile = profileRaw;
   const broadcast = stringOf(values, 'broadcast');
   if (broadcast !== undefined && profile !== 'legacy') throw new UsageError('--broadcast needs --profile legacy');
-  if (broadcast !== undefined && !isIPv4(broadcast)) throw new UsageError(`--broadcast must be an IPv4 address: ${JSON.stringify(broadcast)}`);
+  if (broadcast !== undefined && !isIPv4(broadcast))
+    throw new UsageError(`--broadcast must be an IPv4 address: ${JSON.stringify(broadcast)}`);
   const target = stringOf(values, 'target') ?? 'ssdp:all';
   if (!parseSearchTarget(target).ok) throw new UsageError(`--target is not a search target: ${JSON.stringify(target)}`);
   const interfaces = (values['interface'] as string[] | undefined) ?? [];
-  if (interfaces.some((value) => value.trim() === '')) throw new UsageError('--interface needs a name, an address or all');
+  if (interfaces.some((value) => value.trim() === ''))
+    throw new UsageError('--interface needs a name, an address or all');
   const once = values['once'] === true;
   const json = values['json'] === true;
   const watch = values['watch'] === true;
   const duration = seconds(stringOf(values, 'duration'), 'duration', undefined);
   if (once && duration !== undefined) throw new UsageError('--once and --duration do not go together');
   if (watch && (json || once)) throw new UsageError('--watch does not go with --json or --once');
-  if (values['web'] !== undefined && (once || values['from-mqtt'] !== undefined)) throw new UsageError('--web does not go with --once or --from-mqtt');
+  if (values['web'] !== undefined && (once || values['from-mqtt'] !== undefined))
+    throw new UsageError('--web does not go with --once or --from-mqtt');
   return {
     help: values['help'] === true,
     version: values['version'] === true,

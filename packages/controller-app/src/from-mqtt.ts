@@ -5,7 +5,14 @@ import type { ControlPointEvent, DiscoveredDevice } from '@ssdp/control-point';
 import { createMqttView, type ConnectionStatus, type SiteDevice } from '@ssdp/mqtt-bridge';
 import type { Clock } from '@ssdp/transport';
 import type { MqttArguments } from './mqtt-arguments.ts';
-import { brokerOptionsOf, failureOf, mqttStateEvent, mqttStateLine, mqttStatsPart, type CliMqttComponents } from './mqtt-cli.ts';
+import {
+  brokerOptionsOf,
+  failureOf,
+  mqttStateEvent,
+  mqttStateLine,
+  mqttStatsPart,
+  type CliMqttComponents,
+} from './mqtt-cli.ts';
 import { displayName, humanLine } from './output.ts';
 import { createWatchView, type WatchView } from './watch-view.ts';
 
@@ -36,15 +43,25 @@ const LABEL = 16;
 export async function runFromMqtt(init: FromMqttInit, io: FromMqttIo, components: FromMqttComponents): Promise<number> {
   const { clock, shutdown } = components;
   const site = init.mqtt.site ?? '+';
-  const view = createMqttView({ ...brokerOptionsOf(init.mqtt, components.mqtt), site, topicPrefix: init.mqtt.topicPrefix }, components.mqtt?.connect === undefined ? {} : { connect: components.mqtt.connect });
+  const view = createMqttView(
+    { ...brokerOptionsOf(init.mqtt, components.mqtt), site, topicPrefix: init.mqtt.topicPrefix },
+    components.mqtt?.connect === undefined ? {} : { connect: components.mqtt.connect },
+  );
   const failed = failureOf((listener) => view.on('failed', listener));
-  const offline = (device: SiteDevice) => (view.sites().find((s) => s.site === device.site)?.status ?? 'unknown') !== 'online';
+  const offline = (device: SiteDevice) =>
+    (view.sites().find((s) => s.site === device.site)?.status ?? 'unknown') !== 'online';
   let watch: WatchView | undefined;
   const terminal = io.terminal;
   if (init.watch && terminal !== undefined) {
     // The table shows DiscoveredDevice: the site (and an offline site) goes into the name column.
-    const tagged = (device: SiteDevice): DiscoveredDevice => ({ ...device, friendlyName: `${displayName(device)} @${device.site}${offline(device) ? ' (site offline)' : ''}` });
-    watch = createWatchView({ ...(terminal.columns === undefined ? {} : { columns: terminal.columns }) }, { clock, devices: () => view.devices().map(tagged), write: (text) => terminal.write(text) });
+    const tagged = (device: SiteDevice): DiscoveredDevice => ({
+      ...device,
+      friendlyName: `${displayName(device)} @${device.site}${offline(device) ? ' (site offline)' : ''}`,
+    });
+    watch = createWatchView(
+      { ...(terminal.columns === undefined ? {} : { columns: terminal.columns }) },
+      { clock, devices: () => view.devices().map(tagged), write: (text) => terminal.write(text) },
+    );
   }
   const time = () => new Date(clock.now()).toISOString();
   const deviceEvent = (event: Record<string, unknown> & { site: string }) => {
@@ -87,7 +104,10 @@ export async function runFromMqtt(init: FromMqttInit, io: FromMqttIo, components
     return 0;
   } finally {
     watch?.stop();
-    if (init.verbose) io.stderr(`ssdp-controller: ${view.devices().length} devices from ${view.sites().length} sites, ${mqttStatsPart(view.connection)}`);
+    if (init.verbose)
+      io.stderr(
+        `ssdp-controller: ${view.devices().length} devices from ${view.sites().length} sites, ${mqttStatsPart(view.connection)}`,
+      );
     await view.close();
   }
 }

@@ -27,8 +27,13 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   stream.write(`${version}\n`);
 } else {
   runProcess(PROGRAM, directLines(), async (io, shutdown) => {
-    const [{ runCli }, { createSystemComponents }] = await Promise.all([import('./run-cli.ts'), import('./system-components.ts')]);
-    const terminal = stream.isTTY ? { terminal: { write: (text: string) => void stream.write(text), columns: stream.columns } } : {};
+    const [{ runCli }, { createSystemComponents }] = await Promise.all([
+      import('./run-cli.ts'),
+      import('./system-components.ts'),
+    ]);
+    const terminal = stream.isTTY
+      ? { terminal: { write: (text: string) => void stream.write(text), columns: stream.columns } }
+      : {};
     return runCli(argv, { ...io, ...terminal }, createSystemComponents(shutdown));
   });
 }

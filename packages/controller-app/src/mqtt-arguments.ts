@@ -31,7 +31,11 @@ export interface MqttArguments {
 }
 
 /** The MQTT part of the arguments; `fail` throws the CLI's usage error. */
-export function parseMqttArguments(values: Record<string, unknown>, once: boolean, fail: (message: string) => never): MqttArguments | undefined {
+export function parseMqttArguments(
+  values: Record<string, unknown>,
+  once: boolean,
+  fail: (message: string) => never,
+): MqttArguments | undefined {
   const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const publish = text('mqtt');
   const view = text('from-mqtt');
@@ -53,7 +57,12 @@ export function parseMqttArguments(values: Record<string, unknown>, once: boolea
     if (site !== undefined) validateSite(site, mode === 'view');
     if (topicPrefix !== undefined) validateTopicPrefix(topicPrefix);
   } catch (error) {
-    if (isMqttBridgeError(error)) fail(error.code === 'SSDP_ERR_MQTT_URL' ? `${mode === 'view' ? '--from-mqtt' : '--mqtt'}: ${error.message}` : error.message);
+    if (isMqttBridgeError(error))
+      fail(
+        error.code === 'SSDP_ERR_MQTT_URL'
+          ? `${mode === 'view' ? '--from-mqtt' : '--mqtt'}: ${error.message}`
+          : error.message,
+      );
     throw error;
   }
   return { mode, url, site, topicPrefix: topicPrefix ?? 'ssdp', caFile };

@@ -17,13 +17,17 @@ export function brokerOptionsOf(args: MqttArguments, components: CliMqttComponen
   const env = components?.env ?? process.env;
   const username = env['SSDP_MQTT_USERNAME'] || undefined;
   const password = env['SSDP_MQTT_PASSWORD'] || undefined;
-  if (password !== undefined && username === undefined) throw new Error('SSDP_MQTT_PASSWORD is set but SSDP_MQTT_USERNAME is not');
+  if (password !== undefined && username === undefined)
+    throw new Error('SSDP_MQTT_PASSWORD is set but SSDP_MQTT_USERNAME is not');
   let ca: Buffer | undefined;
   if (args.caFile !== undefined) {
     try {
       ca = readFileSync(args.caFile);
     } catch (error) {
-      throw new Error(`--mqtt-ca: cannot read ${args.caFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+      throw new Error(
+        `--mqtt-ca: cannot read ${args.caFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        { cause: error },
+      );
     }
   }
   return {
@@ -36,7 +40,15 @@ export function brokerOptionsOf(args: MqttArguments, components: CliMqttComponen
 
 /** The --json event of a connection state change. */
 export function mqttStateEvent(status: ConnectionStatus, site: string, time = Date.now()): Record<string, unknown> {
-  return { event: 'mqtt-state', time: new Date(time).toISOString(), state: status.state, url: status.url, site, detail: status.detail, connects: status.connects };
+  return {
+    event: 'mqtt-state',
+    time: new Date(time).toISOString(),
+    state: status.state,
+    url: status.url,
+    site,
+    detail: status.detail,
+    connects: status.connects,
+  };
 }
 
 /** The stderr line of a connection state change (human output). */
@@ -51,7 +63,12 @@ export function mqttStatsPart(status: ConnectionStatus): string {
 
 /** The CLI's error for a fatal broker error: the library's message and where to fix it. */
 export function cliErrorOf(error: MqttBridgeError): Error {
-  const hint = error.code === 'SSDP_ERR_MQTT_REFUSED' ? ' (SSDP_MQTT_USERNAME / SSDP_MQTT_PASSWORD)' : error.code === 'SSDP_ERR_MQTT_TLS' ? ' (--mqtt-ca)' : '';
+  const hint =
+    error.code === 'SSDP_ERR_MQTT_REFUSED'
+      ? ' (SSDP_MQTT_USERNAME / SSDP_MQTT_PASSWORD)'
+      : error.code === 'SSDP_ERR_MQTT_TLS'
+        ? ' (--mqtt-ca)'
+        : '';
   return new Error(`${error.message}${hint}`);
 }
 

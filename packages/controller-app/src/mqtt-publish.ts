@@ -3,7 +3,14 @@
 import os from 'node:os';
 import { attachMqttBridge, type ConnectionStatus, type RegistrySource } from '@ssdp/mqtt-bridge';
 import type { MqttArguments } from './mqtt-arguments.ts';
-import { brokerOptionsOf, failureOf, mqttStateEvent, mqttStateLine, mqttStatsPart, type CliMqttComponents } from './mqtt-cli.ts';
+import {
+  brokerOptionsOf,
+  failureOf,
+  mqttStateEvent,
+  mqttStateLine,
+  mqttStatsPart,
+  type CliMqttComponents,
+} from './mqtt-cli.ts';
 
 export interface CliMqttOutput {
   readonly json: boolean;
@@ -24,7 +31,12 @@ export interface CliMqttPublisher {
   close(): Promise<void>;
 }
 
-export function startMqttPublisher(args: MqttArguments, controller: RegistrySource, output: CliMqttOutput, components?: CliMqttComponents): CliMqttPublisher {
+export function startMqttPublisher(
+  args: MqttArguments,
+  controller: RegistrySource,
+  output: CliMqttOutput,
+  components?: CliMqttComponents,
+): CliMqttPublisher {
   const bridge = attachMqttBridge(
     controller,
     { ...brokerOptionsOf(args, components), site: args.site ?? os.hostname(), topicPrefix: args.topicPrefix },

@@ -44,13 +44,19 @@ export function humanLine(event: ControlPointEvent, verbose: boolean): string | 
       if (!verbose) return undefined;
       // As the device prints them: the first of a reason with its sender, then one summed line per second.
       const from =
-        event.port !== undefined ? `${event.address ?? '?'}:${event.port} on ${event.interfaceId ?? '?'}` : (event.address ?? 'several senders');
+        event.port !== undefined
+          ? `${event.address ?? '?'}:${event.port} on ${event.interfaceId ?? '?'}`
+          : (event.address ?? 'several senders');
       return `${label('dropped')}${from} (${event.reason})${event.count === 1 ? '' : ` x${event.count}`}`;
     }
     case 'message-received': {
       // As the prototype printed it: "Received response from <ip> <SERVER>", then the message.
       const what = event.kind === 'search-response' || event.kind === 'notify-alive' ? 'response' : event.kind;
-      const body = event.text.replace(/\r\n/g, '\n').replace(/\n+$/, '').split('\n').map((line) => `    ${line}`);
+      const body = event.text
+        .replace(/\r\n/g, '\n')
+        .replace(/\n+$/, '')
+        .split('\n')
+        .map((line) => `    ${line}`);
       return [`Received ${what} from ${event.address} ${event.server ?? ''}`.trimEnd(), ...body].join('\n');
     }
   }

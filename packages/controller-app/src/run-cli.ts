@@ -1,4 +1,10 @@
-import { createControlPoint, InvalidOptionError, type ControlPoint, type ControlPointEvent, type HttpGet } from '@ssdp/control-point';
+import {
+  createControlPoint,
+  InvalidOptionError,
+  type ControlPoint,
+  type ControlPointEvent,
+  type HttpGet,
+} from '@ssdp/control-point';
 import { isTransportError, type Clock, type SsdpTransport, type TransportOptions } from '@ssdp/transport';
 import { parseCliArguments, usage, UsageError, type CliArguments } from './cli-arguments.ts';
 import type { CliMqttComponents } from './mqtt-cli.ts';
@@ -80,7 +86,11 @@ export async function runCli(argv: readonly string[], io: CliIo, components?: Cl
     return await run(args, io, components ?? (await import('./system-components.ts')).createSystemComponents());
   } catch (error) {
     // Startup errors are expected here (port in use, unknown interface ...): one line, no stack trace.
-    const message = isTransportError(error) ? error.toOneLine() : error instanceof Error ? error.message : String(error);
+    const message = isTransportError(error)
+      ? error.toOneLine()
+      : error instanceof Error
+        ? error.message
+        : String(error);
     io.stderr(`${PROGRAM}: ${message.replace(/\s*\n\s*/g, ' ')}`);
     return 2;
   }
@@ -88,16 +98,20 @@ export async function runCli(argv: readonly string[], io: CliIo, components?: Cl
 
 /** One stderr line for a --once that found nothing: what was searched, for how long, where. */
 function nothingFound(args: CliArguments): string {
-  const where = args.interfaces.length === 0 ? 'loopback only (use --interface all for the LAN)' : args.interfaces.join(', ');
+  const where =
+    args.interfaces.length === 0 ? 'loopback only (use --interface all for the LAN)' : args.interfaces.join(', ');
   return `${PROGRAM}: no device answered ${args.target} within ${args.mx + 0.25} s (MX ${args.mx} + 0.25 s) on ${where}`;
 }
 
 async function run(args: CliArguments, io: CliIo, components: CliComponents): Promise<number> {
   const { clock, shutdown } = components;
   // The MQTT client and the web view load only when asked for: a plain run starts without them.
-  if (args.mqtt?.mode === 'view') return (await import('./from-mqtt.ts')).runFromMqtt({ ...args, mqtt: args.mqtt }, io, components);
+  if (args.mqtt?.mode === 'view')
+    return (await import('./from-mqtt.ts')).runFromMqtt({ ...args, mqtt: args.mqtt }, io, components);
   let watch: WatchView | undefined;
-  const printer = createEventPrinter({ json: args.json, verbose: args.verbose, once: args.once }, (line) => io.stdout(line));
+  const printer = createEventPrinter({ json: args.json, verbose: args.verbose, once: args.once }, (line) =>
+    io.stdout(line),
+  );
   const onEvent = (event: ControlPointEvent) => (watch === undefined ? printer(event) : watch.onEvent(event));
 
   let controller: ControlPoint;
@@ -137,7 +151,12 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
   const mqtt: CliMqttPublisher | undefined =
     args.mqtt === undefined
       ? undefined
-      : (await import('./mqtt-publish.ts')).startMqttPublisher(args.mqtt, controller, { json: args.json, event: (e) => io.stdout(JSON.stringify(e)), log: (line) => io.stderr(line) }, components.mqtt);
+      : (await import('./mqtt-publish.ts')).startMqttPublisher(
+          args.mqtt,
+          controller,
+          { json: args.json, event: (e) => io.stdout(JSON.stringify(e)), log: (line) => io.stderr(line) },
+          components.mqtt,
+        );
 
   const terminal = io.terminal;
   if (args.watch && terminal !== undefined) {
@@ -188,10 +207,17 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
     watch?.stop();
     await web?.close();
     const mqttStatus = mqtt?.status(); // as it was during the run, before close()
-    if (args.verbose) io.stderr(`${statsLine(PROGRAM, controller.stats)}${mqtt === undefined ? '' : `, ${mqtt.statsPart()}`}`);
+    if (args.verbose)
+      io.stderr(`${statsLine(PROGRAM, controller.stats)}${mqtt === undefined ? '' : `, ${mqtt.statsPart()}`}`);
     await mqtt?.close();
     await controller.stop();
     // The last --json line, --once included: the counters, with what the kernel dropped (kept after stop).
-    if (args.json) io.stdout(JSON.stringify({ ...statsEvent(controller.stats, clock.now()), ...(mqttStatus === undefined ? {} : { mqtt: mqttStatus }) }));
+    if (args.json)
+      io.stdout(
+        JSON.stringify({
+          ...statsEvent(controller.stats, clock.now()),
+          ...(mqttStatus === undefined ? {} : { mqtt: mqttStatus }),
+        }),
+      );
   }
 }

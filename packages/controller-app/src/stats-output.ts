@@ -18,7 +18,11 @@ export interface StatsEvent {
   readonly describeFailed: number;
   readonly dropped: Readonly<Record<string, number>>;
   readonly kernelDrops: number | null;
-  readonly receiveBuffer: { readonly requested: number; readonly granted: number | null; readonly clamped: boolean } | null;
+  readonly receiveBuffer: {
+    readonly requested: number;
+    readonly granted: number | null;
+    readonly clamped: boolean;
+  } | null;
   readonly receiveQueuePeak: number;
 }
 
@@ -38,7 +42,10 @@ export function statsEvent(stats: ControlPointStats, time: number): StatsEvent {
     describeFailed: stats.describeFailed,
     dropped: stats.dropped,
     kernelDrops: stats.kernelDrops ?? null,
-    receiveBuffer: buffer === undefined ? null : { requested: buffer.requested, granted: buffer.granted ?? null, clamped: buffer.clamped },
+    receiveBuffer:
+      buffer === undefined
+        ? null
+        : { requested: buffer.requested, granted: buffer.granted ?? null, clamped: buffer.clamped },
     receiveQueuePeak: stats.receiveQueuePeak,
   };
 }
@@ -49,7 +56,10 @@ export function statsLine(program: string, stats: ControlPointStats): string {
     .map(([reason, count]) => `${reason}=${count}`)
     .join(' ');
   const buffer = stats.receiveBuffer;
-  const granted = buffer === undefined ? '?' : `${buffer.granted ?? '?'} (asked ${buffer.requested}${buffer.clamped ? ', capped by net.core.rmem_max' : ''})`;
+  const granted =
+    buffer === undefined
+      ? '?'
+      : `${buffer.granted ?? '?'} (asked ${buffer.requested}${buffer.clamped ? ', capped by net.core.rmem_max' : ''})`;
   return (
     `${program}: ${stats.datagrams} datagrams, ${stats.repeats} repeats, ${stats.searchesSent} searches sent, ${stats.ignored} searches ignored, ` +
     `${stats.evicted} evicted, ${stats.describeStarted} descriptions (${stats.describeFailed} failed), dropped: ${dropped === '' ? 'none' : dropped}, ` +

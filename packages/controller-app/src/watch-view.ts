@@ -60,10 +60,20 @@ export function renderTable(devices: readonly DiscoveredDevice[], now: number, m
     .slice()
     .sort((a, b) => displayName(a).localeCompare(displayName(b)))
     .slice(0, maxRows)
-    .map((d) => [displayName(d), shortType(d.deviceType), d.address, `${ago(now - Date.parse(d.lastSeen))} ago`, ago(Date.parse(d.expiresAt) - now), status(d)]);
+    .map((d) => [
+      displayName(d),
+      shortType(d.deviceType),
+      d.address,
+      `${ago(now - Date.parse(d.lastSeen))} ago`,
+      ago(Date.parse(d.expiresAt) - now),
+      status(d),
+    ]);
   const widths = header.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const format = (cells: string[]) =>
-    cells.map((cell, i) => (cell.length > widths[i]! ? `${cell.slice(0, widths[i]! - 1)}…` : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (cell.length > widths[i]! ? `${cell.slice(0, widths[i]! - 1)}…` : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const lines = [format(header), ...rows.map(format)];
   if (devices.length > maxRows) lines.push(`… and ${devices.length - maxRows} more`);
   return lines;

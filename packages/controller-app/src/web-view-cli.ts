@@ -21,7 +21,8 @@ export function parseWebArgument(raw: string | undefined, fail: (message: string
   if (raw === undefined) return undefined;
   const match = /^(?:(\[[^\]]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(raw.trim());
   const port = match === null ? Number.NaN : Number(match[2]);
-  if (match === null || !Number.isInteger(port) || port > 65535) fail(`--web must be [HOST:]PORT with PORT 0..65535: ${JSON.stringify(raw)}`);
+  if (match === null || !Number.isInteger(port) || port > 65535)
+    fail(`--web must be [HOST:]PORT with PORT 0..65535: ${JSON.stringify(raw)}`);
   const host = match[1] ?? '127.0.0.1';
   try {
     return { host: resolveWebViewOptions({ host, port }).host, port };

@@ -34,7 +34,10 @@ function world(receiveQueue: number) {
 
 /** Answers the controller's first M-SEARCH with `count` different root devices, all in the same tick. */
 async function answerWithBurst(network: MemoryNetwork, count: number): Promise<void> {
-  const sender = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port: 1900, joinGroup: true }, { network, host: 'dev1' });
+  const sender = createMemoryTransport(
+    { interfaces: ['eth0'], families: ['IPv4'], port: 1900, joinGroup: true },
+    { network, host: 'dev1' },
+  );
   await sender.start();
   const interfaceId = sender.interfaces[0]!.id;
   let answered = false;
@@ -47,7 +50,12 @@ async function answerWithBurst(network: MemoryNetwork, count: number): Promise<v
         'HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nEXT:\r\n' +
         `LOCATION: http://10.0.0.2:8080/${i}.xml\r\nSERVER: Linux/6.1 UPnP/2.0 burst/1\r\nST: upnp:rootdevice\r\n` +
         `USN: uuid:${uuid}::upnp:rootdevice\r\n\r\n`;
-      void sender.send(encoder.encode(text), { kind: 'unicast', interfaceId, address: datagram.remote.address, port: datagram.remote.port });
+      void sender.send(encoder.encode(text), {
+        kind: 'unicast',
+        interfaceId,
+        address: datagram.remote.address,
+        port: datagram.remote.port,
+      });
     }
   });
 }
@@ -58,23 +66,38 @@ describe('ssdp-controller under a burst', () => {
     await answerWithBurst(network, 60);
     const out: string[] = [];
     const err: string[] = [];
-    const running = runCli(['--once', '--json', '--no-describe', '-i', 'eth0', '--recv-buffer', '64K'], { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }, components);
+    const running = runCli(
+      ['--once', '--json', '--no-describe', '-i', 'eth0', '--recv-buffer', '64K'],
+      { stdout: (l) => out.push(l), stderr: (l) => err.push(l) },
+      components,
+    );
     await vi.advanceTimersByTimeAsync(10_000);
     expect(await running).toBe(0);
     expect(transportOptions[0]?.receiveBufferSize).toBe(65_536);
     const lines = out.map((line) => JSON.parse(line) as { event: string; [key: string]: unknown });
     expect(lines.filter((l) => l.event === 'device-found')).toHaveLength(25);
     const stats = lines.at(-1)!;
-    expect(stats).toMatchObject({ event: 'stats', kernelDrops: 35, receiveBuffer: { requested: 65_536, granted: 65_536, clamped: false }, repeats: 0 });
+    expect(stats).toMatchObject({
+      event: 'stats',
+      kernelDrops: 35,
+      receiveBuffer: { requested: 65_536, granted: 65_536, clamped: false },
+      repeats: 0,
+    });
     expect((stats['datagrams'] as number) - (stats['ignored'] as number)).toBe(25);
-    expect(err.filter((l) => l.includes('kernel dropped'))).toEqual([expect.stringMatching(/^ssdp-controller: the kernel dropped 35 datagrams for us/)]);
+    expect(err.filter((l) => l.includes('kernel dropped'))).toEqual([
+      expect.stringMatching(/^ssdp-controller: the kernel dropped 35 datagrams for us/),
+    ]);
   });
 
   it('--verbose: kernel-drops= and recv-buffer= in the stats line; no hint when nothing was dropped', async () => {
     const { network, components } = world(1000);
     await answerWithBurst(network, 10);
     const err: string[] = [];
-    const running = runCli(['--once', '--verbose', '--no-describe', '-i', 'eth0'], { stdout: () => undefined, stderr: (l) => err.push(l) }, components);
+    const running = runCli(
+      ['--once', '--verbose', '--no-describe', '-i', 'eth0'],
+      { stdout: () => undefined, stderr: (l) => err.push(l) },
+      components,
+    );
     await vi.advanceTimersByTimeAsync(10_000);
     expect(await running).toBe(0);
     const line = err.find((l) => l.includes('datagrams'));
@@ -87,6 +110,7 @@ describe('ssdp-controller under a burst', () => {
     expect(parseCliArguments(['--recv-buffer', '512k']).recvBuffer).toBe(512 * 1024);
     expect(parseCliArguments(['--recv-buffer', '212992']).recvBuffer).toBe(212_992);
     expect(parseCliArguments([]).recvBuffer).toBeUndefined();
-    for (const bad of ['0', '-1', '1G', '513M', '4.5M', 'lots']) expect(() => parseCliArguments(['--recv-buffer', bad])).toThrow(UsageError);
+    for (const bad of ['0', '-1', '1G', '513M', '4.5M', 'lots'])
+      expect(() => parseCliArguments(['--recv-buffer', bad])).toThrow(UsageError);
   });
 });

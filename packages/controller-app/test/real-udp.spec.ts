@@ -16,7 +16,8 @@ const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -48,7 +49,10 @@ function startDevice(args: string[]): Promise<ChildProcess> {
 }
 
 function spawnController(args: string[], nodeArgs: string[] = []) {
-  const child = spawn(process.execPath, [...nodeArgs, controllerBin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, controllerBin, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stdout = '';
   let stderr = '';
@@ -72,7 +76,14 @@ const runController = (args: string[]) => spawnController(args).exited;
 describe('over real UDP on loopback', () => {
   it('ssdp-controller --once --json finds a running ssdp-device, with its friendlyName from the description', async () => {
     const port = randomPort();
-    await startDevice(['--port', String(port), '--name', 'Real Device X', '--type', 'urn:schemas-upnp-org:device:BinaryLight:1']);
+    await startDevice([
+      '--port',
+      String(port),
+      '--name',
+      'Real Device X',
+      '--type',
+      'urn:schemas-upnp-org:device:BinaryLight:1',
+    ]);
     const { code, stdout, stderr } = await runController(['--once', '--json', '--port', String(port)]);
     expect(stderr).not.toMatch(/Error|at .*\.ts:/);
     expect(code).toBe(0);
@@ -99,13 +110,22 @@ describe('over real UDP on loopback', () => {
   it('exits 1 when no device answers on that port', async () => {
     const { code, stdout } = await runController(['--once', '--json', '--port', String(randomPort()), '--mx', '1']);
     expect(code).toBe(1);
-    expect(stdout.trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['stats']);
+    expect(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { event: string }).event),
+    ).toEqual(['stats']);
   }, 30_000);
 
   it('answers --version (and -V) alone at once (the fast path), and --version with a bad flag like any run', () => {
     for (const flag of ['--version', '-V']) {
       const run = spawnSync(process.execPath, [controllerBin, flag], { encoding: 'utf8' });
-      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        status: 0,
+        stdout: `${version}\n`,
+        stderr: '',
+      });
     }
     const bad = spawnSync(process.execPath, [controllerBin, '--version', '--bogus'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
@@ -144,7 +164,9 @@ describe('over real UDP on loopback', () => {
     run.child.kill('SIGTERM');
     const { code, stderr } = await run.exited;
     expect(code).toBe(0);
-    expect(stderr.trim().split('\n').slice(1)).toEqual(['ssdp-controller: stdout closed (EPIPE); further output is discarded']);
+    expect(stderr.trim().split('\n').slice(1)).toEqual([
+      'ssdp-controller: stdout closed (EPIPE); further output is discarded',
+    ]);
   }, 30_000);
 
   it('legacy profile: the device\u2019s NOTIFY replies reach the controller on the shared port', async () => {
@@ -152,6 +174,9 @@ describe('over real UDP on loopback', () => {
     await startDevice(['--profile', 'legacy', '--port', String(port), '--name', 'Legacy Y']);
     const { code, stdout } = await runController(['--once', '--json', '--profile', 'legacy', '--port', String(port)]);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout.trim().split('\n')[0]!)).toMatchObject({ event: 'device-found', friendlyName: 'Legacy Y' });
+    expect(JSON.parse(stdout.trim().split('\n')[0]!)).toMatchObject({
+      event: 'device-found',
+      friendlyName: 'Legacy Y',
+    });
   }, 30_000);
 });

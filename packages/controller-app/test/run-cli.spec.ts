@@ -10,7 +10,11 @@ const UUID_A = '2fac1234-31f8-11b4-a222-08002b34c003';
 function capture(terminal?: CliIo['terminal']) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (l) => out.push(l), stderr: (l) => err.push(l), ...(terminal === undefined ? {} : { terminal }) };
+  const io: CliIo = {
+    stdout: (l) => out.push(l),
+    stderr: (l) => err.push(l),
+    ...(terminal === undefined ? {} : { terminal }),
+  };
   return { io, out, err };
 }
 
@@ -33,7 +37,8 @@ function world() {
   };
   const shutdown = new AbortController();
   const components: CliComponents = {
-    createTransport: (options: TransportOptions) => createMemoryTransport({ ...options, families: ['IPv4'] }, { network, host: 'cp' }),
+    createTransport: (options: TransportOptions) =>
+      createMemoryTransport({ ...options, families: ['IPv4'] }, { network, host: 'cp' }),
     clock: network.clock,
     random: seededRandom(3),
     httpGet,
@@ -52,7 +57,23 @@ describe('ssdp-controller command line', () => {
     const { io, out } = capture();
     expect(await runCli(['--help'], io)).toBe(0);
     expect(out.join('\n')).toContain('Usage: ssdp-controller');
-    for (const flag of ['--interface', '--profile', '--port', '--broadcast', '--interval', '--mx', '--target', '--once', '--duration', '--json', '--watch', '--no-describe', '--describe-per-sender', '--verbose', '--version']) {
+    for (const flag of [
+      '--interface',
+      '--profile',
+      '--port',
+      '--broadcast',
+      '--interval',
+      '--mx',
+      '--target',
+      '--once',
+      '--duration',
+      '--json',
+      '--watch',
+      '--no-describe',
+      '--describe-per-sender',
+      '--verbose',
+      '--version',
+    ]) {
       expect(out.join('\n')).toContain(flag);
     }
   });
@@ -99,7 +120,13 @@ describe('ssdp-controller command line', () => {
 describe('--once', () => {
   it('exits 0 and prints one device-found line per device, described, as NDJSON', async () => {
     const { network, components, documents } = world();
-    const device = createFakeDevice({ network, host: 'dev1', uuid: UUID_A, friendlyName: 'Porch Light', responseDelayMs: () => 500 });
+    const device = createFakeDevice({
+      network,
+      host: 'dev1',
+      uuid: UUID_A,
+      friendlyName: 'Porch Light',
+      responseDelayMs: () => 500,
+    });
     await device.start();
     documents.set(device.location, device.descriptionXml());
     const { io, out, err } = capture();
@@ -157,7 +184,9 @@ describe('--once', () => {
     const exit = runCli(['--once', '--json', '--interface', 'eth0', '--mx', '1'], io, slowComponents);
     await vi.advanceTimersByTimeAsync(30_000);
     expect(await exit).toBe(0);
-    const found = out.slice(0, -1).map((line) => JSON.parse(line) as { udn: string; describe: string; friendlyName: string | null });
+    const found = out
+      .slice(0, -1)
+      .map((line) => JSON.parse(line) as { udn: string; describe: string; friendlyName: string | null });
     expect(found.map((d) => d.udn).sort()).toEqual(uuids.map((u) => `uuid:${u}`).sort());
     expect(found.filter((d) => d.describe !== 'described')).toEqual([]);
     expect(found.every((d) => d.friendlyName?.startsWith('Slow ') === true)).toBe(true);
@@ -176,10 +205,15 @@ describe('--once', () => {
   it('says it searched on loopback only, and how to reach the LAN, when no --interface was given', async () => {
     const { components } = world();
     const { io, err } = capture();
-    const exit = runCli(['--once'], io, { ...components, createTransport: (options) => components.createTransport({ ...options, interfaces: ['eth0'] }) });
+    const exit = runCli(['--once'], io, {
+      ...components,
+      createTransport: (options) => components.createTransport({ ...options, interfaces: ['eth0'] }),
+    });
     await vi.advanceTimersByTimeAsync(5000);
     expect(await exit).toBe(1);
-    expect(err.at(-1)).toBe('ssdp-controller: no device answered ssdp:all within 3.25 s (MX 3 + 0.25 s) on loopback only (use --interface all for the LAN)');
+    expect(err.at(-1)).toBe(
+      'ssdp-controller: no device answered ssdp:all within 3.25 s (MX 3 + 0.25 s) on loopback only (use --interface all for the LAN)',
+    );
   });
 
   it('prints human lines by default: address, friendlyName, device type, UDN', async () => {
@@ -191,7 +225,9 @@ describe('--once', () => {
     const exit = runCli(['--once', '--interface', 'eth0'], io, components);
     await vi.advanceTimersByTimeAsync(5000);
     expect(await exit).toBe(0);
-    expect(out).toEqual([`device-found    10.0.0.2  "Porch Light"  urn:schemas-upnp-org:device:BinaryLight:1  uuid:${UUID_A}`]);
+    expect(out).toEqual([
+      `device-found    10.0.0.2  "Porch Light"  urn:schemas-upnp-org:device:BinaryLight:1  uuid:${UUID_A}`,
+    ]);
   });
 
   it('exits 2 with one line for an unknown interface', async () => {
@@ -226,7 +262,9 @@ describe('running', () => {
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await exit).toBe(0);
-    expect(err).toEqual(['ssdp-controller: listening on loopback only; use --interface all (or a name/address) to use the LAN']);
+    expect(err).toEqual([
+      'ssdp-controller: listening on loopback only; use --interface all (or a name/address) to use the LAN',
+    ]);
     const searches = out.map((l) => JSON.parse(l) as { event: string; interfaceId: string; attempt: number });
     expect(searches.filter((e) => e.event === 'search-sent').map((e) => e.attempt)).toEqual([1, 2, 1, 2, 1, 2]);
     expect(searches.filter((e) => e.event === 'search-sent').every((e) => e.interfaceId === 'lo/IPv4')).toBe(true);
@@ -264,27 +302,37 @@ describe('running', () => {
     shutdown.abort();
     expect(await exit).toBe(0);
     const text = out.join('\n');
-    expect(text).toContain('Received response from 10.0.0.2 Linux/6.1 UPnP/2.0 fake-device/1.0\n    NOTIFY * HTTP/1.1\n    HOST: 239.255.255.250:1900');
+    expect(text).toContain(
+      'Received response from 10.0.0.2 Linux/6.1 UPnP/2.0 fake-device/1.0\n    NOTIFY * HTTP/1.1\n    HOST: 239.255.255.250:1900',
+    );
     expect(err.at(-1)).toMatch(/^ssdp-controller: \d+ datagrams, /);
   });
 
   it('--json and --verbose print a flood of dropped datagrams as one line per reason per second, with its count', async () => {
     for (const mode of ['--json', '--verbose'] as const) {
       const { network, components, shutdown } = world();
-      const flooder = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false }, { network, host: 'dev1' });
+      const flooder = createMemoryTransport(
+        { interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false },
+        { network, host: 'dev1' },
+      );
       await flooder.start();
       const { io, out } = capture();
       const exit = runCli(['--interface', 'eth0', '--no-describe', mode], io, components);
       await vi.advanceTimersByTimeAsync(10);
       for (let i = 0; i < 300; i += 1) {
-        await flooder.send(new TextEncoder().encode(`JUNK ${i}\r\n\r\n`), { kind: 'multicast', interfaceId: flooder.interfaces[0]!.id });
+        await flooder.send(new TextEncoder().encode(`JUNK ${i}\r\n\r\n`), {
+          kind: 'multicast',
+          interfaceId: flooder.interfaces[0]!.id,
+        });
         if (i % 100 === 99) await vi.advanceTimersByTimeAsync(600);
       }
       shutdown.abort();
       expect(await exit).toBe(0);
       await flooder.stop();
       if (mode === '--json') {
-        const drops = out.map((l) => JSON.parse(l) as { event: string; count: number; reason: string; address?: string }).filter((e) => e.event === 'dropped');
+        const drops = out
+          .map((l) => JSON.parse(l) as { event: string; count: number; reason: string; address?: string })
+          .filter((e) => e.event === 'dropped');
         expect(drops.length).toBeLessThanOrEqual(3);
         expect(drops.map((e) => e.reason)).toEqual(drops.map(() => 'SSDP_ERR_BAD_START_LINE'));
         expect(drops.reduce((sum, e) => sum + e.count, 0)).toBe(300);
@@ -292,7 +340,9 @@ describe('running', () => {
       } else {
         const drops = out.filter((l) => l.startsWith('dropped '));
         expect(drops[0]).toMatch(/^dropped +10\.0\.0\.2:\d+ on eth0\/IPv4 \(SSDP_ERR_BAD_START_LINE\)$/);
-        expect(drops.slice(1).every((l) => /^dropped +10\.0\.0\.2 \(SSDP_ERR_BAD_START_LINE\) x\d+$/.test(l))).toBe(true);
+        expect(drops.slice(1).every((l) => /^dropped +10\.0\.0\.2 \(SSDP_ERR_BAD_START_LINE\) x\d+$/.test(l))).toBe(
+          true,
+        );
         expect(drops.length).toBeLessThanOrEqual(3);
         expect(1 + drops.slice(1).reduce((sum, l) => sum + Number(/x(\d+)$/.exec(l)![1]), 0)).toBe(300);
       }
@@ -302,7 +352,13 @@ describe('running', () => {
 
   it('--watch redraws a table in place on a terminal', async () => {
     const { network, components, shutdown } = world();
-    const device = createFakeDevice({ network, host: 'dev1', uuid: UUID_A, friendlyName: 'Porch Light', answerSearches: false });
+    const device = createFakeDevice({
+      network,
+      host: 'dev1',
+      uuid: UUID_A,
+      friendlyName: 'Porch Light',
+      answerSearches: false,
+    });
     await device.start();
     const frames: string[] = [];
     const { io } = capture({ write: (text) => frames.push(text), columns: 100 });
@@ -315,7 +371,9 @@ describe('running', () => {
     const last = frames.at(-1)!;
     expect(last.startsWith('\x1b[H')).toBe(true);
     expect(last).toMatch(/NAME\s+TYPE\s+ADDRESS\s+LAST SEEN\s+EXPIRES IN\s+STATUS/);
-    expect(last).toMatch(/Linux\/6\.1 UPnP\/2\.0 fake-device\/1\.0\s+BinaryLight:1\s+10\.0\.0\.2\s+\ds ago\s+29m5\ds\s+alive/);
+    expect(last).toMatch(
+      /Linux\/6\.1 UPnP\/2\.0 fake-device\/1\.0\s+BinaryLight:1\s+10\.0\.0\.2\s+\ds ago\s+29m5\ds\s+alive/,
+    );
   });
 
   it('--watch without a terminal falls back to lines', async () => {

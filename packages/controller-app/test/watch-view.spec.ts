@@ -29,7 +29,11 @@ afterEach(() => vi.useRealTimers());
 
 describe('watch view', () => {
   it('renders name, type, address, last seen, expires in and status, sorted by name', () => {
-    const lines = renderTable([device('Zeta'), device('Alpha', { describe: 'failed', describeError: 'timeout' })], 65_000, 40);
+    const lines = renderTable(
+      [device('Zeta'), device('Alpha', { describe: 'failed', describeError: 'timeout' })],
+      65_000,
+      40,
+    );
     expect(lines[0]).toMatch(/^NAME\s+TYPE\s+ADDRESS\s+LAST SEEN\s+EXPIRES IN\s+STATUS$/);
     expect(lines[1]).toMatch(/^Alpha\s+MediaServer:1\s+10\.0\.0\.2\s+1m00s ago\s+29m00s\s+alive, timeout$/);
     expect(lines[2]).toMatch(/^Zeta\s+/);
@@ -43,13 +47,23 @@ describe('watch view', () => {
       [0, Number.POSITIVE_INFINITY],
     ] as const) {
       const frames: string[] = [];
-      const view = createWatchView({ columns }, { clock: createSystemClock(), devices: () => [device('A very long friendly name for a device')], write: (t) => frames.push(t) });
+      const view = createWatchView(
+        { columns },
+        {
+          clock: createSystemClock(),
+          devices: () => [device('A very long friendly name for a device')],
+          write: (t) => frames.push(t),
+        },
+      );
       view.render();
       view.stop();
       const frame = frames[0]!;
       expect(frame.startsWith('\x1b[H')).toBe(true);
       expect(frame.endsWith('\x1b[J')).toBe(true);
-      const lines = frame.slice(3).split('\n').map((l) => l.replace('\x1b[K', ''));
+      const lines = frame
+        .slice(3)
+        .split('\n')
+        .map((l) => l.replace('\x1b[K', ''));
       expect(lines.some((l) => l.includes('A very long'))).toBe(true);
       expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(longest);
       if (columns === 0) expect(lines.some((l) => l.length > 30)).toBe(true);

@@ -15,19 +15,21 @@ const UUID = '2fac1234-31f8-11b4-a222-08002b34c0f1';
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-        // The live stream never ends: its first frame is enough.
-        const at = body.indexOf('event: snapshot');
-        if (url.endsWith('/api/events') && at >= 0 && body.includes('\n\n', at)) {
-          resolve({ status: res.statusCode ?? 0, body });
-          res.destroy();
-        }
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+          // The live stream never ends: its first frame is enough.
+          const at = body.indexOf('event: snapshot');
+          if (url.endsWith('/api/events') && at >= 0 && body.includes('\n\n', at)) {
+            resolve({ status: res.statusCode ?? 0, body });
+            res.destroy();
+          }
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -38,7 +40,14 @@ describe('--web', () => {
     expect(parseCliArguments(['--web', '[::1]:0']).web).toEqual({ host: '::1', port: 0 });
     expect(parseCliArguments(['--web', 'localhost:9000']).web).toEqual({ host: 'localhost', port: 9000 });
     expect(parseCliArguments([]).web).toBeUndefined();
-    for (const bad of [['--web', '70000'], ['--web', 'x:y'], ['--web', '::1:80'], ['--web', 'a b:80'], ['--web', '8080', '--once'], ['--web', '']]) {
+    for (const bad of [
+      ['--web', '70000'],
+      ['--web', 'x:y'],
+      ['--web', '::1:80'],
+      ['--web', 'a b:80'],
+      ['--web', '8080', '--once'],
+      ['--web', ''],
+    ]) {
       expect(() => parseCliArguments(bad), bad.join(' ')).toThrow(/--web/);
     }
   });
@@ -65,7 +74,8 @@ describe('--web', () => {
     });
     const shutdown = new AbortController();
     const components: CliComponents = {
-      createTransport: (options: TransportOptions) => createMemoryTransport({ ...options, families: ['IPv4'] }, { network, host: 'cp' }),
+      createTransport: (options: TransportOptions) =>
+        createMemoryTransport({ ...options, families: ['IPv4'] }, { network, host: 'cp' }),
       clock: network.clock,
       random: seededRandom(3),
       httpGet,
@@ -73,7 +83,11 @@ describe('--web', () => {
     };
     const out: string[] = [];
     const err: string[] = [];
-    const run = runCli(['--interface', 'eth0', '--mx', '1', '--web', '127.0.0.1:0'], { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }, components);
+    const run = runCli(
+      ['--interface', 'eth0', '--mx', '1', '--web', '127.0.0.1:0'],
+      { stdout: (l) => out.push(l), stderr: (l) => err.push(l) },
+      components,
+    );
     try {
       await expect.poll(() => err.find((line) => line.includes('web view at')), { timeout: 5000 }).toBeDefined();
       const url = /web view at (\S+)/.exec(err.find((line) => line.includes('web view at'))!)![1]!;
@@ -83,7 +97,10 @@ describe('--web', () => {
       expect((await get(url)).status).toBe(200);
       const events = await get(`${url}api/events`);
       expect(events.body).toMatch(/^event: snapshot\ndata: .*"Web Lamp"/m);
-      const details = JSON.parse((await get(`${url}api/device?udn=uuid%3A${UUID}`)).body) as { raw: unknown[]; rawMessages: boolean };
+      const details = JSON.parse((await get(`${url}api/device?udn=uuid%3A${UUID}`)).body) as {
+        raw: unknown[];
+        rawMessages: boolean;
+      };
       expect(details.rawMessages).toBe(true); // --web turns the library's rawMessages on for the details panel
       expect(details.raw.length).toBeGreaterThan(0);
       expect(out.some((line) => line.startsWith('Received'))).toBe(false); // ... but they are not printed
@@ -103,11 +120,16 @@ describe('--web', () => {
     const out: string[] = [];
     const err: string[] = [];
     try {
-      const code = await runCli(['--interface', 'eth0', '--web', `127.0.0.1:${port}`], { stdout: (l) => out.push(l), stderr: (l) => err.push(l) }, {
-        createTransport: (options: TransportOptions) => createMemoryTransport({ ...options, families: ['IPv4'] }, { network, host: 'cp' }),
-        clock: network.clock,
-        random: seededRandom(3),
-      });
+      const code = await runCli(
+        ['--interface', 'eth0', '--web', `127.0.0.1:${port}`],
+        { stdout: (l) => out.push(l), stderr: (l) => err.push(l) },
+        {
+          createTransport: (options: TransportOptions) =>
+            createMemoryTransport({ ...options, families: ['IPv4'] }, { network, host: 'cp' }),
+          clock: network.clock,
+          random: seededRandom(3),
+        },
+      );
       expect(code).toBe(2);
       expect(out).toEqual([]);
       expect(err).toEqual([`ssdp-controller: web view: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`]);

@@ -170,7 +170,9 @@ function ratio(max: number) {
 const flagSchemas = {
   profile: z.enum(['upnp', 'legacy'], { error: 'expected upnp or legacy' }),
   port: integer(1, 65535),
-  broadcast: z.string().refine((value) => isIPv4(value), { error: 'expected an IPv4 broadcast address like 192.168.0.255' }),
+  broadcast: z
+    .string()
+    .refine((value) => isIPv4(value), { error: 'expected an IPv4 broadcast address like 192.168.0.255' }),
   config: z.string().min(1, { error: 'expected a file name' }),
   count: integer(1, MAX_COUNT),
   'max-age': integer(10, 86_400 * 7),
@@ -188,7 +190,10 @@ const flagSchemas = {
   ttl: integer(1, 255),
 } as const;
 
-function flag<K extends keyof typeof flagSchemas>(name: K, raw: unknown): z.output<(typeof flagSchemas)[K]> | undefined {
+function flag<K extends keyof typeof flagSchemas>(
+  name: K,
+  raw: unknown,
+): z.output<(typeof flagSchemas)[K]> | undefined {
   if (raw === undefined) return undefined;
   const result = flagSchemas[name].safeParse(raw);
   if (!result.success) throw new UsageError(`--${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
@@ -204,7 +209,12 @@ function deviceFlag(name: string, option: 'friendlyName' | 'deviceType' | 'uuid'
     if (error instanceof InvalidOptionError) throw new UsageError(`--${name}: ${error.detail}`);
     throw error;
   }
-  return option === 'uuid' ? String(raw).trim().replace(/^uuid:/i, '').toLowerCase() : String(raw);
+  return option === 'uuid'
+    ? String(raw)
+        .trim()
+        .replace(/^uuid:/i, '')
+        .toLowerCase()
+    : String(raw);
 }
 
 /** Parses argv (without node and the script). Throws UsageError, never anything else, on bad input. */
@@ -219,7 +229,8 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
   const broadcast = flag('broadcast', values['broadcast']);
   if (broadcast !== undefined && profile !== 'legacy') throw new UsageError('--broadcast: only with --profile legacy');
   const interfaces = (values['interface'] as string[] | undefined) ?? [];
-  if (interfaces.some((value) => value.trim() === '')) throw new UsageError('--interface: expected a name, an address or all');
+  if (interfaces.some((value) => value.trim() === ''))
+    throw new UsageError('--interface: expected a name, an address or all');
   return {
     help: values['help'] === true,
     version: values['version'] === true,

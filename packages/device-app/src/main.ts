@@ -24,7 +24,10 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     },
   );
   runProcess(PROGRAM, stdout, async (io, shutdown) => {
-    const [{ runCli }, { createNodeRuntime }] = await Promise.all([import('./run-cli.ts'), import('./node-runtime.ts')]);
+    const [{ runCli }, { createNodeRuntime }] = await Promise.all([
+      import('./run-cli.ts'),
+      import('./node-runtime.ts'),
+    ]);
     return runCli(argv, io, createNodeRuntime(shutdown));
   });
 }

@@ -65,7 +65,8 @@ export function createOutput(init: OutputInit): (event: DeviceEvent) => void {
     switch (event.event) {
       case 'started': {
         const first = event.devices[0];
-        const who = event.count === 1 && first !== undefined ? `"${first.friendlyName}" ${first.udn}` : `${event.count} devices`;
+        const who =
+          event.count === 1 && first !== undefined ? `"${first.friendlyName}" ${first.udn}` : `${event.count} devices`;
         init.stdout(
           `ssdp-device: ${who} (${event.profile}, port ${event.port}, BOOTID ${event.bootId}, ${event.advertisementCount} advertisements)`,
         );
@@ -89,10 +90,12 @@ export function createOutput(init: OutputInit): (event: DeviceEvent) => void {
       }
       case 'alive-sent':
       case 'byebye-sent':
-        if (init.verbose) init.stdout(`${event.event === 'alive-sent' ? 'alive' : 'byebye'} on ${event.interfaceId}: ${event.usn}`);
+        if (init.verbose)
+          init.stdout(`${event.event === 'alive-sent' ? 'alive' : 'byebye'} on ${event.interfaceId}: ${event.usn}`);
         return;
       case 'update-sent':
-        if (init.verbose) init.stdout(`update on ${event.interfaceId}: ${event.usn} (BOOTID ${event.bootId} -> ${event.nextBootId})`);
+        if (init.verbose)
+          init.stdout(`update on ${event.interfaceId}: ${event.usn} (BOOTID ${event.bootId} -> ${event.nextBootId})`);
         return;
       case 'dropped': {
         if (!init.verbose) return;

@@ -29,7 +29,11 @@ function oneLine(error: unknown): string {
 }
 
 /** Runs `run` as the whole process: it gets the io and an AbortSignal that asks for a clean stop. */
-export function runProcess(program: string, stdout: LineSink, run: (io: ProcessIo, shutdown: AbortSignal) => Promise<number>): void {
+export function runProcess(
+  program: string,
+  stdout: LineSink,
+  run: (io: ProcessIo, shutdown: AbortSignal) => Promise<number>,
+): void {
   const shutdown = new AbortController();
   let failed = false;
   let signals = 0;

@@ -33,7 +33,8 @@ export interface CliRuntime {
   onStopSignal(listener: (signal: string) => void): () => void;
 }
 
-export const LOOPBACK_HINT = 'ssdp-device: listening on loopback only; use --interface all (or a name/address) to use the LAN';
+export const LOOPBACK_HINT =
+  'ssdp-device: listening on loopback only; use --interface all (or a name/address) to use the LAN';
 
 /** A startup error as one line: TransportError has its own (with a hint); the others are a message. */
 function oneLine(error: unknown): string {
@@ -146,7 +147,9 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
   const stopRequested = new Promise<string>((resolve) => (requestStop = resolve));
   const unsubscribe = runtime.onStopSignal((signal) => requestStop(signal));
   const timer =
-    args.durationSeconds === undefined ? undefined : runtime.clock.setTimeout(() => requestStop('duration'), args.durationSeconds * 1000);
+    args.durationSeconds === undefined
+      ? undefined
+      : runtime.clock.setTimeout(() => requestStop('duration'), args.durationSeconds * 1000);
   try {
     try {
       await device.start();

@@ -16,10 +16,11 @@ function setup(options: { maxBatchChars?: number; throwOnWrite?: Error } = {}) {
   };
   let deferred: (() => void)[] = [];
   const closed: Error[] = [];
-  const writer = createLineWriter(
-    options.maxBatchChars === undefined ? {} : { maxBatchChars: options.maxBatchChars },
-    { stream, defer: (callback) => deferred.push(callback), onClosed: (error) => closed.push(error) },
-  );
+  const writer = createLineWriter(options.maxBatchChars === undefined ? {} : { maxBatchChars: options.maxBatchChars }, {
+    stream,
+    defer: (callback) => deferred.push(callback),
+    onClosed: (error) => closed.push(error),
+  });
   const runTurn = () => {
     const callbacks = deferred;
     deferred = [];

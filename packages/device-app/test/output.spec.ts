@@ -8,7 +8,8 @@ function emptyStats(): DeviceStats {
 }
 
 const AT = Date.UTC(2025, 10, 25, 12, 0, 0);
-const RAW = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 3\r\nST: ssdp:all\r\n\r\n';
+const RAW =
+  'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 3\r\nST: ssdp:all\r\n\r\n';
 
 const search: DeviceEvent = {
   event: 'search-received',
@@ -38,7 +39,14 @@ const response = (index: number, total: number, delayMs: number, searchId = 7): 
   index,
   total,
 });
-const dropped: DeviceEvent = { event: 'dropped', at: AT, reason: 'off-link', count: 1, source: { address: '10.9.9.9', port: 1900 }, interfaceId: 'eth0/IPv4' };
+const dropped: DeviceEvent = {
+  event: 'dropped',
+  at: AT,
+  reason: 'off-link',
+  count: 1,
+  source: { address: '10.9.9.9', port: 1900 },
+  interfaceId: 'eth0/IPv4',
+};
 
 function run(json: boolean, verbose: boolean, events: DeviceEvent[]) {
   const out: string[] = [];
@@ -50,7 +58,13 @@ function run(json: boolean, verbose: boolean, events: DeviceEvent[]) {
 
 describe('human output', () => {
   it("prints the seed's lines: who searched, and when the answer went out", () => {
-    const { out } = run(false, false, [search, response(1, 3, 400), response(2, 3, 1200), response(3, 3, 2871), dropped]);
+    const { out } = run(false, false, [
+      search,
+      response(1, 3, 400),
+      response(2, 3, 1200),
+      response(3, 3, 2871),
+      dropped,
+    ]);
     expect(out).toEqual(['search from 10.0.0.3:50000 -', 'sent to 10.0.0.3 after 2.87 s (MX 3), 3 responses']);
     const single = run(false, false, [{ ...search, userAgent: 'WIN10.', responses: 1 }, response(1, 1, 1234)]);
     expect(single.out).toEqual(['search from 10.0.0.3:50000 WIN10.', 'sent to 10.0.0.3 after 1.23 s (MX 3)']);
@@ -78,11 +92,22 @@ describe('human output', () => {
     stats.dropped['not-a-search'] = 9;
     const { out, err } = run(false, false, [
       { event: 'warning', at: AT, message: 'SSDP_ERR_SOCKET: boom' },
-      { event: 'interfaces-changed', at: AT, added: ['eth1/IPv4'], removed: [], changed: [{ id: 'eth0/IPv4', from: '10.0.0.2', to: '10.0.0.9' }] },
+      {
+        event: 'interfaces-changed',
+        at: AT,
+        added: ['eth1/IPv4'],
+        removed: [],
+        changed: [{ id: 'eth0/IPv4', from: '10.0.0.2', to: '10.0.0.9' }],
+      },
       { event: 'stopped', at: AT, reason: 'SIGINT', uptimeMs: 61_500, stats },
     ]);
-    expect(err).toEqual(['ssdp-device: warning: SSDP_ERR_SOCKET: boom', 'ssdp-device: interfaces changed: added eth1/IPv4, eth0/IPv4 10.0.0.2 -> 10.0.0.9']);
-    expect(out).toEqual(['stopped (SIGINT) after 61.50 s: 2 searches, 6 responses, 0 alive, 0 byebye, 0 updates, 9 other messages ignored; dropped: off-link 4']);
+    expect(err).toEqual([
+      'ssdp-device: warning: SSDP_ERR_SOCKET: boom',
+      'ssdp-device: interfaces changed: added eth1/IPv4, eth0/IPv4 10.0.0.2 -> 10.0.0.9',
+    ]);
+    expect(out).toEqual([
+      'stopped (SIGINT) after 61.50 s: 2 searches, 6 responses, 0 alive, 0 byebye, 0 updates, 9 other messages ignored; dropped: off-link 4',
+    ]);
   });
 });
 
@@ -103,7 +128,13 @@ describe('--json output', () => {
       windowMs: 3000,
       responses: 3,
     });
-    expect(events[1]).toMatchObject({ event: 'response-sent', time: '2025-11-25T12:00:00.400Z', delayMs: 400, index: 1, total: 3 });
+    expect(events[1]).toMatchObject({
+      event: 'response-sent',
+      time: '2025-11-25T12:00:00.400Z',
+      delayMs: 400,
+      index: 1,
+      total: 3,
+    });
     expect(events[2]).toEqual({
       event: 'dropped',
       time: '2025-11-25T12:00:00.000Z',
@@ -126,8 +157,25 @@ describe('--json output', () => {
 describe('outputInterest', () => {
   const stats = emptyStats();
   const all: DeviceEvent[] = [
-    { event: 'started', at: AT, profile: 'upnp', port: 1900, bootId: 1, count: 1, advertisementCount: 3, interfaces: [{ id: 'eth0/IPv4', address: '10.0.0.2', httpPort: 8080 }], devices: [{ udn: 'uuid:x', friendlyName: 'X', configId: 1, locations: ['http://10.0.0.2:8080/d.xml'] }] },
-    { event: 'alive-sent', at: AT, interfaceId: 'eth0/IPv4', nt: 'upnp:rootdevice', usn: 'uuid:x::upnp:rootdevice', bootId: 1 },
+    {
+      event: 'started',
+      at: AT,
+      profile: 'upnp',
+      port: 1900,
+      bootId: 1,
+      count: 1,
+      advertisementCount: 3,
+      interfaces: [{ id: 'eth0/IPv4', address: '10.0.0.2', httpPort: 8080 }],
+      devices: [{ udn: 'uuid:x', friendlyName: 'X', configId: 1, locations: ['http://10.0.0.2:8080/d.xml'] }],
+    },
+    {
+      event: 'alive-sent',
+      at: AT,
+      interfaceId: 'eth0/IPv4',
+      nt: 'upnp:rootdevice',
+      usn: 'uuid:x::upnp:rootdevice',
+      bootId: 1,
+    },
     search,
     response(1, 3, 400),
     response(2, 3, 1200),
@@ -137,8 +185,23 @@ describe('outputInterest', () => {
     { ...search, searchId: 9, responses: 2 },
     response(1, 2, 10, 9), // the second one failed: no line without --verbose
     dropped,
-    { event: 'byebye-sent', at: AT, interfaceId: 'eth0/IPv4', nt: 'upnp:rootdevice', usn: 'uuid:x::upnp:rootdevice', bootId: 1 },
-    { event: 'update-sent', at: AT, interfaceId: 'eth0/IPv4', nt: 'upnp:rootdevice', usn: 'uuid:x::upnp:rootdevice', bootId: 1, nextBootId: 2 },
+    {
+      event: 'byebye-sent',
+      at: AT,
+      interfaceId: 'eth0/IPv4',
+      nt: 'upnp:rootdevice',
+      usn: 'uuid:x::upnp:rootdevice',
+      bootId: 1,
+    },
+    {
+      event: 'update-sent',
+      at: AT,
+      interfaceId: 'eth0/IPv4',
+      nt: 'upnp:rootdevice',
+      usn: 'uuid:x::upnp:rootdevice',
+      bootId: 1,
+      nextBootId: 2,
+    },
     { event: 'interfaces-changed', at: AT, added: ['eth1/IPv4'], removed: [], changed: [] },
     { event: 'warning', at: AT, message: 'w' },
     { event: 'stopped', at: AT, reason: 'SIGTERM', uptimeMs: 1000, stats },
@@ -173,7 +236,11 @@ describe('outputInterest', () => {
   it('asks for less than everything without --verbose', () => {
     expect(outputInterest({ json: false, verbose: false })).toMatchObject({ raw: false, responses: 'last' });
     expect(built(outputInterest({ json: false, verbose: false })).length).toBeLessThan(all.length - 4);
-    expect(outputInterest({ json: true, verbose: false })).toMatchObject({ events: 'all', raw: false, responses: 'each' });
+    expect(outputInterest({ json: true, verbose: false })).toMatchObject({
+      events: 'all',
+      raw: false,
+      responses: 'each',
+    });
     expect(outputInterest({ json: true, verbose: true }).raw).toBe(true);
   });
 });

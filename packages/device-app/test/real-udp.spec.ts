@@ -21,7 +21,8 @@ const sockets: dgram.Socket[] = [];
 const dirs: string[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const socket of sockets.splice(0)) socket.close();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -115,7 +116,8 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 10_000): Promi
   }
 }
 
-const header = (message: SsdpMessage, name: string) => message.headers.find((h) => h.name.toUpperCase() === name)?.value;
+const header = (message: SsdpMessage, name: string) =>
+  message.headers.find((h) => h.name.toUpperCase() === name)?.value;
 
 describe('ssdp-device over real UDP on loopback', () => {
   it('answers a real M-SEARCH, serves its description, and says byebye on SIGTERM', async () => {
@@ -123,7 +125,17 @@ describe('ssdp-device over real UDP on loopback', () => {
     const stateDir = mkdtempSync(path.join(tmpdir(), 'ssdp-device-e2e-'));
     dirs.push(stateDir);
     const group = await groupListener(port);
-    const device = startDevice(['--port', String(port), '--state-dir', stateDir, '--json', '--name', 'E2E Device', '--duration', '60']);
+    const device = startDevice([
+      '--port',
+      String(port),
+      '--state-dir',
+      stateDir,
+      '--json',
+      '--name',
+      'E2E Device',
+      '--duration',
+      '60',
+    ]);
     const started = await device.next('started');
     expect(started).toMatchObject({ profile: 'upnp', port, bootId: 1, count: 1 });
     const [identity] = started['devices'] as { udn: string; locations: string[]; configId: number }[];
@@ -131,7 +143,8 @@ describe('ssdp-device over real UDP on loopback', () => {
     expect(location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/devices\/[0-9a-f-]{36}\/description\.xml$/);
 
     const search = await searcher();
-    const request = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\nUSER-AGENT: Test/1 UPnP/2.0 e2e/1\r\n\r\n';
+    const request =
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\nUSER-AGENT: Test/1 UPnP/2.0 e2e/1\r\n\r\n';
     search.socket.send(request, port, GROUP);
     const responses = await waitFor(() => (search.messages.length >= 3 ? search.messages : undefined));
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -197,7 +210,17 @@ describe('ssdp-device over real UDP on loopback', () => {
   it('exits at once on a second signal while the byebyes of a big fleet are still going out', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ssdp-device-e2e-'));
     dirs.push(dir);
-    const device = startDevice(['--port', String(randomPort()), '--state-dir', dir, '--json', '--count', '1000', '--duration', '60']);
+    const device = startDevice([
+      '--port',
+      String(randomPort()),
+      '--state-dir',
+      dir,
+      '--json',
+      '--count',
+      '1000',
+      '--duration',
+      '60',
+    ]);
     await device.next('started');
     device.child.kill('SIGTERM');
     await device.next('byebye-sent'); // 3,000 byebyes paced over about a second
@@ -210,11 +233,21 @@ describe('ssdp-device over real UDP on loopback', () => {
     const port = randomPort();
     const dir = mkdtempSync(path.join(tmpdir(), 'ssdp-device-e2e-'));
     dirs.push(dir);
-    const caps = ['--source-rate', '1000000', '--source-burst', '1000000', '--response-rate', '1000000', '--max-pending', '1000000'];
+    const caps = [
+      '--source-rate',
+      '1000000',
+      '--source-burst',
+      '1000000',
+      '--response-rate',
+      '1000000',
+      '--max-pending',
+      '1000000',
+    ];
     const device = startDevice(['--port', String(port), '--state-dir', dir, '--json', '--duration', '60', ...caps]);
     await device.next('started');
     const search = await searcher();
-    const request = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: upnp:rootdevice\r\n\r\n';
+    const request =
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: upnp:rootdevice\r\n\r\n';
     for (let i = 0; i < 2000; i += 1) search.socket.send(request, port, GROUP);
     await device.next('response-sent');
     device.child.kill('SIGTERM');
@@ -239,14 +272,18 @@ describe('ssdp-device over real UDP on loopback', () => {
     await device.next('started');
     device.child.stdout!.destroy();
     const search = await searcher();
-    const request = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n';
+    const request =
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n';
     search.socket.send(request, port, GROUP);
     await waitFor(() => (search.messages.length >= 3 ? true : undefined));
     search.socket.send(request, port, GROUP);
     await waitFor(() => (search.messages.length >= 6 ? true : undefined));
     device.child.kill('SIGTERM');
     expect(await device.exited).toBe(0);
-    await waitFor(() => (group.messages.filter((m) => m.kind === 'notify-byebye').length >= 3 ? true : undefined), 3000);
+    await waitFor(
+      () => (group.messages.filter((m) => m.kind === 'notify-byebye').length >= 3 ? true : undefined),
+      3000,
+    );
     expect(device.stderr().trim().split('\n')).toEqual([
       'ssdp-device: listening on loopback only; use --interface all (or a name/address) to use the LAN',
       'ssdp-device: stdout closed (EPIPE); further output is discarded',
@@ -260,7 +297,10 @@ describe('ssdp-device over real UDP on loopback', () => {
     const group = await groupListener(port);
     // A preload that throws from a timer on SIGUSR2: an error no code path of the device expects.
     const inject = `data:text/javascript,process.on('SIGUSR2',()=>setImmediate(()=>{throw new Error('injected failure')}))`;
-    const device = startDevice(['--port', String(port), '--state-dir', dir, '--json', '--duration', '60'], ['--import', inject]);
+    const device = startDevice(
+      ['--port', String(port), '--state-dir', dir, '--json', '--duration', '60'],
+      ['--import', inject],
+    );
     await device.next('started');
     device.child.kill('SIGUSR2');
     expect(await device.exited).toBe(70);
@@ -278,7 +318,11 @@ describe('ssdp-device over real UDP on loopback', () => {
   it('answers --version (and -V) alone at once (the fast path), and --version with a bad flag like any run', async () => {
     for (const flag of ['--version', '-V']) {
       const run = spawnSync(process.execPath, [bin, flag], { encoding: 'utf8' });
-      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+        status: 0,
+        stdout: `${version}\n`,
+        stderr: '',
+      });
     }
     const bad = spawnSync(process.execPath, [bin, '--version', '--bogus'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
@@ -288,7 +332,9 @@ describe('ssdp-device over real UDP on loopback', () => {
   it('exits 2 with one line (no stack trace) on a bad flag or an unusable state dir', async () => {
     const bad = startDevice(['--port', '0']);
     expect(await bad.exited).toBe(2);
-    expect(bad.stderr().trim().split('\n')).toEqual(['ssdp-device: --port: expected an integer in 1..65535 (see --help)']);
+    expect(bad.stderr().trim().split('\n')).toEqual([
+      'ssdp-device: --port: expected an integer in 1..65535 (see --help)',
+    ]);
 
     const dir = mkdtempSync(path.join(tmpdir(), 'ssdp-device-e2e-'));
     dirs.push(dir);

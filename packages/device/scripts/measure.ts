@@ -30,7 +30,9 @@ function manualClock(): Clock & { advance(ms: number): Promise<void> } {
       for (;;) {
         await flush();
         let next: { id: number; at: number; seq: number; run: () => void } | undefined;
-        for (const [id, t] of timers) if (t.at <= until && (next === undefined || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = { id, ...t };
+        for (const [id, t] of timers)
+          if (t.at <= until && (next === undefined || t.at < next.at || (t.at === next.at && t.seq < next.seq)))
+            next = { id, ...t };
         if (next === undefined) break;
         timers.delete(next.id);
         now = Math.max(now, next.at);
@@ -42,7 +44,9 @@ function manualClock(): Clock & { advance(ms: number): Promise<void> } {
   };
 }
 
-const SEARCH = new TextEncoder().encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 3\r\nST: ssdp:all\r\n\r\n');
+const SEARCH = new TextEncoder().encode(
+  'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 3\r\nST: ssdp:all\r\n\r\n',
+);
 
 async function lab(count: number, controlPoints: number, limits: Partial<DeviceLimits> = {}) {
   const clock = manualClock();
@@ -51,12 +55,24 @@ async function lab(count: number, controlPoints: number, limits: Partial<DeviceL
   const transport = createMemoryTransport({ interfaces: ['eth0'] }, { network, host });
   const device = createDevice(
     { server: 'Linux/6.1 UPnP/2.0 ssdp-device/0.1.0', count, limits },
-    { transport, clock, random: seededRandom(5), stateStore: createMemoryStateStore(), descriptionServer: createMemoryDescriptionServer(), onEvent: () => undefined },
+    {
+      transport,
+      clock,
+      random: seededRandom(5),
+      stateStore: createMemoryStateStore(),
+      descriptionServer: createMemoryDescriptionServer(),
+      onEvent: () => undefined,
+    },
   );
   const cps = [];
   for (let i = 0; i < controlPoints; i += 1) {
-    const cpHost = network.addHost(`cp${i}`, [{ name: 'eth0', link: 'lan', ipv4: `10.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}/16` }]);
-    const cp = createMemoryTransport({ interfaces: ['eth0'], unicastPort: 0, joinGroup: false }, { network, host: cpHost });
+    const cpHost = network.addHost(`cp${i}`, [
+      { name: 'eth0', link: 'lan', ipv4: `10.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}/16` },
+    ]);
+    const cp = createMemoryTransport(
+      { interfaces: ['eth0'], unicastPort: 0, joinGroup: false },
+      { network, host: cpHost },
+    );
     await cp.start();
     cps.push(cp);
   }
@@ -82,8 +98,12 @@ async function fleetAnswer(): Promise<void> {
   await clock.advance(3001);
   const sendMs = ms(t2);
   const answers = network.log.slice(before).filter((r) => r.host === 'device' && r.via === 'unicast').length;
-  console.log(`--count 1000: start ${startMs.toFixed(0)} ms (fleet build, bind, state); one ssdp:all: ${pending} responses scheduled in ${scheduleMs.toFixed(1)} ms, ${answers} sent over the 3 s window using ${sendMs.toFixed(0)} ms of CPU/wall`);
-  console.log(`  dropped: ${JSON.stringify(Object.fromEntries(Object.entries(device.stats.dropped).filter(([, n]) => n > 0)))}`);
+  console.log(
+    `--count 1000: start ${startMs.toFixed(0)} ms (fleet build, bind, state); one ssdp:all: ${pending} responses scheduled in ${scheduleMs.toFixed(1)} ms, ${answers} sent over the 3 s window using ${sendMs.toFixed(0)} ms of CPU/wall`,
+  );
+  console.log(
+    `  dropped: ${JSON.stringify(Object.fromEntries(Object.entries(device.stats.dropped).filter(([, n]) => n > 0)))}`,
+  );
 }
 
 async function memoryPerPending(): Promise<void> {
@@ -102,7 +122,9 @@ async function memoryPerPending(): Promise<void> {
   gc();
   const after = process.memoryUsage().heapUsed;
   const pending = device.pendingResponses;
-  console.log(`memory: ${pending} pending responses take ${((after - before) / 1024 / 1024).toFixed(1)} MiB, ${Math.round((after - before) / pending)} bytes each`);
+  console.log(
+    `memory: ${pending} pending responses take ${((after - before) / 1024 / 1024).toFixed(1)} MiB, ${Math.round((after - before) / pending)} bytes each`,
+  );
 }
 
 async function flood(label: string, sources: number, perSourcePerSecond: number, seconds: number): Promise<void> {
@@ -136,7 +158,9 @@ async function flood(label: string, sources: number, perSourcePerSecond: number,
 
 await fleetAnswer();
 await memoryPerPending();
-console.log(`amplification (one device, S = 3, search ${SEARCH.length} B, response ~${'350'} B), default limits, 30 s floods:`);
+console.log(
+  `amplification (one device, S = 3, search ${SEARCH.length} B, response ~${'350'} B), default limits, 30 s floods:`,
+);
 await flood('  1 source at 1/s (a normal control point)', 1, 1, 30);
 await flood('  1 source at 100/s', 1, 100, 30);
 await flood('  1 source at 1000/s', 1, 1000, 30);

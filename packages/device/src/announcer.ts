@@ -40,7 +40,12 @@ export function createAnnouncer(context: DeviceContext): Announcer {
   }
 
   /** Queues one message per (interface, member, advertisement); resolves when all settled. */
-  function burst(kind: 'alive' | 'byebye' | 'update', interfaces: readonly TransportInterface[], build: Build, onSent: (iface: TransportInterface, ad: Advertisement) => void): Promise<void> {
+  function burst(
+    kind: 'alive' | 'byebye' | 'update',
+    interfaces: readonly TransportInterface[],
+    build: Build,
+    onSent: (iface: TransportInterface, ad: Advertisement) => void,
+  ): Promise<void> {
     const waits: Promise<void>[] = [];
     for (const iface of interfaces) {
       const target = notifyTarget(context, iface);
@@ -54,7 +59,10 @@ export function createAnnouncer(context: DeviceContext): Announcer {
           try {
             bytes = build(iface, location, member, ad);
           } catch (error) {
-            context.drop('send-failed', 1, { interfaceId: iface.id, detail: error instanceof Error ? error.message : String(error) });
+            context.drop('send-failed', 1, {
+              interfaceId: iface.id,
+              detail: error instanceof Error ? error.message : String(error),
+            });
             continue;
           }
           const queued = queue.enqueue({
@@ -63,7 +71,10 @@ export function createAnnouncer(context: DeviceContext): Announcer {
             kind,
             onSent: () => onSent(iface, ad),
             onFailed: (error) =>
-              context.drop('send-failed', 1, { interfaceId: iface.id, detail: error instanceof Error ? error.message : String(error) }),
+              context.drop('send-failed', 1, {
+                interfaceId: iface.id,
+                detail: error instanceof Error ? error.message : String(error),
+              }),
           });
           if (queued === false) context.drop('send-failed', 1, { interfaceId: iface.id, detail: 'send queue full' });
           else waits.push(queued);

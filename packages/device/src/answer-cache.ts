@@ -8,11 +8,24 @@ import type { SearchMatch } from '@ssdp/protocol';
 import type { TransportInterface } from '@ssdp/transport';
 import type { FleetMember } from './fleet.ts';
 
-export type BuildAnswer = (now: number, iface: TransportInterface, location: string, member: FleetMember, match: SearchMatch) => Uint8Array;
+export type BuildAnswer = (
+  now: number,
+  iface: TransportInterface,
+  location: string,
+  member: FleetMember,
+  match: SearchMatch,
+) => Uint8Array;
 
 export interface AnswerCache {
   /** The answer's bytes at clock time `now` under `bootId`: built by `build`, or the same bytes as before this second. */
-  get(now: number, bootId: number, iface: TransportInterface, location: string, member: FleetMember, match: SearchMatch): Uint8Array;
+  get(
+    now: number,
+    bootId: number,
+    iface: TransportInterface,
+    location: string,
+    member: FleetMember,
+    match: SearchMatch,
+  ): Uint8Array;
 }
 
 interface Entry {

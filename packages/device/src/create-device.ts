@@ -32,7 +32,9 @@ export interface DeviceComponents {
   /** A new v4 UUID for a first start. Default crypto.randomUUID. */
   readonly newUuid?: () => string;
   readonly createStateStore?: (directory: string) => StateStore;
-  readonly createDescriptionServer?: (init: HttpDescriptionServerInit & { readonly port: number; readonly serverHeader: string }) => DescriptionServer;
+  readonly createDescriptionServer?: (
+    init: HttpDescriptionServerInit & { readonly port: number; readonly serverHeader: string },
+  ) => DescriptionServer;
   /** For the defaults (friendlyName, SERVER, stateDir). Default: node:os and process.env. */
   readonly host?: {
     readonly hostname: string;
@@ -90,7 +92,11 @@ export class Device extends EventEmitter<DeviceEventMap> {
       (this.emit.bind(this) as (name: string, event: DeviceEvent) => boolean)(name, event);
     } catch (error) {
       if (event.event === 'warning') return;
-      const warning: DeviceEvent = { event: 'warning', message: `a '${name}' listener threw: ${String(error)}`.replace(/\s*\n\s*/g, ' '), at: event.at };
+      const warning: DeviceEvent = {
+        event: 'warning',
+        message: `a '${name}' listener threw: ${String(error)}`.replace(/\s*\n\s*/g, ' '),
+        at: event.at,
+      };
       this.#deliver('warning', warning);
       this.#deliver('event', warning);
     }
@@ -106,7 +112,10 @@ export class Device extends EventEmitter<DeviceEventMap> {
     const signal = signalOf(options);
     throwIfAborted(signal);
     if (this.#stopped) {
-      throw new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this device was stopped; a stopped device does not start again (create a new one)');
+      throw new TransportError(
+        'SSDP_ERR_TRANSPORT_STOPPED',
+        'this device was stopped; a stopped device does not start again (create a new one)',
+      );
     }
     const onAbort = () => void this.#engine.stop('aborted').catch(() => undefined);
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -172,11 +181,16 @@ export class Device extends EventEmitter<DeviceEventMap> {
 /** The `signal` of start()'s options; throws InvalidOptionError for anything but an AbortSignal. */
 function signalOf(options: unknown): AbortSignal | undefined {
   if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidOptionError('options', 'expected an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidOptionError('options', 'expected an object');
   const { signal } = options as { signal?: unknown };
   if (signal === undefined || signal instanceof AbortSignal) return signal;
   const like = signal as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
-  if (typeof like?.aborted === 'boolean' && typeof like.addEventListener === 'function' && typeof like.removeEventListener === 'function') {
+  if (
+    typeof like?.aborted === 'boolean' &&
+    typeof like.addEventListener === 'function' &&
+    typeof like.removeEventListener === 'function'
+  ) {
     return signal as AbortSignal;
   }
   throw new InvalidOptionError('signal', `expected an AbortSignal, got ${typeof signal}`);
@@ -192,7 +206,9 @@ export function createDevice(options: DeviceOptions = {}, components: DeviceComp
   const clock = components.clock ?? createSystemClock();
   const server = resolved.server ?? serverHeader(host);
   const stateDir = resolved.stateDir ?? defaultStateDir(host.env, host.homedir);
-  const createTransport = components.createTransport ?? ((transportOptions: TransportOptions) => createUdpTransport(transportOptions, { clock }));
+  const createTransport =
+    components.createTransport ??
+    ((transportOptions: TransportOptions) => createUdpTransport(transportOptions, { clock }));
   const createStateStore = components.createStateStore ?? createFileStateStore;
   const createDescriptionServer = components.createDescriptionServer ?? createHttpDescriptionServer;
   const interest = components.interest ?? { events: 'all', raw: resolved.rawMessages, responses: 'each' };
@@ -217,7 +233,11 @@ export function createDevice(options: DeviceOptions = {}, components: DeviceComp
           random: components.random ?? Math.random,
           newUuid: components.newUuid ?? randomUUID,
           stateStore: createStateStore(stateDir),
-          descriptionServer: createDescriptionServer({ port: resolved.httpPort, serverHeader: server, limits: resolved.httpLimits }),
+          descriptionServer: createDescriptionServer({
+            port: resolved.httpPort,
+            serverHeader: server,
+            limits: resolved.httpLimits,
+          }),
           onEvent,
           interest,
         },

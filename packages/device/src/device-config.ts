@@ -85,7 +85,12 @@ export const serviceTypeSchema = urn('service');
 /** A UUID (8-4-4-4-12 hex), with or without the `uuid:` prefix; read without the prefix. */
 export const uuidSchema = z
   .string({ error: 'expected a UUID like 2fac1234-31f8-11b4-a222-08002b34c003' })
-  .transform((value) => value.trim().replace(/^uuid:/i, '').toLowerCase())
+  .transform((value) =>
+    value
+      .trim()
+      .replace(/^uuid:/i, '')
+      .toLowerCase(),
+  )
   .refine(isUuid, { error: 'expected a UUID like 2fac1234-31f8-11b4-a222-08002b34c003' });
 
 const serviceIdSchema = z
@@ -116,10 +121,16 @@ function deviceFields(typeRequired: boolean) {
     modelDescription: text(128).optional(),
     modelURL: text(1024).optional(),
     serialNumber: text(64).optional(),
-    upc: z.string().regex(/^\d{12}$/, { error: 'expected a 12-digit UPC' }).optional(),
+    upc: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'expected a 12-digit UPC' })
+      .optional(),
     presentationURL: text(1024).optional(),
     uuid: uuidSchema.optional(),
-    services: z.array(serviceSchema).max(MAX_SERVICES_PER_DEVICE, { error: `at most ${MAX_SERVICES_PER_DEVICE} services` }).optional(),
+    services: z
+      .array(serviceSchema)
+      .max(MAX_SERVICES_PER_DEVICE, { error: `at most ${MAX_SERVICES_PER_DEVICE} services` })
+      .optional(),
     icons: z.array(iconSchema).max(8, { error: 'at most 8 icons' }).optional(),
   };
 }
@@ -149,15 +160,24 @@ function checkTree(root: DeviceConfig, rootPath: PropertyKey[], context: z.Refin
   const visit = (device: DeviceConfig, path: PropertyKey[], depth: number): void => {
     count += 1;
     if (count === MAX_DEVICES_PER_TREE + 1) {
-      context.addIssue({ code: 'custom', path, message: `a device tree may hold at most ${MAX_DEVICES_PER_TREE} devices` });
+      context.addIssue({
+        code: 'custom',
+        path,
+        message: `a device tree may hold at most ${MAX_DEVICES_PER_TREE} devices`,
+      });
     }
     if (depth > MAX_TREE_DEPTH) {
-      context.addIssue({ code: 'custom', path, message: `embedded devices may nest at most ${MAX_TREE_DEPTH} levels deep` });
+      context.addIssue({
+        code: 'custom',
+        path,
+        message: `embedded devices may nest at most ${MAX_TREE_DEPTH} levels deep`,
+      });
       return;
     }
     if (device.uuid !== undefined) {
       const other = seen.get(device.uuid);
-      if (other !== undefined) context.addIssue({ code: 'custom', path: [...path, 'uuid'], message: `same UUID as ${other}` });
+      if (other !== undefined)
+        context.addIssue({ code: 'custom', path: [...path, 'uuid'], message: `same UUID as ${other}` });
       else seen.set(device.uuid, formatPath(path));
     }
     (device.devices ?? []).forEach((child, i) => visit(child, [...path, 'devices', i], depth + 1));
@@ -192,15 +212,26 @@ export function describeIssue(error: z.ZodError, prefix: readonly PropertyKey[] 
   if (issue.code === 'invalid_type') {
     // Parsed with reportInput: an absent field has no input, a wrong one says what it got.
     const input: unknown = issue.input;
-    const got = input === undefined ? undefined : input === null ? 'null' : Array.isArray(input) ? 'an array' : `a ${typeof input}`;
+    const got =
+      input === undefined
+        ? undefined
+        : input === null
+          ? 'null'
+          : Array.isArray(input)
+            ? 'an array'
+            : `a ${typeof input}`;
     const wanted = `expected a${/^[aeiou]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`;
-    const hint = issue.message.startsWith(wanted) || !issue.message.startsWith('expected ') ? '' : ` (${issue.message.slice('expected '.length)})`;
+    const hint =
+      issue.message.startsWith(wanted) || !issue.message.startsWith('expected ')
+        ? ''
+        : ` (${issue.message.slice('expected '.length)})`;
     message = got === undefined ? 'required' : `${wanted}${hint}, got ${got}`;
   }
   return where === '' ? `: ${message}` : ` ${where}: ${message}`;
 }
 
-export type ConfigResult = { readonly ok: true; readonly config: ConfigFile } | { readonly ok: false; readonly message: string };
+export type ConfigResult =
+  { readonly ok: true; readonly config: ConfigFile } | { readonly ok: false; readonly message: string };
 
 /**
  * Parses and validates the text of a config file. `message` is one line without the program name; it names
@@ -216,12 +247,19 @@ export function parseConfigFile(source: string, fileName?: string): ConfigResult
     return { ok: false, message: `${subject}: not valid JSON: ${detail.replace(/\s*\n\s*/g, ' ')}` };
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return { ok: false, message: `${subject}: expected an object like {"device": {...}}, got ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}` };
+    return {
+      ok: false,
+      message: `${subject}: expected an object like {"device": {...}}, got ${Array.isArray(json) ? 'an array' : json === null ? 'null' : typeof json}`,
+    };
   }
   const result = configFileSchema.safeParse(json, { reportInput: true });
   if (!result.success) {
     const issue = describeIssue(result.error);
-    return { ok: false, message: fileName === undefined ? `config${issue}` : `${subject}:${issue.startsWith(':') ? issue.slice(1) : issue}` };
+    return {
+      ok: false,
+      message:
+        fileName === undefined ? `config${issue}` : `${subject}:${issue.startsWith(':') ? issue.slice(1) : issue}`,
+    };
   }
   return { ok: true, config: result.data as ConfigFile };
 }

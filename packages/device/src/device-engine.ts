@@ -14,7 +14,16 @@ import type { DeviceContext, UnstampedEvent } from './device-context.ts';
 import type { DeviceConfig } from './device-config.ts';
 import { createDescriptionHandler, type DescriptionServer } from './description-server.ts';
 import { createDropReporter } from './drop-reporter.ts';
-import { ALL_EVENTS, DROP_REASONS, wantsEvent, type DeviceEvent, type DeviceEventName, type DeviceStats, type DropReason, type EventInterest } from './events.ts';
+import {
+  ALL_EVENTS,
+  DROP_REASONS,
+  wantsEvent,
+  type DeviceEvent,
+  type DeviceEventName,
+  type DeviceStats,
+  type DropReason,
+  type EventInterest,
+} from './events.ts';
 import { buildFleet, type DeviceDefaults, type Fleet, type FleetMember } from './fleet.ts';
 import { resolveLimits, type DeviceLimits } from './limits.ts';
 import { createResponder, type Responder } from './responder.ts';
@@ -22,7 +31,6 @@ import { DEFAULT_SEND_QUEUE, createSendQueue, type SendQueueInit } from './send-
 import type { StateStore } from './state-store.ts';
 import { randomUuid } from './uuid.ts';
 import { DEFAULT_MAX_AGE, LEGACY_PORT } from './device-options.ts';
-
 
 export interface DeviceEngineInit {
   /** `upnp` (default) or `legacy` (the prototype's dialect). */
@@ -137,7 +145,10 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
     }
   };
   const warn = (message: string): void => emit({ event: 'warning', message: message.replace(/\s*\n\s*/g, ' ') });
-  const scheduler = createScheduler({ clock, onTaskError: (error) => warn(`internal error in a timer task: ${String(error)}`) });
+  const scheduler = createScheduler({
+    clock,
+    onTaskError: (error) => warn(`internal error in a timer task: ${String(error)}`),
+  });
   const queue = createSendQueue(init.sendQueue ?? DEFAULT_SEND_QUEUE, { transport, scheduler });
   const drops = createDropReporter({ clock, scheduler, stats, emit });
 
@@ -152,7 +163,12 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
 
   async function serve(iface: TransportInterface, documents: (path: string) => string | undefined): Promise<void> {
     const httpPort = await descriptionServer.listen(
-      { address: iface.address, family: iface.family, name: iface.name, ...(iface.scopeId === undefined ? {} : { scopeId: iface.scopeId }) },
+      {
+        address: iface.address,
+        family: iface.family,
+        name: iface.name,
+        ...(iface.scopeId === undefined ? {} : { scopeId: iface.scopeId }),
+      },
       createDescriptionHandler(documents),
     );
     httpPorts.set(iface.id, httpPort);
@@ -160,7 +176,8 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
 
   async function start(): Promise<void> {
     const persisted = await stateStore.load();
-    const baseUuid = init.uuid ?? config.uuid ?? persisted?.baseUuid ?? (components.newUuid ?? (() => randomUuid(random)))();
+    const baseUuid =
+      init.uuid ?? config.uuid ?? persisted?.baseUuid ?? (components.newUuid ?? (() => randomUuid(random)))();
     storedBaseUuid = persisted?.baseUuid ?? baseUuid;
     // BOOTID increases on every start; it is a 31-bit value, so wrap (UDA leaves the wrap to the device).
     bootId = persisted === undefined || persisted.bootId >= MAX_31_BIT ? 1 : persisted.bootId + 1;
@@ -222,7 +239,9 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
       transport.onInterfacesChanged((change) => {
         changes = changes
           .then(() => handleInterfaces(change, activeAnnouncer, documents))
-          .catch((error: unknown) => warn(`interface change: ${error instanceof Error ? error.message : String(error)}`));
+          .catch((error: unknown) =>
+            warn(`interface change: ${error instanceof Error ? error.message : String(error)}`),
+          );
       }),
     );
     state = 'running';
@@ -235,17 +254,28 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
       bootId,
       count,
       advertisementCount: built.advertisementCount,
-      interfaces: transport.interfaces.map((iface) => ({ id: iface.id, address: iface.address, httpPort: httpPorts.get(iface.id) ?? 0 })),
+      interfaces: transport.interfaces.map((iface) => ({
+        id: iface.id,
+        address: iface.address,
+        httpPort: httpPorts.get(iface.id) ?? 0,
+      })),
       devices: built.members.map((member) => ({
         udn: member.udn,
         friendlyName: member.friendlyName,
         configId: member.configId,
-        locations: transport.interfaces.map((iface) => location(iface, member)).filter((l): l is string => l !== undefined),
+        locations: transport.interfaces
+          .map((iface) => location(iface, member))
+          .filter((l): l is string => l !== undefined),
       })),
-      ...(buffer === undefined ? {} : { receiveBuffer: { requested: buffer.requested, granted: buffer.granted, clamped: buffer.clamped } }),
+      ...(buffer === undefined
+        ? {}
+        : { receiveBuffer: { requested: buffer.requested, granted: buffer.granted, clamped: buffer.clamped } }),
     });
     // A search storm must not be lost silently: say once that the kernel capped the buffer (with the sysctl).
-    if (buffer?.clamped === true) warn(`receive buffer: ${buffer.hint ?? `asked for ${buffer.requested} bytes, granted ${String(buffer.granted)}`}`);
+    if (buffer?.clamped === true)
+      warn(
+        `receive buffer: ${buffer.hint ?? `asked for ${buffer.requested} bytes, granted ${String(buffer.granted)}`}`,
+      );
     activeAnnouncer.start();
   }
 
@@ -254,18 +284,27 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
    * knew the old BOOTID (root entries first, all before any alive with the new value), then bump and persist
    * BOOTID and announce again everywhere. A removed interface is only reported.
    */
-  async function handleInterfaces(change: InterfacesChange, active: Announcer, documents: (path: string) => string | undefined): Promise<void> {
+  async function handleInterfaces(
+    change: InterfacesChange,
+    active: Announcer,
+    documents: (path: string) => string | undefined,
+  ): Promise<void> {
     if (state !== 'running') return;
     emit({
       event: 'interfaces-changed',
       added: change.added.map((iface) => iface.id),
       removed: change.removed.map((iface) => iface.id),
-      changed: change.changed.map(({ previous, current }) => ({ id: current.id, from: previous.address, to: current.address })),
+      changed: change.changed.map(({ previous, current }) => ({
+        id: current.id,
+        from: previous.address,
+        to: current.address,
+      })),
     });
     const gone = [...change.removed, ...change.changed.map((c) => c.previous)];
     for (const iface of gone) {
       httpPorts.delete(iface.id);
-      if (!transport.interfaces.some((other) => other.address === iface.address)) await descriptionServer.unlisten(iface.address);
+      if (!transport.interfaces.some((other) => other.address === iface.address))
+        await descriptionServer.unlisten(iface.address);
     }
     const fresh = [...change.added, ...change.changed.map((c) => c.current)];
     for (const iface of fresh) {
@@ -280,7 +319,10 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
     const next = bootId >= MAX_31_BIT ? 1 : bootId + 1;
     if (next > bootId) {
       active.cancel();
-      await active.sendUpdates(transport.interfaces.filter((iface) => !added.has(iface.id)), next);
+      await active.sendUpdates(
+        transport.interfaces.filter((iface) => !added.has(iface.id)),
+        next,
+      );
     }
     if (state !== 'running') return;
     bootId = next;

@@ -3,7 +3,13 @@
 import { SSDP_PORT, type SsdpProfile } from '@ssdp/protocol';
 import { resolveHttpGuardOptions, type HttpGuardOptions } from '@ssdp/http-guard';
 import { InvalidOptionError, RECEIVE_BUFFER_SIZE_MAX, type TransportOptions } from '@ssdp/transport';
-import { describeIssue, rootDeviceSchema, type DeviceConfig, type IconConfig, type ServiceConfig } from './device-config.ts';
+import {
+  describeIssue,
+  rootDeviceSchema,
+  type DeviceConfig,
+  type IconConfig,
+  type ServiceConfig,
+} from './device-config.ts';
 import { defaultLimits, type DeviceLimits } from './limits.ts';
 
 export const LEGACY_PORT = 1337;
@@ -132,7 +138,8 @@ function integer(name: string, value: unknown, min: number, max: number): number
 
 function optionalText(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidOptionError(name, `expected a non-empty string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new InvalidOptionError(name, `expected a non-empty string, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -147,9 +154,11 @@ function interfacesOf(value: unknown): readonly string[] | undefined {
 
 function limitsOf(value: unknown): Partial<DeviceLimits> {
   if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidOptionError('limits', 'expected an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidOptionError('limits', 'expected an object');
   for (const [key, limit] of Object.entries(value)) {
-    if (!LIMIT_KEYS.has(key)) throw new InvalidOptionError(`limits.${key}`, `unknown limit (known: ${[...LIMIT_KEYS].join(', ')})`);
+    if (!LIMIT_KEYS.has(key))
+      throw new InvalidOptionError(`limits.${key}`, `unknown limit (known: ${[...LIMIT_KEYS].join(', ')})`);
     if (limit === undefined) continue;
     if (key === 'allowOffLink') {
       if (typeof limit !== 'boolean') throw new InvalidOptionError(`limits.${key}`, 'expected a boolean');
@@ -188,29 +197,37 @@ export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOpti
   if (!parsed.success) {
     const issue = describeIssue(parsed.error).trim();
     const colon = issue.indexOf(': ');
-    throw colon > 0 ? new InvalidOptionError(issue.slice(0, colon), issue.slice(colon + 2)) : new InvalidOptionError('options', issue.replace(/^: /, ''));
+    throw colon > 0
+      ? new InvalidOptionError(issue.slice(0, colon), issue.slice(colon + 2))
+      : new InvalidOptionError('options', issue.replace(/^: /, ''));
   }
   const config = parsed.data as DeviceConfig;
 
   const profile = options.profile ?? 'upnp';
-  if (profile !== 'upnp' && profile !== 'legacy') throw new InvalidOptionError('profile', "expected 'upnp' or 'legacy'");
+  if (profile !== 'upnp' && profile !== 'legacy')
+    throw new InvalidOptionError('profile', "expected 'upnp' or 'legacy'");
   const legacy = profile === 'legacy';
-  const port = options.port === undefined ? (legacy ? LEGACY_PORT : SSDP_PORT) : integer('port', options.port, 1, 65535);
+  const port =
+    options.port === undefined ? (legacy ? LEGACY_PORT : SSDP_PORT) : integer('port', options.port, 1, 65535);
   const httpPort = options.httpPort === undefined ? 0 : integer('httpPort', options.httpPort, 0, 65535);
   const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : integer('maxAge', options.maxAge, 10, 604_800);
   const count = options.count === undefined ? 1 : integer('count', options.count, 1, MAX_FLEET_SIZE);
   const ttl = options.multicastTtl === undefined ? undefined : integer('multicastTtl', options.multicastTtl, 1, 255);
   const interfaces = interfacesOf(options.interfaces);
   const broadcastAddress = optionalText('broadcastAddress', options.broadcastAddress);
-  if (broadcastAddress !== undefined && !legacy) throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
-  if (options.rawMessages !== undefined && typeof options.rawMessages !== 'boolean') throw new InvalidOptionError('rawMessages', 'expected a boolean');
+  if (broadcastAddress !== undefined && !legacy)
+    throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
+  if (options.rawMessages !== undefined && typeof options.rawMessages !== 'boolean')
+    throw new InvalidOptionError('rawMessages', 'expected a boolean');
 
   const transport: TransportOptions = {
     ...(interfaces === undefined ? {} : { interfaces }),
     port,
     ...(legacy ? { broadcast: true, joinGroup: false, families: ['IPv4'] } : {}),
     ...(ttl === undefined ? {} : { multicastTtl: ttl }),
-    ...(options.recvBufferSize === undefined ? {} : { receiveBufferSize: integer('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
+    ...(options.recvBufferSize === undefined
+      ? {}
+      : { receiveBufferSize: integer('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
   };
   return {
     profile,

@@ -141,7 +141,13 @@ export type DeviceEvent =
       readonly index: number;
       readonly total: number;
     })
-  | (At & { readonly event: 'alive-sent' | 'byebye-sent'; readonly interfaceId: string; readonly nt: string; readonly usn: string; readonly bootId: number })
+  | (At & {
+      readonly event: 'alive-sent' | 'byebye-sent';
+      readonly interfaceId: string;
+      readonly nt: string;
+      readonly usn: string;
+      readonly bootId: number;
+    })
   | (At & {
       readonly event: 'update-sent';
       readonly interfaceId: string;
@@ -166,7 +172,12 @@ export type DeviceEvent =
       readonly changed: readonly { readonly id: string; readonly from: string; readonly to: string }[];
     })
   | (At & { readonly event: 'warning'; readonly message: string })
-  | (At & { readonly event: 'stopped'; readonly reason: string; readonly uptimeMs: number; readonly stats: DeviceStats });
+  | (At & {
+      readonly event: 'stopped';
+      readonly reason: string;
+      readonly uptimeMs: number;
+      readonly stats: DeviceStats;
+    });
 
 export type DeviceEventName = DeviceEvent['event'];
 

@@ -87,15 +87,37 @@ export function buildFleet(init: FleetInit): Fleet {
     const uuid = memberRootUuid(init.baseUuid, index);
     const uuids: string[] = [];
     const friendlyName =
-      init.count > 1 ? `${init.config.friendlyName ?? init.defaults.friendlyName} #${index + 1}` : (init.config.friendlyName ?? init.defaults.friendlyName);
-    const device = describe(init.config, { index, rootUuid: uuid, position: '', isRoot: true, friendlyName, defaults: init.defaults, uuids, documents });
+      init.count > 1
+        ? `${init.config.friendlyName ?? init.defaults.friendlyName} #${index + 1}`
+        : (init.config.friendlyName ?? init.defaults.friendlyName);
+    const device = describe(init.config, {
+      index,
+      rootUuid: uuid,
+      position: '',
+      isRoot: true,
+      friendlyName,
+      defaults: init.defaults,
+      uuids,
+      documents,
+    });
     const base: DeviceDescription = { specVersion: { major: 2, minor: 0 }, device };
     const configId = configIdOf(buildDeviceDescription(base));
     const description: DeviceDescription = { ...base, configId };
     const xml = buildDeviceDescription(description);
     const advertisements = advertisementSet(device);
     advertisementCount += advertisements.length;
-    members.push({ index, uuid, udn: `uuid:${uuid}`, friendlyName, path: descriptionPath(uuid), description, xml, configId, advertisements, uuids });
+    members.push({
+      index,
+      uuid,
+      udn: `uuid:${uuid}`,
+      friendlyName,
+      path: descriptionPath(uuid),
+      description,
+      xml,
+      configId,
+      advertisements,
+      uuids,
+    });
   }
   return { members, documents, advertisementCount };
 }
@@ -115,7 +137,8 @@ interface DescribeContext {
 function describe(config: DeviceConfig, context: DescribeContext): DescribedDevice {
   let uuid: string;
   if (context.isRoot) uuid = context.rootUuid;
-  else if (config.uuid !== undefined) uuid = context.index === 0 ? config.uuid : nameUuid(config.uuid, `ssdp-device/fleet/${context.index}`);
+  else if (config.uuid !== undefined)
+    uuid = context.index === 0 ? config.uuid : nameUuid(config.uuid, `ssdp-device/fleet/${context.index}`);
   else uuid = nameUuid(context.rootUuid, `ssdp-device/embedded/${context.position}`);
   context.uuids.push(uuid.toLowerCase());
   const services: DescribedService[] = (config.services ?? []).map((service, j) => {

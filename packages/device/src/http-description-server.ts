@@ -36,22 +36,25 @@ export function createHttpDescriptionServer(init: HttpDescriptionServerInit): De
   function bind(endpoint: ListenEndpoint, handler: DescriptionHandler, port: number): Promise<Listening> {
     const sockets = new Set<Socket>();
     // Node's own deadlines stay as a backstop behind the guard's (it checks them only every 30 s).
-    const server = http.createServer({ maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 10_000 }, (request, response) => {
-      try {
-        const answer = handler({ method: request.method ?? 'GET', target: request.url ?? '/' });
-        const body = Buffer.from(answer.body, 'utf8');
-        response.statusCode = answer.status;
-        for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
-        if (init.serverHeader !== undefined) response.setHeader('server', init.serverHeader);
-        response.setHeader('content-length', body.length);
-        response.end(request.method === 'HEAD' ? undefined : body);
-      } catch {
-        response.statusCode = 500;
-        response.end();
-      }
-      // Request bodies are never read: drain them so the connection can be reused or closed cleanly.
-      request.resume();
-    });
+    const server = http.createServer(
+      { maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 20_000, keepAliveTimeout: 10_000 },
+      (request, response) => {
+        try {
+          const answer = handler({ method: request.method ?? 'GET', target: request.url ?? '/' });
+          const body = Buffer.from(answer.body, 'utf8');
+          response.statusCode = answer.status;
+          for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+          if (init.serverHeader !== undefined) response.setHeader('server', init.serverHeader);
+          response.setHeader('content-length', body.length);
+          response.end(request.method === 'HEAD' ? undefined : body);
+        } catch {
+          response.statusCode = 500;
+          response.end();
+        }
+        // Request bodies are never read: drain them so the connection can be reused or closed cleanly.
+        request.resume();
+      },
+    );
     const guard = guardHttpServer(server, {
       ...init.limits,
       onDrop: (reason, address) => {
@@ -64,7 +67,9 @@ export function createHttpDescriptionServer(init: HttpDescriptionServerInit): De
     });
     server.on('clientError', (_error, socket: Socket) => socket.destroy());
     const host =
-      endpoint.family === 'IPv6' && /^fe[89ab]/i.test(endpoint.address) ? `${endpoint.address}%${endpoint.name}` : endpoint.address;
+      endpoint.family === 'IPv6' && /^fe[89ab]/i.test(endpoint.address)
+        ? `${endpoint.address}%${endpoint.name}`
+        : endpoint.address;
     return new Promise<Listening>((resolve, reject) => {
       const failed = (error: Error) => {
         guard.close();
@@ -74,7 +79,12 @@ export function createHttpDescriptionServer(init: HttpDescriptionServerInit): De
       server.listen({ host, port, exclusive: true }, () => {
         server.off('error', failed);
         const address = server.address();
-        resolve({ server, port: typeof address === 'object' && address !== null ? address.port : port, sockets, guard });
+        resolve({
+          server,
+          port: typeof address === 'object' && address !== null ? address.port : port,
+          sockets,
+          guard,
+        });
       });
     });
   }
@@ -127,7 +137,11 @@ export function createHttpDescriptionServer(init: HttpDescriptionServerInit): De
 function toError(error: unknown, endpoint: ListenEndpoint, port: number): DescriptionServerError {
   const code = (error as { code?: unknown })?.code;
   const what = `description server: cannot listen on ${endpoint.family === 'IPv6' ? `[${endpoint.address}]` : endpoint.address}:${port}`;
-  if (code === 'EADDRINUSE') return new DescriptionServerError(`${what}: port already in use (choose another --http-port)`);
-  if (code === 'EACCES' || code === 'EPERM') return new DescriptionServerError(`${what}: permission denied (${String(code)})`);
-  return new DescriptionServerError(`${what}: ${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)}`);
+  if (code === 'EADDRINUSE')
+    return new DescriptionServerError(`${what}: port already in use (choose another --http-port)`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new DescriptionServerError(`${what}: permission denied (${String(code)})`);
+  return new DescriptionServerError(
+    `${what}: ${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)}`,
+  );
 }

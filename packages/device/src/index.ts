@@ -22,7 +22,13 @@ export type { ConfigFile, ConfigResult, DeviceConfig, IconConfig, ServiceConfig 
 export { createFileStateStore, defaultStateDir, StateStoreError } from './state-store.ts';
 export type { PersistedState, StateStore } from './state-store.ts';
 export { createDescriptionHandler, DescriptionServerError, XML_CONTENT_TYPE } from './description-server.ts';
-export type { DescriptionHandler, DescriptionServer, HttpRequestInfo, HttpResponseInfo, ListenEndpoint } from './description-server.ts';
+export type {
+  DescriptionHandler,
+  DescriptionServer,
+  HttpRequestInfo,
+  HttpResponseInfo,
+  ListenEndpoint,
+} from './description-server.ts';
 export { createHttpDescriptionServer } from './http-description-server.ts';
 export { serverHeader } from './server-header.ts';
 export { InvalidOptionError, AbortError, TransportError } from '@ssdp/transport';

@@ -46,7 +46,13 @@ function notifyHost(context: DeviceContext, iface: TransportInterface): string {
   return formatHost({ hostname: group, port: context.port });
 }
 
-export function buildAlive(context: DeviceContext, iface: TransportInterface, location: string, configId: number, ad: Advertisement): Uint8Array {
+export function buildAlive(
+  context: DeviceContext,
+  iface: TransportInterface,
+  location: string,
+  configId: number,
+  ad: Advertisement,
+): Uint8Array {
   const port = searchPort(context);
   return serializeMessage(
     createNotifyAlive({
@@ -64,7 +70,12 @@ export function buildAlive(context: DeviceContext, iface: TransportInterface, lo
   );
 }
 
-export function buildByeBye(context: DeviceContext, iface: TransportInterface, configId: number, ad: Advertisement): Uint8Array {
+export function buildByeBye(
+  context: DeviceContext,
+  iface: TransportInterface,
+  configId: number,
+  ad: Advertisement,
+): Uint8Array {
   return serializeMessage(
     createNotifyByeBye({
       profile: context.profile,

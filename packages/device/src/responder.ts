@@ -81,7 +81,11 @@ export function createResponder(context: DeviceContext): Responder {
     tableSize: limits.sourceTableSize,
   });
   const responseBucket = new TokenBucket(limits.responseBurst, limits.responseRatePerSecond, clock.now());
-  const guard = new AmplificationGuard({ ratio: limits.amplificationRatio, holdMs: limits.amplificationHoldMs, creditCapBytes: limits.amplificationCreditBytes });
+  const guard = new AmplificationGuard({
+    ratio: limits.amplificationRatio,
+    holdMs: limits.amplificationHoldMs,
+    creditCapBytes: limits.amplificationCreditBytes,
+  });
   // What the guard charges per answer: the largest answer built so far (an estimate until the first one).
   let answerBytes = ANSWER_BYTES_ESTIMATE;
   const pending = createDueSlots<Pending>(scheduler, send);
@@ -89,19 +93,25 @@ export function createResponder(context: DeviceContext): Responder {
   let inFlight = 0;
   let settledWaiters: (() => void)[] = [];
   let nextSearchId = 1;
-  const answerCache = createAnswerCache((now, iface, location, member, match) => buildAnswer(context, iface, location, member.configId, match, now));
+  const answerCache = createAnswerCache((now, iface, location, member, match) =>
+    buildAnswer(context, iface, location, member.configId, match, now),
+  );
   // Events nobody prints are never built (and the datagram is decoded for `raw` only with --verbose).
   const wantsSearch = context.wants('search-received');
   const wantsRaw = context.interest.raw;
   const wantsEachResponse = context.wants('response-sent') && context.interest.responses === 'each';
   const wantsLastResponse = context.wants('response-sent') && context.interest.responses === 'last';
-  const wantsResponse = (search: Search): boolean => wantsEachResponse || (wantsLastResponse && search.done === search.total);
+  const wantsResponse = (search: Search): boolean =>
+    wantsEachResponse || (wantsLastResponse && search.done === search.total);
 
   // ssdp:all and upnp:rootdevice are the common searches: their matches are computed once per member.
   const allMatches = new Map<FleetMember, SearchMatch[]>();
   const byUuid = new Map<string, FleetMember>();
   for (const member of context.fleet.members) {
-    allMatches.set(member, member.advertisements.map(({ nt, usn }) => ({ st: nt, usn })));
+    allMatches.set(
+      member,
+      member.advertisements.map(({ nt, usn }) => ({ st: nt, usn })),
+    );
     for (const uuid of member.uuids) byUuid.set(uuid, member);
   }
 
@@ -118,11 +128,13 @@ export function createResponder(context: DeviceContext): Responder {
       const member = byUuid.get(st.uuid.toLowerCase());
       if (member !== undefined) for (const match of matchesOf(member, st)) out.push({ member, match });
     } else if (st !== undefined) {
-      for (const member of context.fleet.members) for (const match of matchesOf(member, st)) out.push({ member, match });
+      for (const member of context.fleet.members)
+        for (const match of matchesOf(member, st)) out.push({ member, match });
     }
     if (out.length === 0 && context.profile === 'legacy') {
       // The prototype sends `ST: null` and expects an answer whatever the ST: the root device says it is alive.
-      for (const member of context.fleet.members) out.push({ member, match: { st: 'upnp:rootdevice', usn: `${member.udn}::upnp:rootdevice` } });
+      for (const member of context.fleet.members)
+        out.push({ member, match: { st: 'upnp:rootdevice', usn: `${member.udn}::upnp:rootdevice` } });
     }
     return out;
   }
@@ -153,7 +165,12 @@ export function createResponder(context: DeviceContext): Responder {
       context.drop('send-failed', 1, { detail: error instanceof Error ? error.message : String(error) });
       return;
     }
-    const sending = context.transport.send(bytes, { kind: 'unicast', interfaceId: iface.id, address: search.replyTo.address, port: search.replyTo.port });
+    const sending = context.transport.send(bytes, {
+      kind: 'unicast',
+      interfaceId: iface.id,
+      address: search.replyTo.address,
+      port: search.replyTo.port,
+    });
     inFlight += 1;
     void sending.then(
       () => {
@@ -178,7 +195,10 @@ export function createResponder(context: DeviceContext): Responder {
       (error: unknown) => {
         settleOne();
         search.done += 1;
-        context.drop('send-failed', 1, { source: search.replyTo, detail: error instanceof Error ? error.message : String(error) });
+        context.drop('send-failed', 1, {
+          source: search.replyTo,
+          detail: error instanceof Error ? error.message : String(error),
+        });
       },
     );
   }
@@ -201,9 +221,17 @@ export function createResponder(context: DeviceContext): Responder {
       context.drop('not-a-search', 1, { source, interfaceId: iface.id });
       return;
     }
-    const window = searchResponseWindow({ mx: message.mxRaw, multicast: datagram.via !== 'unicast', profile: context.profile });
+    const window = searchResponseWindow({
+      mx: message.mxRaw,
+      multicast: datagram.via !== 'unicast',
+      profile: context.profile,
+    });
     if (!window.respond) {
-      context.drop(window.reason, 1, { source, interfaceId: iface.id, detail: message.mxRaw === undefined ? 'no MX' : `MX ${message.mxRaw}` });
+      context.drop(window.reason, 1, {
+        source,
+        interfaceId: iface.id,
+        detail: message.mxRaw === undefined ? 'no MX' : `MX ${message.mxRaw}`,
+      });
       return;
     }
     const now = clock.now();

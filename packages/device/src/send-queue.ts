@@ -41,7 +41,10 @@ interface Entry {
   readonly settle: () => void;
 }
 
-export function createSendQueue(init: SendQueueInit, components: { transport: SsdpTransport; scheduler: Scheduler }): SendQueue {
+export function createSendQueue(
+  init: SendQueueInit,
+  components: { transport: SsdpTransport; scheduler: Scheduler },
+): SendQueue {
   const { transport, scheduler } = components;
   let queue: Entry[] = [];
   let head = 0;

@@ -61,7 +61,8 @@ export function createFileStateStore(directory: string): StateStore {
         const code = (error as { code?: unknown })?.code;
         if (code === 'ENOENT') return undefined;
         if (code === 'ENOTDIR') throw new StateStoreError(`state dir ${directory} is not a directory (ENOTDIR)`);
-        if (code === 'EACCES' || code === 'EPERM') throw new StateStoreError(`cannot use state dir ${directory}: ${reason(error)} (permission denied)`);
+        if (code === 'EACCES' || code === 'EPERM')
+          throw new StateStoreError(`cannot use state dir ${directory}: ${reason(error)} (permission denied)`);
         throw new StateStoreError(`cannot read state file ${file}: ${reason(error)}`);
       }
       let json: unknown;
@@ -72,7 +73,9 @@ export function createFileStateStore(directory: string): StateStore {
       }
       const parsed = stateSchema.safeParse(json);
       if (!parsed.success) {
-        throw new StateStoreError(`state file ${file} is invalid (${describeIssue(parsed.error).trim()}); delete it to start with a new identity`);
+        throw new StateStoreError(
+          `state file ${file} is invalid (${describeIssue(parsed.error).trim()}); delete it to start with a new identity`,
+        );
       }
       return { baseUuid: parsed.data.baseUuid.toLowerCase(), bootId: parsed.data.bootId };
     },

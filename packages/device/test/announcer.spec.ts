@@ -26,7 +26,11 @@ function notifies(lab: Lab, nts?: string): Sent[] {
       const parsed = parseMessage(record.bytes);
       if (!parsed.ok) throw new Error(parsed.error.code);
       const message = parsed.message;
-      return { record, message, header: (name: string) => message.headers.find((h) => h.name.toUpperCase() === name)?.value };
+      return {
+        record,
+        message,
+        header: (name: string) => message.headers.find((h) => h.name.toUpperCase() === name)?.value,
+      };
     })
     .filter((s) => nts === undefined || s.header('NTS') === nts);
 }
@@ -52,7 +56,14 @@ describe('announcer', () => {
     const lab = createLab({
       deviceInterfaces: TWO_LINKS,
       device: {
-        config: { services: [{ serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1', serviceId: 'urn:upnp-org:serviceId:SwitchPower' }] },
+        config: {
+          services: [
+            {
+              serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1',
+              serviceId: 'urn:upnp-org:serviceId:SwitchPower',
+            },
+          ],
+        },
       },
     });
     const startedAt = Date.now();
@@ -87,7 +98,9 @@ describe('announcer', () => {
           'CONFIGID.UPNP.ORG',
         ]);
         expect(sent.header('HOST')).toBe('239.255.255.250:1900');
-        expect(sent.header('LOCATION')).toMatch(new RegExp(`^http://${address.replaceAll('.', '\\.')}:\\d+${member.path}$`));
+        expect(sent.header('LOCATION')).toMatch(
+          new RegExp(`^http://${address.replaceAll('.', '\\.')}:\\d+${member.path}$`),
+        );
         expect(sent.header('BOOTID.UPNP.ORG')).toBe('1');
         expect(sent.header('CONFIGID.UPNP.ORG')).toBe(String(member.configId));
         expect(sent.header('CACHE-CONTROL')).toBe('max-age=1800');
@@ -132,7 +145,11 @@ describe('announcer', () => {
         calls.push(new TextDecoder().decode(bytes).includes('ssdp:byebye') ? 'byebye' : 'other');
       },
     });
-    const lab = createLab({ deviceInterfaces: TWO_LINKS, wrapTransport: wrap, device: { config: { devices: [{ deviceType: 'urn:schemas-upnp-org:device:Lamp:1' }] } } });
+    const lab = createLab({
+      deviceInterfaces: TWO_LINKS,
+      wrapTransport: wrap,
+      device: { config: { devices: [{ deviceType: 'urn:schemas-upnp-org:device:Lamp:1' }] } },
+    });
     await lab.start();
     const stopping = lab.device.stop('test');
     await advance(1000);
@@ -141,11 +158,20 @@ describe('announcer', () => {
     const byebye = notifies(lab, 'ssdp:byebye');
     expect(byebye).toHaveLength(member.advertisements.length * 2);
     for (const iface of ['eth0', 'eth1']) {
-      expect(new Set(byebye.filter((s) => s.record.interfaceName === iface).map((s) => `${s.header('NT')} ${s.header('USN')}`))).toEqual(
-        new Set(member.advertisements.map((a) => `${a.nt} ${a.usn}`)),
-      );
+      expect(
+        new Set(
+          byebye.filter((s) => s.record.interfaceName === iface).map((s) => `${s.header('NT')} ${s.header('USN')}`),
+        ),
+      ).toEqual(new Set(member.advertisements.map((a) => `${a.nt} ${a.usn}`)));
     }
-    expect(byebye[0]!.message.headers.map((h) => h.name)).toEqual(['HOST', 'NT', 'NTS', 'USN', 'BOOTID.UPNP.ORG', 'CONFIGID.UPNP.ORG']);
+    expect(byebye[0]!.message.headers.map((h) => h.name)).toEqual([
+      'HOST',
+      'NT',
+      'NTS',
+      'USN',
+      'BOOTID.UPNP.ORG',
+      'CONFIGID.UPNP.ORG',
+    ]);
     expect(calls.lastIndexOf('byebye')).toBeLessThan(calls.indexOf('stop'));
     expect(calls.filter((c) => c === 'stop')).toHaveLength(1);
     expect(lab.http.closed).toBe(true);
@@ -195,14 +221,20 @@ describe('announcer', () => {
       expect(update.header('NEXTBOOTID.UPNP.ORG')).toBe('43');
       expect(update.header('LOCATION')).toMatch(/^http:\/\/10\.0\.0\.9:\d+\/devices\//);
     }
-    const firstNewAlive = after.findIndex((s) => s.header('NTS') === 'ssdp:alive' && s.header('BOOTID.UPNP.ORG') === '43');
+    const firstNewAlive = after.findIndex(
+      (s) => s.header('NTS') === 'ssdp:alive' && s.header('BOOTID.UPNP.ORG') === '43',
+    );
     const lastUpdate = after.findLastIndex((s) => s.header('NTS') === 'ssdp:update');
     expect(firstNewAlive).toBeGreaterThan(lastUpdate);
-    expect(after.filter((s) => s.header('NTS') === 'ssdp:alive' && s.header('BOOTID.UPNP.ORG') !== '43')).toHaveLength(0);
+    expect(after.filter((s) => s.header('NTS') === 'ssdp:alive' && s.header('BOOTID.UPNP.ORG') !== '43')).toHaveLength(
+      0,
+    );
     expect(after.filter((s) => s.header('NTS') === 'ssdp:alive')).toHaveLength(members.length * 3 * 3);
     expect(lab.device.bootId).toBe(43);
     expect(store.state?.bootId).toBe(43);
-    expect(lab.eventsOf('interfaces-changed')[0]).toMatchObject({ changed: [{ id: 'eth0/IPv4', from: '10.0.0.2', to: '10.0.0.9' }] });
+    expect(lab.eventsOf('interfaces-changed')[0]).toMatchObject({
+      changed: [{ id: 'eth0/IPv4', from: '10.0.0.2', to: '10.0.0.9' }],
+    });
     expect(lab.eventsOf('update-sent')).toHaveLength(6);
   });
 
@@ -218,7 +250,9 @@ describe('announcer', () => {
     const alive = after.filter((s) => s.header('NTS') === 'ssdp:alive');
     expect(alive.filter((s) => s.record.interfaceName === 'eth1')).toHaveLength(9);
     expect(alive.every((s) => s.header('BOOTID.UPNP.ORG') === '2')).toBe(true);
-    expect(alive.find((s) => s.record.interfaceName === 'eth1')!.header('LOCATION')).toMatch(/^http:\/\/192\.168\.7\.2:/);
+    expect(alive.find((s) => s.record.interfaceName === 'eth1')!.header('LOCATION')).toMatch(
+      /^http:\/\/192\.168\.7\.2:/,
+    );
 
     lab.deviceHost.setInterfaceUp('eth1', false);
     await advance(2000);

@@ -31,7 +31,10 @@ describe('createAnswerCache', () => {
     expect(built).toHaveLength(1);
     const next = cache.get(6_000, 1, eth0, L0, member, root); // a new DATE second
     expect(next).not.toBe(first);
-    expect(built).toEqual([`5000 eth0/IPv4 ${L0} upnp:rootdevice uuid:a::upnp:rootdevice`, `6000 eth0/IPv4 ${L0} upnp:rootdevice uuid:a::upnp:rootdevice`]);
+    expect(built).toEqual([
+      `5000 eth0/IPv4 ${L0} upnp:rootdevice uuid:a::upnp:rootdevice`,
+      `6000 eth0/IPv4 ${L0} upnp:rootdevice uuid:a::upnp:rootdevice`,
+    ]);
   });
 
   it('keeps answers apart per interface, USN and ST, and rebuilds on a new BOOTID or LOCATION', () => {

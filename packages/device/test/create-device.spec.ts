@@ -17,14 +17,23 @@ import {
   type DeviceEvent,
   type DeviceOptions,
 } from '../src/index.ts';
-import { createMemoryDescriptionServer, createMemoryStateStore, createMemoryTransport, MemoryNetwork, seededRandom } from '../src/testing/index.ts';
+import {
+  createMemoryDescriptionServer,
+  createMemoryStateStore,
+  createMemoryTransport,
+  MemoryNetwork,
+  seededRandom,
+} from '../src/testing/index.ts';
 import { version } from '../src/version.ts';
 
 const UUID = '2fac1234-31f8-11b4-a222-08002b34c003';
 const OTHER_UUID = '9d2e7a10-1111-4222-8333-444455556666';
 const HOST = { hostname: 'testhost', type: 'Linux', release: '6.1.0', homedir: '/home/tester', env: {} };
 const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
-const SWITCH = { serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1', serviceId: 'urn:upnp-org:serviceId:SwitchPower' };
+const SWITCH = {
+  serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1',
+  serviceId: 'urn:upnp-org:serviceId:SwitchPower',
+};
 
 /** Awaits `promise` while the fake clock runs (stop() waits for its byebyes to be sent). */
 async function driven<T>(promise: Promise<T>): Promise<T> {
@@ -74,12 +83,15 @@ function memoryDevice(options: DeviceOptions = {}, components: Partial<DeviceCom
   });
   const events: DeviceEvent[] = [];
   device.on('event', (event) => events.push(event));
-  const sent = (prefix: string) => network.log.filter((r) => r.host === 'dev' && decoder.decode(r.bytes).startsWith(prefix));
+  const sent = (prefix: string) =>
+    network.log.filter((r) => r.host === 'dev' && decoder.decode(r.bytes).startsWith(prefix));
   /** stop(), counting the byebyes sent by the time its promise resolves. */
   async function stopCounting(): Promise<number> {
     let byebyesAtResolve = -1;
     const stopping = device.stop().then(() => {
-      byebyesAtResolve = network.log.filter((r) => r.host === 'dev' && decoder.decode(r.bytes).includes('ssdp:byebye')).length;
+      byebyesAtResolve = network.log.filter(
+        (r) => r.host === 'dev' && decoder.decode(r.bytes).includes('ssdp:byebye'),
+      ).length;
     });
     await advance(2000);
     await stopping;
@@ -104,7 +116,10 @@ async function searcher(network: MemoryNetwork, st = 'ssdp:all', port = 1900) {
   const received: string[] = [];
   transport.onDatagram((datagram) => received.push(decoder.decode(datagram.bytes)));
   const search = `M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:${port}\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ${st}\r\nUSER-AGENT: Test/1 UPnP/2.0 probe/1\r\n\r\n`;
-  await transport.send(new TextEncoder().encode(search), { kind: 'multicast', interfaceId: transport.interfaces[0]!.id });
+  await transport.send(new TextEncoder().encode(search), {
+    kind: 'multicast',
+    interfaceId: transport.interfaces[0]!.id,
+  });
   return { transport, received };
 }
 
@@ -127,7 +142,11 @@ describe('createDevice defaults', () => {
     expect(transportOptions[0]!.interfaces).toBeUndefined();
     expect(transportOptions[0]!.port).toBe(1900);
     const startedEvent = events.find((e) => e.event === 'started')!;
-    expect(startedEvent).toMatchObject({ profile: 'upnp', port: 1900, interfaces: [{ id: 'lo/IPv4', address: '127.0.0.1' }] });
+    expect(startedEvent).toMatchObject({
+      profile: 'upnp',
+      port: 1900,
+      interfaces: [{ id: 'lo/IPv4', address: '127.0.0.1' }],
+    });
     // Nothing went out on eth0: every NOTIFY left through lo.
     expect(sent('NOTIFY').length).toBeGreaterThan(0);
     expect(sent('NOTIFY').every((r) => r.interfaceName === 'lo')).toBe(true);
@@ -150,7 +169,9 @@ describe('createDevice defaults', () => {
     const { device, events, sent, httpInits, http } = await started();
     const startedEvent = events.find((e): e is Extract<DeviceEvent, { event: 'started' }> => e.event === 'started')!;
     expect(startedEvent.devices[0]!.friendlyName).toBe('ssdp-device on testhost');
-    expect(httpInits).toEqual([expect.objectContaining({ port: 0, serverHeader: `Linux/6.1.0 UPnP/2.0 ssdp-device/${version}` })]);
+    expect(httpInits).toEqual([
+      expect.objectContaining({ port: 0, serverHeader: `Linux/6.1.0 UPnP/2.0 ssdp-device/${version}` }),
+    ]);
     const alive = sent('NOTIFY').map((r) => decoder.decode(r.bytes));
     expect(alive.length).toBeGreaterThan(0);
     expect(alive.some((text) => text.includes('NT: urn:schemas-upnp-org:device:Basic:1\r\n'))).toBe(true);
@@ -165,12 +186,24 @@ describe('createDevice defaults', () => {
   });
 
   it('maxAge, port and friendlyName options reach the wire', async () => {
-    const { device, sent, events } = await started({ maxAge: 60, port: 41999, friendlyName: 'Kitchen Light', deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1' });
+    const { device, sent, events } = await started({
+      maxAge: 60,
+      port: 41999,
+      friendlyName: 'Kitchen Light',
+      deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+    });
     const alive = sent('NOTIFY');
     expect(alive.length).toBeGreaterThan(0);
-    expect(alive.every((r) => r.to.port === 41999 && decoder.decode(r.bytes).includes('CACHE-CONTROL: max-age=60\r\n'))).toBe(true);
-    expect(alive.some((r) => decoder.decode(r.bytes).includes('NT: urn:schemas-upnp-org:device:BinaryLight:1\r\n'))).toBe(true);
-    expect(events.find((e) => e.event === 'started')).toMatchObject({ port: 41999, devices: [{ friendlyName: 'Kitchen Light' }] });
+    expect(
+      alive.every((r) => r.to.port === 41999 && decoder.decode(r.bytes).includes('CACHE-CONTROL: max-age=60\r\n')),
+    ).toBe(true);
+    expect(
+      alive.some((r) => decoder.decode(r.bytes).includes('NT: urn:schemas-upnp-org:device:BinaryLight:1\r\n')),
+    ).toBe(true);
+    expect(events.find((e) => e.event === 'started')).toMatchObject({
+      port: 41999,
+      devices: [{ friendlyName: 'Kitchen Light' }],
+    });
     await driven(device.stop());
   });
 
@@ -248,7 +281,12 @@ describe('option validation', () => {
     ['stateDir as a number', { stateDir: 5 }, 'stateDir', /string/],
     ['rawMessages as text', { rawMessages: 'yes' }, 'rawMessages', /boolean/],
     ['a negative limit', { limits: { sourceRatePerSecond: -1 } }, 'limits.sourceRatePerSecond', /≥ 0/],
-    ['an unknown limit', { limits: { perSourceSearchesPerSecond: 5 } }, 'limits.perSourceSearchesPerSecond', /unknown limit/],
+    [
+      'an unknown limit',
+      { limits: { perSourceSearchesPerSecond: 5 } },
+      'limits.perSourceSearchesPerSecond',
+      /unknown limit/,
+    ],
   ];
   it.each(cases)('%s throws InvalidOptionError naming the option', (_what, options, option, detail) => {
     const error = invalidOption(() => createDevice(options as DeviceOptions));
@@ -267,7 +305,10 @@ describe('option validation', () => {
 
   it('refuses a start() signal that is not an AbortSignal, before opening anything', async () => {
     const { device, network } = memoryDevice();
-    await expect(device.start({ signal: 'stop' as unknown as AbortSignal })).rejects.toMatchObject({ code: 'SSDP_ERR_INVALID_OPTION', option: 'signal' });
+    await expect(device.start({ signal: 'stop' as unknown as AbortSignal })).rejects.toMatchObject({
+      code: 'SSDP_ERR_INVALID_OPTION',
+      option: 'signal',
+    });
     await expect(device.start(null as unknown as undefined)).rejects.toBeInstanceOf(InvalidOptionError);
     expect(network.log).toHaveLength(0);
     expect(device.running).toBe(false);
@@ -325,9 +366,30 @@ describe('events', () => {
       Extract<DeviceEvent, { event: 'response-sent' }>,
       Extract<DeviceEvent, { event: 'stopped' }>,
     ];
-    expect(startedEvent).toMatchObject({ profile: 'upnp', port: 1900, bootId: 1, count: 1, interfaces: [{ id: 'eth0/IPv4', address: '10.0.0.2' }], devices: [{ udn: `uuid:${UUID}`, friendlyName: 'Kitchen Light' }] });
-    expect(search).toMatchObject({ st: 'upnp:rootdevice', mx: '1', from: { address: '10.0.0.9' }, interfaceId: 'eth0/IPv4', via: 'multicast', responses: 1 });
-    expect(response).toMatchObject({ searchId: search.searchId, st: 'upnp:rootdevice', usn: `uuid:${UUID}::upnp:rootdevice`, to: search.from, index: 1, total: 1 });
+    expect(startedEvent).toMatchObject({
+      profile: 'upnp',
+      port: 1900,
+      bootId: 1,
+      count: 1,
+      interfaces: [{ id: 'eth0/IPv4', address: '10.0.0.2' }],
+      devices: [{ udn: `uuid:${UUID}`, friendlyName: 'Kitchen Light' }],
+    });
+    expect(search).toMatchObject({
+      st: 'upnp:rootdevice',
+      mx: '1',
+      from: { address: '10.0.0.9' },
+      interfaceId: 'eth0/IPv4',
+      via: 'multicast',
+      responses: 1,
+    });
+    expect(response).toMatchObject({
+      searchId: search.searchId,
+      st: 'upnp:rootdevice',
+      usn: `uuid:${UUID}::upnp:rootdevice`,
+      to: search.from,
+      index: 1,
+      total: 1,
+    });
     expect(response.delayMs).toBeLessThanOrEqual(response.windowMs);
     expect(stopped).toMatchObject({ reason: 'stopped', stats: { searches: 1, responses: 1 } });
     expect(received.filter((text) => text.startsWith('HTTP/1.1 200 OK'))).toHaveLength(1);
@@ -357,7 +419,12 @@ describe('events', () => {
     const { device } = memoryDevice({ uuid: UUID });
     expect(JSON.parse(JSON.stringify(device))).toEqual({ udn: `uuid:${UUID}`, udns: [], bootId: 0, running: false });
     await device.start();
-    expect(JSON.parse(JSON.stringify(device))).toEqual({ udn: `uuid:${UUID}`, udns: [`uuid:${UUID}`], bootId: 1, running: true });
+    expect(JSON.parse(JSON.stringify(device))).toEqual({
+      udn: `uuid:${UUID}`,
+      udns: [`uuid:${UUID}`],
+      bootId: 1,
+      running: true,
+    });
     expect(JSON.parse(JSON.stringify(memoryDevice().device))).toMatchObject({ udn: null });
     await driven(device.stop());
   });
@@ -391,7 +458,9 @@ describe('start, stop and AbortSignal', () => {
 
   it('stop() sends ssdp:byebye for every USN before it resolves, and is idempotent', async () => {
     const lab = await started({ uuid: UUID, services: [SWITCH] });
-    const startedEvent = lab.events.find((e): e is Extract<DeviceEvent, { event: 'started' }> => e.event === 'started')!;
+    const startedEvent = lab.events.find(
+      (e): e is Extract<DeviceEvent, { event: 'started' }> => e.event === 'started',
+    )!;
     expect(lab.device.running).toBe(true);
     const byebyesAtResolve = await lab.stopCounting();
     const byebyes = lab.sent('NOTIFY').filter((r) => decoder.decode(r.bytes).includes('NTS: ssdp:byebye'));
@@ -418,7 +487,10 @@ describe('start, stop and AbortSignal', () => {
   it('a stopped device does not start again (a typed error says so)', async () => {
     const lab = await started({ uuid: UUID });
     await lab.stopCounting();
-    await expect(lab.device.start()).rejects.toMatchObject({ name: 'TransportError', code: 'SSDP_ERR_TRANSPORT_STOPPED' });
+    await expect(lab.device.start()).rejects.toMatchObject({
+      name: 'TransportError',
+      code: 'SSDP_ERR_TRANSPORT_STOPPED',
+    });
     expect(lab.device.running).toBe(false);
   });
 
@@ -447,7 +519,11 @@ describe('start errors are typed, with a code and one line', () => {
 
   it('an unknown interface rejects TransportError SSDP_ERR_UNKNOWN_INTERFACE', async () => {
     const lab = memoryDevice({ uuid: UUID, interfaces: ['wlan9'] });
-    await expect(lab.device.start()).rejects.toMatchObject({ name: 'TransportError', code: 'SSDP_ERR_UNKNOWN_INTERFACE', message: expect.stringContaining('wlan9') });
+    await expect(lab.device.start()).rejects.toMatchObject({
+      name: 'TransportError',
+      code: 'SSDP_ERR_UNKNOWN_INTERFACE',
+      message: expect.stringContaining('wlan9'),
+    });
     expect(lab.network.log).toHaveLength(0);
   });
 });

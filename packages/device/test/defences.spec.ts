@@ -15,7 +15,9 @@ afterEach(() => {
 });
 
 function bytesFromDevice(lab: Lab, toAddress: string): number {
-  return lab.network.log.filter((r) => r.host === 'device' && r.to.address === toAddress).reduce((sum, r) => sum + r.bytes.length, 0);
+  return lab.network.log
+    .filter((r) => r.host === 'device' && r.to.address === toAddress)
+    .reduce((sum, r) => sum + r.bytes.length, 0);
 }
 
 describe('off-link sources', () => {
@@ -26,20 +28,46 @@ describe('off-link sources', () => {
       const routed = await lab.controlPoint('routed', { name: 'eth0', link: 'wan', ipv4: '172.16.0.5/24' });
       await lab.start();
       await stranger.search({ st: 'upnp:rootdevice', mx: 1 });
-      await routed.search({ st: 'upnp:rootdevice', host: '10.0.0.2:1900', target: { kind: 'unicast', interfaceId: routed.interfaceId, address: '10.0.0.2', port: 1900 } });
+      await routed.search({
+        st: 'upnp:rootdevice',
+        host: '10.0.0.2:1900',
+        target: { kind: 'unicast', interfaceId: routed.interfaceId, address: '10.0.0.2', port: 1900 },
+      });
       await advance(1100);
       expect(stranger.responses()).toHaveLength(allowOffLink ? 1 : 0);
       expect(routed.responses()).toHaveLength(allowOffLink ? 1 : 0);
       expect(lab.device.stats.dropped['off-link']).toBe(allowOffLink ? 0 : 2);
       if (!allowOffLink) {
-        expect(lab.eventsOf('dropped').find((e) => e.reason === 'off-link')).toMatchObject({ source: { address: '10.9.9.9' }, interfaceId: 'eth0/IPv4' });
+        expect(lab.eventsOf('dropped').find((e) => e.reason === 'off-link')).toMatchObject({
+          source: { address: '10.9.9.9' },
+          interfaceId: 'eth0/IPv4',
+        });
       }
     }
   });
 
   it('counts loopback sources as on-link on a loopback interface, and link-scoped IPv6 multicast as on-link', () => {
-    const lo: TransportInterface = { id: 'lo/IPv4', name: 'lo', family: 'IPv4', address: '127.0.0.1', netmask: '255.0.0.0', prefixLength: 8, internal: true, unicastPort: 1900 };
-    const eth6: TransportInterface = { id: 'eth0/IPv6', name: 'eth0', family: 'IPv6', address: 'fe80::2', netmask: 'ffff:ffff:ffff:ffff::', prefixLength: 64, internal: false, unicastPort: 1900, scopeId: 2 };
+    const lo: TransportInterface = {
+      id: 'lo/IPv4',
+      name: 'lo',
+      family: 'IPv4',
+      address: '127.0.0.1',
+      netmask: '255.0.0.0',
+      prefixLength: 8,
+      internal: true,
+      unicastPort: 1900,
+    };
+    const eth6: TransportInterface = {
+      id: 'eth0/IPv6',
+      name: 'eth0',
+      family: 'IPv6',
+      address: 'fe80::2',
+      netmask: 'ffff:ffff:ffff:ffff::',
+      prefixLength: 64,
+      internal: false,
+      unicastPort: 1900,
+      scopeId: 2,
+    };
     const datagram = (address: string, via: Datagram['via'] = 'multicast'): Datagram => ({
       bytes: new Uint8Array(),
       remote: { address, port: 5000, family: address.includes(':') ? 'IPv6' : 'IPv4' },
@@ -96,7 +124,14 @@ describe('rate limits', () => {
   it('caps responses per second across all sources', async () => {
     const lab = createLab({ device: { limits: { responseBurst: 10, responseRatePerSecond: 5 } } });
     const cps = [];
-    for (let i = 0; i < 20; i += 1) cps.push(await lab.controlPoint(`cp${i}`, { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` }, { joinGroup: false }));
+    for (let i = 0; i < 20; i += 1)
+      cps.push(
+        await lab.controlPoint(
+          `cp${i}`,
+          { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` },
+          { joinGroup: false },
+        ),
+      );
     await lab.start(); // the bucket refilled while waiting
     await Promise.all(cps.map((cp) => cp.search({ st: 'upnp:rootdevice', mx: 1 })));
     await advance(1100);
@@ -109,13 +144,26 @@ describe('rate limits', () => {
     const lab = createLab({ device: { profile: 'legacy', limits: { maxPendingResponses: 50 } } });
     const cps = [];
     for (let i = 0; i < 30; i += 1) {
-      cps.push(await lab.controlPoint(`cp${i}`, { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` }, { port: 1337, joinGroup: false }));
+      cps.push(
+        await lab.controlPoint(
+          `cp${i}`,
+          { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` },
+          { port: 1337, joinGroup: false },
+        ),
+      );
     }
     await lab.start();
     let maxPending = 0;
     for (let round = 0; round < 5; round += 1) {
       for (const cp of cps) {
-        await cp.search({ st: 'ssdp:all', mx: 120, profile: 'legacy', userAgent: 'Test/1 UPnP/2.0 cp/1', host: '10.0.0.255:1337', target: { kind: 'broadcast', interfaceId: cp.interfaceId } });
+        await cp.search({
+          st: 'ssdp:all',
+          mx: 120,
+          profile: 'legacy',
+          userAgent: 'Test/1 UPnP/2.0 cp/1',
+          host: '10.0.0.255:1337',
+          target: { kind: 'broadcast', interfaceId: cp.interfaceId },
+        });
       }
       await advance(10);
       maxPending = Math.max(maxPending, lab.device.pendingResponses);
@@ -146,7 +194,9 @@ describe('malformed and foreign traffic', () => {
     const before = lab.device.stats.dropped['not-a-search'];
     await cp.sendRaw('hello world\r\n\r\n');
     await cp.sendRaw(`M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nX-Pad: ${'a'.repeat(9000)}\r\n\r\n`);
-    await cp.sendRaw('NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nUSN: uuid:x::upnp:rootdevice\r\n\r\n');
+    await cp.sendRaw(
+      'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nUSN: uuid:x::upnp:rootdevice\r\n\r\n',
+    );
     await cp.sendRaw('HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\nUSN: uuid:x::upnp:rootdevice\r\n\r\n');
     await advance(1500);
     expect(lab.device.stats.dropped.malformed).toBe(2);
@@ -164,7 +214,9 @@ describe('amplification under a flood', () => {
     const lab = createLab();
     const cp = await lab.controlPoint('flooder', CP, { joinGroup: false });
     await lab.start();
-    const search = new TextEncoder().encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n');
+    const search = new TextEncoder().encode(
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n',
+    );
     let bytesIn = 0;
     for (let tick = 0; tick < 500; tick += 1) {
       for (let i = 0; i < 10; i += 1) {
@@ -183,9 +235,18 @@ describe('amplification under a flood', () => {
   it('bounds the output under a flood from many on-link (spoofed) sources by the global cap', async () => {
     const lab = createLab({ device: { limits: { sourceTableSize: 16 } } });
     const cps = [];
-    for (let i = 0; i < 40; i += 1) cps.push(await lab.controlPoint(`cp${i}`, { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` }, { joinGroup: false }));
+    for (let i = 0; i < 40; i += 1)
+      cps.push(
+        await lab.controlPoint(
+          `cp${i}`,
+          { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` },
+          { joinGroup: false },
+        ),
+      );
     await lab.start();
-    const search = new TextEncoder().encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n');
+    const search = new TextEncoder().encode(
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n',
+    );
     const floodStart = Date.now();
     let bytesIn = 0;
     let bytesInLate = 0;
@@ -206,19 +267,32 @@ describe('amplification under a flood', () => {
     const bytesOut = answers.reduce((s, r) => s + r.bytes.length, 0);
     expect(bytesOut / bytesIn).toBeLessThan(1);
     // Once the burst is spent the cap holds the ratio low.
-    const bytesOutLate = answers.filter((r) => r.at >= floodStart + 5000 + 1000).reduce((s, r) => s + r.bytes.length, 0);
+    const bytesOutLate = answers
+      .filter((r) => r.at >= floodStart + 5000 + 1000)
+      .reduce((s, r) => s + r.bytes.length, 0);
     expect(bytesOutLate / bytesInLate).toBeLessThan(0.2);
     expect(lab.device.stats.dropped['response-rate-limit']).toBeGreaterThan(0);
   });
 
   // Right at the global cap's threshold (10 sources x 2 ssdp:all/s ask for 60 answers/s, the cap is 20/s) the
   // caps alone still answer a third of the searches in full, ~4x each search's size per answer.
-  async function thresholdFlood(amplificationRatio: number | undefined): Promise<{ engagedRatio: number; responses: number }> {
+  async function thresholdFlood(
+    amplificationRatio: number | undefined,
+  ): Promise<{ engagedRatio: number; responses: number }> {
     const lab = createLab({ device: { limits: amplificationRatio === undefined ? {} : { amplificationRatio } } });
     const cps = [];
-    for (let i = 0; i < 10; i += 1) cps.push(await lab.controlPoint(`cp${i}`, { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` }, { joinGroup: false }));
+    for (let i = 0; i < 10; i += 1)
+      cps.push(
+        await lab.controlPoint(
+          `cp${i}`,
+          { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` },
+          { joinGroup: false },
+        ),
+      );
     await lab.start();
-    const search = new TextEncoder().encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n');
+    const search = new TextEncoder().encode(
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n',
+    );
     const start = Date.now();
     const searchesAt: number[] = [];
     for (let tick = 0; tick < 120; tick += 1) {
@@ -250,9 +324,15 @@ describe('amplification under a flood', () => {
     // control point searching right after would get nothing.
     const lab = createLab({ device: { limits: { sourceBurst: 1, amplificationCreditBytes: 3 * 450 } } });
     const flooder = await lab.controlPoint('flooder', CP, { joinGroup: false });
-    const other = await lab.controlPoint('other', { name: 'eth0', link: 'lan', ipv4: '10.0.0.4/24' }, { joinGroup: false });
+    const other = await lab.controlPoint(
+      'other',
+      { name: 'eth0', link: 'lan', ipv4: '10.0.0.4/24' },
+      { joinGroup: false },
+    );
     await lab.start();
-    const search = new TextEncoder().encode('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n');
+    const search = new TextEncoder().encode(
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n',
+    );
     await flooder.sendRaw(search); // answered
     await flooder.sendRaw(search); // refused by its own bucket
     await advance(500);

@@ -67,7 +67,9 @@ describe('node:http description server (loopback)', () => {
     servers.push(second);
     const error = await second.listen(LO, handler).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DescriptionServerError);
-    expect((error as Error).message).toBe(`description server: cannot listen on 127.0.0.1:${port}: port already in use (choose another --http-port)`);
+    expect((error as Error).message).toBe(
+      `description server: cannot listen on 127.0.0.1:${port}: port already in use (choose another --http-port)`,
+    );
   });
 });
 
@@ -80,13 +82,20 @@ describe('description server limits (loopback, @ssdp/http-guard)', () => {
   const closed = (socket: Socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()));
 
   it('cuts a source over its share and a slow header at its deadline, reports each cut, and still serves another source', async () => {
-    const server = createHttpDescriptionServer({ port: 0, limits: { maxConnectionsPerSource: 2, headersTimeoutMs: 500 } });
+    const server = createHttpDescriptionServer({
+      port: 0,
+      limits: { maxConnectionsPerSource: 2, headersTimeoutMs: 500 },
+    });
     servers.push(server);
     const cuts: string[] = [];
     server.onDrop?.((reason, address) => cuts.push(`${reason} ${address}`));
     const port = await server.listen(LO, handler);
 
-    const slow = await Promise.all([connect(port, '127.0.0.2'), connect(port, '127.0.0.2'), connect(port, '127.0.0.2')]);
+    const slow = await Promise.all([
+      connect(port, '127.0.0.2'),
+      connect(port, '127.0.0.2'),
+      connect(port, '127.0.0.2'),
+    ]);
     for (const socket of slow) socket.write('GET /devices/x/description.xml HTTP/1.1\r\nHost: x\r\n');
     const startedAt = Date.now();
     await Promise.all(slow.map(closed));

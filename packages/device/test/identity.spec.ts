@@ -21,7 +21,10 @@ const DEFAULTS = { friendlyName: 'Thing', manufacturer: 'ssdp', modelName: 'm', 
 
 async function runOnce(stateDir: string, count = 1, uuid?: string) {
   vi.useFakeTimers();
-  const lab = createLab({ stateStore: createFileStateStore(stateDir), device: { count, ...(uuid === undefined ? {} : { uuid }) } });
+  const lab = createLab({
+    stateStore: createFileStateStore(stateDir),
+    device: { count, ...(uuid === undefined ? {} : { uuid }) },
+  });
   await lab.start(500);
   const stop = lab.device.stop();
   await advance(1000);
@@ -59,7 +62,9 @@ describe('identity', () => {
     await writeFile(file, 'x');
     vi.useFakeTimers();
     const blocked = createLab({ stateStore: createFileStateStore(path.join(file, 'state')) });
-    await expect(blocked.device.start()).rejects.toThrow(/^state dir .*not-a-dir\/state is not a directory \(ENOTDIR\)$/);
+    await expect(blocked.device.start()).rejects.toThrow(
+      /^state dir .*not-a-dir\/state is not a directory \(ENOTDIR\)$/,
+    );
 
     // Readable but not writable (as root, permissions do not stop us: block the temp file instead).
     const unwritable = path.join(dir, 'unwritable');
@@ -74,7 +79,9 @@ describe('identity', () => {
     vi.useRealTimers();
 
     await writeFile(path.join(dir, 'state.json'), '{"version":1,"baseUuid":"nope","bootId":1}');
-    await expect(createFileStateStore(dir).load()).rejects.toThrow(/state file .*state\.json is invalid \(baseUuid: expected a UUID\)/);
+    await expect(createFileStateStore(dir).load()).rejects.toThrow(
+      /state file .*state\.json is invalid \(baseUuid: expected a UUID\)/,
+    );
     await writeFile(path.join(dir, 'state.json'), '{');
     await expect(createFileStateStore(dir).load()).rejects.toThrow(/not valid JSON/);
   });
@@ -89,7 +96,10 @@ describe('identity', () => {
 describe('fleet and descriptions', () => {
   it('gives each member its own UDN, name, path and description; embedded UDNs differ per member', () => {
     const base = '0c4f7bd2-6c2d-4a8e-9d4e-3f2a1b0c9d8e';
-    const config = { friendlyName: 'Lamp', devices: [{ deviceType: 'urn:schemas-upnp-org:device:Dimmer:1', uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' }] };
+    const config = {
+      friendlyName: 'Lamp',
+      devices: [{ deviceType: 'urn:schemas-upnp-org:device:Dimmer:1', uuid: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' }],
+    };
     const fleet = buildFleet({ config, count: 3, baseUuid: base, defaults: DEFAULTS });
     expect(fleet.members.map((m) => m.friendlyName)).toEqual(['Lamp #1', 'Lamp #2', 'Lamp #3']);
     expect(fleet.members[0]!.udn).toBe(`uuid:${base}`);
@@ -107,16 +117,26 @@ describe('fleet and descriptions', () => {
       expect(parsed.description.configId).toBe(member.configId);
     }
     // Deterministic: the same base gives the same fleet.
-    expect(buildFleet({ config, count: 3, baseUuid: base, defaults: DEFAULTS }).members.map((m) => m.udn)).toEqual(fleet.members.map((m) => m.udn));
+    expect(buildFleet({ config, count: 3, baseUuid: base, defaults: DEFAULTS }).members.map((m) => m.udn)).toEqual(
+      fleet.members.map((m) => m.udn),
+    );
   });
 
   it('derives CONFIGID from the description: stable, in range, and changing with it', () => {
     const base = '0c4f7bd2-6c2d-4a8e-9d4e-3f2a1b0c9d8e';
     const one = buildFleet({ config: {}, count: 1, baseUuid: base, defaults: DEFAULTS }).members[0]!;
     const again = buildFleet({ config: {}, count: 1, baseUuid: base, defaults: DEFAULTS }).members[0]!;
-    const renamed = buildFleet({ config: { friendlyName: 'Other' }, count: 1, baseUuid: base, defaults: DEFAULTS }).members[0]!;
+    const renamed = buildFleet({ config: { friendlyName: 'Other' }, count: 1, baseUuid: base, defaults: DEFAULTS })
+      .members[0]!;
     const withService = buildFleet({
-      config: { services: [{ serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1', serviceId: 'urn:upnp-org:serviceId:SwitchPower' }] },
+      config: {
+        services: [
+          {
+            serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1',
+            serviceId: 'urn:upnp-org:serviceId:SwitchPower',
+          },
+        ],
+      },
       count: 1,
       baseUuid: base,
       defaults: DEFAULTS,
@@ -135,7 +155,14 @@ describe('fleet and descriptions', () => {
     const lab = createLab({
       device: {
         count: 2,
-        config: { services: [{ serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1', serviceId: 'urn:upnp-org:serviceId:SwitchPower' }] },
+        config: {
+          services: [
+            {
+              serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1',
+              serviceId: 'urn:upnp-org:serviceId:SwitchPower',
+            },
+          ],
+        },
       },
     });
     await lab.start(10);
@@ -165,6 +192,8 @@ describe('fleet and descriptions', () => {
     expect(uuid[14]).toBe('4');
     expect('89ab').toContain(uuid[19]);
     // RFC 9562 appendix example: v5 of "www.example.com" in the DNS namespace.
-    expect(nameUuid('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    expect(nameUuid('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
   });
 });

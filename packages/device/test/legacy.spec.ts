@@ -19,11 +19,20 @@ afterEach(() => {
 async function legacyLab(options: { broadcastAddress?: string } = {}) {
   const lab = createLab({ device: { profile: 'legacy', ...options } });
   // The prototype controller: searches from an ephemeral port and listens on 1337 for the replies.
-  const searcher = await lab.controlPoint('cp', { name: 'eth0', link: 'lan', ipv4: '10.0.0.3/24' }, { port: 1337, broadcast: true, joinGroup: false });
-  const listener = createMemoryTransport({ interfaces: ['eth0'], port: 1337, unicastPort: 1337, joinGroup: false }, { network: lab.network, host: searcher.host });
+  const searcher = await lab.controlPoint(
+    'cp',
+    { name: 'eth0', link: 'lan', ipv4: '10.0.0.3/24' },
+    { port: 1337, broadcast: true, joinGroup: false },
+  );
+  const listener = createMemoryTransport(
+    { interfaces: ['eth0'], port: 1337, unicastPort: 1337, joinGroup: false },
+    { network: lab.network, host: searcher.host },
+  );
   await listener.start();
   const replies: { at: number; datagram: Datagram; text: string }[] = [];
-  listener.onDatagram((datagram) => replies.push({ at: Date.now(), datagram, text: new TextDecoder().decode(datagram.bytes) }));
+  listener.onDatagram((datagram) =>
+    replies.push({ at: Date.now(), datagram, text: new TextDecoder().decode(datagram.bytes) }),
+  );
   return { lab, searcher, replies };
 }
 
@@ -80,7 +89,10 @@ describe('legacy profile (the prototype dialect)', () => {
     const { lab, searcher } = await legacyLab();
     await lab.start();
     const search = (mx: number) =>
-      searcher.sendRaw(PROTOTYPE_SEARCH.replace('MX: 4', `MX: ${mx}`), { kind: 'broadcast', interfaceId: searcher.interfaceId });
+      searcher.sendRaw(PROTOTYPE_SEARCH.replace('MX: 4', `MX: ${mx}`), {
+        kind: 'broadcast',
+        interfaceId: searcher.interfaceId,
+      });
     await search(100);
     await search(600);
     await advance(10);
@@ -96,7 +108,10 @@ describe('legacy profile (the prototype dialect)', () => {
     expect(alive).toHaveLength(9);
     expect(alive.every((r) => r.to.address === '10.0.0.255' && r.to.port === 1337)).toBe(true);
     expect(new TextDecoder().decode(alive[0]!.bytes).endsWith('\r\n')).toBe(false);
-    await searcher.sendRaw(PROTOTYPE_SEARCH.replace('ST: null', 'ST: ssdp:all'), { kind: 'broadcast', interfaceId: searcher.interfaceId });
+    await searcher.sendRaw(PROTOTYPE_SEARCH.replace('ST: null', 'ST: ssdp:all'), {
+      kind: 'broadcast',
+      interfaceId: searcher.interfaceId,
+    });
     await advance(4000);
     expect(replies.filter((r) => r.datagram.via === 'unicast').map((r) => r.text.split('\r\n')[4])).toHaveLength(3);
   });

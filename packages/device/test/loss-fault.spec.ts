@@ -16,8 +16,14 @@ afterEach(() => {
 const CONFIG = {
   deviceType: 'urn:schemas-upnp-org:device:MediaServer:1',
   services: [
-    { serviceType: 'urn:schemas-upnp-org:service:ContentDirectory:1', serviceId: 'urn:upnp-org:serviceId:ContentDirectory' },
-    { serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:1', serviceId: 'urn:upnp-org:serviceId:ConnectionManager' },
+    {
+      serviceType: 'urn:schemas-upnp-org:service:ContentDirectory:1',
+      serviceId: 'urn:upnp-org:serviceId:ContentDirectory',
+    },
+    {
+      serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:1',
+      serviceId: 'urn:upnp-org:serviceId:ConnectionManager',
+    },
   ],
 };
 
@@ -35,11 +41,19 @@ describe('20% packet loss (memory network)', () => {
       await stopping;
       const byebyes = listener.notifies('notify-byebye').map((r) => header(r, 'USN') ?? '');
       const root = lab.device.fleet!.members[0]!.udn;
-      outcomes.push({ seed, usns: usns.size, announced: announced.size, byebyes: byebyes.length, left: byebyes.some((usn) => usn.startsWith(root)) });
+      outcomes.push({
+        seed,
+        usns: usns.size,
+        announced: announced.size,
+        byebyes: byebyes.length,
+        left: byebyes.some((usn) => usn.startsWith(root)),
+      });
     }
     const heard = outcomes.reduce((n, o) => n + o.byebyes, 0);
     const sent = outcomes.reduce((n, o) => n + o.usns, 0);
-    console.log(`20 seeds: every USN announced in ${outcomes.filter((o) => o.announced === o.usns).length}, seen leaving in ${outcomes.filter((o) => o.left).length}; ${heard} of ${sent} byebyes heard`);
+    console.log(
+      `20 seeds: every USN announced in ${outcomes.filter((o) => o.announced === o.usns).length}, seen leaving in ${outcomes.filter((o) => o.left).length}; ${heard} of ${sent} byebyes heard`,
+    );
     expect(outcomes.filter((o) => o.announced !== o.usns)).toEqual([]);
     expect(outcomes.filter((o) => !o.left)).toEqual([]);
     // The loss is real: about a fifth of the byebyes (sent once each) did not arrive.

@@ -21,7 +21,15 @@ describe('the device under a search storm larger than its receive buffer', () =>
     await lab.start();
     expect(lab.eventsOf('started')[0]?.receiveBuffer).toEqual({ requested: 32_768, granted: 32_768, clamped: false });
     // 30 searches in one tick at the unicast socket: 10 fit, 20 are dropped there.
-    await Promise.all([...Array(30).keys()].map(() => cp.search({ st: 'upnp:rootdevice', mx: 1, target: { kind: 'unicast', interfaceId: cp.interfaceId, address: '10.0.0.2', port: 1900 } })));
+    await Promise.all(
+      [...Array(30).keys()].map(() =>
+        cp.search({
+          st: 'upnp:rootdevice',
+          mx: 1,
+          target: { kind: 'unicast', interfaceId: cp.interfaceId, address: '10.0.0.2', port: 1900 },
+        }),
+      ),
+    );
     await advance(1500);
     expect(lab.device.stats.searches).toBe(10);
     expect(lab.device.stats.kernelDrops).toBe(20);
@@ -30,7 +38,12 @@ describe('the device under a search storm larger than its receive buffer', () =>
     await stopping;
     const stopped = lab.eventsOf('stopped')[0]!;
     expect(stopped.stats.kernelDrops).toBe(20);
-    expect(lab.eventsOf('warning').map((w) => w.message).filter((m) => m.includes('kernel dropped'))).toEqual([
+    expect(
+      lab
+        .eventsOf('warning')
+        .map((w) => w.message)
+        .filter((m) => m.includes('kernel dropped')),
+    ).toEqual([
       expect.stringMatching(/^the kernel dropped 20 datagrams for us \(receive buffer full, searches unanswered\)/),
     ]);
   });

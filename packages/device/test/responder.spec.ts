@@ -10,16 +10,31 @@ const TREE: DeviceConfig = {
   deviceType: 'urn:schemas-upnp-org:device:MediaServer:2',
   friendlyName: 'Tree',
   services: [
-    { serviceType: 'urn:schemas-upnp-org:service:ContentDirectory:2', serviceId: 'urn:upnp-org:serviceId:ContentDirectory' },
-    { serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:2', serviceId: 'urn:upnp-org:serviceId:ConnectionManager' },
+    {
+      serviceType: 'urn:schemas-upnp-org:service:ContentDirectory:2',
+      serviceId: 'urn:upnp-org:serviceId:ContentDirectory',
+    },
+    {
+      serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:2',
+      serviceId: 'urn:upnp-org:serviceId:ConnectionManager',
+    },
   ],
   devices: [
     {
       deviceType: 'urn:schemas-upnp-org:device:MediaRenderer:1',
       services: [
-        { serviceType: 'urn:schemas-upnp-org:service:RenderingControl:1', serviceId: 'urn:upnp-org:serviceId:RenderingControl' },
-        { serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:2', serviceId: 'urn:upnp-org:serviceId:ConnectionManager' },
-        { serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:2', serviceId: 'urn:upnp-org:serviceId:ConnectionManager2' },
+        {
+          serviceType: 'urn:schemas-upnp-org:service:RenderingControl:1',
+          serviceId: 'urn:upnp-org:serviceId:RenderingControl',
+        },
+        {
+          serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:2',
+          serviceId: 'urn:upnp-org:serviceId:ConnectionManager',
+        },
+        {
+          serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:2',
+          serviceId: 'urn:upnp-org:serviceId:ConnectionManager2',
+        },
       ],
       devices: [{ deviceType: 'urn:example-com:device:Lamp:3', services: [] }],
     },
@@ -168,7 +183,13 @@ describe('search responder (upnp)', () => {
     // The control points do not join the group: 100 x 100 deliveries of each other's searches would only slow
     // the fake clock down.
     for (let i = 0; i < 100; i += 1) {
-      cps.push(await lab.controlPoint(`cp${i}`, { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` }, { joinGroup: false }));
+      cps.push(
+        await lab.controlPoint(
+          `cp${i}`,
+          { name: 'eth0', link: 'lan', ipv4: `10.0.0.${10 + i}/24` },
+          { joinGroup: false },
+        ),
+      );
     }
     await lab.start();
     const sentAt = Date.now();
@@ -177,11 +198,15 @@ describe('search responder (upnp)', () => {
     for (const cp of cps) {
       const responses = cp.responses(sentAt);
       expect(responses).toHaveLength(3);
-      expect(responses.every((r) => r.datagram.via === 'unicast' && r.datagram.remote.address === '10.0.0.2')).toBe(true);
+      expect(responses.every((r) => r.datagram.via === 'unicast' && r.datagram.remote.address === '10.0.0.2')).toBe(
+        true,
+      );
     }
     expect(lab.eventsOf('search-received')).toHaveLength(100);
     expect(lab.device.stats.responses).toBe(300);
-    expect(Object.values(lab.device.stats.dropped).reduce((a, b) => a + b, 0)).toBe(lab.device.stats.dropped['not-a-search']);
+    expect(Object.values(lab.device.stats.dropped).reduce((a, b) => a + b, 0)).toBe(
+      lab.device.stats.dropped['not-a-search'],
+    );
   });
 
   it('never lets a pending answer block the next search', async () => {
@@ -215,16 +240,25 @@ describe('search responder (upnp)', () => {
     const lab = createLab();
     const cp = await lab.controlPoint('cp', CP);
     await lab.start();
-    await cp.sendRaw('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nST: ssdp:all\r\n\r\n');
-    await cp.sendRaw('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: abc\r\nST: ssdp:all\r\n\r\n');
-    await cp.sendRaw('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 0\r\nST: ssdp:all\r\n\r\n');
+    await cp.sendRaw(
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nST: ssdp:all\r\n\r\n',
+    );
+    await cp.sendRaw(
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: abc\r\nST: ssdp:all\r\n\r\n',
+    );
+    await cp.sendRaw(
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 0\r\nST: ssdp:all\r\n\r\n',
+    );
     await advance(6000);
     expect(cp.responses()).toHaveLength(0);
     expect(lab.device.stats.dropped['mx-missing']).toBe(1);
     expect(lab.device.stats.dropped['mx-invalid']).toBe(2);
     const dropped = lab.eventsOf('dropped');
     expect(dropped.map((d) => d.reason)).toContain('mx-missing');
-    expect(dropped.find((d) => d.reason === 'mx-invalid')).toMatchObject({ source: { address: '10.0.0.3' }, detail: 'MX abc' });
+    expect(dropped.find((d) => d.reason === 'mx-invalid')).toMatchObject({
+      source: { address: '10.0.0.3' },
+      detail: 'MX abc',
+    });
   });
 
   it('answers a unicast search without MX within 1 s, to the source port', async () => {
@@ -253,7 +287,12 @@ describe('search responder (upnp)', () => {
     const lab = createLab();
     const cp = await lab.controlPoint('cp', CP);
     await lab.start();
-    const sentAt = await cp.search({ st: 'ssdp:all', mx: 5, host: '10.0.0.2:1900', target: { kind: 'unicast', interfaceId: cp.interfaceId, address: '10.0.0.2', port: 1900 } });
+    const sentAt = await cp.search({
+      st: 'ssdp:all',
+      mx: 5,
+      host: '10.0.0.2:1900',
+      target: { kind: 'unicast', interfaceId: cp.interfaceId, address: '10.0.0.2', port: 1900 },
+    });
     await advance(1000 + TRANSIT_MS);
     expect(cp.responses(sentAt)).toHaveLength(3);
   });

@@ -25,7 +25,8 @@ describe('paced send queue', () => {
   it('hands datagrams to the transport in slices, in order, and drains', async () => {
     const { network, queue, target } = await setup();
     const sent: number[] = [];
-    for (let i = 0; i < 10; i += 1) void queue.enqueue({ bytes: new Uint8Array([i]), target, kind: 'alive', onSent: () => sent.push(i) });
+    for (let i = 0; i < 10; i += 1)
+      void queue.enqueue({ bytes: new Uint8Array([i]), target, kind: 'alive', onSent: () => sent.push(i) });
     expect(queue.enqueue({ bytes: new Uint8Array([99]), target, kind: 'alive' })).toBe(false); // bounded
     let drained = false;
     void queue.drain().then(() => (drained = true));
@@ -43,9 +44,15 @@ describe('paced send queue', () => {
   it('removes queued messages by kind and reports failed sends', async () => {
     const { network, transport, queue, target } = await setup();
     const failures: unknown[] = [];
-    for (let i = 0; i < 6; i += 1) void queue.enqueue({ bytes: new Uint8Array([i]), target, kind: i % 2 === 0 ? 'alive' : 'byebye' });
+    for (let i = 0; i < 6; i += 1)
+      void queue.enqueue({ bytes: new Uint8Array([i]), target, kind: i % 2 === 0 ? 'alive' : 'byebye' });
     expect(queue.remove((kind) => kind === 'alive')).toBe(3);
-    void queue.enqueue({ bytes: new Uint8Array([7]), target: { kind: 'multicast', interfaceId: 'nope' }, kind: 'byebye', onFailed: (e) => failures.push(e) });
+    void queue.enqueue({
+      bytes: new Uint8Array([7]),
+      target: { kind: 'multicast', interfaceId: 'nope' },
+      kind: 'byebye',
+      onFailed: (e) => failures.push(e),
+    });
     const drained = queue.drain();
     await vi.advanceTimersByTimeAsync(50);
     await drained;

@@ -34,7 +34,11 @@ vi.mock('node:fs/promises', async (importOriginal) => {
       get(target, property) {
         if (property === 'writeFile') {
           return (data: string, encoding: BufferEncoding) =>
-            step('write', () => target.writeFile(data, encoding), () => target.writeFile(data.slice(0, Math.floor(data.length / 2)), encoding));
+            step(
+              'write',
+              () => target.writeFile(data, encoding),
+              () => target.writeFile(data.slice(0, Math.floor(data.length / 2)), encoding),
+            );
         }
         if (property === 'sync') return () => step('fsync', () => target.sync());
         if (property === 'close') return () => target.close(); // the kernel closes a dead process's files
@@ -45,7 +49,8 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   return {
     ...real,
     mkdir: (...args: Parameters<typeof real.mkdir>) => step('mkdir', () => real.mkdir(...args)),
-    open: async (...args: Parameters<typeof real.open>) => wrapHandle(await step(`open ${String(args[1] ?? 'r')}`, () => real.open(...args))),
+    open: async (...args: Parameters<typeof real.open>) =>
+      wrapHandle(await step(`open ${String(args[1] ?? 'r')}`, () => real.open(...args))),
     rename: (...args: Parameters<typeof real.rename>) => step('rename', () => real.rename(...args)),
     unlink: (...args: Parameters<typeof real.unlink>) => step('unlink', () => real.unlink(...args)),
   };
@@ -81,7 +86,10 @@ describe('state file under crashes', () => {
       plan.crashAt = crashAt;
       const outcome = await createFileStateStore(dir)
         .save({ baseUuid: BASE, bootId: 42 })
-        .then(() => 'resolved', () => 'rejected');
+        .then(
+          () => 'resolved',
+          () => 'rejected',
+        );
       // Up to the rename the save must fail; after it, the directory fsync is best effort (its failure is ignored).
       if (crashAt <= steps.indexOf('rename')) expect(outcome).toBe('rejected');
       // Restart: a new process reads the file with a working fs.
@@ -104,7 +112,9 @@ describe('state file under crashes', () => {
     let confirmed = 0;
     let totalSaves = 0;
     for (let kill = 0; kill < 8; kill += 1) {
-      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, BASE], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, BASE], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       const writing = new Promise<void>((resolve) =>
         child.stdout.on('data', (chunk: Buffer) => {
@@ -117,7 +127,10 @@ describe('state file under crashes', () => {
       await new Promise((resolve) => setTimeout(resolve, 20 + Math.floor(Math.random() * 200)));
       child.kill('SIGKILL');
       await exited;
-      const saved = out.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+      const saved = out
+        .split('\n')
+        .filter((l) => /^\d+$/.test(l))
+        .map(Number);
       totalSaves += saved.length;
       const state = await createFileStateStore(dir).load();
       // At least what was confirmed before the kill, at most the one save in flight beyond it.

@@ -64,7 +64,11 @@ const LIMIT_OF_PHASE = {
 } as const satisfies Record<ConnectionPhase, readonly [keyof HttpGuardLimits, HttpDropReason]>;
 
 /** The reason to close the connection now, or undefined while its current phase is within its limit. */
-export function expiredReason(state: ConnectionState, now: number, limits: HttpGuardLimits): HttpDropReason | undefined {
+export function expiredReason(
+  state: ConnectionState,
+  now: number,
+  limits: HttpGuardLimits,
+): HttpDropReason | undefined {
   const [limitName, reason] = LIMIT_OF_PHASE[state.phase];
   const limit = limits[limitName];
   return limit > 0 && now - state.phaseSince >= limit ? reason : undefined;

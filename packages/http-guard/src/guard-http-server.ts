@@ -63,7 +63,8 @@ export function guardHttpServer(server: Server, options?: HttpGuardOptions): Htt
   }
   const { limits, onDrop } = resolveHttpGuardOptions(options);
   const enabled = [limits.headersTimeoutMs, limits.requestTimeoutMs, limits.idleTimeoutMs].filter((ms) => ms > 0);
-  const tickMs = enabled.length === 0 ? 0 : Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.floor(Math.min(...enabled) / 4)));
+  const tickMs =
+    enabled.length === 0 ? 0 : Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.floor(Math.min(...enabled) / 4)));
   const table = new ConnectionTable<Tracked>();
   const bySocket = new WeakMap<Socket, Tracked>();
   const drops = emptyDropCounts();

@@ -74,7 +74,9 @@ export function resolveHttpGuardOptions(options: HttpGuardOptions | undefined): 
     const value: unknown = options[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_MS) {
-      fail(`http-guard option ${key} must be an integer number of milliseconds in 0..${MAX_TIMEOUT_MS} (0 = off), got ${describe(value)}`);
+      fail(
+        `http-guard option ${key} must be an integer number of milliseconds in 0..${MAX_TIMEOUT_MS} (0 = off), got ${describe(value)}`,
+      );
     }
     limits[key] = value;
   }

@@ -8,7 +8,10 @@ import type { Client, Harness } from './harness.ts';
 afterEach(cleanUp);
 
 function counts(partial: Partial<Record<HttpDropReason, number>>): Record<HttpDropReason, number> {
-  return Object.fromEntries(HTTP_DROP_REASONS.map((reason) => [reason, partial[reason] ?? 0])) as Record<HttpDropReason, number>;
+  return Object.fromEntries(HTTP_DROP_REASONS.map((reason) => [reason, partial[reason] ?? 0])) as Record<
+    HttpDropReason,
+    number
+  >;
 }
 
 /** Opens `n` slowloris connections from `address` one after the other, each seen by the server before the next. */

@@ -1,7 +1,16 @@
 // The header deadline is absolute: trickling bytes does not extend it (a socket inactivity timer would be reset by
 // each byte; this is what slowloris relies on). Windows are measured per connection, from the client's side.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PARTIAL_HEADERS, cleanUp, closedAfter, openFrom, requestOn, sleep, startGuardedServer, waitFor } from './harness.ts';
+import {
+  PARTIAL_HEADERS,
+  cleanUp,
+  closedAfter,
+  openFrom,
+  requestOn,
+  sleep,
+  startGuardedServer,
+  waitFor,
+} from './harness.ts';
 import type { Client } from './harness.ts';
 
 afterEach(cleanUp);

@@ -49,7 +49,11 @@ describe('options', () => {
     ['a numeric string', { maxConnections: '10' }, /maxConnections must be an integer ≥ 1, got "10"/],
     ['a negative timeout', { headersTimeoutMs: -1 }, /headersTimeoutMs must be an integer number of milliseconds/],
     ['a fractional timeout', { requestTimeoutMs: 0.5 }, /requestTimeoutMs must be/],
-    ['a timeout beyond a timer', { idleTimeoutMs: 2 ** 31 }, /idleTimeoutMs must be an integer number of milliseconds in 0\.\.2147483647/],
+    [
+      'a timeout beyond a timer',
+      { idleTimeoutMs: 2 ** 31 },
+      /idleTimeoutMs must be an integer number of milliseconds in 0\.\.2147483647/,
+    ],
     ['a non-function onDrop', { onDrop: 'log' }, /onDrop must be a function/],
   ];
   it.each(bad)('rejects %s with SSDP_ERR_HTTP_GUARD_OPTION', (_what, options, message) => {
@@ -62,7 +66,10 @@ describe('options', () => {
 
   it('rejects a server that is not a node:http Server', () => {
     const error = thrown(() => guardHttpServer(net.createServer() as unknown as http.Server));
-    expect(error).toMatchObject({ code: 'SSDP_ERR_HTTP_GUARD_OPTION', message: expect.stringMatching(/node:http Server/) });
+    expect(error).toMatchObject({
+      code: 'SSDP_ERR_HTTP_GUARD_OPTION',
+      message: expect.stringMatching(/node:http Server/),
+    });
   });
 
   it('rejects a second guard on the same server until the first is closed', () => {

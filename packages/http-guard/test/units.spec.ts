@@ -1,7 +1,13 @@
 // The pure parts: address keys, the admission table, and the phase deadlines.
 import { describe, expect, it } from 'vitest';
 import { ConnectionTable } from '../src/connection-table.ts';
-import { expiredReason, newConnectionState, noticeBytes, requestStarted, responseDone } from '../src/connection-state.ts';
+import {
+  expiredReason,
+  newConnectionState,
+  noticeBytes,
+  requestStarted,
+  responseDone,
+} from '../src/connection-state.ts';
 import { HTTP_GUARD_DEFAULTS, normalizeRemoteAddress } from '../src/index.ts';
 
 describe('normalizeRemoteAddress', () => {
@@ -19,7 +25,10 @@ describe('normalizeRemoteAddress', () => {
 
 describe('ConnectionTable.admit', () => {
   const limits = { maxConnectionsPerSource: 3, maxConnections: 5 };
-  function table(...sources: string[]): { t: ConnectionTable<{ source: string; id: number }>; entries: { source: string; id: number }[] } {
+  function table(...sources: string[]): {
+    t: ConnectionTable<{ source: string; id: number }>;
+    entries: { source: string; id: number }[];
+  } {
     const t = new ConnectionTable<{ source: string; id: number }>();
     const entries = sources.map((source, id) => ({ source, id }));
     for (const entry of entries) t.add(entry);
@@ -39,8 +48,14 @@ describe('ConnectionTable.admit', () => {
 
   it('at the global cap refuses the newcomer when its source holds the most or ties', () => {
     const big = table('a', 'a', 'b', 'b', 'c').t;
-    expect(big.admit('a', { ...limits, maxConnectionsPerSource: 9 })).toEqual({ kind: 'refuse', reason: 'http-global-cap' });
-    expect(big.admit('b', { ...limits, maxConnectionsPerSource: 9 })).toEqual({ kind: 'refuse', reason: 'http-global-cap' });
+    expect(big.admit('a', { ...limits, maxConnectionsPerSource: 9 })).toEqual({
+      kind: 'refuse',
+      reason: 'http-global-cap',
+    });
+    expect(big.admit('b', { ...limits, maxConnectionsPerSource: 9 })).toEqual({
+      kind: 'refuse',
+      reason: 'http-global-cap',
+    });
   });
 
   it('keeps counts per source through removals', () => {

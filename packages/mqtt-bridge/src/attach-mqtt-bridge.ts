@@ -4,11 +4,25 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { ControlPointEventMap, DiscoveredDevice } from '@ssdp/control-point';
 import type { ConnectBroker } from './broker-client.ts';
-import { openBrokerConnection, type BrokerConnection, type ConnectionState, type ConnectionStatus } from './broker-connection.ts';
+import {
+  openBrokerConnection,
+  type BrokerConnection,
+  type ConnectionState,
+  type ConnectionStatus,
+} from './broker-connection.ts';
 import { resolveBrokerOptions, type BrokerOptions } from './broker-options.ts';
 import type { MqttBridgeError } from './errors.ts';
 import { RegistryPublisher, type PublisherStats } from './registry-publisher.ts';
-import { DEFAULT_TOPIC_PREFIX, devicesFilter, parseTopic, STATUS_OFFLINE, STATUS_ONLINE, statusTopic, validateSite, validateTopicPrefix } from './topics.ts';
+import {
+  DEFAULT_TOPIC_PREFIX,
+  devicesFilter,
+  parseTopic,
+  STATUS_OFFLINE,
+  STATUS_ONLINE,
+  statusTopic,
+  validateSite,
+  validateTopicPrefix,
+} from './topics.ts';
 
 export interface MqttBridgeOptions extends BrokerOptions {
   /** This control point's site: one topic level. Default: the host name. */
@@ -98,7 +112,8 @@ export class MqttBridge extends EventEmitter<MqttBridgeEventMap> {
         },
         onMessage: (topic, payload, retain) => {
           const parsed = parseTopic(this.topicPrefix, topic);
-          if (retain && payload.length > 0 && parsed?.kind === 'device' && parsed.site === this.site) this.#publisher.noteRetained(parsed.udn);
+          if (retain && payload.length > 0 && parsed?.kind === 'device' && parsed.site === this.site)
+            this.#publisher.noteRetained(parsed.udn);
         },
         onStatus: (next) => {
           if (next.state !== 'connected') this.#publisher.disconnected();
@@ -109,7 +124,10 @@ export class MqttBridge extends EventEmitter<MqttBridgeEventMap> {
           this.emit('failed', error);
         },
       },
-      { will: { topic: status, payload: STATUS_OFFLINE }, ...(components.connect === undefined ? {} : { connect: components.connect }) },
+      {
+        will: { topic: status, payload: STATUS_OFFLINE },
+        ...(components.connect === undefined ? {} : { connect: components.connect }),
+      },
     );
     for (const device of controlPoint.devices()) this.#publisher.upsert(device);
     for (const name of DEVICE_EVENTS) controlPoint.on(name, this.#onDevice);
@@ -140,10 +158,15 @@ export class MqttBridge extends EventEmitter<MqttBridgeEventMap> {
     if (this.state === 'connected') {
       const acknowledged = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), this.#closeTimeoutMs);
-        this.#connection.client.publish(statusTopic(this.topicPrefix, this.site), STATUS_OFFLINE, { qos: 1, retain: true }, (error) => {
-          clearTimeout(timer);
-          resolve(error === undefined);
-        });
+        this.#connection.client.publish(
+          statusTopic(this.topicPrefix, this.site),
+          STATUS_OFFLINE,
+          { qos: 1, retain: true },
+          (error) => {
+            clearTimeout(timer);
+            resolve(error === undefined);
+          },
+        );
       });
       // Unacknowledged: drop the socket, so the broker publishes the last will (offline) itself.
       await this.#connection.close(!acknowledged || this.#publisher.stats().inFlight > 0);
@@ -164,6 +187,10 @@ export class MqttBridge extends EventEmitter<MqttBridgeEventMap> {
  * backoff for as long as it is attached. Throws MqttBridgeError (SSDP_ERR_MQTT_URL, SSDP_ERR_MQTT_OPTION) for a
  * wrong option; refused credentials or an untrusted certificate come later, as the `failed` event.
  */
-export function attachMqttBridge(controlPoint: RegistrySource, options: MqttBridgeOptions, components: MqttBridgeComponents = {}): MqttBridge {
+export function attachMqttBridge(
+  controlPoint: RegistrySource,
+  options: MqttBridgeOptions,
+  components: MqttBridgeComponents = {},
+): MqttBridge {
   return new MqttBridge(controlPoint, options, components);
 }

@@ -15,7 +15,12 @@ export interface BrokerClient {
   on(event: 'error', listener: (error: Error & { readonly code?: string | number }) => void): void;
   on(event: 'message', listener: (topic: string, payload: Buffer, packet: { readonly retain?: boolean }) => void): void;
   /** QoS 1; the callback runs on PUBACK, or with an error when the client is ended first. */
-  publish(topic: string, payload: string, options: { readonly qos: 1; readonly retain: boolean }, callback: (error?: Error) => void): void;
+  publish(
+    topic: string,
+    payload: string,
+    options: { readonly qos: 1; readonly retain: boolean },
+    callback: (error?: Error) => void,
+  ): void;
   /** QoS 1; the callback runs on SUBACK (retained messages of the filters follow it). */
   subscribe(filters: readonly string[], callback: (error: Error | null) => void): void;
   unsubscribe(filters: readonly string[]): void;
@@ -57,12 +62,17 @@ export const connectWithMqttJs: ConnectBroker = (init) => {
     ...(init.username === undefined ? {} : { username: init.username }),
     ...(init.password === undefined ? {} : { password: init.password }),
     ...(init.ca === undefined ? {} : { ca: init.ca }),
-    ...(init.will === undefined ? {} : { will: { topic: init.will.topic, payload: Buffer.from(init.will.payload), qos: 1, retain: true } }),
+    ...(init.will === undefined
+      ? {}
+      : { will: { topic: init.will.topic, payload: Buffer.from(init.will.payload), qos: 1, retain: true } }),
   });
   return {
-    on: (event: string, listener: (...args: never[]) => void) => void client.on(event as 'connect', listener as () => void),
-    publish: (topic, payload, options, callback) => void client.publish(topic, payload, { qos: options.qos, retain: options.retain }, (error) => callback(error)),
-    subscribe: (filters, callback) => void client.subscribe([...filters], { qos: 1 }, (error) => callback(error ?? null)),
+    on: (event: string, listener: (...args: never[]) => void) =>
+      void client.on(event as 'connect', listener as () => void),
+    publish: (topic, payload, options, callback) =>
+      void client.publish(topic, payload, { qos: options.qos, retain: options.retain }, (error) => callback(error)),
+    subscribe: (filters, callback) =>
+      void client.subscribe([...filters], { qos: 1 }, (error) => callback(error ?? null)),
     unsubscribe: (filters) => void client.unsubscribe([...filters]),
     setReconnectPeriod: (ms) => {
       client.options.reconnectPeriod = ms;

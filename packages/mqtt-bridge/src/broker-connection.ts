@@ -57,7 +57,10 @@ const TLS_CODES = new Set([
 ]);
 
 /** The fatal error an MQTT.js error stands for, or undefined when a retry may help. */
-export function classifyError(error: Error & { readonly code?: string | number }, url: string): MqttBridgeError | undefined {
+export function classifyError(
+  error: Error & { readonly code?: string | number },
+  url: string,
+): MqttBridgeError | undefined {
   if (typeof error.code === 'number' && REFUSED_CODES.has(error.code) && /refused/i.test(error.message)) {
     return new MqttBridgeError(
       'SSDP_ERR_MQTT_REFUSED',
@@ -66,7 +69,11 @@ export function classifyError(error: Error & { readonly code?: string | number }
     );
   }
   if (typeof error.code === 'string' && TLS_CODES.has(error.code)) {
-    return new MqttBridgeError('SSDP_ERR_MQTT_TLS', `${url}: the broker's certificate is not trusted (${error.code}: ${error.message}); check the CA`, { cause: error });
+    return new MqttBridgeError(
+      'SSDP_ERR_MQTT_TLS',
+      `${url}: the broker's certificate is not trusted (${error.code}: ${error.message}); check the CA`,
+      { cause: error },
+    );
   }
   return undefined;
 }

@@ -49,17 +49,30 @@ export function parseBrokerUrl(url: string): { readonly displayUrl: string; read
   try {
     parsed = new URL(url);
   } catch {
-    throw new MqttBridgeError('SSDP_ERR_MQTT_URL', `not a broker URL (expected mqtt://host[:port] or mqtts://host[:port]): ${JSON.stringify(url)}`);
+    throw new MqttBridgeError(
+      'SSDP_ERR_MQTT_URL',
+      `not a broker URL (expected mqtt://host[:port] or mqtts://host[:port]): ${JSON.stringify(url)}`,
+    );
   }
   if (parsed.protocol !== 'mqtt:' && parsed.protocol !== 'mqtts:') {
-    throw new MqttBridgeError('SSDP_ERR_MQTT_URL', `broker URL scheme must be mqtt: or mqtts:, not ${parsed.protocol} (${JSON.stringify(url)})`);
+    throw new MqttBridgeError(
+      'SSDP_ERR_MQTT_URL',
+      `broker URL scheme must be mqtt: or mqtts:, not ${parsed.protocol} (${JSON.stringify(url)})`,
+    );
   }
-  if (parsed.hostname === '') throw new MqttBridgeError('SSDP_ERR_MQTT_URL', `broker URL has no host: ${JSON.stringify(url)}`);
+  if (parsed.hostname === '')
+    throw new MqttBridgeError('SSDP_ERR_MQTT_URL', `broker URL has no host: ${JSON.stringify(url)}`);
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new MqttBridgeError('SSDP_ERR_MQTT_URL', 'broker URL carries credentials: pass them as username/password (the CLI reads SSDP_MQTT_USERNAME/SSDP_MQTT_PASSWORD)');
+    throw new MqttBridgeError(
+      'SSDP_ERR_MQTT_URL',
+      'broker URL carries credentials: pass them as username/password (the CLI reads SSDP_MQTT_USERNAME/SSDP_MQTT_PASSWORD)',
+    );
   }
   if ((parsed.pathname !== '' && parsed.pathname !== '/') || parsed.search !== '' || parsed.hash !== '') {
-    throw new MqttBridgeError('SSDP_ERR_MQTT_URL', `broker URL must be scheme, host and port only: ${JSON.stringify(url)}`);
+    throw new MqttBridgeError(
+      'SSDP_ERR_MQTT_URL',
+      `broker URL must be scheme, host and port only: ${JSON.stringify(url)}`,
+    );
   }
   const tls = parsed.protocol === 'mqtts:';
   const port = parsed.port === '' ? (tls ? '8883' : '1883') : parsed.port;
@@ -68,7 +81,8 @@ export function parseBrokerUrl(url: string): { readonly displayUrl: string; read
 
 export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOptions {
   const { displayUrl, tls } = parseBrokerUrl(options.url);
-  if (options.ca !== undefined && !tls) throw new MqttBridgeError('SSDP_ERR_MQTT_OPTION', `a CA only applies to mqtts:// (the URL is ${displayUrl})`);
+  if (options.ca !== undefined && !tls)
+    throw new MqttBridgeError('SSDP_ERR_MQTT_OPTION', `a CA only applies to mqtts:// (the URL is ${displayUrl})`);
   if (options.password !== undefined && options.username === undefined) {
     throw new MqttBridgeError('SSDP_ERR_MQTT_OPTION', 'a password needs a username');
   }
@@ -83,7 +97,13 @@ export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOpti
     clientId: options.clientId,
     keepaliveSeconds: integerOption('keepaliveSeconds', options.keepaliveSeconds, 1, 65_535, 15),
     reconnectMinMs,
-    reconnectMaxMs: integerOption('reconnectMaxMs', options.reconnectMaxMs, reconnectMinMs, 3_600_000, Math.max(30_000, reconnectMinMs)),
+    reconnectMaxMs: integerOption(
+      'reconnectMaxMs',
+      options.reconnectMaxMs,
+      reconnectMinMs,
+      3_600_000,
+      Math.max(30_000, reconnectMinMs),
+    ),
     connectTimeoutMs: integerOption('connectTimeoutMs', options.connectTimeoutMs, 100, 600_000, 10_000),
   };
 }

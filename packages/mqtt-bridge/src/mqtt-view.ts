@@ -3,11 +3,23 @@
 // reconnect the broker's retained state is read again and devices it no longer holds are removed.
 import { EventEmitter } from 'node:events';
 import type { ConnectBroker } from './broker-client.ts';
-import { openBrokerConnection, type BrokerConnection, type ConnectionState, type ConnectionStatus } from './broker-connection.ts';
+import {
+  openBrokerConnection,
+  type BrokerConnection,
+  type ConnectionState,
+  type ConnectionStatus,
+} from './broker-connection.ts';
 import { resolveBrokerOptions, type BrokerOptions } from './broker-options.ts';
 import type { MqttBridgeError } from './errors.ts';
 import { parseDevicePayload, SiteRegistry, type SiteDevice } from './site-registry.ts';
-import { DEFAULT_TOPIC_PREFIX, devicesFilter, parseTopic, statusTopic, validateSite, validateTopicPrefix } from './topics.ts';
+import {
+  DEFAULT_TOPIC_PREFIX,
+  devicesFilter,
+  parseTopic,
+  statusTopic,
+  validateSite,
+  validateTopicPrefix,
+} from './topics.ts';
 
 export interface MqttViewOptions extends BrokerOptions {
   /** A site name, or `+` (default) for every site. */

@@ -25,7 +25,8 @@ export function parseDevicePayload(site: string, udn: string, payload: Buffer): 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const device = value as Record<string, unknown>;
   if (device['udn'] !== udn) return `its udn ${JSON.stringify(device['udn'])} is not the topic's`;
-  if (!Array.isArray(device['usns']) || !Array.isArray(device['locations'])) return 'not a device object (usns, locations)';
+  if (!Array.isArray(device['usns']) || !Array.isArray(device['locations']))
+    return 'not a device object (usns, locations)';
   // The topic names the site: a payload cannot claim another one.
   return { ...(device as unknown as DiscoveredDevice), site };
 }
@@ -59,7 +60,9 @@ export class SiteRegistry {
     }
     const before: Record<string, unknown> = { ...previous };
     const after: Record<string, unknown> = { ...device };
-    const changes = Object.keys({ ...before, ...after }).filter((field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]));
+    const changes = Object.keys({ ...before, ...after }).filter(
+      (field) => JSON.stringify(before[field]) !== JSON.stringify(after[field]),
+    );
     if (changes.length === 0) return { kind: 'unchanged' };
     this.#devices.set(key, device);
     return { kind: 'updated', device, changes };

@@ -5,10 +5,16 @@ import { FakeBroker, type FakeClient } from '../src/testing/index.ts';
 import { FakeSource, makeDevice } from './fake-source.ts';
 
 const devicesOf = (broker: FakeBroker, site = 'lab') =>
-  new Map([...broker.retainedMatching(`ssdp/${site}/devices/+`)].map(([topic, payload]) => [topic, JSON.parse(payload) as { udn: string; friendlyName: string; site: string }]));
+  new Map(
+    [...broker.retainedMatching(`ssdp/${site}/devices/+`)].map(([topic, payload]) => [
+      topic,
+      JSON.parse(payload) as { udn: string; friendlyName: string; site: string },
+    ]),
+  );
 
 /** The registry as the broker should hold it: topic -> device plus site. */
-const expected = (source: FakeSource, site = 'lab') => new Map(source.devices().map((d) => [`ssdp/${site}/devices/${d.udn}`, { ...d, site }]));
+const expected = (source: FakeSource, site = 'lab') =>
+  new Map(source.devices().map((d) => [`ssdp/${site}/devices/${d.udn}`, { ...d, site }]));
 
 describe('attachMqttBridge (fake broker)', () => {
   let bridge: MqttBridge | undefined;
@@ -17,7 +23,11 @@ describe('attachMqttBridge (fake broker)', () => {
     bridge = undefined;
   });
   const attach = (source: FakeSource, broker: FakeBroker, options: Partial<MqttBridgeOptions> = {}) => {
-    bridge = attachMqttBridge(source, { url: 'mqtt://broker.test', site: 'lab', reconnectMinMs: 10, reconnectMaxMs: 80, staleGraceMs: 50, ...options }, { connect: broker.connect });
+    bridge = attachMqttBridge(
+      source,
+      { url: 'mqtt://broker.test', site: 'lab', reconnectMinMs: 10, reconnectMaxMs: 80, staleGraceMs: 50, ...options },
+      { connect: broker.connect },
+    );
     return bridge;
   };
   const connected = (b: MqttBridge) => vi.waitFor(() => expect(b.state).toBe('connected'));
@@ -74,7 +84,11 @@ describe('attachMqttBridge (fake broker)', () => {
     expect(broker.retained.get('ssdp/lab/status')).toBe('offline');
     expect(broker.log.filter((m) => m.clientId === '(will)')).toEqual([]);
 
-    const other = attachMqttBridge(new FakeSource(), { url: 'mqtt://broker.test', site: 'crash' }, { connect: broker.connect });
+    const other = attachMqttBridge(
+      new FakeSource(),
+      { url: 'mqtt://broker.test', site: 'crash' },
+      { connect: broker.connect },
+    );
     await connected(other);
     expect(broker.retained.get('ssdp/crash/status')).toBe('online');
     ([...broker.clients].find((c) => c.init.will?.topic === 'ssdp/crash/status') as FakeClient).crash();
@@ -110,8 +124,19 @@ describe('attachMqttBridge (fake broker)', () => {
       expect(states).toEqual(['reconnecting', 'connected']);
       expect(b.stats().connection.connects).toBe(2);
       // The resync: the status, the three devices, and one clear for b.
-      expect(broker.log.slice(before).map((m) => `${m.topic}=${m.payload === '' ? '(clear)' : 'json'}`).sort()).toEqual(
-        ['ssdp/lab/status=json', 'ssdp/lab/devices/uuid:a=json', 'ssdp/lab/devices/uuid:b=(clear)', 'ssdp/lab/devices/uuid:c=json', 'ssdp/lab/devices/uuid:d=json'].sort(),
+      expect(
+        broker.log
+          .slice(before)
+          .map((m) => `${m.topic}=${m.payload === '' ? '(clear)' : 'json'}`)
+          .sort(),
+      ).toEqual(
+        [
+          'ssdp/lab/status=json',
+          'ssdp/lab/devices/uuid:a=json',
+          'ssdp/lab/devices/uuid:b=(clear)',
+          'ssdp/lab/devices/uuid:c=json',
+          'ssdp/lab/devices/uuid:d=json',
+        ].sort(),
       );
     });
   }
@@ -125,7 +150,8 @@ describe('attachMqttBridge (fake broker)', () => {
     await settled(b);
     broker.stop({ loseRetained: true });
     await vi.waitFor(() => expect(b.state).toBe('reconnecting'));
-    for (let round = 0; round < 30; round++) for (let i = 0; i < 100; i++) source.update(makeDevice(`uuid:${i}`, `n${i} r${round}`));
+    for (let round = 0; round < 30; round++)
+      for (let i = 0; i < 100; i++) source.update(makeDevice(`uuid:${i}`, `n${i} r${round}`));
     expect(b.stats()).toMatchObject({ devices: 100, pending: 100 });
     const before = broker.log.length;
     broker.start();

@@ -31,10 +31,26 @@ describe('broker URL and errors', () => {
   });
 
   it('refused credentials and an untrusted certificate are fatal; network errors are not', () => {
-    expect(classifyError(Object.assign(new Error('Connection refused: Not authorized'), { code: 5 }), 'mqtt://b:1883')?.code).toBe('SSDP_ERR_MQTT_REFUSED');
-    expect(classifyError(Object.assign(new Error('Connection refused: Bad username or password'), { code: 4 }), 'mqtt://b:1883')?.code).toBe('SSDP_ERR_MQTT_REFUSED');
-    expect(classifyError(Object.assign(new Error('Connection refused: Server unavailable'), { code: 3 }), 'mqtt://b:1883')).toBeUndefined();
-    expect(classifyError(Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), 'mqtts://b:8883')?.code).toBe('SSDP_ERR_MQTT_TLS');
-    expect(classifyError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'mqtt://b:1883')).toBeUndefined();
+    expect(
+      classifyError(Object.assign(new Error('Connection refused: Not authorized'), { code: 5 }), 'mqtt://b:1883')?.code,
+    ).toBe('SSDP_ERR_MQTT_REFUSED');
+    expect(
+      classifyError(
+        Object.assign(new Error('Connection refused: Bad username or password'), { code: 4 }),
+        'mqtt://b:1883',
+      )?.code,
+    ).toBe('SSDP_ERR_MQTT_REFUSED');
+    expect(
+      classifyError(Object.assign(new Error('Connection refused: Server unavailable'), { code: 3 }), 'mqtt://b:1883'),
+    ).toBeUndefined();
+    expect(
+      classifyError(
+        Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }),
+        'mqtts://b:8883',
+      )?.code,
+    ).toBe('SSDP_ERR_MQTT_TLS');
+    expect(
+      classifyError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'mqtt://b:1883'),
+    ).toBeUndefined();
   });
 });

@@ -9,12 +9,19 @@ describe('createMqttView (fake broker)', () => {
     await Promise.all(closers.splice(0).map((c) => c.close()));
   });
   const bridge = (broker: FakeBroker, source: FakeSource, site: string) => {
-    const b = attachMqttBridge(source, { url: 'mqtt://broker.test', site, reconnectMinMs: 10 }, { connect: broker.connect });
+    const b = attachMqttBridge(
+      source,
+      { url: 'mqtt://broker.test', site, reconnectMinMs: 10 },
+      { connect: broker.connect },
+    );
     closers.push(b);
     return b;
   };
   const view = (broker: FakeBroker, site = '+') => {
-    const v = createMqttView({ url: 'mqtt://broker.test', site, reconnectMinMs: 10, settleMs: 30 }, { connect: broker.connect });
+    const v = createMqttView(
+      { url: 'mqtt://broker.test', site, reconnectMinMs: 10, settleMs: 30 },
+      { connect: broker.connect },
+    );
     closers.push(v);
     const events: string[] = [];
     v.on('device-added', (d) => events.push(`added ${d.site} ${d.udn}`));
@@ -36,11 +43,22 @@ describe('createMqttView (fake broker)', () => {
     const { v, events } = view(broker);
     await vi.waitFor(() => expect(keys(v.devices())).toEqual(['east uuid:e1', 'west uuid:w1']));
     expect(v.devices().find((d) => d.udn === 'uuid:e1')).toEqual({ ...makeDevice('uuid:e1', 'e1'), site: 'east' });
-    await vi.waitFor(() => expect(v.sites()).toEqual(expect.arrayContaining([{ site: 'east', status: 'online' }, { site: 'west', status: 'online' }])));
+    await vi.waitFor(() =>
+      expect(v.sites()).toEqual(
+        expect.arrayContaining([
+          { site: 'east', status: 'online' },
+          { site: 'west', status: 'online' },
+        ]),
+      ),
+    );
 
     east.update(makeDevice('uuid:e1', 'e1 renamed'));
     west.remove('uuid:w1');
-    await vi.waitFor(() => expect(events).toEqual(expect.arrayContaining(['updated east uuid:e1 friendlyName', 'removed west uuid:w1 cleared'])));
+    await vi.waitFor(() =>
+      expect(events).toEqual(
+        expect.arrayContaining(['updated east uuid:e1 friendlyName', 'removed west uuid:w1 cleared']),
+      ),
+    );
     expect(keys(v.devices())).toEqual(['east uuid:e1']);
   });
 

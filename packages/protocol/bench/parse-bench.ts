@@ -23,7 +23,8 @@ const dir = join(import.meta.dirname, '../test/vectors');
 const captures = readdirSync(dir)
   .filter((file) => file.endsWith('.bin'))
   .map((file): Buffer => readFileSync(join(dir, file)));
-const weightOf = (bytes: Buffer): number => (bytes.subarray(0, 6).toString() === 'NOTIFY' ? 3 : bytes.subarray(0, 4).toString() === 'HTTP' ? 5 : 1);
+const weightOf = (bytes: Buffer): number =>
+  bytes.subarray(0, 6).toString() === 'NOTIFY' ? 3 : bytes.subarray(0, 4).toString() === 'HTTP' ? 5 : 1;
 const sequence = captures.flatMap((bytes) => Array.from({ length: weightOf(bytes) }, () => bytes));
 
 const present = (value: unknown): number => (value === undefined ? 0 : 1);
@@ -36,7 +37,8 @@ function typedFields(m: SsdpMessage): number {
 
 function rawFields(m: SsdpMessage): number {
   if (m.kind === 'm-search') return present(m.header('ST')) + present(m.header('MX')) + present(m.header('MAN'));
-  if (m.kind === 'search-response') return present(m.header('ST')) + present(m.header('USN')) + present(m.header('LOCATION'));
+  if (m.kind === 'search-response')
+    return present(m.header('ST')) + present(m.header('USN')) + present(m.header('LOCATION'));
   return present(m.header('NT')) + present(m.header('NTS')) + present(m.header('USN')) + present(m.header('LOCATION'));
 }
 
@@ -56,10 +58,16 @@ const contenders: { name: string; touch: (bytes: Buffer) => number }[] = [
   { name: '+ headers', touch: parsing((m) => m.headers.length) },
   { name: '+ 3-4 raw header() reads', touch: parsing(rawFields) },
   { name: '+ 3-4 typed fields (bench)', touch: parsing(typedFields) },
-  { name: '+ nt only', touch: parsing((m) => (m.kind === 'notify-alive' || m.kind === 'notify-byebye' ? present(m.nt) : 0)) },
+  {
+    name: '+ nt only',
+    touch: parsing((m) => (m.kind === 'notify-alive' || m.kind === 'notify-byebye' ? present(m.nt) : 0)),
+  },
   { name: '+ usn only', touch: parsing((m) => (m.kind === 'm-search' ? 0 : present(m.usn))) },
   { name: '+ location only', touch: parsing((m) => (m.kind === 'm-search' ? 0 : present(m.location))) },
-  { name: '+ st only', touch: parsing((m) => (m.kind === 'm-search' || m.kind === 'search-response' ? present(m.st) : 0)) },
+  {
+    name: '+ st only',
+    touch: parsing((m) => (m.kind === 'm-search' || m.kind === 'search-response' ? present(m.st) : 0)),
+  },
   { name: 'serializeMessage', touch: (bytes) => serializeMessage(parsedOnce.get(bytes)!).length },
 ];
 
@@ -100,10 +108,14 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const floor = rates[0]!;
-console.log(`${sequence.length} datagrams per pass (${captures.length} captures), ${rounds} rounds of ${slotMs} ms CPU per contender`);
+console.log(
+  `${sequence.length} datagrams per pass (${captures.length} captures), ${rounds} rounds of ${slotMs} ms CPU per contender`,
+);
 console.log(`${'contender'.padEnd(30)} ${'msg/s CPU'.padStart(10)} ${'ns/msg'.padStart(7)} ${'floor/x'.padStart(8)}`);
 contenders.forEach((c, i) => {
   const rate = median(rates[i]!);
   const ratio = median(floor.map((f, r) => f / rates[i]![r]!));
-  console.log(`${c.name.padEnd(30)} ${(rate / 1e6).toFixed(2).padStart(8)} M ${(1e9 / rate).toFixed(0).padStart(7)} ${ratio.toFixed(2).padStart(8)}`);
+  console.log(
+    `${c.name.padEnd(30)} ${(rate / 1e6).toFixed(2).padStart(8)} M ${(1e9 / rate).toFixed(0).padStart(7)} ${ratio.toFixed(2).padStart(8)}`,
+  );
 });

@@ -9,7 +9,15 @@ import { readMaxAge } from './cache-control.ts';
 import { equalsLowerAt } from './ascii.ts';
 import { readDecimal, readDecimalSaturating } from './decimal.ts';
 import type { SsdpErrorCode } from './errors.ts';
-import { cutValue, findHeaderValue, hasCr, materializeHeaders, trimEnd, trimStart, type FieldSlots } from './header-index.ts';
+import {
+  cutValue,
+  findHeaderValue,
+  hasCr,
+  materializeHeaders,
+  trimEnd,
+  trimStart,
+  type FieldSlots,
+} from './header-index.ts';
 import {
   F_BOOTID,
   F_CACHE_CONTROL,
@@ -89,7 +97,15 @@ function unquote(value: string): string {
 }
 
 /** A decimal in min..max (digits only, leading zeros ignored), or -1 when absent; problems get invalid ones. */
-function readNumberField(text: string, slots: FieldSlots, field: number, min: number, max: number, code: SsdpErrorCode, problems?: ProblemList): number | undefined {
+function readNumberField(
+  text: string,
+  slots: FieldSlots,
+  field: number,
+  min: number,
+  max: number,
+  code: SsdpErrorCode,
+  problems?: ProblemList,
+): number | undefined {
   const rawStart = slots[field << 1]!;
   if (rawStart < 0) return undefined;
   const rawEnd = slots[(field << 1) + 1]!;
@@ -105,7 +121,12 @@ function readNumberField(text: string, slots: FieldSlots, field: number, min: nu
   return undefined;
 }
 
-function readTargetField(text: string, slots: FieldSlots, field: number, problems?: ProblemList): SearchTarget | undefined {
+function readTargetField(
+  text: string,
+  slots: FieldSlots,
+  field: number,
+  problems?: ProblemList,
+): SearchTarget | undefined {
   const rawStart = slots[field << 1]!;
   if (rawStart < 0) return undefined;
   const rawEnd = slots[(field << 1) + 1]!;
@@ -145,7 +166,8 @@ function readManField(text: string, slots: FieldSlots, problems?: ProblemList): 
   const raw = rawOf(text, slots, F_MAN);
   if (raw === undefined) return undefined;
   const man = unquote(raw);
-  if (problems !== undefined && (man.length !== 13 || !equalsLowerAt(man, 0, 'ssdp:discover'))) problems.add(F_MAN, 'SSDP_ERR_INVALID_MAN', raw);
+  if (problems !== undefined && (man.length !== 13 || !equalsLowerAt(man, 0, 'ssdp:discover')))
+    problems.add(F_MAN, 'SSDP_ERR_INVALID_MAN', raw);
   return man;
 }
 
@@ -246,7 +268,13 @@ abstract class LazyMessage<C extends { problems: readonly FieldProblem[] | undef
   #headers: readonly SsdpHeader[] | undefined;
   #cache: C | undefined;
 
-  constructor(profile: SsdpProfile, text: string, slots: FieldSlots, first: number, headers: readonly SsdpHeader[] | undefined) {
+  constructor(
+    profile: SsdpProfile,
+    text: string,
+    slots: FieldSlots,
+    first: number,
+    headers: readonly SsdpHeader[] | undefined,
+  ) {
     this.profile = profile;
     this.#text = text;
     this.#slots = slots;
@@ -459,22 +487,43 @@ class SearchResponseMessageImpl extends AdvertisementMessage implements SearchRe
     return this.slots[F_EXT << 1]! >= 0;
   }
   toJSON(): Record<string, unknown> {
-    return { kind: this.kind, profile: this.profile, headers: this.headers, ...this.advertisementJson(), st: this.st, date: this.date, ext: this.ext };
+    return {
+      kind: this.kind,
+      profile: this.profile,
+      headers: this.headers,
+      ...this.advertisementJson(),
+      st: this.st,
+      date: this.date,
+      ext: this.ext,
+    };
   }
 }
 
-class NotifyMessageImpl<K extends 'notify-alive' | 'notify-byebye' | 'notify-update', N extends string> extends AdvertisementMessage {
+class NotifyMessageImpl<
+  K extends 'notify-alive' | 'notify-byebye' | 'notify-update',
+  N extends string,
+> extends AdvertisementMessage {
   readonly kind: K;
   readonly nts: N;
 
-  constructor(kind: K, nts: N, profile: SsdpProfile, text: string, slots: FieldSlots, first: number, headers: readonly SsdpHeader[] | undefined) {
+  constructor(
+    kind: K,
+    nts: N,
+    profile: SsdpProfile,
+    text: string,
+    slots: FieldSlots,
+    first: number,
+    headers: readonly SsdpHeader[] | undefined,
+  ) {
     super(profile, text, slots, first, headers);
     this.kind = kind;
     this.nts = nts;
   }
   get nt(): NotificationType | undefined {
     const c = this.cache;
-    return c.nt === UNSET ? (c.nt = readTargetField(this.text, this.slots, F_NT) as NotificationType | undefined) : c.nt;
+    return c.nt === UNSET
+      ? (c.nt = readTargetField(this.text, this.slots, F_NT) as NotificationType | undefined)
+      : c.nt;
   }
   get nextBootId(): number | undefined {
     const c = this.cache;

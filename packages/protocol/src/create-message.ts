@@ -120,10 +120,16 @@ class HeaderListBuilder {
   extras(extra: readonly SsdpHeader[] | undefined): this {
     for (const header of extra ?? []) {
       if (!isValidHeaderName(header.name)) {
-        throw new SsdpError('SSDP_ERR_INVALID_HEADER', `header name is not an HTTP token: ${JSON.stringify(header.name)}`);
+        throw new SsdpError(
+          'SSDP_ERR_INVALID_HEADER',
+          `header name is not an HTTP token: ${JSON.stringify(header.name)}`,
+        );
       }
       if (fieldIdOf(header.name) >= 0) {
-        throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', `${header.name} is set through its typed field, not extraHeaders`);
+        throw new SsdpError(
+          'SSDP_ERR_INVALID_ARGUMENT',
+          `${header.name} is set through its typed field, not extraHeaders`,
+        );
       }
       if (header.value.includes('\r') || header.value.includes('\n')) {
         throw new SsdpError('SSDP_ERR_INVALID_HEADER', `${header.name} has a CR or LF in its value`);
@@ -143,9 +149,17 @@ function nonEmpty(value: string, what: string): string {
   return value;
 }
 
-const KIND_OF_START: Record<StartKind, SsdpMessageKind> = { 'm-search': 'm-search', response: 'search-response', notify: 'notify-alive' };
+const KIND_OF_START: Record<StartKind, SsdpMessageKind> = {
+  'm-search': 'm-search',
+  response: 'search-response',
+  notify: 'notify-alive',
+};
 
-function build<T extends SsdpMessage>(start: StartKind, builder: HeaderListBuilder, profile: SsdpProfile | undefined): T {
+function build<T extends SsdpMessage>(
+  start: StartKind,
+  builder: HeaderListBuilder,
+  profile: SsdpProfile | undefined,
+): T {
   // A legacy message is kept in the order it goes on the wire, so what the receiver parses equals it.
   const headers = profile === 'legacy' ? reorderForLegacy(KIND_OF_START[start], builder.headers) : builder.headers;
   const { text, slots } = indexHeaderList(headers);

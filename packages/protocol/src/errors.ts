@@ -97,7 +97,8 @@ export class SsdpError extends Error {
 }
 
 /** Result of a value parser (`parseUsn`, `parseMx`, ...): the value, or why it is invalid. */
-export type ValueResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SsdpError };
+export type ValueResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SsdpError };
 
 /** @internal Shorthand used by the value parsers. */
 export function valueOk<T>(value: T): ValueResult<T> {

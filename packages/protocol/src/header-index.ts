@@ -1,13 +1,7 @@
 // Where the known headers of a message are, found once while the header block is scanned. A message keeps its
 // header block as one string plus this index; every typed field reads its value straight out of the string
 // (no lookup by name, no header objects), and the full header list is cut out only when someone asks for it.
-import {
-  KNOWN_HEADER_NAMES,
-  TOKEN_CHARS,
-  fieldIdOf,
-  trimOws,
-  type SsdpHeader,
-} from './headers.ts';
+import { KNOWN_HEADER_NAMES, TOKEN_CHARS, fieldIdOf, trimOws, type SsdpHeader } from './headers.ts';
 
 /**
  * @internal Two numbers per known field (see `F_*` in headers.ts): the start and end of the first occurrence's
@@ -18,8 +12,8 @@ export type FieldSlots = number[];
 /** A fresh slot array, every field absent. A literal, so V8 copies a boilerplate instead of looping. */
 export function newSlots(): FieldSlots {
   return [
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
   ];
 }
 
@@ -138,7 +132,11 @@ export function cutValue(text: string, start: number, end: number): string {
  * @internal Calls `visit(nameStart, nameEnd, valueStart, valueEnd)` for every header line of an already
  * validated header block without continuation lines, from `first` to the empty line (or the end).
  */
-function forEachLine(text: string, first: number, visit: (nameStart: number, nameEnd: number, valueStart: number, valueEnd: number) => boolean): void {
+function forEachLine(
+  text: string,
+  first: number,
+  visit: (nameStart: number, nameEnd: number, valueStart: number, valueEnd: number) => boolean,
+): void {
   let pos = first;
   const n = text.length;
   while (pos < n) {

@@ -22,7 +22,7 @@ function isMulticastRange(text: string, start: number, end: number): boolean {
   for (let part = 0; part < 4; part++) {
     let dot = text.indexOf('.', start);
     if (dot < 0 || dot > end) dot = end;
-    if ((part < 3) !== (dot < end) || dot - start > 3) return false;
+    if (part < 3 !== dot < end || dot - start > 3) return false;
     const octet = readDecimal(text, start, dot, 255);
     if (octet < 0) return false;
     if (part === 0) first = octet;
@@ -102,7 +102,9 @@ export function readHost(text: string): SsdpHost | undefined {
  */
 export function parseHost(raw: string): ValueResult<SsdpHost> {
   const host = readHost(raw.trim());
-  return host ? valueOk(host) : valueError('SSDP_ERR_INVALID_HOST', `not a HOST value: ${JSON.stringify(raw.slice(0, 80))}`);
+  return host
+    ? valueOk(host)
+    : valueError('SSDP_ERR_INVALID_HOST', `not a HOST value: ${JSON.stringify(raw.slice(0, 80))}`);
 }
 
 /**
@@ -111,7 +113,12 @@ export function parseHost(raw: string): ValueResult<SsdpHost> {
  */
 export function formatHost(host: { readonly hostname: string; readonly port?: number }): string {
   const port = host.port ?? SSDP_PORT;
-  if (!isValidHostnameRange(host.hostname, 0, host.hostname.length) || !Number.isInteger(port) || port < 1 || port > 65535) {
+  if (
+    !isValidHostnameRange(host.hostname, 0, host.hostname.length) ||
+    !Number.isInteger(port) ||
+    port < 1 ||
+    port > 65535
+  ) {
     throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', `invalid host ${JSON.stringify(host.hostname)}:${port}`);
   }
   return host.hostname.includes(':') ? `[${host.hostname}]:${port}` : `${host.hostname}:${port}`;

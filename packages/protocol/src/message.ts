@@ -134,11 +134,7 @@ export interface NotifyUpdateMessage extends NotifyFields {
 
 /** Any SSDP message: switch on `kind`. */
 export type SsdpMessage =
-  | MSearchMessage
-  | SearchResponseMessage
-  | NotifyAliveMessage
-  | NotifyByeByeMessage
-  | NotifyUpdateMessage;
+  MSearchMessage | SearchResponseMessage | NotifyAliveMessage | NotifyByeByeMessage | NotifyUpdateMessage;
 
 /** Any NOTIFY. */
 export type NotifyMessage = NotifyAliveMessage | NotifyByeByeMessage | NotifyUpdateMessage;

@@ -22,7 +22,9 @@ export function readMx(text: string | undefined): number {
  */
 export function parseMx(raw: string): ValueResult<number> {
   const mx = readMx(raw.trim());
-  return mx >= 1 ? valueOk(mx) : valueError('SSDP_ERR_INVALID_MX', `MX must be an integer ≥ 1: ${JSON.stringify(raw.slice(0, 40))}`);
+  return mx >= 1
+    ? valueOk(mx)
+    : valueError('SSDP_ERR_INVALID_MX', `MX must be an integer ≥ 1: ${JSON.stringify(raw.slice(0, 40))}`);
 }
 
 /** Clamps a valid MX to the profile's ceiling: 5 s for `upnp`, 120 s for `legacy`. */

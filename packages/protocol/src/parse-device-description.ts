@@ -24,8 +24,7 @@ export const DEFAULT_DESCRIPTION_LIMITS: DescriptionLimits = Object.freeze({
 
 /** Result of {@link parseDeviceDescription}. */
 export type DescriptionResult =
-  | { readonly ok: true; readonly description: DeviceDescription }
-  | { readonly ok: false; readonly error: SsdpError };
+  { readonly ok: true; readonly description: DeviceDescription } | { readonly ok: false; readonly error: SsdpError };
 
 /** Unwinds out of the mapping code with a typed error; never escapes parseDeviceDescription. */
 class DescriptionFailure {
@@ -346,6 +345,9 @@ export function parseDeviceDescription(
       }
       return { ok: false, error: new SsdpError(error.code, error.message, offset === undefined ? {} : { offset }) };
     }
-    return { ok: false, error: new SsdpError('SSDP_ERR_INTERNAL', `internal description parser error: ${String(error)}`) };
+    return {
+      ok: false,
+      error: new SsdpError('SSDP_ERR_INTERNAL', `internal description parser error: ${String(error)}`),
+    };
   }
 }

@@ -1,6 +1,16 @@
 import { BuildFailure, buildMessage, type StartKind } from './build-message.ts';
 import { SsdpError, type SsdpErrorCode } from './errors.ts';
-import { FIELD_OF_STATE, NAME_START, NAME_STOP, NAME_TABLE, cutValue, indexHeaderList, lineStartOf, newSlots, recordField } from './header-index.ts';
+import {
+  FIELD_OF_STATE,
+  NAME_START,
+  NAME_STOP,
+  NAME_TABLE,
+  cutValue,
+  indexHeaderList,
+  lineStartOf,
+  newSlots,
+  recordField,
+} from './header-index.ts';
 import { TOKEN_CHARS, type SsdpHeader } from './headers.ts';
 import type { SsdpMessage } from './message.ts';
 import { decodeUtf8, utf8ByteOffset } from './text-codec.ts';
@@ -29,7 +39,8 @@ export interface ParseOptions {
 }
 
 /** Result of {@link parseMessage}. */
-export type ParseResult = { readonly ok: true; readonly message: SsdpMessage } | { readonly ok: false; readonly error: SsdpError };
+export type ParseResult =
+  { readonly ok: true; readonly message: SsdpMessage } | { readonly ok: false; readonly error: SsdpError };
 
 /** Why parsing stopped, with a position; turned into an SsdpError at the API boundary. */
 class Failure {
@@ -101,7 +112,8 @@ function readStartLine(text: string, start: number, end: number): StartKind | Fa
   }
   // Request line: method SP "*" SP HTTP/1.x
   const sp2 = text.indexOf(' ', sp1 + 1);
-  if (sp2 < 0 || sp2 >= end || sp2 !== sp1 + 2 || text.charCodeAt(sp1 + 1) !== 0x2a) return badStartLine(text, start, end);
+  if (sp2 < 0 || sp2 >= end || sp2 !== sp1 + 2 || text.charCodeAt(sp1 + 1) !== 0x2a)
+    return badStartLine(text, start, end);
   if (!isToken(text, start, sp1) || !isHttpVersion(text, sp2 + 1, end)) return badStartLine(text, start, end);
   const methodLength = sp1 - start;
   if (methodLength === 8 && text.startsWith('M-SEARCH', start)) return 'm-search';
@@ -127,14 +139,22 @@ function headerLineOffset(text: string, firstHeaderLine: number, index: number):
 function malformedLine(text: string, pos: number, contentEnd: number): Failure {
   const colon = text.indexOf(':', pos);
   const noColon = colon < 0 || colon >= contentEnd;
-  return failure('SSDP_ERR_MALFORMED_HEADER', noColon ? 'header line without a colon' : 'header name is not an HTTP token', pos);
+  return failure(
+    'SSDP_ERR_MALFORMED_HEADER',
+    noColon ? 'header line without a colon' : 'header name is not an HTTP token',
+    pos,
+  );
 }
 
 /**
  * The header block from `first` on when it has obs-fold continuation lines, which need joined values: the
  * headers as objects (checked like the fast loop does), indexed through {@link indexHeaderList}. Rare.
  */
-function parseFoldedBlock(text: string, first: number, limits: ParseLimits): { headers: SsdpHeader[]; terminated: boolean } | Failure {
+function parseFoldedBlock(
+  text: string,
+  first: number,
+  limits: ParseLimits,
+): { headers: SsdpHeader[]; terminated: boolean } | Failure {
   const n = text.length;
   const headers: SsdpHeader[] = [];
   let pos = first;
@@ -267,7 +287,12 @@ function parseText(text: string, bytes: Uint8Array | undefined, limits: ParseLim
 }
 
 /** {@link parseText} from the header block on, for a block with continuation lines. */
-function parseFolded(text: string, start: StartKind, firstHeaderLine: number, limits: ParseLimits): SsdpMessage | Failure {
+function parseFolded(
+  text: string,
+  start: StartKind,
+  firstHeaderLine: number,
+  limits: ParseLimits,
+): SsdpMessage | Failure {
   const block = parseFoldedBlock(text, firstHeaderLine, limits);
   if (block instanceof Failure) return block;
   const { text: listText, slots } = indexHeaderList(block.headers);
@@ -326,7 +351,8 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
     if (isBytes && !(input instanceof Uint8Array)) {
       return { ok: false, error: new SsdpError('SSDP_ERR_INVALID_ARGUMENT', 'input must be a Uint8Array or a string') };
     }
-    if (input.length === 0) return { ok: false, error: new SsdpError('SSDP_ERR_EMPTY', 'empty datagram', { offset: 0 }) };
+    if (input.length === 0)
+      return { ok: false, error: new SsdpError('SSDP_ERR_EMPTY', 'empty datagram', { offset: 0 }) };
     if (input.length > limits.maxDatagramBytes) {
       return {
         ok: false,
@@ -343,7 +369,9 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
       if (text.length === input.length) bytes = input;
     } else text = input;
     const result = parseText(text, bytes, limits);
-    return result instanceof Failure ? { ok: false, error: toError(result, text, isBytes) } : { ok: true, message: result };
+    return result instanceof Failure
+      ? { ok: false, error: toError(result, text, isBytes) }
+      : { ok: true, message: result };
   } catch (cause) {
     // Unreachable by design (the fuzz suite asserts it never happens); kept so a bug cannot crash a socket handler.
     return { ok: false, error: new SsdpError('SSDP_ERR_INTERNAL', `internal parser error: ${String(cause)}`) };

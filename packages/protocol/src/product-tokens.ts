@@ -107,7 +107,10 @@ function checkTokenPart(value: string, what: string, allowSlash: boolean): void 
   // A version may not hold '/', or parsing would split it at the wrong place; names may (`@scope/pkg/1.0`).
   const bad = allowSlash ? /[\s,()]/ : /[\s,()/]/;
   if (value.length === 0 || bad.test(value)) {
-    throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', `${what} must be non-empty without blanks, commas or parentheses: ${JSON.stringify(value)}`);
+    throw new SsdpError(
+      'SSDP_ERR_INVALID_ARGUMENT',
+      `${what} must be non-empty without blanks, commas or parentheses: ${JSON.stringify(value)}`,
+    );
   }
 }
 

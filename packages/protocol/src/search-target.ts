@@ -53,7 +53,10 @@ const UUID = new RegExp(`uuid::?${V}+(?::${V}+)*`, 'iy');
  * UUID but it cannot start with ':' either (the first "::" is the separator). Other valid spellings (a quoted
  * target) are left to the general reader.
  */
-const USN = new RegExp(`uuid:${V}+(?::${V}+)*(?:::(?:upnp:rootdevice|urn:${V}+:(?:device|service):${V}+:[0-9]{1,9}))?`, 'iy');
+const USN = new RegExp(
+  `uuid:${V}+(?::${V}+)*(?:::(?:upnp:rootdevice|urn:${V}+:(?:device|service):${V}+:[0-9]{1,9}))?`,
+  'iy',
+);
 const ROOT_DEVICE = /upnp:rootdevice/iy;
 const SSDP_ALL = /ssdp:all/iy;
 
@@ -73,7 +76,11 @@ function matchesRange(pattern: RegExp, text: string, start: number, end: number)
  * @internal `text[start, end)` as a USN of the usual forms, found with one native match: the USN, undefined when
  * the match says it is invalid, or null when it is not of the usual forms (the caller reads it the general way).
  */
-export function readUsualUsn(text: string, start: number, end: number): { uuid: string; target: RootDeviceTarget | TypeTarget | undefined } | undefined | null {
+export function readUsualUsn(
+  text: string,
+  start: number,
+  end: number,
+): { uuid: string; target: RootDeviceTarget | TypeTarget | undefined } | undefined | null {
   USN.lastIndex = start;
   if (!USN.test(text) || USN.lastIndex !== end) return null;
   const separator = text.indexOf('::', start + 5);
@@ -123,8 +130,10 @@ export function readSearchTarget(text: string, start = 0, end = text.length): Se
   const first = text.charCodeAt(start) | 0x20;
   if (first === 0x75 /* u */) {
     const second = text.charCodeAt(start + 1) | 0x20;
-    if (second === 0x72 /* r */) return matchesRange(URN, text, start, end) ? typeTargetAt(text, start + 4, end) : undefined;
-    if (second === 0x75 /* u */) return matchesRange(UUID, text, start, end) ? { type: 'uuid', uuid: text.slice(start + 5, end) } : undefined;
+    if (second === 0x72 /* r */)
+      return matchesRange(URN, text, start, end) ? typeTargetAt(text, start + 4, end) : undefined;
+    if (second === 0x75 /* u */)
+      return matchesRange(UUID, text, start, end) ? { type: 'uuid', uuid: text.slice(start + 5, end) } : undefined;
     return length === 15 && matchesRange(ROOT_DEVICE, text, start, end) ? ROOT : undefined;
   }
   if (first === 0x73 /* s */ && length === 8 && matchesRange(SSDP_ALL, text, start, end)) return ALL;
@@ -146,7 +155,10 @@ export function parseSearchTarget(raw: string): ValueResult<SearchTarget> {
 
 function checkPart(value: string, what: string): void {
   if (value.length === 0 || value.includes(':') || !isVisibleRange(value, 0, value.length)) {
-    throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', `${what} must be non-empty, without ':' or blanks: ${JSON.stringify(value)}`);
+    throw new SsdpError(
+      'SSDP_ERR_INVALID_ARGUMENT',
+      `${what} must be non-empty, without ':' or blanks: ${JSON.stringify(value)}`,
+    );
   }
 }
 

@@ -40,7 +40,9 @@ function checkNts(message: SsdpMessage, expected: string): void {
       break;
     }
   }
-  throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', `a ${message.kind} message needs NTS: ${expected}`, { header: 'NTS' });
+  throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', `a ${message.kind} message needs NTS: ${expected}`, {
+    header: 'NTS',
+  });
 }
 
 /**
@@ -58,11 +60,16 @@ export function serializeMessageText(message: SsdpMessage, options?: SerializeOp
     // One pass over the name checks it is a token and finds its canonical spelling.
     const name = wireHeaderName(header.name);
     if (name === undefined) {
-      throw new SsdpError('SSDP_ERR_INVALID_HEADER', `header name is not an HTTP token: ${JSON.stringify(header.name)}`);
+      throw new SsdpError(
+        'SSDP_ERR_INVALID_HEADER',
+        `header name is not an HTTP token: ${JSON.stringify(header.name)}`,
+      );
     }
     const value = header.value;
     if (value.includes('\r') || value.includes('\n')) {
-      throw new SsdpError('SSDP_ERR_INVALID_HEADER', `header ${header.name} has a CR or LF in its value`, { header: name });
+      throw new SsdpError('SSDP_ERR_INVALID_HEADER', `header ${header.name} has a CR or LF in its value`, {
+        header: name,
+      });
     }
     const trimmed = trimOws(value);
     text += trimmed.length === 0 ? `\r\n${name}:` : `\r\n${name}: ${trimmed}`;

@@ -43,7 +43,8 @@ function readUsnGeneral(text: string, start: number, end: number): Usn | undefin
   if (separator + 2 > end) separator = -1;
   const uuidEnd = separator < 0 ? end : separator;
   // The device part is exactly what readSearchTarget accepts as uuid:X, checked in place to skip an allocation.
-  if (uuidEnd - start <= 5 || !equalsLowerAt(text, start, 'uuid:') || !isUuidBody(text, start + 5, uuidEnd)) return undefined;
+  if (uuidEnd - start <= 5 || !equalsLowerAt(text, start, 'uuid:') || !isUuidBody(text, start + 5, uuidEnd))
+    return undefined;
   const uuid = text.slice(start + 5, uuidEnd);
   if (separator < 0) return { uuid, target: undefined };
   return usnWithTarget(text, uuid, separator + 2, end);
@@ -63,7 +64,10 @@ export function formatUsn(usn: Usn): string {
   const device = formatSearchTarget({ type: 'uuid', uuid: usn.uuid });
   if (usn.target === undefined) return device;
   if ((usn.target.type as string) === 'all' || (usn.target.type as string) === 'uuid') {
-    throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', 'a USN target is upnp:rootdevice, a device type or a service type');
+    throw new SsdpError(
+      'SSDP_ERR_INVALID_ARGUMENT',
+      'a USN target is upnp:rootdevice, a device type or a service type',
+    );
   }
   return `${device}::${formatSearchTarget(usn.target)}`;
 }

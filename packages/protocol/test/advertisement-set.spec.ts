@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SsdpError, advertisementSet, parseSearchTarget, parseUsn, searchResponses, type DeviceModel } from '../src/index.ts';
+import {
+  SsdpError,
+  advertisementSet,
+  parseSearchTarget,
+  parseUsn,
+  searchResponses,
+  type DeviceModel,
+} from '../src/index.ts';
 import { arbDeviceTree } from './arbitraries.ts';
 
 const ROOT = 'uuid:00000000-0000-4000-8000-000000000001';
@@ -58,7 +65,10 @@ describe('advertisementSet', () => {
     expect(advertisementSet(light)).toEqual([
       { nt: 'upnp:rootdevice', usn: `${ROOT}::upnp:rootdevice` },
       { nt: ROOT, usn: ROOT },
-      { nt: 'urn:schemas-upnp-org:device:DimmableLight:2', usn: `${ROOT}::urn:schemas-upnp-org:device:DimmableLight:2` },
+      {
+        nt: 'urn:schemas-upnp-org:device:DimmableLight:2',
+        usn: `${ROOT}::urn:schemas-upnp-org:device:DimmableLight:2`,
+      },
       { nt: SP1, usn: `${ROOT}::${SP1}` },
       { nt: DIM1, usn: `${ROOT}::${DIM1}` },
       { nt: EMB, usn: EMB },
@@ -78,7 +88,10 @@ describe('advertisementSet', () => {
       udn: ROOT,
       services: [
         { serviceType: 'urn:schemas-upnp-org:service:AVTransport:1', serviceId: 'urn:upnp-org:serviceId:AVTransport' },
-        { serviceType: 'urn:schemas-upnp-org:service:RenderingControl:1', serviceId: 'urn:upnp-org:serviceId:RenderingControl' },
+        {
+          serviceType: 'urn:schemas-upnp-org:service:RenderingControl:1',
+          serviceId: 'urn:upnp-org:serviceId:RenderingControl',
+        },
       ],
     };
     expect(advertisementSet(renderer)).toHaveLength(5);
@@ -105,20 +118,27 @@ describe('advertisementSet', () => {
   });
 
   it('rejects trees it cannot advertise', () => {
-    const duplicate: DeviceModel = { ...light, devices: [{ deviceType: 'urn:schemas-upnp-org:device:Basic:1', udn: ROOT.toUpperCase() }] };
+    const duplicate: DeviceModel = {
+      ...light,
+      devices: [{ deviceType: 'urn:schemas-upnp-org:device:Basic:1', udn: ROOT.toUpperCase() }],
+    };
     expect(thrownCode(() => advertisementSet(duplicate))).toBe('SSDP_ERR_INVALID_DEVICE');
     expect(thrownCode(() => advertisementSet({ ...light, udn: '1' }))).toBe('SSDP_ERR_INVALID_DEVICE');
-    expect(thrownCode(() => advertisementSet({ ...light, deviceType: 'urn:schemas-upnp-org:service:X:1' }))).toBe('SSDP_ERR_INVALID_DEVICE');
-    expect(thrownCode(() => advertisementSet({ ...light, services: [{ serviceType: 'notify', serviceId: 'x' }] }))).toBe(
+    expect(thrownCode(() => advertisementSet({ ...light, deviceType: 'urn:schemas-upnp-org:service:X:1' }))).toBe(
       'SSDP_ERR_INVALID_DEVICE',
     );
+    expect(
+      thrownCode(() => advertisementSet({ ...light, services: [{ serviceType: 'notify', serviceId: 'x' }] })),
+    ).toBe('SSDP_ERR_INVALID_DEVICE');
   });
 });
 
 describe('searchResponses', () => {
   it('answers ssdp:all with the whole set and upnp:rootdevice once', () => {
     expect(searchResponses(light, 'ssdp:all')).toHaveLength(11);
-    expect(searchResponses(light, { type: 'root-device' })).toEqual([{ st: 'upnp:rootdevice', usn: `${ROOT}::upnp:rootdevice` }]);
+    expect(searchResponses(light, { type: 'root-device' })).toEqual([
+      { st: 'upnp:rootdevice', usn: `${ROOT}::upnp:rootdevice` },
+    ]);
   });
 
   it('answers uuid:X for the root or an embedded device (UUIDs compared case-insensitively)', () => {
@@ -131,7 +151,10 @@ describe('searchResponses', () => {
 
   it('matches a device type on domain and type with version ≥ requested, echoing the requested version', () => {
     expect(searchResponses(light, 'urn:schemas-upnp-org:device:DimmableLight:1')).toEqual([
-      { st: 'urn:schemas-upnp-org:device:DimmableLight:1', usn: `${ROOT}::urn:schemas-upnp-org:device:DimmableLight:1` },
+      {
+        st: 'urn:schemas-upnp-org:device:DimmableLight:1',
+        usn: `${ROOT}::urn:schemas-upnp-org:device:DimmableLight:1`,
+      },
     ]);
     expect(searchResponses(light, 'urn:schemas-upnp-org:device:DimmableLight:2')).toHaveLength(1);
     expect(searchResponses(light, 'urn:schemas-upnp-org:device:DimmableLight:3')).toEqual([]);
@@ -148,7 +171,10 @@ describe('searchResponses', () => {
       { st: SP1, usn: `${EMB}::${SP1}` },
     ]);
     expect(searchResponses(light, 'urn:schemas-upnp-org:service:ConnectionManager:1')).toEqual([
-      { st: 'urn:schemas-upnp-org:service:ConnectionManager:1', usn: `${EMB}::urn:schemas-upnp-org:service:ConnectionManager:1` },
+      {
+        st: 'urn:schemas-upnp-org:service:ConnectionManager:1',
+        usn: `${EMB}::urn:schemas-upnp-org:service:ConnectionManager:1`,
+      },
     ]);
     expect(searchResponses(light, 'urn:schemas-upnp-org:service:Dimming:2')).toEqual([]);
     expect(searchResponses(light, 'urn:schemas-upnp-org:device:SwitchPower:1')).toEqual([]); // a service type is no device type
@@ -165,7 +191,11 @@ describe('searchResponses', () => {
         for (const { nt, usn } of advertisementSet(root)) {
           expect(searchResponses(root, nt)).toContainEqual({ st: nt, usn });
           const target = parseSearchTarget(nt);
-          if (target.ok && (target.value.type === 'device' || target.value.type === 'service') && target.value.version > 1) {
+          if (
+            target.ok &&
+            (target.value.type === 'device' || target.value.type === 'service') &&
+            target.value.version > 1
+          ) {
             const lower = nt.replace(/:\d+$/, ':1');
             expect(searchResponses(root, lower)).toContainEqual({ st: lower, usn: usn.replace(/:\d+$/, ':1') });
           }

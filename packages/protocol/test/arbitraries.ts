@@ -6,10 +6,7 @@ import type { DeviceModel, SearchTarget, SsdpHeader, Usn, UsnTarget } from '../s
 export const arbUrnPart = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,15}$/);
 
 /** A device UUID: real UUIDs mostly, plus the odd vendor string. */
-export const arbUuid = fc.oneof(
-  fc.uuid(),
-  fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,30}$/),
-);
+export const arbUuid = fc.oneof(fc.uuid(), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,30}$/));
 
 export const arbTypeTarget = fc.record({
   type: fc.constantFrom('device' as const, 'service' as const),
@@ -25,7 +22,10 @@ export const arbSearchTarget: fc.Arbitrary<SearchTarget> = fc.oneof(
   arbTypeTarget,
 );
 
-export const arbUsnTarget: fc.Arbitrary<UsnTarget> = fc.oneof(fc.constant({ type: 'root-device' as const }), arbTypeTarget);
+export const arbUsnTarget: fc.Arbitrary<UsnTarget> = fc.oneof(
+  fc.constant({ type: 'root-device' as const }),
+  arbTypeTarget,
+);
 
 export const arbUsn: fc.Arbitrary<Usn> = fc.record({
   uuid: arbUuid,
@@ -45,10 +45,21 @@ export const arbExtensionHeader: fc.Arbitrary<SsdpHeader> = fc.record({
 
 /** A device tree with unique UDNs: depth ≤ 3, a few services each (types may repeat within a device). */
 export function arbDeviceTree(): fc.Arbitrary<DeviceModel> {
-  const serviceType = fc.record({ name: fc.constantFrom('SwitchPower', 'Dimming', 'ConnectionManager', 'Clock'), version: fc.integer({ min: 1, max: 3 }) })
+  const serviceType = fc
+    .record({
+      name: fc.constantFrom('SwitchPower', 'Dimming', 'ConnectionManager', 'Clock'),
+      version: fc.integer({ min: 1, max: 3 }),
+    })
     .map(({ name, version }) => `urn:schemas-upnp-org:service:${name}:${version}`);
-  const service = serviceType.map((type) => ({ serviceType: type, serviceId: `urn:upnp-org:serviceId:${type.split(':')[3]}` }));
-  const deviceType = fc.record({ name: fc.constantFrom('BinaryLight', 'DimmableLight', 'MediaServer', 'Basic'), version: fc.integer({ min: 1, max: 3 }) })
+  const service = serviceType.map((type) => ({
+    serviceType: type,
+    serviceId: `urn:upnp-org:serviceId:${type.split(':')[3]}`,
+  }));
+  const deviceType = fc
+    .record({
+      name: fc.constantFrom('BinaryLight', 'DimmableLight', 'MediaServer', 'Basic'),
+      version: fc.integer({ min: 1, max: 3 }),
+    })
     .map(({ name, version }) => `urn:schemas-upnp-org:device:${name}:${version}`);
   type Shape = { deviceType: string; services: { serviceType: string; serviceId: string }[]; devices: Shape[] };
   const shapeOfDepth = (depth: number): fc.Arbitrary<Shape> =>

@@ -96,15 +96,50 @@ describe('constructors write headers in canonical UDA order', () => {
     );
     expect(response.date?.getTime()).toBe(DATE);
     expect(response.ext).toBe(true);
-    expect(createSearchResponse({ st: 'ssdp:all', usn: UDN, location: 'http://x/', maxAge: 1800, date: DATE, server: 'A/1 UPnP/2.0 B/1' }).date?.getTime()).toBe(DATE);
+    expect(
+      createSearchResponse({
+        st: 'ssdp:all',
+        usn: UDN,
+        location: 'http://x/',
+        maxAge: 1800,
+        date: DATE,
+        server: 'A/1 UPnP/2.0 B/1',
+      }).date?.getTime(),
+    ).toBe(DATE);
   });
 
   it('createNotifyAlive / ByeBye / Update follow UDA §1.2.2-§1.2.4', () => {
-    const alive = createNotifyAlive({ nt: UDN, usn: UDN, location: 'http://h/d.xml', maxAge: 1800, server: SERVER, bootId: 1, configId: 2 });
-    expect(names(alive)).toEqual(['HOST', 'CACHE-CONTROL', 'LOCATION', 'NT', 'NTS', 'SERVER', 'USN', 'BOOTID.UPNP.ORG', 'CONFIGID.UPNP.ORG']);
+    const alive = createNotifyAlive({
+      nt: UDN,
+      usn: UDN,
+      location: 'http://h/d.xml',
+      maxAge: 1800,
+      server: SERVER,
+      bootId: 1,
+      configId: 2,
+    });
+    expect(names(alive)).toEqual([
+      'HOST',
+      'CACHE-CONTROL',
+      'LOCATION',
+      'NT',
+      'NTS',
+      'SERVER',
+      'USN',
+      'BOOTID.UPNP.ORG',
+      'CONFIGID.UPNP.ORG',
+    ]);
     const byebye = createNotifyByeBye({ nt: UDN, usn: UDN, bootId: 1, configId: 2 });
     expect(names(byebye)).toEqual(['HOST', 'NT', 'NTS', 'USN', 'BOOTID.UPNP.ORG', 'CONFIGID.UPNP.ORG']);
-    const update = createNotifyUpdate({ nt: UDN, usn: UDN, location: 'http://h/d.xml', bootId: 1, configId: 2, nextBootId: 2, searchPort: 49152 });
+    const update = createNotifyUpdate({
+      nt: UDN,
+      usn: UDN,
+      location: 'http://h/d.xml',
+      bootId: 1,
+      configId: 2,
+      nextBootId: 2,
+      searchPort: 49152,
+    });
     expect(names(update)).toEqual([
       'HOST',
       'LOCATION',
@@ -118,16 +153,33 @@ describe('constructors write headers in canonical UDA order', () => {
     ]);
     expect([alive.kind, byebye.kind, update.kind]).toEqual(['notify-alive', 'notify-byebye', 'notify-update']);
     expect(update.nextBootId).toBe(2);
-    expect(thrownCode(() => createNotifyUpdate({ nt: UDN, usn: UDN, location: 'http://h/', bootId: 2, configId: 1, nextBootId: 2 }))).toBe(
-      'SSDP_ERR_INVALID_ARGUMENT',
-    );
+    expect(
+      thrownCode(() =>
+        createNotifyUpdate({ nt: UDN, usn: UDN, location: 'http://h/', bootId: 2, configId: 1, nextBootId: 2 }),
+      ),
+    ).toBe('SSDP_ERR_INVALID_ARGUMENT');
   });
 
   it('give the same typed view as the receiver gets after the wire', () => {
     const messages: SsdpMessage[] = [
       createMSearch({ st: 'ssdp:all', mx: 2, cpfn: 'x' }),
-      createSearchResponse({ st: UDN, usn: UDN, location: 'http://h/', maxAge: 60, date: DATE, server: SERVER, bootId: 3, configId: 4 }),
-      createNotifyAlive({ nt: 'upnp:rootdevice', usn: `${UDN}::upnp:rootdevice`, location: 'http://h/', maxAge: 1800, server: SERVER }),
+      createSearchResponse({
+        st: UDN,
+        usn: UDN,
+        location: 'http://h/',
+        maxAge: 60,
+        date: DATE,
+        server: SERVER,
+        bootId: 3,
+        configId: 4,
+      }),
+      createNotifyAlive({
+        nt: 'upnp:rootdevice',
+        usn: `${UDN}::upnp:rootdevice`,
+        location: 'http://h/',
+        maxAge: 1800,
+        server: SERVER,
+      }),
       createNotifyByeBye({ nt: 'upnp:rootdevice', usn: `${UDN}::upnp:rootdevice` }),
       createNotifyUpdate({ nt: UDN, usn: UDN, location: 'http://h/', bootId: 1, configId: 1, nextBootId: 9 }),
     ];
@@ -135,21 +187,29 @@ describe('constructors write headers in canonical UDA order', () => {
   });
 
   it('reject header injection and misuse of extraHeaders with typed errors', () => {
-    expect(thrownCode(() => createMSearch({ st: 'ssdp:all', mx: 1, cpfn: 'a\r\nX-Evil: 1' }))).toBe('SSDP_ERR_INVALID_HEADER');
+    expect(thrownCode(() => createMSearch({ st: 'ssdp:all', mx: 1, cpfn: 'a\r\nX-Evil: 1' }))).toBe(
+      'SSDP_ERR_INVALID_HEADER',
+    );
     expect(thrownCode(() => createMSearch({ st: 'ssdp:all\nX: y', mx: 1 }))).toBe('SSDP_ERR_INVALID_HEADER');
-    expect(thrownCode(() => createMSearch({ st: 'ssdp:all', mx: 1, extraHeaders: [{ name: 'X-A', value: 'b\rc' }] }))).toBe(
-      'SSDP_ERR_INVALID_HEADER',
-    );
-    expect(thrownCode(() => createMSearch({ st: 'ssdp:all', mx: 1, extraHeaders: [{ name: 'Bad Name', value: '1' }] }))).toBe(
-      'SSDP_ERR_INVALID_HEADER',
-    );
-    expect(thrownCode(() => createMSearch({ st: 'ssdp:all', mx: 1, extraHeaders: [{ name: 'st', value: 'upnp:rootdevice' }] }))).toBe(
+    expect(
+      thrownCode(() => createMSearch({ st: 'ssdp:all', mx: 1, extraHeaders: [{ name: 'X-A', value: 'b\rc' }] })),
+    ).toBe('SSDP_ERR_INVALID_HEADER');
+    expect(
+      thrownCode(() => createMSearch({ st: 'ssdp:all', mx: 1, extraHeaders: [{ name: 'Bad Name', value: '1' }] })),
+    ).toBe('SSDP_ERR_INVALID_HEADER');
+    expect(
+      thrownCode(() =>
+        createMSearch({ st: 'ssdp:all', mx: 1, extraHeaders: [{ name: 'st', value: 'upnp:rootdevice' }] }),
+      ),
+    ).toBe('SSDP_ERR_INVALID_ARGUMENT');
+    expect(thrownCode(() => createNotifyAlive({ nt: UDN, usn: UDN, location: '', maxAge: 1, server: SERVER }))).toBe(
       'SSDP_ERR_INVALID_ARGUMENT',
     );
-    expect(thrownCode(() => createNotifyAlive({ nt: UDN, usn: UDN, location: '', maxAge: 1, server: SERVER }))).toBe('SSDP_ERR_INVALID_ARGUMENT');
-    expect(thrownCode(() => createNotifyAlive({ nt: UDN, usn: UDN, location: 'http://h/', maxAge: 1, server: SERVER, bootId: -1 }))).toBe(
-      'SSDP_ERR_INVALID_ARGUMENT',
-    );
+    expect(
+      thrownCode(() =>
+        createNotifyAlive({ nt: UDN, usn: UDN, location: 'http://h/', maxAge: 1, server: SERVER, bootId: -1 }),
+      ),
+    ).toBe('SSDP_ERR_INVALID_ARGUMENT');
   });
 });
 
@@ -160,7 +220,9 @@ describe('serializeMessage', () => {
   it('writes canonical names, "NAME:" for empty values, CRLF and a final CRLF CRLF', () => {
     const parsed = parseMessage('HTTP/1.1 200 OK\ncache-control: max-age=5\next:\nX-Mixed-Case: v\n\n');
     if (!parsed.ok) throw new Error(parsed.error.code);
-    expect(serializeMessageText(parsed.message)).toBe('HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=5\r\nEXT:\r\nX-Mixed-Case: v\r\n\r\n');
+    expect(serializeMessageText(parsed.message)).toBe(
+      'HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=5\r\nEXT:\r\nX-Mixed-Case: v\r\n\r\n',
+    );
     expect(serializeMessage(parsed.message)).toBeInstanceOf(Uint8Array);
   });
 
@@ -183,11 +245,15 @@ describe('serializeMessage', () => {
   it('refuses a message that does not fit in one UDP datagram (65507 bytes)', () => {
     const fits = plain([{ name: 'X-Pad', value: 'p'.repeat(65507 - 'M-SEARCH * HTTP/1.1\r\nX-Pad: \r\n\r\n'.length) }]);
     expect(serializeMessage(fits)).toHaveLength(65507);
-    const tooBig = plain([{ name: 'X-Pad', value: 'p'.repeat(65508 - 'M-SEARCH * HTTP/1.1\r\nX-Pad: \r\n\r\n'.length) }]);
+    const tooBig = plain([
+      { name: 'X-Pad', value: 'p'.repeat(65508 - 'M-SEARCH * HTTP/1.1\r\nX-Pad: \r\n\r\n'.length) },
+    ]);
     expect(thrownCode(() => serializeMessage(tooBig))).toBe('SSDP_ERR_TOO_LARGE');
   });
 
   it('serializes plain message objects too (only kind, profile and headers are read)', () => {
-    expect(serializeMessageText(plain([{ name: 'st', value: 'ssdp:all' }]))).toBe('M-SEARCH * HTTP/1.1\r\nST: ssdp:all\r\n\r\n');
+    expect(serializeMessageText(plain([{ name: 'st', value: 'ssdp:all' }]))).toBe(
+      'M-SEARCH * HTTP/1.1\r\nST: ssdp:all\r\n\r\n',
+    );
   });
 });

@@ -56,7 +56,10 @@ const description: DeviceDescription = {
   },
 };
 
-function errorCode(input: string | Uint8Array, limits?: Parameters<typeof parseDeviceDescription>[1]): string | undefined {
+function errorCode(
+  input: string | Uint8Array,
+  limits?: Parameters<typeof parseDeviceDescription>[1],
+): string | undefined {
   const result = parseDeviceDescription(input, limits);
   return result.ok ? undefined : result.error.code;
 }
@@ -74,7 +77,9 @@ const BASIC = `<deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType><frie
 describe('buildDeviceDescription / parseDeviceDescription', () => {
   it('round-trips a full description, escaping every special character', () => {
     const xml = buildDeviceDescription(description);
-    expect(xml).toContain('<friendlyName>Kitchen &lt;Light&gt; &amp; &quot;Friends&quot; &apos;n&apos; Küche ☃</friendlyName>');
+    expect(xml).toContain(
+      '<friendlyName>Kitchen &lt;Light&gt; &amp; &quot;Friends&quot; &apos;n&apos; Küche ☃</friendlyName>',
+    );
     expect(xml).toContain('<root xmlns="urn:schemas-upnp-org:device-1-0" configId="1234">');
     expect(xml.indexOf('<deviceList>')).toBeLessThan(xml.lastIndexOf('<presentationURL>'));
     expect(parsed(xml)).toEqual(description);
@@ -86,7 +91,10 @@ describe('buildDeviceDescription / parseDeviceDescription', () => {
   });
 
   it('round-trips generated descriptions', () => {
-    const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((s) => s.trim()).filter((s) => s.length > 0);
+    const text = fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
     const toDescribed = (model: DeviceModel, name: string): DescribedDevice => ({
       deviceType: model.deviceType,
       friendlyName: name,
@@ -94,18 +102,28 @@ describe('buildDeviceDescription / parseDeviceDescription', () => {
       modelName: '<model>',
       udn: model.udn,
       icons: [],
-      services: (model.services ?? []).map((s) => ({ ...s, scpdURL: '/scpd.xml', controlURL: '/c', eventSubURL: '/e?x=1&y=2' })),
+      services: (model.services ?? []).map((s) => ({
+        ...s,
+        scpdURL: '/scpd.xml',
+        controlURL: '/c',
+        eventSubURL: '/e?x=1&y=2',
+      })),
       devices: (model.devices ?? []).map((d) => toDescribed(d, name)),
     });
     fc.assert(
-      fc.property(arbDeviceTree(), text, fc.option(fc.integer({ min: 0, max: 16777215 }), { nil: undefined }), (tree, name, configId) => {
-        const input: DeviceDescription = {
-          specVersion: { major: 2, minor: 0 },
-          ...(configId === undefined ? {} : { configId }),
-          device: toDescribed(tree, name),
-        };
-        expect(parsed(buildDeviceDescription(input))).toEqual(input);
-      }),
+      fc.property(
+        arbDeviceTree(),
+        text,
+        fc.option(fc.integer({ min: 0, max: 16777215 }), { nil: undefined }),
+        (tree, name, configId) => {
+          const input: DeviceDescription = {
+            specVersion: { major: 2, minor: 0 },
+            ...(configId === undefined ? {} : { configId }),
+            device: toDescribed(tree, name),
+          };
+          expect(parsed(buildDeviceDescription(input))).toEqual(input);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -187,7 +205,10 @@ describe('parseDeviceDescription on hostile or broken input (never throws, typed
     expect(errorCode(many(4100))).toBe('SSDP_ERR_XML_TOO_MANY_ELEMENTS');
     const huge = minimal(BASIC, `<pad>${'p'.repeat(DEFAULT_DESCRIPTION_LIMITS.maxBytes)}</pad>`);
     const result = parseDeviceDescription(new Uint8Array(Buffer.from(huge)));
-    expect(result.ok ? undefined : [result.error.code, result.error.offset]).toEqual(['SSDP_ERR_XML_TOO_LARGE', 262144]);
+    expect(result.ok ? undefined : [result.error.code, result.error.offset]).toEqual([
+      'SSDP_ERR_XML_TOO_LARGE',
+      262144,
+    ]);
     expect(parseDeviceDescription(huge, { maxBytes: 300_000 }).ok).toBe(true);
   });
 
@@ -198,16 +219,24 @@ describe('parseDeviceDescription on hostile or broken input (never throws, typed
     expect(errorCode(minimal(BASIC))).toBeUndefined();
     expect(errorCode(minimal(`${BASIC}<modelNumber>a & b</modelNumber>`))).toBe('SSDP_ERR_XML_MALFORMED');
     expect(errorCode('')).toBe('SSDP_ERR_XML_MALFORMED');
-    expect(errorCode('<scpd><specVersion><major>1</major><minor>0</minor></specVersion></scpd>')).toBe('SSDP_ERR_DESCRIPTION_INVALID');
+    expect(errorCode('<scpd><specVersion><major>1</major><minor>0</minor></specVersion></scpd>')).toBe(
+      'SSDP_ERR_DESCRIPTION_INVALID',
+    );
     expect(errorCode(minimal(BASIC).replace(/<UDN>.*<\/UDN>/, ''))).toBe('SSDP_ERR_DESCRIPTION_INVALID');
-    expect(errorCode(minimal(BASIC).replace('<minor>1</minor>', '<minor>one</minor>'))).toBe('SSDP_ERR_DESCRIPTION_INVALID');
-    expect(errorCode(minimal(`${BASIC}<deviceList><device>${BASIC}</device></deviceList>`))).toBe('SSDP_ERR_DESCRIPTION_INVALID');
+    expect(errorCode(minimal(BASIC).replace('<minor>1</minor>', '<minor>one</minor>'))).toBe(
+      'SSDP_ERR_DESCRIPTION_INVALID',
+    );
+    expect(errorCode(minimal(`${BASIC}<deviceList><device>${BASIC}</device></deviceList>`))).toBe(
+      'SSDP_ERR_DESCRIPTION_INVALID',
+    );
     expect(errorCode(minimal(BASIC).replace('<root ', '<root configId="-1" '))).toBe('SSDP_ERR_DESCRIPTION_INVALID');
     expect(errorCode(42 as unknown as string)).toBe('SSDP_ERR_INVALID_ARGUMENT');
   });
 
   it('cannot pollute prototypes', () => {
-    const result = parseDeviceDescription(minimal(`${BASIC}<__proto__><polluted>yes</polluted></__proto__><constructor>x</constructor>`));
+    const result = parseDeviceDescription(
+      minimal(`${BASIC}<__proto__><polluted>yes</polluted></__proto__><constructor>x</constructor>`),
+    );
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(result.ok || result.error instanceof SsdpError).toBe(true);
   });

@@ -38,18 +38,77 @@ function checkInput(input: Uint8Array | string): void {
 }
 
 // Pieces real datagrams are made of, so random combinations reach deep into the parser.
-const START_LINES = ['M-SEARCH * HTTP/1.1', 'NOTIFY * HTTP/1.1', 'HTTP/1.1 200 OK', 'HTTP/1.0 200', 'GET / HTTP/1.1', 'NOTIFY * HTTP/2'];
-const NAMES = ['HOST', 'Host', 'MAN', 'MX', 'Mx', 'ST', 'NT', 'NTS', 'USN', 'CACHE-CONTROL', 'DATE', 'EXT', 'LOCATION', 'SERVER', 'USER-AGENT',
-  'BOOTID.UPNP.ORG', 'CONFIGID.UPNP.ORG', 'NEXTBOOTID.UPNP.ORG', 'SEARCHPORT.UPNP.ORG', 'TCPPORT.UPNP.ORG', 'CPFN.UPNP.ORG', 'OPT', '01-NLS', 'X-Y', ''];
-const VALUES = ['239.255.255.250:1900', '[FF02::C]:1900', '"ssdp:discover"', 'ssdp:all', 'upnp:rootdevice', 'ssdp:alive', 'ssdp:byebye',
-  'ssdp:update', 'uuid:2fac1234-31f8-11b4-a222-08002b34c003', 'uuid:x::urn:schemas-upnp-org:device:Basic:1', 'urn:a:service:b:2',
-  'max-age = 1800', 'Sun, 06 Nov 1994 08:49:37 GMT', '3', '0', '-1', '1e309', 'NaN', '49152', '99999999999999999999', 'null', '1', '',
-  'é', '\u0000', '"', 'A/1 UPnP/2.0 B/1'];
+const START_LINES = [
+  'M-SEARCH * HTTP/1.1',
+  'NOTIFY * HTTP/1.1',
+  'HTTP/1.1 200 OK',
+  'HTTP/1.0 200',
+  'GET / HTTP/1.1',
+  'NOTIFY * HTTP/2',
+];
+const NAMES = [
+  'HOST',
+  'Host',
+  'MAN',
+  'MX',
+  'Mx',
+  'ST',
+  'NT',
+  'NTS',
+  'USN',
+  'CACHE-CONTROL',
+  'DATE',
+  'EXT',
+  'LOCATION',
+  'SERVER',
+  'USER-AGENT',
+  'BOOTID.UPNP.ORG',
+  'CONFIGID.UPNP.ORG',
+  'NEXTBOOTID.UPNP.ORG',
+  'SEARCHPORT.UPNP.ORG',
+  'TCPPORT.UPNP.ORG',
+  'CPFN.UPNP.ORG',
+  'OPT',
+  '01-NLS',
+  'X-Y',
+  '',
+];
+const VALUES = [
+  '239.255.255.250:1900',
+  '[FF02::C]:1900',
+  '"ssdp:discover"',
+  'ssdp:all',
+  'upnp:rootdevice',
+  'ssdp:alive',
+  'ssdp:byebye',
+  'ssdp:update',
+  'uuid:2fac1234-31f8-11b4-a222-08002b34c003',
+  'uuid:x::urn:schemas-upnp-org:device:Basic:1',
+  'urn:a:service:b:2',
+  'max-age = 1800',
+  'Sun, 06 Nov 1994 08:49:37 GMT',
+  '3',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  '49152',
+  '99999999999999999999',
+  'null',
+  '1',
+  '',
+  'é',
+  '\u0000',
+  '"',
+  'A/1 UPnP/2.0 B/1',
+];
 const SEPARATORS = ['\r\n', '\n', '\r', '', ' ', '\t', ':', ': ', '\r\n\r\n'];
 
 const arbLine = fc.oneof(
   fc.constantFrom(...START_LINES),
-  fc.tuple(fc.constantFrom(...NAMES), fc.constantFrom(':', ': ', ' : ', ''), fc.constantFrom(...VALUES)).map(([n, c, v]) => n + c + v),
+  fc
+    .tuple(fc.constantFrom(...NAMES), fc.constantFrom(':', ': ', ' : ', ''), fc.constantFrom(...VALUES))
+    .map(([n, c, v]) => n + c + v),
   fc.string({ maxLength: 20 }),
 );
 // A start line first (mostly valid, so the header code gets exercised), then random lines and separators.
@@ -61,7 +120,12 @@ const arbStructured = fc
   )
   .map(([start, eol, parts]) => start + eol + parts.map(([line, sep]) => line + sep).join(''));
 
-type Mutation = { kind: 'flip' | 'insert' | 'delete' | 'duplicate' | 'truncate'; at: number; length: number; byte: number };
+type Mutation = {
+  kind: 'flip' | 'insert' | 'delete' | 'duplicate' | 'truncate';
+  at: number;
+  length: number;
+  byte: number;
+};
 const arbMutation: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom('flip', 'insert', 'delete', 'duplicate', 'truncate'),
   at: fc.nat(400),
@@ -92,13 +156,18 @@ describe('parseMessage never throws', () => {
   });
 
   it('on SSDP-shaped datagrams built from real start lines, names, values and separators (30,000 cases)', () => {
-    fc.assert(fc.property(arbStructured, (text) => checkInput(new Uint8Array(Buffer.from(text, 'utf8')))), { numRuns: 30_000 });
+    fc.assert(
+      fc.property(arbStructured, (text) => checkInput(new Uint8Array(Buffer.from(text, 'utf8')))),
+      { numRuns: 30_000 },
+    );
   });
 
   it('on mutations of every real capture (30,000 cases)', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...VALID_VECTORS), fc.array(arbMutation, { minLength: 1, maxLength: 4 }), (vector, mutations) =>
-        checkInput(mutate(vector.bytes, mutations)),
+      fc.property(
+        fc.constantFrom(...VALID_VECTORS),
+        fc.array(arbMutation, { minLength: 1, maxLength: 4 }),
+        (vector, mutations) => checkInput(mutate(vector.bytes, mutations)),
       ),
       { numRuns: 30_000 },
     );

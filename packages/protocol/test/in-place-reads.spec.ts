@@ -27,8 +27,31 @@ function targetOf(raw: string | undefined, nt: boolean): unknown {
 // Values with every awkward feature the in-place readers must get right: case, quotes, blanks around, a bare CR
 // inside or at an edge, separators in odd places, non-ASCII, DEL, and digits for MX.
 const PIECES = [
-  'uuid:', 'UUID:', 'urn:', 'URN:', 'upnp:rootdevice', 'UPnP:RootDevice', 'ssdp:all', 'SSDP:ALL', ':', '::', 'device',
-  'Service', 'schemas-upnp-org', 'x', 'Basic', '1', '0', '12', '"', ' ', '\t', '\r', '\x7f', 'é', '2fac1234-31f8-11b4',
+  'uuid:',
+  'UUID:',
+  'urn:',
+  'URN:',
+  'upnp:rootdevice',
+  'UPnP:RootDevice',
+  'ssdp:all',
+  'SSDP:ALL',
+  ':',
+  '::',
+  'device',
+  'Service',
+  'schemas-upnp-org',
+  'x',
+  'Basic',
+  '1',
+  '0',
+  '12',
+  '"',
+  ' ',
+  '\t',
+  '\r',
+  '\x7f',
+  'é',
+  '2fac1234-31f8-11b4',
 ];
 const arbValue = fc.array(fc.constantFrom(...PIECES), { maxLength: 8 }).map((parts) => parts.join(''));
 
@@ -47,19 +70,25 @@ describe('typed fields read in place', () => {
         if (search.kind !== 'm-search') throw new Error(search.kind);
         expect(search.st).toEqual(targetOf(search.header('ST'), false));
         const mx = search.header('MX')!;
-        expect(search.mx).toEqual(/^[0-9]+$/.test(mx) && Number(mx) >= 1 ? Math.min(Number(mx), 2 ** 31 - 1) : undefined);
+        expect(search.mx).toEqual(
+          /^[0-9]+$/.test(mx) && Number(mx) >= 1 ? Math.min(Number(mx), 2 ** 31 - 1) : undefined,
+        );
       }),
       { numRuns: 5000 },
     );
   });
 
   it('read a bare CR inside a value as a space, also at the edges', () => {
-    const message = parse('NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\r\nNTS: ssdp:alive \r\r\nUSN: uuid:abc\r::upnp:rootdevice\r\nBOOTID.UPNP.ORG: 7\r\r\n\r\n');
+    const message = parse(
+      'NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\r\nNTS: ssdp:alive \r\r\nUSN: uuid:abc\r::upnp:rootdevice\r\nBOOTID.UPNP.ORG: 7\r\r\n\r\n',
+    );
     if (message.kind !== 'notify-alive') throw new Error(message.kind);
     expect(message.nt).toEqual({ type: 'root-device' });
     expect(message.usn).toBeUndefined(); // "uuid:abc ::upnp:rootdevice" has a blank in the uuid
     expect(message.bootId).toBe(7);
-    expect(message.problems).toEqual([{ header: 'USN', code: 'SSDP_ERR_INVALID_USN', value: 'uuid:abc ::upnp:rootdevice' }]);
+    expect(message.problems).toEqual([
+      { header: 'USN', code: 'SSDP_ERR_INVALID_USN', value: 'uuid:abc ::upnp:rootdevice' },
+    ]);
   });
 
   it('accept one pair of quotes around a whole target, in place and after a USN separator', () => {
@@ -74,7 +103,9 @@ describe('typed fields read in place', () => {
   });
 
   it('take the first occurrence of a duplicated known header, whatever its casing', () => {
-    const message = parse('HTTP/1.1 200 OK\r\nlocation: http://a/\r\nLOCATION: http://b/\r\nLocation: http://c/\r\n\r\n');
+    const message = parse(
+      'HTTP/1.1 200 OK\r\nlocation: http://a/\r\nLOCATION: http://b/\r\nLocation: http://c/\r\n\r\n',
+    );
     if (message.kind !== 'search-response') throw new Error(message.kind);
     expect(message.location).toBe('http://a/');
   });
@@ -82,9 +113,9 @@ describe('typed fields read in place', () => {
 
 describe('header names', () => {
   const arbCase = (name: string) =>
-    fc.array(fc.boolean(), { minLength: name.length, maxLength: name.length }).map((upper) =>
-      [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''),
-    );
+    fc
+      .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
+      .map((upper) => [...name].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
 
   it('find every known header in any casing', () => {
     for (const name of KNOWN_HEADER_NAMES) {
@@ -100,14 +131,33 @@ describe('header names', () => {
   });
 
   it('do not take a near miss for a known header (prefixes, extensions, one letter off)', () => {
-    for (const name of ['N', 'NTX', 'NTS-', 'US', 'USNS', 'HOSTS', 'HOS', 'LOCATIONS', 'LOCATIO', 'MXX', 'SERVERX', 'BOOTID.UPNP.ORGX', 'BOOTID', 'XST', 'ST.']) {
+    for (const name of [
+      'N',
+      'NTX',
+      'NTS-',
+      'US',
+      'USNS',
+      'HOSTS',
+      'HOS',
+      'LOCATIONS',
+      'LOCATIO',
+      'MXX',
+      'SERVERX',
+      'BOOTID.UPNP.ORGX',
+      'BOOTID',
+      'XST',
+      'ST.',
+    ]) {
       const message = parse(`HTTP/1.1 200 OK\r\n${name}: ssdp:all\r\nUSN: uuid:a\r\n\r\n`);
       if (message.kind !== 'search-response') throw new Error(message.kind);
       expect(message.st).toBeUndefined();
       expect(message.location).toBeUndefined();
       expect(message.host).toBeUndefined();
       expect(message.header(name)).toBe('ssdp:all');
-      expect(message.headers).toEqual([{ name, value: 'ssdp:all' }, { name: 'USN', value: 'uuid:a' }]);
+      expect(message.headers).toEqual([
+        { name, value: 'ssdp:all' },
+        { name: 'USN', value: 'uuid:a' },
+      ]);
     }
   });
 
@@ -124,8 +174,31 @@ describe('bytes and text agree', () => {
   // Stray bytes (each decodes to one U+FFFD, so bytes and characters stay aligned and the byte scan runs) and
   // multi-byte UTF-8 (fewer characters than bytes: the text scan runs) in names, values and the start line.
   const arbPiece = fc.constantFrom(
-    'NOTIFY * HTTP/1.1', 'HTTP/1.1 200 OK', 'M-SEARCH * HTTP/1.1', '\r\n', '\n', ':', ': ', ' ', 'NTS', 'NT', 'USN', 'ST', 'Host',
-    'ssdp:alive', 'uuid:a::upnp:rootdevice', 'upnp:rootdevice', 'X-Y', '\x80', '\xff', '\xc3', '\xe9', 'é', '€', '😀', '\t',
+    'NOTIFY * HTTP/1.1',
+    'HTTP/1.1 200 OK',
+    'M-SEARCH * HTTP/1.1',
+    '\r\n',
+    '\n',
+    ':',
+    ': ',
+    ' ',
+    'NTS',
+    'NT',
+    'USN',
+    'ST',
+    'Host',
+    'ssdp:alive',
+    'uuid:a::upnp:rootdevice',
+    'upnp:rootdevice',
+    'X-Y',
+    '\x80',
+    '\xff',
+    '\xc3',
+    '\xe9',
+    'é',
+    '€',
+    '😀',
+    '\t',
   );
   const arbDatagram = fc.array(arbPiece, { maxLength: 24 }).map((parts) => parts.join(''));
 
@@ -169,8 +242,11 @@ describe('bytes and text agree', () => {
     const text = 'NOTIFY * HTTP/1.1\r\nSERVER: a\r\n b\r\nX: 1\r\nNTS: ssdp:gone\r\n\r\n';
     const result = parseMessage(text);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect([result.error.code, result.error.offset]).toEqual(['SSDP_ERR_UNKNOWN_NTS', text.indexOf('NTS:')]);
-    const folded = parse('NOTIFY * HTTP/1.1\r\nNTS: ssdp:alive\r\nNT: upnp:\r\n rootdevice\r\nUSN: uuid:a::upnp:rootdevice\r\n\r\n');
+    if (!result.ok)
+      expect([result.error.code, result.error.offset]).toEqual(['SSDP_ERR_UNKNOWN_NTS', text.indexOf('NTS:')]);
+    const folded = parse(
+      'NOTIFY * HTTP/1.1\r\nNTS: ssdp:alive\r\nNT: upnp:\r\n rootdevice\r\nUSN: uuid:a::upnp:rootdevice\r\n\r\n',
+    );
     if (folded.kind !== 'notify-alive') throw new Error(folded.kind);
     // Joined with one SP, the NT is no longer a valid target; the typed view sees what `headers` shows.
     expect(folded.header('NT')).toBe('upnp: rootdevice');

@@ -57,7 +57,9 @@ describe('legacy profile: the prototype dialect', () => {
     );
     // The prototype device reads MX from line 4 with split(" ")[1] and USER-AGENT from line 6.
     expect(prototypeMx(bytes)).toBe('4');
-    expect(prototypeLines(bytes)[LEGACY_LINE.USER_AGENT - 1]).toBe('USER-AGENT: Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0');
+    expect(prototypeLines(bytes)[LEGACY_LINE.USER_AGENT - 1]).toBe(
+      'USER-AGENT: Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0',
+    );
   });
 
   it('writes the NOTIFY reply with real values in the prototype order; SERVER is on line 7', () => {

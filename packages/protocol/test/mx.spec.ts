@@ -35,7 +35,21 @@ describe('searchResponseWindow (the UDA MX rules)', () => {
   });
 
   it('drops a multicast search with an invalid MX: non-integer, < 1, NaN, 1e309, -1', () => {
-    for (const mx of ['abc', '', '0', '-1', '1.5', 'NaN', '1e309', Number.NaN, Number.POSITIVE_INFINITY, Number('1e309'), -1, 0, 2.5]) {
+    for (const mx of [
+      'abc',
+      '',
+      '0',
+      '-1',
+      '1.5',
+      'NaN',
+      '1e309',
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number('1e309'),
+      -1,
+      0,
+      2.5,
+    ]) {
       expect(multicast(mx), String(mx)).toEqual({ respond: false, reason: 'mx-invalid' });
     }
   });
@@ -101,6 +115,9 @@ describe('the mxRule of a parsed M-SEARCH', () => {
 
   it('is what a constructed search says too', () => {
     expect(createMSearch({ st: 'ssdp:all', mx: 3 }).mxRule).toEqual({ respond: true, maxDelayMs: 3000 });
-    expect(createMSearch({ st: 'ssdp:all', host: '10.0.0.2:1900' }).mxRule).toEqual({ respond: true, maxDelayMs: 1000 });
+    expect(createMSearch({ st: 'ssdp:all', host: '10.0.0.2:1900' }).mxRule).toEqual({
+      respond: true,
+      maxDelayMs: 1000,
+    });
   });
 });

@@ -14,7 +14,8 @@ function errorOf(input: Uint8Array | string, options?: Parameters<typeof parseMe
   return result.error;
 }
 
-const SEARCH = 'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 2\r\nST: ssdp:all\r\n\r\n';
+const SEARCH =
+  'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 2\r\nST: ssdp:all\r\n\r\n';
 
 describe('parseMessage tolerates what real senders produce', () => {
   it('accepts LF-only line endings (still UPnP framing when an empty line ends the headers)', () => {
@@ -32,7 +33,9 @@ describe('parseMessage tolerates what real senders produce', () => {
   });
 
   it('accepts no blank after the colon (minidlnad) and blanks before it', () => {
-    const message = parse('NOTIFY * HTTP/1.1\r\nHOST:239.255.255.250:1900\r\nNT :upnp:rootdevice\r\nNTS:ssdp:alive\r\n\r\n');
+    const message = parse(
+      'NOTIFY * HTTP/1.1\r\nHOST:239.255.255.250:1900\r\nNT :upnp:rootdevice\r\nNTS:ssdp:alive\r\n\r\n',
+    );
     expect(message.kind).toBe('notify-alive');
     if (message.kind !== 'notify-alive') return;
     expect(message.host).toBe('239.255.255.250:1900');
@@ -105,7 +108,14 @@ describe('parseMessage tolerates what real senders produce', () => {
     expect(message.header('01-nls')).toBe('1');
     expect(message.header('MYHEADER.PHILIPS.COM')).toBe('"some value"');
     expect(message.header('X-Absent')).toBeUndefined();
-    expect(message.headers.map((h) => h.name)).toEqual(['HOST', 'OPT', '01-NLS', 'NTS', 'X-User-Agent', 'myheader.philips.com']);
+    expect(message.headers.map((h) => h.name)).toEqual([
+      'HOST',
+      'OPT',
+      '01-NLS',
+      'NTS',
+      'X-User-Agent',
+      'myheader.philips.com',
+    ]);
     expect(serializeMessageText(message)).toBe(
       'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nOPT: "http://schemas.upnp.org/upnp/1/0/"; ns=01\r\n01-NLS: 1\r\n' +
         'NTS: ssdp:alive\r\nX-User-Agent: redsonic\r\nmyheader.philips.com: "some value"\r\n\r\n',
@@ -136,7 +146,9 @@ describe('parseMessage tolerates what real senders produce', () => {
     });
 
     it('can never end the header block early or smuggle a second message', () => {
-      const message = parse('NOTIFY * HTTP/1.1\r\nNTS: ssdp:alive\r\nSERVER: a\n\nNOTIFY * HTTP/1.1\r\nNTS: ssdp:byebye\r\n\r\n');
+      const message = parse(
+        'NOTIFY * HTTP/1.1\r\nNTS: ssdp:alive\r\nSERVER: a\n\nNOTIFY * HTTP/1.1\r\nNTS: ssdp:byebye\r\n\r\n',
+      );
       expect(message.kind).toBe('notify-alive');
       expect(message.headers).toHaveLength(2);
     });
@@ -231,7 +243,9 @@ describe('parseMessage limits (defaults: 64 KiB, 100 header lines, 8 KiB lines)'
     expect(errorOf(SEARCH, { limits: { maxHeaderLines: 3 } }).code).toBe('SSDP_ERR_TOO_MANY_HEADERS');
     expect(parseMessage(SEARCH, { limits: { maxHeaderLines: 4 } }).ok).toBe(true);
     const huge = `M-SEARCH * HTTP/1.1\r\n${'X: y\r\n'.repeat(101)}\r\n`;
-    expect(errorOf(huge, { limits: { maxHeaderLines: Number.NaN, maxLineLength: -1 } }).code).toBe('SSDP_ERR_TOO_MANY_HEADERS');
+    expect(errorOf(huge, { limits: { maxHeaderLines: Number.NaN, maxLineLength: -1 } }).code).toBe(
+      'SSDP_ERR_TOO_MANY_HEADERS',
+    );
   });
 });
 

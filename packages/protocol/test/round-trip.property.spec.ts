@@ -23,26 +23,36 @@ const arbProfile = fc.constantFrom<SsdpProfile>('upnp', 'legacy');
 const arbExtras = fc.array(arbExtensionHeader, { maxLength: 3 });
 const arbProducts = fc.oneof(
   fc.record({
-    os: fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,8}$/), version: fc.stringMatching(/^[0-9][0-9.a-z-]{0,6}$/) }),
-    product: fc.record({ name: fc.stringMatching(/^[A-Za-z@][A-Za-z0-9_./-]{0,10}$/), version: fc.stringMatching(/^[0-9][0-9.]{0,5}$/) }),
+    os: fc.record({
+      name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,8}$/),
+      version: fc.stringMatching(/^[0-9][0-9.a-z-]{0,6}$/),
+    }),
+    product: fc.record({
+      name: fc.stringMatching(/^[A-Za-z@][A-Za-z0-9_./-]{0,10}$/),
+      version: fc.stringMatching(/^[0-9][0-9.]{0,5}$/),
+    }),
   }),
   arbHeaderValue.filter((s) => s.length > 0),
 );
-const arbLocation = fc.oneof(
-  fc.webUrl(),
-  fc.constantFrom('http://[::1]:8080/d.xml', '10.0.0.1', 'null'),
-);
+const arbLocation = fc.oneof(fc.webUrl(), fc.constantFrom('http://[::1]:8080/d.xml', '10.0.0.1', 'null'));
 const arbUnicastHost = fc.oneof(
   fc.ipV4().map((ip) => `${ip}:1900`),
   fc.constant('[fe80::1]:1900'),
 );
 const arbMulticastHost = fc.constantFrom('239.255.255.250:1900', '[FF02::C]:1900', '[ff05::c]:1900', undefined);
-const arbDate = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });
+const arbDate = fc.date({
+  min: new Date('1970-01-01T00:00:00Z'),
+  max: new Date('2100-01-01T00:00:00Z'),
+  noInvalidDate: true,
+});
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const arbBootId = fc.integer({ min: 0, max: 2_000_000_000 });
 const arbConfigId = fc.integer({ min: 0, max: 16_777_215 });
 const arbPort = fc.integer({ min: 49152, max: 65535 });
-const arbNt = fc.oneof(arbSearchTarget.filter((t) => t.type !== 'all'), fc.constant('notify'));
+const arbNt = fc.oneof(
+  arbSearchTarget.filter((t) => t.type !== 'all'),
+  fc.constant('notify'),
+);
 
 const arbMSearch = fc
   .record({
@@ -96,7 +106,14 @@ const arbAlive = fc
   .map(createNotifyAlive);
 
 const arbByeBye = fc
-  .record({ profile: arbProfile, nt: arbNt, usn: arbUsn, bootId: optional(arbBootId), configId: optional(arbConfigId), extraHeaders: arbExtras })
+  .record({
+    profile: arbProfile,
+    nt: arbNt,
+    usn: arbUsn,
+    bootId: optional(arbBootId),
+    configId: optional(arbConfigId),
+    extraHeaders: arbExtras,
+  })
   .map(createNotifyByeBye);
 
 const arbUpdate = fc
@@ -123,7 +140,12 @@ function parsed(bytes: Uint8Array): SsdpMessage {
 
 /** The typed view without what depends on framing: header order, profile and the profile-specific MX rule. */
 function typedView(message: SsdpMessage): unknown {
-  const { headers: _headers, profile: _profile, mxRule: _mxRule, ...rest } = snapshot(message) as Record<string, unknown>;
+  const {
+    headers: _headers,
+    profile: _profile,
+    mxRule: _mxRule,
+    ...rest
+  } = snapshot(message) as Record<string, unknown>;
   return rest;
 }
 
@@ -152,14 +174,21 @@ describe('serialize -> parse -> serialize', () => {
     const arbName = fc
       .stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,24}$/)
       .filter((name) => canonicalHeaderName(name) !== 'NTS');
-    const arbHeaders = fc.array(fc.record({ name: fc.oneof(arbName, fc.constantFrom('host', 'Cache-Control', 'usn', 'St', 'EXT')), value: arbHeaderValue }), {
-      maxLength: 12,
-    });
+    const arbHeaders = fc.array(
+      fc.record({
+        name: fc.oneof(arbName, fc.constantFrom('host', 'Cache-Control', 'usn', 'St', 'EXT')),
+        value: arbHeaderValue,
+      }),
+      {
+        maxLength: 12,
+      },
+    );
     const kinds: SsdpMessageKind[] = ['m-search', 'search-response', 'notify-alive', 'notify-byebye', 'notify-update'];
     fc.assert(
       fc.property(fc.constantFrom(...kinds), arbHeaders, arbProfile, fc.nat(12), (kind, headers, profile, ntsAt) => {
         const all: SsdpHeader[] = [...headers];
-        if (kind.startsWith('notify-')) all.splice(ntsAt % (all.length + 1), 0, { name: 'NTS', value: `ssdp:${kind.slice(7)}` });
+        if (kind.startsWith('notify-'))
+          all.splice(ntsAt % (all.length + 1), 0, { name: 'NTS', value: `ssdp:${kind.slice(7)}` });
         const message = { kind, profile, headers: all } as unknown as SsdpMessage;
         const once = serializeMessage(message);
         const received = parsed(once);

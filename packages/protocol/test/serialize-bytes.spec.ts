@@ -24,12 +24,15 @@ describe('SlabUtf8Encoder', () => {
     fc.assert(
       fc.property(
         // Any UTF-16 code units (lone surrogates included), mostly ASCII.
-        fc.array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0xffff })), { maxLength: 300 }).map((units) => String.fromCharCode(...units)),
+        fc
+          .array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0xffff })), { maxLength: 300 })
+          .map((units) => String.fromCharCode(...units)),
         fc.nat(1100),
         (text, pad) => {
           // Padding pushes some texts over the 1024-character slab limit.
           for (const whole of [text, `${'p'.repeat(pad)}${text}`]) {
-            if (!Buffer.from(slab.encode(whole)).equals(Buffer.from(encoder.encode(whole)))) throw new Error(`differs: ${JSON.stringify(whole)}`);
+            if (!Buffer.from(slab.encode(whole)).equals(Buffer.from(encoder.encode(whole))))
+              throw new Error(`differs: ${JSON.stringify(whole)}`);
           }
         },
       ),
@@ -39,7 +42,10 @@ describe('SlabUtf8Encoder', () => {
 
   it('never lets a later result overwrite an earlier one', () => {
     const slab = new SlabUtf8Encoder();
-    const texts = Array.from({ length: 500 }, (_, i) => `${'é'.repeat(i % 7)}message ${i} ${'x'.repeat((i * 37) % 900)}`);
+    const texts = Array.from(
+      { length: 500 },
+      (_, i) => `${'é'.repeat(i % 7)}message ${i} ${'x'.repeat((i * 37) % 900)}`,
+    );
     const results = texts.map((text) => slab.encode(text));
     results.forEach((bytes, i) => expect(Buffer.from(bytes).toString('utf8')).toBe(texts[i]));
     // Results share slabs but never overlap.
@@ -68,19 +74,30 @@ describe('SlabUtf8Encoder', () => {
 describe('serializeMessage bytes', () => {
   it('equal the UTF-8 of serializeMessageText for constructed messages with any values', () => {
     fc.assert(
-      fc.property(arbHeaderValue, fc.array(arbExtensionHeader, { maxLength: 3 }), fc.constantFrom('upnp' as const, 'legacy' as const), (cpfn, extraHeaders, profile) => {
-        const message = createMSearch({ st: 'ssdp:all', mx: 2, cpfn, userAgent: SERVER, extraHeaders, profile });
-        const bytes = serializeMessage(message);
-        expect(Buffer.from(bytes).equals(Buffer.from(encoder.encode(serializeMessageText(message))))).toBe(true);
-        expect(parseMessage(bytes).ok).toBe(true);
-      }),
+      fc.property(
+        arbHeaderValue,
+        fc.array(arbExtensionHeader, { maxLength: 3 }),
+        fc.constantFrom('upnp' as const, 'legacy' as const),
+        (cpfn, extraHeaders, profile) => {
+          const message = createMSearch({ st: 'ssdp:all', mx: 2, cpfn, userAgent: SERVER, extraHeaders, profile });
+          const bytes = serializeMessage(message);
+          expect(Buffer.from(bytes).equals(Buffer.from(encoder.encode(serializeMessageText(message))))).toBe(true);
+          expect(parseMessage(bytes).ok).toBe(true);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it('keeps every earlier datagram intact while later ones are serialized', () => {
     const messages: SsdpMessage[] = Array.from({ length: 200 }, (_, i) =>
-      createNotifyAlive({ nt: 'upnp:rootdevice', usn: `${UDN}::upnp:rootdevice`, location: `http://10.0.0.${i}/d.xml`, maxAge: 1800, server: SERVER }),
+      createNotifyAlive({
+        nt: 'upnp:rootdevice',
+        usn: `${UDN}::upnp:rootdevice`,
+        location: `http://10.0.0.${i}/d.xml`,
+        maxAge: 1800,
+        server: SERVER,
+      }),
     );
     const datagrams = messages.map((message) => serializeMessage(message));
     datagrams.forEach((bytes, i) => {
@@ -93,11 +110,22 @@ describe('serializeMessage bytes', () => {
   it('writes the canonical spelling of every known name in any case, and other names as they are', () => {
     for (const canonical of KNOWN_HEADER_NAMES) {
       for (const spelled of [canonical, canonical.toLowerCase(), canonical[0] + canonical.slice(1).toLowerCase()]) {
-        const plain = { kind: 'm-search', profile: 'upnp', headers: [{ name: spelled, value: 'v' }] } as unknown as SsdpMessage;
+        const plain = {
+          kind: 'm-search',
+          profile: 'upnp',
+          headers: [{ name: spelled, value: 'v' }],
+        } as unknown as SsdpMessage;
         expect(serializeMessageText(plain)).toBe(`M-SEARCH * HTTP/1.1\r\n${canonical}: v\r\n\r\n`);
       }
     }
-    const odd = { kind: 'm-search', profile: 'upnp', headers: [{ name: 'Hosts', value: 'v' }, { name: 'x-NT', value: '' }] } as unknown as SsdpMessage;
+    const odd = {
+      kind: 'm-search',
+      profile: 'upnp',
+      headers: [
+        { name: 'Hosts', value: 'v' },
+        { name: 'x-NT', value: '' },
+      ],
+    } as unknown as SsdpMessage;
     expect(serializeMessageText(odd)).toBe('M-SEARCH * HTTP/1.1\r\nHosts: v\r\nx-NT:\r\n\r\n');
   });
 });

@@ -50,7 +50,9 @@ function thrownCode(fn: () => unknown): string | undefined {
 
 /** What parse(format(t)) must give back: formatting writes a domain's dots as hyphens. */
 function normalized(target: SearchTarget): SearchTarget {
-  return target.type === 'device' || target.type === 'service' ? { ...target, domain: target.domain.replaceAll('.', '-') } : target;
+  return target.type === 'device' || target.type === 'service'
+    ? { ...target, domain: target.domain.replaceAll('.', '-') }
+    : target;
 }
 
 describe('search target / notification type', () => {
@@ -147,7 +149,17 @@ describe('USN', () => {
   });
 
   it('rejects the prototype USN and other malformed values', () => {
-    for (const bad of ['1', '', 'abc', 'uuid:', 'uuid:abc::', 'uuid:abc::ssdp:all', 'uuid:a::uuid:b', 'urn:x:device:y:1', 'uuid:abc::null']) {
+    for (const bad of [
+      '1',
+      '',
+      'abc',
+      'uuid:',
+      'uuid:abc::',
+      'uuid:abc::ssdp:all',
+      'uuid:a::uuid:b',
+      'urn:x:device:y:1',
+      'uuid:abc::null',
+    ]) {
       expect(code(parseUsn(bad)), bad).toBe('SSDP_ERR_INVALID_USN');
     }
   });
@@ -172,7 +184,16 @@ describe('CACHE-CONTROL', () => {
     expect(value(parseCacheControl('max-age = 1800'))).toEqual({ maxAge: 1800 });
     expect(value(parseCacheControl('no-cache="Ext", max-age=70'))).toEqual({ maxAge: 70 });
     expect(value(parseCacheControl('max-age=99999999999999999999'))).toEqual({ maxAge: MAX_AGE_CAP });
-    for (const bad of ['', 'max-age', 'max-age=', 'max-age=-1', 'max-age=1.5', 'no-cache', 'maxage=10', 'max-age=abc']) {
+    for (const bad of [
+      '',
+      'max-age',
+      'max-age=',
+      'max-age=-1',
+      'max-age=1.5',
+      'no-cache',
+      'maxage=10',
+      'max-age=abc',
+    ]) {
       expect(code(parseCacheControl(bad)), bad).toBe('SSDP_ERR_INVALID_CACHE_CONTROL');
     }
   });
@@ -223,11 +244,14 @@ describe('HTTP date', () => {
     expect(formatHttpDate(new Date(Date.UTC(2026, 10, 25, 17, 50, 29)))).toBe('Wed, 25 Nov 2026 17:50:29 GMT');
     expect(thrownCode(() => formatHttpDate(Number.NaN))).toBe('SSDP_ERR_INVALID_ARGUMENT');
     fc.assert(
-      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (date) => {
-        const text = formatHttpDate(date);
-        expect(text).toHaveLength(29);
-        expect(value(parseHttpDate(text)).getTime()).toBe(Math.floor(date.getTime() / 1000) * 1000);
-      }),
+      fc.property(
+        fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        (date) => {
+          const text = formatHttpDate(date);
+          expect(text).toHaveLength(29);
+          expect(value(parseHttpDate(text)).getTime()).toBe(Math.floor(date.getTime() / 1000) * 1000);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -259,13 +283,18 @@ describe('BOOTID / CONFIGID / NEXTBOOTID (non-negative 31-bit) and SEARCHPORT / 
     expect(thrownCode(() => formatSearchPort(1900))).toBe('SSDP_ERR_INVALID_ARGUMENT');
     expect(thrownCode(() => formatTcpPort(1.5))).toBe('SSDP_ERR_INVALID_ARGUMENT');
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2147483647 }), fc.integer({ min: 0, max: 16777215 }), fc.integer({ min: 49152, max: 65535 }), (id, config, port) => {
-        expect(value(parseBootId(formatBootId(id)))).toBe(id);
-        expect(value(parseNextBootId(formatNextBootId(id)))).toBe(id);
-        expect(value(parseConfigId(formatConfigId(config)))).toBe(config);
-        expect(value(parseSearchPort(formatSearchPort(port)))).toBe(port);
-        expect(value(parseTcpPort(formatTcpPort(port)))).toBe(port);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2147483647 }),
+        fc.integer({ min: 0, max: 16777215 }),
+        fc.integer({ min: 49152, max: 65535 }),
+        (id, config, port) => {
+          expect(value(parseBootId(formatBootId(id)))).toBe(id);
+          expect(value(parseNextBootId(formatNextBootId(id)))).toBe(id);
+          expect(value(parseConfigId(formatConfigId(config)))).toBe(config);
+          expect(value(parseSearchPort(formatSearchPort(port)))).toBe(port);
+          expect(value(parseTcpPort(formatTcpPort(port)))).toBe(port);
+        },
+      ),
     );
   });
 });
@@ -303,22 +332,35 @@ describe('SERVER / USER-AGENT product tokens', () => {
   });
 
   it('formats OS/ver UPnP/2.0 product/ver and round-trips', () => {
-    expect(formatProductTokens({ os: { name: 'Linux', version: '6.1' }, product: { name: 'ssdp-device', version: '0.1.0' } })).toBe(
-      'Linux/6.1 UPnP/2.0 ssdp-device/0.1.0',
-    );
-    expect(thrownCode(() => formatProductTokens({ os: { name: 'My OS', version: '1' }, product: { name: 'p', version: '1' } }))).toBe(
-      'SSDP_ERR_INVALID_ARGUMENT',
-    );
+    expect(
+      formatProductTokens({
+        os: { name: 'Linux', version: '6.1' },
+        product: { name: 'ssdp-device', version: '0.1.0' },
+      }),
+    ).toBe('Linux/6.1 UPnP/2.0 ssdp-device/0.1.0');
+    expect(
+      thrownCode(() =>
+        formatProductTokens({ os: { name: 'My OS', version: '1' }, product: { name: 'p', version: '1' } }),
+      ),
+    ).toBe('SSDP_ERR_INVALID_ARGUMENT');
     const part = fc.stringMatching(/^[A-Za-z0-9._@+-]{1,12}$/);
     fc.assert(
-      fc.property(part, part, part, part, fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), (osName, osVersion, name, version, major, minor) => {
-        const init = { os: { name: osName, version: osVersion }, product: { name, version }, upnp: { major, minor } };
-        const parsed = value(parseProductTokens(formatProductTokens(init)));
-        expect(parsed.os).toEqual(init.os);
-        expect(parsed.product).toEqual(init.product);
-        expect(parsed.upnp).toEqual(init.upnp);
-        expect(parsed.conforms).toBe(osName.toLowerCase() !== 'upnp');
-      }),
+      fc.property(
+        part,
+        part,
+        part,
+        part,
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 0, max: 9 }),
+        (osName, osVersion, name, version, major, minor) => {
+          const init = { os: { name: osName, version: osVersion }, product: { name, version }, upnp: { major, minor } };
+          const parsed = value(parseProductTokens(formatProductTokens(init)));
+          expect(parsed.os).toEqual(init.os);
+          expect(parsed.product).toEqual(init.product);
+          expect(parsed.upnp).toEqual(init.upnp);
+          expect(parsed.conforms).toBe(osName.toLowerCase() !== 'upnp');
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -326,15 +368,33 @@ describe('SERVER / USER-AGENT product tokens', () => {
 
 describe('HOST', () => {
   it('reads IPv4, IPv6 and host names, with the default port 1900', () => {
-    expect(value(parseHost('239.255.255.250:1900'))).toEqual({ hostname: '239.255.255.250', port: 1900, scope: 'multicast' });
-    expect(value(parseHost('239.255.255.250'))).toEqual({ hostname: '239.255.255.250', port: 1900, scope: 'multicast' });
+    expect(value(parseHost('239.255.255.250:1900'))).toEqual({
+      hostname: '239.255.255.250',
+      port: 1900,
+      scope: 'multicast',
+    });
+    expect(value(parseHost('239.255.255.250'))).toEqual({
+      hostname: '239.255.255.250',
+      port: 1900,
+      scope: 'multicast',
+    });
     expect(value(parseHost('[FF02::C]:1900'))).toEqual({ hostname: 'FF02::C', port: 1900, scope: 'multicast' });
     expect(value(parseHost('[ff05::c]'))).toEqual({ hostname: 'ff05::c', port: 1900, scope: 'multicast' });
     expect(value(parseHost('192.168.1.20:49152'))).toEqual({ hostname: '192.168.1.20', port: 49152, scope: 'unicast' });
     expect(value(parseHost('192.168.0.255:1337')).scope).toBe('unicast');
     expect(value(parseHost('[fe80::1]:1900')).scope).toBe('unicast');
     expect(value(parseHost('device.local')).scope).toBe('unicast');
-    for (const bad of ['', ':1900', '239.255.255.250:', '239.255.255.250:0', '239.255.255.250:65536', 'a b:1', '[::1', '[::1]x', 'user@host:1']) {
+    for (const bad of [
+      '',
+      ':1900',
+      '239.255.255.250:',
+      '239.255.255.250:0',
+      '239.255.255.250:65536',
+      'a b:1',
+      '[::1',
+      '[::1]x',
+      'user@host:1',
+    ]) {
       expect(code(parseHost(bad)), bad).toBe('SSDP_ERR_INVALID_HOST');
     }
   });

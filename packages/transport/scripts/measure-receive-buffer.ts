@@ -59,7 +59,9 @@ socket.bind(0, '127.0.0.1', () => {
 `;
 
 function rcvbufErrors(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
   const [header, values] = lines.map((l) => l.split(/\s+/));
   const index = header?.indexOf('RcvbufErrors') ?? -1;
   return index < 0 ? Number.NaN : Number(values?.[index]);
@@ -112,7 +114,9 @@ const scenarios: Scenario[] = [
   { pattern: 'burst', datagrams: devices * perDevice, windowMs: 0, stallMs: 50, stallEveryMs: 200 },
 ];
 
-console.log(`bytes per datagram: ${response(0).length}; rmem_max: ${readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()}`);
+console.log(
+  `bytes per datagram: ${response(0).length}; rmem_max: ${readFileSync('/proc/sys/net/core/rmem_max', 'utf8').trim()}`,
+);
 console.log('pattern | datagrams | stall | SO_RCVBUF requested (effective) | dropped per run');
 for (const scenario of scenarios) {
   for (const size of sizes) {
@@ -122,6 +126,8 @@ for (const scenario of scenarios) {
       drops.push(scenario.datagrams - received);
     }
     const stall = scenario.stallMs > 0 ? `${scenario.stallMs}ms/${scenario.stallEveryMs}ms` : 'none';
-    console.log(`${scenario.pattern} | ${scenario.datagrams} | ${stall} | ${size} (${Math.min(size, 4194304) * 2}) | ${drops.join(', ')}`);
+    console.log(
+      `${scenario.pattern} | ${scenario.datagrams} | ${stall} | ${size} (${Math.min(size, 4194304) * 2}) | ${drops.join(', ')}`,
+    );
   }
 }

@@ -96,7 +96,8 @@ export function transportErrorFromErrno(
         hint: 'the interface address is gone or not configured on this host',
       });
     default: {
-      const text = typeof (error as ErrnoLike)?.message === 'string' ? ((error as ErrnoLike).message as string) : String(error);
+      const text =
+        typeof (error as ErrnoLike)?.message === 'string' ? ((error as ErrnoLike).message as string) : String(error);
       return new TransportError('SSDP_ERR_SOCKET', `${action}: ${text}`, base);
     }
   }

@@ -52,7 +52,10 @@ const readText: ReadText = (path) => readFileSync(path, 'utf8');
  * Reads both tables. Undefined when neither is readable (not Linux, no /proc); a missing udp6 (IPv6 disabled) is
  * fine. Never throws.
  */
-export function readUdpSocketTables(read: ReadText = readText, files: readonly string[] = PROC_NET_UDP_FILES): Map<number, UdpSocketRow> | undefined {
+export function readUdpSocketTables(
+  read: ReadText = readText,
+  files: readonly string[] = PROC_NET_UDP_FILES,
+): Map<number, UdpSocketRow> | undefined {
   let rows: Map<number, UdpSocketRow> | undefined;
   for (const file of files) {
     let text: string;
@@ -87,7 +90,10 @@ export function socketFd(socket: dgram.Socket): number | undefined {
 }
 
 /** The inode of a bound dgram socket (what /proc/net/udp lists it under); undefined when it cannot be found. */
-export function socketInode(socket: dgram.Socket, readLink: (path: string) => string = readlinkSync): number | undefined {
+export function socketInode(
+  socket: dgram.Socket,
+  readLink: (path: string) => string = readlinkSync,
+): number | undefined {
   const fd = socketFd(socket);
   if (fd === undefined) return undefined;
   try {

@@ -81,7 +81,13 @@ export interface MemoryPacket {
 
 /** A socket-like endpoint of one host, as a transport registers it. */
 export type BindingSpec =
-  | { readonly kind: 'unicast'; readonly family: AddressFamily; readonly address: string; readonly port: number; readonly reuse: boolean }
+  | {
+      readonly kind: 'unicast';
+      readonly family: AddressFamily;
+      readonly address: string;
+      readonly port: number;
+      readonly reuse: boolean;
+    }
   | { readonly kind: 'group'; readonly interfaceName: string; readonly group: string; readonly port: number }
   | { readonly kind: 'broadcast'; readonly interfaceName: string; readonly address: string; readonly port: number };
 
@@ -170,7 +176,15 @@ export class MemoryNetwork {
   }
 
   /** @internal Routes one datagram from `host`; used by memory transports. */
-  route(host: MemoryHost, interfaceName: string, from: { address: string; port: number }, to: { address: string; port: number }, via: Via, bytes: Uint8Array, loopback = true): void {
+  route(
+    host: MemoryHost,
+    interfaceName: string,
+    from: { address: string; port: number },
+    to: { address: string; port: number },
+    via: Via,
+    bytes: Uint8Array,
+    loopback = true,
+  ): void {
     const sender = host.interfaceState(interfaceName);
     const copy = bytes.slice();
     this.stats.sent += 1;
@@ -227,7 +241,9 @@ export class MemoryNetwork {
         let delay = (conditions.latencyMs ?? 0) + this.random() * (conditions.jitterMs ?? 0);
         if (this.random() < (conditions.reorder ?? 0)) delay += conditions.reorderDelayMs ?? 10;
         const remoteAddress =
-          isLinkLocal(from.address) && !from.address.includes('%') ? `${from.address}%${delivery.arrival.name}` : from.address;
+          isLinkLocal(from.address) && !from.address.includes('%')
+            ? `${from.address}%${delivery.arrival.name}`
+            : from.address;
         const packet: MemoryPacket = {
           bytes: copy.slice(),
           remote: { address: remoteAddress, port: from.port, family: from.address.includes(':') ? 'IPv6' : 'IPv4' },
@@ -246,7 +262,11 @@ export class MemoryNetwork {
     }
   }
 
-  private ownerOf(sourceHost: MemoryHost, sender: InterfaceState, address: string): { host: MemoryHost; arrival: InterfaceState } | undefined {
+  private ownerOf(
+    sourceHost: MemoryHost,
+    sender: InterfaceState,
+    address: string,
+  ): { host: MemoryHost; arrival: InterfaceState } | undefined {
     const wanted = normalizeAddress(address);
     if (wanted === '::1' || wanted.startsWith('127.')) {
       const lo = sourceHost.interfaceWithAddress(wanted, true);
@@ -295,7 +315,14 @@ export class MemoryHost {
   addInterface(init: MemoryInterfaceInit): void {
     if (this.interfaces.some((i) => i.name === init.name)) throw new Error(`${this.name} already has ${init.name}`);
     const addresses = [init.ipv4, ...(init.ipv6 ?? [])].filter((a): a is string => a !== undefined).map(parseCidr);
-    this.interfaces.push({ name: init.name, link: init.link, internal: false, index: this.network.allocateInterfaceIndex(), up: true, addresses });
+    this.interfaces.push({
+      name: init.name,
+      link: init.link,
+      internal: false,
+      index: this.network.allocateInterfaceIndex(),
+      up: true,
+      addresses,
+    });
     this.changed();
   }
 
@@ -306,7 +333,10 @@ export class MemoryHost {
       if (!iface.up || iface.addresses.length === 0) continue;
       snapshot[iface.name] = iface.addresses.map((a) => ({
         address: a.address,
-        netmask: a.family === 'IPv4' ? numberToIpv4(a.prefixLength === 0 ? 0 : (0xffffffff << (32 - a.prefixLength)) >>> 0) : ipv6Mask(a.prefixLength),
+        netmask:
+          a.family === 'IPv4'
+            ? numberToIpv4(a.prefixLength === 0 ? 0 : (0xffffffff << (32 - a.prefixLength)) >>> 0)
+            : ipv6Mask(a.prefixLength),
         family: a.family,
         internal: iface.internal,
         cidr: `${a.address}/${a.prefixLength}`,
@@ -341,7 +371,10 @@ export class MemoryHost {
 
   /** A foreign program's socket bound without SO_REUSEADDR (think minissdpd): our binds to the port then fail. */
   occupyPort(address: string, port: number): Binding {
-    return this.bind({ kind: 'unicast', family: address.includes(':') ? 'IPv6' : 'IPv4', address, port, reuse: false }, () => undefined);
+    return this.bind(
+      { kind: 'unicast', family: address.includes(':') ? 'IPv6' : 'IPv4', address, port, reuse: false },
+      () => undefined,
+    );
   }
 
   /** Called (synchronously) whenever an interface goes up/down or changes address. */
@@ -354,11 +387,19 @@ export class MemoryHost {
     let port = spec.port;
     if (spec.kind === 'unicast') {
       const address = normalizeAddress(spec.address);
-      if (address !== '0.0.0.0' && address !== '::' && this.interfaceWithAddress(address, address === '::1' || address.startsWith('127.')) === undefined) {
-        throw new TransportError('SSDP_ERR_UNKNOWN_INTERFACE', `bind ${spec.address}:${spec.port}: address not available`, {
-          errno: 'EADDRNOTAVAIL',
-          address: spec.address,
-        });
+      if (
+        address !== '0.0.0.0' &&
+        address !== '::' &&
+        this.interfaceWithAddress(address, address === '::1' || address.startsWith('127.')) === undefined
+      ) {
+        throw new TransportError(
+          'SSDP_ERR_UNKNOWN_INTERFACE',
+          `bind ${spec.address}:${spec.port}: address not available`,
+          {
+            errno: 'EADDRNOTAVAIL',
+            address: spec.address,
+          },
+        );
       }
       if (port === 0) port = this.ephemeralPort(spec.family);
       const conflict = this.bindings.find(
@@ -407,7 +448,12 @@ export class MemoryHost {
   /** @internal */
   interfaceWithAddress(address: string, internal: boolean): InterfaceState | undefined {
     return this.interfaces.find(
-      (i) => i.up && i.internal === internal && i.addresses.some((a) => sameIp(a.address, address) || (internal && a.family === 'IPv4' && address.startsWith('127.'))),
+      (i) =>
+        i.up &&
+        i.internal === internal &&
+        i.addresses.some(
+          (a) => sameIp(a.address, address) || (internal && a.family === 'IPv4' && address.startsWith('127.')),
+        ),
     );
   }
 
@@ -416,7 +462,8 @@ export class MemoryHost {
     const group = normalizeAddress(to.address);
     return this.bindings.filter((b) => {
       if (!b.open || b.port !== to.port) return false;
-      if (via === 'multicast') return b.spec.kind === 'group' && b.spec.interfaceName === arrival.name && sameIp(b.spec.group, group);
+      if (via === 'multicast')
+        return b.spec.kind === 'group' && b.spec.interfaceName === arrival.name && sameIp(b.spec.group, group);
       return b.spec.kind === 'broadcast' && b.spec.interfaceName === arrival.name && sameIp(b.spec.address, group);
     });
   }
@@ -425,7 +472,8 @@ export class MemoryHost {
   unicastBindingFor(address: string, port: number): BindingEntry | undefined {
     const wanted = normalizeAddress(address);
     const matches = this.bindings.filter(
-      (b) => b.open && b.spec.kind === 'unicast' && b.port === port && overlaps(normalizeAddress(b.spec.address), wanted),
+      (b) =>
+        b.open && b.spec.kind === 'unicast' && b.port === port && overlaps(normalizeAddress(b.spec.address), wanted),
     );
     return matches.sort((a, b) => b.order - a.order)[0];
   }
@@ -434,7 +482,8 @@ export class MemoryHost {
     for (;;) {
       const port = this.nextEphemeral;
       this.nextEphemeral = port >= 65535 ? 49152 : port + 1;
-      if (!this.bindings.some((b) => b.spec.kind === 'unicast' && b.spec.family === family && b.port === port)) return port;
+      if (!this.bindings.some((b) => b.spec.kind === 'unicast' && b.spec.family === family && b.port === port))
+        return port;
     }
   }
 

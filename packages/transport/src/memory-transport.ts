@@ -100,7 +100,10 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
         }
       }
       if (init.broadcast === true && address.broadcast !== undefined) {
-        const binding = host.bind({ kind: 'broadcast', interfaceName: address.name, address: address.broadcast, port }, receiver(address.id));
+        const binding = host.bind(
+          { kind: 'broadcast', interfaceName: address.name, address: address.broadcast, port },
+          receiver(address.id),
+        );
         bindings.push({ binding, label: `broadcast ${address.broadcast}:${port}` });
       }
       return { iface, bindings };
@@ -119,14 +122,24 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
 
   function receiveBuffer(): ReceiveBufferReport | undefined {
     const sockets = [...bound.values()].flatMap((b) =>
-      b.bindings.map(({ label }) => ({ socket: label, interfaceId: b.iface.id, granted: receiveBufferSize, clamped: false })),
+      b.bindings.map(({ label }) => ({
+        socket: label,
+        interfaceId: b.iface.id,
+        granted: receiveBufferSize,
+        clamped: false,
+      })),
     );
     return summarizeReceiveBuffers(receiveBufferSize, sockets, undefined);
   }
 
   function kernelDropsBySocket(): readonly SocketKernelDrops[] {
     return [...bound.values()].flatMap((b) =>
-      b.bindings.map(({ binding, label }) => ({ socket: label, interfaceId: b.iface.id, inode: undefined, drops: binding.drops })),
+      b.bindings.map(({ binding, label }) => ({
+        socket: label,
+        interfaceId: b.iface.id,
+        inode: undefined,
+        drops: binding.drops,
+      })),
     );
   }
 
@@ -138,7 +151,9 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
   function start(): Promise<void> {
     if (state === 'started') return Promise.resolve();
     if (state === 'stopped') {
-      return Promise.reject(new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this transport was stopped; create a new one'));
+      return Promise.reject(
+        new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this transport was stopped; create a new one'),
+      );
     }
     try {
       for (const address of select(false)) bound.set(address.id, bindInterface(address));
@@ -174,7 +189,8 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
     const changed: { previous: TransportInterface; current: TransportInterface }[] = [];
     for (const [id, entry] of [...bound]) {
       const next = wanted.find((w) => w.id === id);
-      if (next !== undefined && next.address === entry.iface.address && next.prefixLength === entry.iface.prefixLength) continue;
+      if (next !== undefined && next.address === entry.iface.address && next.prefixLength === entry.iface.prefixLength)
+        continue;
       unbind(entry);
       bound.delete(id);
       if (next === undefined) {
@@ -244,7 +260,10 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
           );
         }
         // A directed broadcast address sent "unicast" is still a broadcast on the wire.
-        via = iface.broadcast !== undefined && normalizeAddress(target.address) === iface.broadcast ? 'broadcast' : 'unicast';
+        via =
+          iface.broadcast !== undefined && normalizeAddress(target.address) === iface.broadcast
+            ? 'broadcast'
+            : 'unicast';
         to = { address: target.address, port: target.port };
         break;
       }
@@ -252,7 +271,9 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
         const address = target.address ?? iface.broadcast;
         if (iface.family !== 'IPv4' || address === undefined) {
           return Promise.reject(
-            new TransportError('SSDP_ERR_INVALID_TARGET', `${iface.id} has no IPv4 broadcast address`, { interfaceId: iface.id }),
+            new TransportError('SSDP_ERR_INVALID_TARGET', `${iface.id} has no IPv4 broadcast address`, {
+              interfaceId: iface.id,
+            }),
           );
         }
         via = 'broadcast';

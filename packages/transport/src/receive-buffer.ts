@@ -37,7 +37,11 @@ export function checkReceiveBufferSize(value: number | undefined): number {
  * Whether the kernel granted less than asked. Linux reports twice the request (it counts its own bookkeeping), so
  * less than 2 × requested means net.core.rmem_max capped it; elsewhere the size is reported as requested.
  */
-export function isClamped(requested: number, granted: number | undefined, platform: NodeJS.Platform = process.platform): boolean {
+export function isClamped(
+  requested: number,
+  granted: number | undefined,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   if (granted === undefined) return false;
   return granted < (platform === 'linux' ? 2 * requested : requested);
 }
@@ -53,7 +57,12 @@ export function readRmemMax(read: (path: string) => string = (path) => readFileS
 }
 
 /** The line for the user when the buffer was capped. */
-export function receiveBufferHint(requested: number, granted: number | undefined, rmemMax: number | undefined, platform: NodeJS.Platform = process.platform): string {
+export function receiveBufferHint(
+  requested: number,
+  granted: number | undefined,
+  rmemMax: number | undefined,
+  platform: NodeJS.Platform = process.platform,
+): string {
   const got = granted === undefined ? 'less' : `${granted} bytes`;
   if (platform !== 'linux') {
     return `the kernel granted ${got} for the ${requested}-byte receive buffer requested: raise the OS limit on socket buffers for bursts of answers`;

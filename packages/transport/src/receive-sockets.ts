@@ -67,7 +67,9 @@ export class ReceiveSockets {
 
   /** Call before closing sockets: adds their last drop counts to the total and forgets them. */
   retire(sockets: readonly dgram.Socket[]): void {
-    const leaving = sockets.map((s) => [s, this.open.get(s)] as const).filter((e): e is readonly [dgram.Socket, Tracked] => e[1] !== undefined);
+    const leaving = sockets
+      .map((s) => [s, this.open.get(s)] as const)
+      .filter((e): e is readonly [dgram.Socket, Tracked] => e[1] !== undefined);
     if (leaving.length === 0) return;
     const tables = this.readTables();
     for (const [socket, tracked] of leaving) {
@@ -80,7 +82,12 @@ export class ReceiveSockets {
 
   receiveBuffer(): ReceiveBufferReport | undefined {
     const sockets = [...this.open.values()].map((tracked) => tracked.buffer);
-    return summarizeReceiveBuffers(this.requested, sockets, sockets.length === 0 ? undefined : this.rmemMax(), this.platform);
+    return summarizeReceiveBuffers(
+      this.requested,
+      sockets,
+      sockets.length === 0 ? undefined : this.rmemMax(),
+      this.platform,
+    );
   }
 
   kernelDrops(): number | undefined {
@@ -108,7 +115,10 @@ export class ReceiveSockets {
   }
 }
 
-function dropsOf(tracked: Pick<Tracked, 'inode'>, tables: ReadonlyMap<number, UdpSocketRow> | undefined): number | undefined {
+function dropsOf(
+  tracked: Pick<Tracked, 'inode'>,
+  tables: ReadonlyMap<number, UdpSocketRow> | undefined,
+): number | undefined {
   if (tracked.inode === undefined || tables === undefined) return undefined;
   return tables.get(tracked.inode)?.drops;
 }

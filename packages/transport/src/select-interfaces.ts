@@ -109,9 +109,7 @@ export function selectInterfaces(
   if (usable.length === 0 && options.lenient !== true) {
     const what = requested.length === 0 ? 'loopback (127.0.0.1)' : requested.join(', ');
     const code = picked.length === 0 ? 'SSDP_ERR_UNKNOWN_INTERFACE' : 'SSDP_ERR_ADDRESS_FAMILY_UNAVAILABLE';
-    return fail(
-      new TransportError(code, `no usable address on ${what}`, { hint: `available: ${available}` }),
-    );
+    return fail(new TransportError(code, `no usable address on ${what}`, { hint: `available: ${available}` }));
   }
 
   const ids = new Set<string>();
@@ -168,7 +166,10 @@ function describeAvailable(candidates: readonly Candidate[]): string {
 
 /** Lower-case, without a `%scope` suffix or brackets, so `FE80::1%eth0` matches `fe80::1`. */
 export function normalizeAddress(address: string): string {
-  return address.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  return address
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
 }
 
 export function isLinkLocal(address: string): boolean {
@@ -248,7 +249,10 @@ export function expandIpv6(address: string): number[] {
 }
 
 /** Whether `address` lies in the subnet of `iface` (same family, same prefix). */
-export function onSubnet(iface: Pick<InterfaceAddress, 'family' | 'address' | 'prefixLength'>, address: string): boolean {
+export function onSubnet(
+  iface: Pick<InterfaceAddress, 'family' | 'address' | 'prefixLength'>,
+  address: string,
+): boolean {
   const candidate = normalizeAddress(address);
   const isV6 = candidate.includes(':');
   if ((iface.family === 'IPv6') !== isV6) return false;

@@ -17,7 +17,11 @@ export function multicastInterfaceOf(iface: TransportInterface): string {
 }
 
 /** Destination address and port of `target`, sent from `iface`; throws SSDP_ERR_INVALID_TARGET. */
-export function resolveTarget(iface: TransportInterface, target: SendTarget, ssdpPort: number): { address: string; port: number } {
+export function resolveTarget(
+  iface: TransportInterface,
+  target: SendTarget,
+  ssdpPort: number,
+): { address: string; port: number } {
   switch (target.kind) {
     case 'multicast': {
       const group =
@@ -31,10 +35,14 @@ export function resolveTarget(iface: TransportInterface, target: SendTarget, ssd
     case 'unicast': {
       const isV6 = normalizeAddress(target.address).includes(':');
       if (isV6 !== (iface.family === 'IPv6')) {
-        throw new TransportError('SSDP_ERR_INVALID_TARGET', `${target.address} is not ${iface.family} like ${iface.id}`, {
-          interfaceId: iface.id,
-          address: target.address,
-        });
+        throw new TransportError(
+          'SSDP_ERR_INVALID_TARGET',
+          `${target.address} is not ${iface.family} like ${iface.id}`,
+          {
+            interfaceId: iface.id,
+            address: target.address,
+          },
+        );
       }
       return { address: scoped(target.address, iface), port: target.port };
     }

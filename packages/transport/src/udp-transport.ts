@@ -48,7 +48,12 @@ import { Listeners } from './listeners.ts';
 import { checkReceiveBufferSize } from './receive-buffer.ts';
 import { ReceiveSockets, type ReceiveSocketsComponents } from './receive-sockets.ts';
 import { reconcileInterfaces } from './reconcile-interfaces.ts';
-import { listAddresses, selectInterfaces, type InterfaceAddress, type NetworkInterfacesSnapshot } from './select-interfaces.ts';
+import {
+  listAddresses,
+  selectInterfaces,
+  type InterfaceAddress,
+  type NetworkInterfacesSnapshot,
+} from './select-interfaces.ts';
 import type {
   AddressFamily,
   Datagram,
@@ -86,7 +91,10 @@ interface InterfaceSockets {
 
 type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
 
-export function createUdpTransport(init: TransportOptions = {}, components: UdpTransportComponents = {}): SsdpTransport {
+export function createUdpTransport(
+  init: TransportOptions = {},
+  components: UdpTransportComponents = {},
+): SsdpTransport {
   const clock = components.clock ?? createSystemClock();
   const snapshot = components.networkInterfaces ?? (() => os.networkInterfaces() as NetworkInterfacesSnapshot);
   const multicastCapable = components.multicastCapable ?? linuxMulticastCapable;
@@ -154,7 +162,14 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
     interfaceId?: string,
   ): Promise<dgram.Socket> {
     const shown = family === 'IPv6' ? `[${address}]` : address;
-    const socket = await openUdpSocket({ family, address, port: bindPort, what: `bind ${shown}:${bindPort}`, onMessage, onError: report });
+    const socket = await openUdpSocket({
+      family,
+      address,
+      port: bindPort,
+      what: `bind ${shown}:${bindPort}`,
+      onMessage,
+      onError: report,
+    });
     receiveSockets.add(socket, `${kind} ${shown}:${socket.address().port}`, interfaceId);
     return socket;
   }
@@ -184,8 +199,14 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
     let iface: TransportInterface = { ...address, unicastPort };
     try {
       const unicastAddress = scoped(address.address, iface);
-      const unicast = await openSocket('unicast', address.family, unicastAddress, unicastPort, (bytes, rinfo) =>
-        deliver(bytes, rinfo, address.id, 'unicast'), address.id);
+      const unicast = await openSocket(
+        'unicast',
+        address.family,
+        unicastAddress,
+        unicastPort,
+        (bytes, rinfo) => deliver(bytes, rinfo, address.id, 'unicast'),
+        address.id,
+      );
       opened.push(unicast);
       iface = { ...address, unicastPort: unicast.address().port };
       const what = `configure multicast on ${address.name} (${address.address})`;
@@ -205,27 +226,48 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
           try {
             socket.addMembership(groupAddress, membership);
           } catch (error) {
-            throw transportErrorFromErrno(error, `join ${groupAddress} on ${address.name}`, { interfaceId: address.id });
+            throw transportErrorFromErrno(error, `join ${groupAddress} on ${address.name}`, {
+              interfaceId: address.id,
+            });
           }
         };
         if (address.family === 'IPv4') {
           join(await familyGroup(iface, SSDP_IPV4_GROUP), SSDP_IPV4_GROUP);
         } else {
           const groupAddress = `${SSDP_IPV6_LINK_LOCAL_GROUP}%${address.name}`;
-          group = await openSocket('group', 'IPv6', groupAddress, port, (bytes, rinfo) => deliver(bytes, rinfo, address.id, 'multicast'), address.id);
+          group = await openSocket(
+            'group',
+            'IPv6',
+            groupAddress,
+            port,
+            (bytes, rinfo) => deliver(bytes, rinfo, address.id, 'multicast'),
+            address.id,
+          );
           opened.push(group);
           join(group, SSDP_IPV6_LINK_LOCAL_GROUP);
-          if (init.ipv6SiteLocal === true) join(await familyGroup(iface, SSDP_IPV6_SITE_LOCAL_GROUP), SSDP_IPV6_SITE_LOCAL_GROUP);
+          if (init.ipv6SiteLocal === true)
+            join(await familyGroup(iface, SSDP_IPV6_SITE_LOCAL_GROUP), SSDP_IPV6_SITE_LOCAL_GROUP);
         }
       }
 
       let broadcast: dgram.Socket | undefined;
       if (init.broadcast === true && address.family === 'IPv4' && address.broadcast !== undefined) {
-        broadcast = await openSocket('broadcast', 'IPv4', address.broadcast, port, (bytes, rinfo) =>
-          deliver(bytes, rinfo, address.id, 'broadcast'), address.id);
+        broadcast = await openSocket(
+          'broadcast',
+          'IPv4',
+          address.broadcast,
+          port,
+          (bytes, rinfo) => deliver(bytes, rinfo, address.id, 'broadcast'),
+          address.id,
+        );
         opened.push(broadcast);
       }
-      return { iface, unicast, ...(group === undefined ? {} : { group }), ...(broadcast === undefined ? {} : { broadcast }) };
+      return {
+        iface,
+        unicast,
+        ...(group === undefined ? {} : { group }),
+        ...(broadcast === undefined ? {} : { broadcast }),
+      };
     } catch (error) {
       closeSockets(opened);
       leaveFamilyGroups(iface);
@@ -322,7 +364,11 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
         running: () => state === 'started',
         report,
       });
-      if (change !== undefined && change.added.length + change.removed.length + change.changed.length > 0 && state === 'started') {
+      if (
+        change !== undefined &&
+        change.added.length + change.removed.length + change.changed.length > 0 &&
+        state === 'started'
+      ) {
         changes.emit(change, report);
       }
     } finally {
@@ -348,7 +394,10 @@ export function createUdpTransport(init: TransportOptions = {}, components: UdpT
     const sending = new Promise<void>((resolve, reject) => {
       try {
         sockets.unicast.send(bytes, destinationPort, address, (error) => {
-          if (error) reject(transportErrorFromErrno(error, what, { interfaceId: sockets.iface.id, address, port: destinationPort }));
+          if (error)
+            reject(
+              transportErrorFromErrno(error, what, { interfaceId: sockets.iface.id, address, port: destinationPort }),
+            );
           else resolve();
         });
       } catch (error) {

@@ -1,6 +1,12 @@
 import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { parseSocketLink, parseUdpSocketTable, readUdpSocketTables, socketFd, socketInode } from '../src/kernel-drops.ts';
+import {
+  parseSocketLink,
+  parseUdpSocketTable,
+  readUdpSocketTables,
+  socketFd,
+  socketInode,
+} from '../src/kernel-drops.ts';
 
 // Captured on Linux 6.18: a socket on 127.0.0.1 with a 4096-byte SO_RCVBUF that was sent 300 datagrams while its
 // process was blocked (294 dropped), plus a second row with bytes still queued, and an IPv6 row in udp6's layout.
@@ -22,7 +28,10 @@ describe('parseUdpSocketTable', () => {
     expect([...rows.keys()]).toEqual([13773, 13790]);
     expect(rows.get(13773)).toEqual({ inode: 13773, local: '0100007F:D874', rxQueue: 0, drops: 294 });
     expect(rows.get(13790)).toMatchObject({ rxQueue: 0x900, drops: 0 });
-    expect(parseUdpSocketTable(UDP6).get(23456)).toMatchObject({ local: '00000000000000000000000001000000:076C', drops: 7 });
+    expect(parseUdpSocketTable(UDP6).get(23456)).toMatchObject({
+      local: '00000000000000000000000001000000:076C',
+      drops: 7,
+    });
   });
 
   it('skips the header, blank, truncated and garbled lines, and inode 0', () => {
@@ -64,7 +73,8 @@ describe('readUdpSocketTables', () => {
 describe('socket inodes', () => {
   it('parses socket:[inode] links only', () => {
     expect(parseSocketLink('socket:[13773]')).toBe(13773);
-    for (const link of ['pipe:[13773]', 'socket:[]', 'socket:13773', '/dev/null', 'anon_inode:[eventfd]']) expect(parseSocketLink(link)).toBeUndefined();
+    for (const link of ['pipe:[13773]', 'socket:[]', 'socket:13773', '/dev/null', 'anon_inode:[eventfd]'])
+      expect(parseSocketLink(link)).toBeUndefined();
   });
 
   it('finds a bound socket by its inode in /proc/net/udp (Linux), and gives up quietly otherwise', async (context) => {

@@ -16,7 +16,10 @@ function lan(init: MemoryNetworkInit = {}) {
 }
 
 async function started(network: MemoryNetwork, host: string, init: TransportOptions = {}) {
-  const transport = createMemoryTransport({ interfaces: ['eth0'], families: ['IPv4'], port: 1900, ...init }, { network, host });
+  const transport = createMemoryTransport(
+    { interfaces: ['eth0'], families: ['IPv4'], port: 1900, ...init },
+    { network, host },
+  );
   await transport.start();
   const received: Datagram[] = [];
   transport.onDatagram((d) => received.push(d));
@@ -36,7 +39,12 @@ describe('MemoryNetwork', () => {
     const c = await started(network, 'c');
 
     await a.transport.send(encoder.encode('hello lan1'), { kind: 'multicast', interfaceId: a.id });
-    await a.transport.send(encoder.encode('to c'), { kind: 'unicast', interfaceId: a.id, address: '10.0.2.3', port: 1900 });
+    await a.transport.send(encoder.encode('to c'), {
+      kind: 'unicast',
+      interfaceId: a.id,
+      address: '10.0.2.3',
+      port: 1900,
+    });
     await vi.advanceTimersByTimeAsync(1);
 
     expect(b.received.map(text)).toEqual(['hello lan1']);
@@ -92,7 +100,8 @@ describe('MemoryNetwork', () => {
       const { network } = lan({ seed, loss: 0.3, duplicate: 0.2, jitterMs: 40 });
       const a = await started(network, 'a', { unicastPort: 0, joinGroup: false });
       const b = await started(network, 'b');
-      for (let n = 0; n < 50; n += 1) await a.transport.send(encoder.encode(String(n)), { kind: 'multicast', interfaceId: a.id });
+      for (let n = 0; n < 50; n += 1)
+        await a.transport.send(encoder.encode(String(n)), { kind: 'multicast', interfaceId: a.id });
       await vi.advanceTimersByTimeAsync(100);
       vi.useRealTimers();
       return { order: b.received.map(text), stats: structuredClone(network.stats) };
@@ -114,10 +123,25 @@ describe('MemoryNetwork', () => {
     const { network } = lan({ latencyMs: 10 });
     const a = await started(network, 'a', { unicastPort: 0, joinGroup: false });
     await a.transport.send(encoder.encode('1'), { kind: 'multicast', interfaceId: a.id });
-    await a.transport.send(encoder.encode('2'), { kind: 'unicast', interfaceId: a.id, address: '10.9.9.9', port: 1900 });
-    await a.transport.send(encoder.encode('3'), { kind: 'unicast', interfaceId: a.id, address: '10.0.1.2', port: 1900 });
+    await a.transport.send(encoder.encode('2'), {
+      kind: 'unicast',
+      interfaceId: a.id,
+      address: '10.9.9.9',
+      port: 1900,
+    });
+    await a.transport.send(encoder.encode('3'), {
+      kind: 'unicast',
+      interfaceId: a.id,
+      address: '10.0.1.2',
+      port: 1900,
+    });
     const b = await started(network, 'b');
-    await a.transport.send(encoder.encode('4'), { kind: 'unicast', interfaceId: a.id, address: '10.0.1.2', port: 1900 });
+    await a.transport.send(encoder.encode('4'), {
+      kind: 'unicast',
+      interfaceId: a.id,
+      address: '10.0.1.2',
+      port: 1900,
+    });
     await b.transport.stop();
     await vi.advanceTimersByTimeAsync(20);
     expect(network.stats.dropped).toMatchObject({ 'no-listener': 2, 'no-route': 1, closed: 1 });
@@ -131,7 +155,12 @@ describe('MemoryNetwork', () => {
     const older = await started(network, 'b');
     const newer = await started(network, 'b');
     const a = await started(network, 'a', { unicastPort: 0 });
-    await a.transport.send(encoder.encode('u'), { kind: 'unicast', interfaceId: a.id, address: '10.0.1.2', port: 1900 });
+    await a.transport.send(encoder.encode('u'), {
+      kind: 'unicast',
+      interfaceId: a.id,
+      address: '10.0.1.2',
+      port: 1900,
+    });
     await vi.advanceTimersByTimeAsync(1);
     expect(newer.received).toHaveLength(1);
     expect(older.received).toHaveLength(0);
@@ -166,7 +195,12 @@ describe('MemoryNetwork', () => {
     expect(changes[0]!.changed.map((c) => [c.previous.address, c.current.address, c.current.id])).toEqual([
       ['10.0.1.2', '10.0.1.20', 'eth0/IPv4'],
     ]);
-    await a.transport.send(encoder.encode('new'), { kind: 'unicast', interfaceId: a.id, address: '10.0.1.20', port: 1900 });
+    await a.transport.send(encoder.encode('new'), {
+      kind: 'unicast',
+      interfaceId: a.id,
+      address: '10.0.1.20',
+      port: 1900,
+    });
     await vi.advanceTimersByTimeAsync(1);
     expect(device.received.map(text)).toEqual(['new']);
 

@@ -19,7 +19,15 @@ describe('receiveBufferSize', () => {
   });
 
   it('rejects anything else with SSDP_ERR_INVALID_OPTION', () => {
-    for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, RECEIVE_BUFFER_SIZE_MAX + 1, '4096' as unknown as number]) {
+    for (const value of [
+      0,
+      -1,
+      1.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      RECEIVE_BUFFER_SIZE_MAX + 1,
+      '4096' as unknown as number,
+    ]) {
       let caught: unknown;
       try {
         checkReceiveBufferSize(value);
@@ -28,7 +36,9 @@ describe('receiveBufferSize', () => {
       }
       expect(caught, String(value)).toBeInstanceOf(TransportError);
       expect((caught as TransportError).code).toBe('SSDP_ERR_INVALID_OPTION');
-      expect((caught as TransportError).toOneLine()).toMatch(/^SSDP_ERR_INVALID_OPTION: receiveBufferSize must be an integer from 1 to 536870912 bytes/);
+      expect((caught as TransportError).toOneLine()).toMatch(
+        /^SSDP_ERR_INVALID_OPTION: receiveBufferSize must be an integer from 1 to 536870912 bytes/,
+      );
     }
   });
 });
@@ -58,7 +68,9 @@ describe('what the kernel granted', () => {
     expect(hint).toContain('granted 425984 bytes for the 4194304-byte receive buffer requested');
     expect(hint).toContain('net.core.rmem_max = 212992');
     expect(hint).toMatch(/sysctl -w net\.core\.rmem_max=4194304$/);
-    expect(receiveBufferHint(4096, undefined, undefined, 'linux')).toMatch(/capped by net\.core\.rmem_max;.*sysctl -w net\.core\.rmem_max=4096$/);
+    expect(receiveBufferHint(4096, undefined, undefined, 'linux')).toMatch(
+      /capped by net\.core\.rmem_max;.*sysctl -w net\.core\.rmem_max=4096$/,
+    );
     expect(receiveBufferHint(4096, 2048, undefined, 'darwin')).not.toContain('sysctl');
   });
 

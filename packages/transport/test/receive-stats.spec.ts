@@ -27,7 +27,10 @@ async function freePort(): Promise<number> {
 
 /** A UDP transport on loopback only (127.0.0.1, multicast interface 127.0.0.1). */
 async function loopback(init: TransportOptions = {}, components: UdpTransportComponents = {}): Promise<SsdpTransport> {
-  const transport = createUdpTransport({ interfaces: ['127.0.0.1'], families: ['IPv4'], port: await freePort(), interfacePollMs: 0, ...init }, components);
+  const transport = createUdpTransport(
+    { interfaces: ['127.0.0.1'], families: ['IPv4'], port: await freePort(), interfacePollMs: 0, ...init },
+    components,
+  );
   stopLater.push(transport);
   await transport.start();
   return transport;
@@ -66,7 +69,13 @@ describe('UDP transport: receive buffer and kernel drops (loopback)', () => {
 
   it('reports what the kernel granted each receiving socket, only while started', async (context) => {
     if (!linux) context.skip();
-    const transport = createUdpTransport({ interfaces: ['127.0.0.1'], families: ['IPv4'], port: await freePort(), receiveBufferSize: 4096, interfacePollMs: 0 });
+    const transport = createUdpTransport({
+      interfaces: ['127.0.0.1'],
+      families: ['IPv4'],
+      port: await freePort(),
+      receiveBufferSize: 4096,
+      interfacePollMs: 0,
+    });
     stopLater.push(transport);
     expect(transport.receiveBuffer?.()).toBeUndefined();
     await transport.start();
@@ -106,7 +115,12 @@ describe('UDP transport: receive buffer and kernel drops (loopback)', () => {
     expect(drops).toBeGreaterThan(0);
     expect(sent - received).toBe(drops);
     expect(transport.kernelDropsBySocket?.()).toEqual([
-      { socket: `unicast 127.0.0.1:${transport.interfaces[0]!.unicastPort}`, interfaceId: 'lo/IPv4', inode: expect.any(Number), drops },
+      {
+        socket: `unicast 127.0.0.1:${transport.interfaces[0]!.unicastPort}`,
+        interfaceId: 'lo/IPv4',
+        inode: expect.any(Number),
+        drops,
+      },
     ]);
     await transport.stop();
     expect(transport.kernelDrops?.()).toBe(drops); // kept after stop (read before each socket closed)
@@ -120,7 +134,10 @@ describe('UDP transport: receive buffer and kernel drops (loopback)', () => {
     const components: UdpTransportComponents = {
       receiveSockets: {
         inodeOf: () => nextInode++,
-        readTables: () => (readable ? new Map([...drops].map(([inode, n]) => [inode, { inode, local: '', rxQueue: 0, drops: n }])) : undefined),
+        readTables: () =>
+          readable
+            ? new Map([...drops].map(([inode, n]) => [inode, { inode, local: '', rxQueue: 0, drops: n }]))
+            : undefined,
       },
     };
     const transport = await loopback({}, components);
@@ -186,7 +203,12 @@ describe('memory transport: receive buffer and simulated drops', () => {
       received += 1;
     });
     for (let i = 0; i < 10; i += 1) {
-      await sender.send(new TextEncoder().encode(`answer ${i}`), { kind: 'unicast', interfaceId: 'eth0/IPv4', address: '10.0.0.1', port: 1900 });
+      await sender.send(new TextEncoder().encode(`answer ${i}`), {
+        kind: 'unicast',
+        interfaceId: 'eth0/IPv4',
+        address: '10.0.0.1',
+        port: 1900,
+      });
     }
     await vi.advanceTimersByTimeAsync(1);
     expect(received).toBe(3);
@@ -197,7 +219,12 @@ describe('memory transport: receive buffer and simulated drops', () => {
       ['group 239.255.255.250:1900', 0],
     ]);
     // Once delivered, the queue has room again.
-    await sender.send(new TextEncoder().encode('later'), { kind: 'unicast', interfaceId: 'eth0/IPv4', address: '10.0.0.1', port: 1900 });
+    await sender.send(new TextEncoder().encode('later'), {
+      kind: 'unicast',
+      interfaceId: 'eth0/IPv4',
+      address: '10.0.0.1',
+      port: 1900,
+    });
     await vi.advanceTimersByTimeAsync(1);
     expect(received).toBe(4);
     await receiver.stop();

@@ -95,13 +95,16 @@ describe('createScheduler', () => {
     vi.useFakeTimers();
     const scheduler = createScheduler({ clock: createSystemClock() });
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const expected: { due: number; id: number }[] = [];
     const ran: number[] = [];
     const tasks = new Map<number, ReturnType<typeof scheduler.schedule>>();
     for (let id = 0; id < 500; id += 1) {
       const delay = Math.floor(rand() * 200);
-      tasks.set(id, scheduler.schedule(delay, () => ran.push(id)));
+      tasks.set(
+        id,
+        scheduler.schedule(delay, () => ran.push(id)),
+      );
       expected.push({ due: delay, id });
     }
     for (let id = 0; id < 500; id += 7) scheduler.cancel(tasks.get(id)!);

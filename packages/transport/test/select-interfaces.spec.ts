@@ -13,17 +13,45 @@ import {
 const multiHomed: NetworkInterfacesSnapshot = {
   lo: [
     { address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', internal: true, cidr: '127.0.0.1/8' },
-    { address: '::1', netmask: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', family: 'IPv6', internal: true, cidr: '::1/128', scopeid: 0 },
+    {
+      address: '::1',
+      netmask: 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+      family: 'IPv6',
+      internal: true,
+      cidr: '::1/128',
+      scopeid: 0,
+    },
   ],
   eth0: [
     { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', internal: false, cidr: '192.168.1.20/24' },
-    { address: 'fd00::20', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', internal: false, cidr: 'fd00::20/64', scopeid: 0 },
-    { address: 'fe80::a00:27ff:fe4e:66a1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', internal: false, cidr: 'fe80::a00:27ff:fe4e:66a1/64', scopeid: 2 },
+    {
+      address: 'fd00::20',
+      netmask: 'ffff:ffff:ffff:ffff::',
+      family: 'IPv6',
+      internal: false,
+      cidr: 'fd00::20/64',
+      scopeid: 0,
+    },
+    {
+      address: 'fe80::a00:27ff:fe4e:66a1',
+      netmask: 'ffff:ffff:ffff:ffff::',
+      family: 'IPv6',
+      internal: false,
+      cidr: 'fe80::a00:27ff:fe4e:66a1/64',
+      scopeid: 2,
+    },
   ],
   wlan0: [
     { address: '10.0.0.5', netmask: '255.255.0.0', family: 'IPv4', internal: false, cidr: '10.0.0.5/16' },
     { address: '10.0.0.6', netmask: '255.255.0.0', family: 'IPv4', internal: false, cidr: '10.0.0.6/16' },
-    { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', internal: false, cidr: 'fe80::1/64', scopeid: 3 },
+    {
+      address: 'fe80::1',
+      netmask: 'ffff:ffff:ffff:ffff::',
+      family: 'IPv6',
+      internal: false,
+      cidr: 'fe80::1/64',
+      scopeid: 3,
+    },
   ],
 };
 
@@ -43,7 +71,9 @@ describe('selectInterfaces', () => {
   });
 
   it('leaves ::1 out by default when lo cannot multicast (Linux lo has no MULTICAST flag)', () => {
-    const result = selectInterfaces(multiHomed, { multicastCapable: (name, family) => !(name === 'lo' && family === 'IPv6') });
+    const result = selectInterfaces(multiHomed, {
+      multicastCapable: (name, family) => !(name === 'lo' && family === 'IPv6'),
+    });
     expect(chosen(result)).toEqual(['lo/IPv4=127.0.0.1']);
   });
 
@@ -98,14 +128,15 @@ describe('selectInterfaces', () => {
   });
 
   it('removes duplicates between names, addresses and all', () => {
-    expect(chosen(selectInterfaces(multiHomed, { requested: ['eth0', '192.168.1.20', 'eth0', 'all'], families: ['IPv4'] }))).toEqual([
-      'eth0/IPv4=192.168.1.20',
-      'wlan0/IPv4=10.0.0.5',
-    ]);
+    expect(
+      chosen(selectInterfaces(multiHomed, { requested: ['eth0', '192.168.1.20', 'eth0', 'all'], families: ['IPv4'] })),
+    ).toEqual(['eth0/IPv4=192.168.1.20', 'wlan0/IPv4=10.0.0.5']);
   });
 
   it('accepts a name for loopback explicitly', () => {
-    expect(chosen(selectInterfaces(multiHomed, { requested: ['lo'], families: ['IPv4'] }))).toEqual(['lo/IPv4=127.0.0.1']);
+    expect(chosen(selectInterfaces(multiHomed, { requested: ['lo'], families: ['IPv4'] }))).toEqual([
+      'lo/IPv4=127.0.0.1',
+    ]);
   });
 
   it('rejects an unknown name or address with a typed one-line error listing what exists', () => {
@@ -118,7 +149,9 @@ describe('selectInterfaces', () => {
   });
 
   it('gives the family error when a chosen interface lacks an explicitly requested family', () => {
-    const v4only: NetworkInterfacesSnapshot = { eth1: [{ address: '10.1.1.1', netmask: '255.255.255.0', family: 'IPv4', internal: false }] };
+    const v4only: NetworkInterfacesSnapshot = {
+      eth1: [{ address: '10.1.1.1', netmask: '255.255.255.0', family: 'IPv4', internal: false }],
+    };
     expect(failure(selectInterfaces(v4only, { requested: ['eth1'], families: ['IPv4', 'IPv6'] })).code).toBe(
       'SSDP_ERR_ADDRESS_FAMILY_UNAVAILABLE',
     );
@@ -126,7 +159,9 @@ describe('selectInterfaces', () => {
   });
 
   it('fails when "all" finds nothing (only loopback up) and when there is no loopback', () => {
-    expect(failure(selectInterfaces({ lo: multiHomed['lo'] }, { requested: ['all'] })).code).toBe('SSDP_ERR_UNKNOWN_INTERFACE');
+    expect(failure(selectInterfaces({ lo: multiHomed['lo'] }, { requested: ['all'] })).code).toBe(
+      'SSDP_ERR_UNKNOWN_INTERFACE',
+    );
     expect(failure(selectInterfaces({})).code).toBe('SSDP_ERR_UNKNOWN_INTERFACE');
   });
 

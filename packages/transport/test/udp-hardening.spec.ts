@@ -28,7 +28,12 @@ async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10_00
   }
 }
 
-async function setup(): Promise<{ transport: SsdpTransport; port: number; sender: dgram.Socket; send: (bytes: Uint8Array) => Promise<void> }> {
+async function setup(): Promise<{
+  transport: SsdpTransport;
+  port: number;
+  sender: dgram.Socket;
+  send: (bytes: Uint8Array) => Promise<void>;
+}> {
   const port = await freePort();
   const transport = createUdpTransport({ port, interfacePollMs: 0 });
   await transport.start();
@@ -36,7 +41,10 @@ async function setup(): Promise<{ transport: SsdpTransport; port: number; sender
   const sender = dgram.createSocket('udp4');
   await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', resolve));
   cleanup.push(() => new Promise<void>((resolve) => sender.close(() => resolve())));
-  const send = (bytes: Uint8Array) => new Promise<void>((resolve, reject) => sender.send(bytes, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+  const send = (bytes: Uint8Array) =>
+    new Promise<void>((resolve, reject) =>
+      sender.send(bytes, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+    );
   return { transport, port, sender, send };
 }
 
@@ -58,11 +66,21 @@ describe('UDP transport under hostile input (loopback)', () => {
     const { transport, send } = await setup();
     const received: Datagram[] = [];
     transport.onDatagram((d) => received.push(d));
-    const inputs = [new Uint8Array(0), new Uint8Array([0]), new Uint8Array([0xff, 0xfe, 0x00, 0x0d, 0x0a]), ...Array.from({ length: 50 }, (_, i) => bytes(i + 1, 1 + ((i * 97) % 1400))), bytes(99, 65_507)];
+    const inputs = [
+      new Uint8Array(0),
+      new Uint8Array([0]),
+      new Uint8Array([0xff, 0xfe, 0x00, 0x0d, 0x0a]),
+      ...Array.from({ length: 50 }, (_, i) => bytes(i + 1, 1 + ((i * 97) % 1400))),
+      bytes(99, 65_507),
+    ];
     for (const input of inputs) await send(input);
     await waitFor(() => received.length >= inputs.length, `${inputs.length} datagrams`);
-    expect(received.map((d) => Buffer.from(d.bytes).toString('hex'))).toEqual(inputs.map((b) => Buffer.from(b).toString('hex')));
-    expect(received.every((d) => d.via === 'unicast' && d.remote.address === '127.0.0.1' && d.interfaceId === 'lo/IPv4')).toBe(true);
+    expect(received.map((d) => Buffer.from(d.bytes).toString('hex'))).toEqual(
+      inputs.map((b) => Buffer.from(b).toString('hex')),
+    );
+    expect(
+      received.every((d) => d.via === 'unicast' && d.remote.address === '127.0.0.1' && d.interfaceId === 'lo/IPv4'),
+    ).toBe(true);
   });
 
   it('keeps delivering when a handler throws, and reports each throw as a typed error', async () => {

@@ -17,7 +17,8 @@ async function freePort(): Promise<number> {
 function loopbackIpv6Reason(): true | string {
   try {
     const flags = Number.parseInt(readFileSync('/sys/class/net/lo/flags', 'utf8'), 16);
-    if ((flags & 0x1000) === 0) return 'lo has no MULTICAST flag, so IPv6 multicast on loopback fails (ENETUNREACH); the netns suite covers IPv6';
+    if ((flags & 0x1000) === 0)
+      return 'lo has no MULTICAST flag, so IPv6 multicast on loopback fails (ENETUNREACH); the netns suite covers IPv6';
   } catch {
     return 'cannot read the flags of lo; the netns suite covers IPv6';
   }

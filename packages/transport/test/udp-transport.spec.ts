@@ -65,14 +65,23 @@ describe('UDP transport on loopback', () => {
   it('two processes on one host both receive the same multicast search (SO_REUSEADDR)', async () => {
     const port = await freePort();
     const script = fileURLToPath(new URL('./fixtures/loopback-listener.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, String(port)], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     try {
       const childLines: string[] = [];
       createInterface({ input: child.stdout }).on('line', (line) => childLines.push(line));
       await waitFor(() => childLines.includes('ready'), 'the child process', 15_000);
 
       const here = createUdpTransport({ interfaces: ['127.0.0.1'], families: ['IPv4'], port, interfacePollMs: 0 });
-      const searcher = createUdpTransport({ interfaces: ['127.0.0.1'], families: ['IPv4'], port, unicastPort: 0, joinGroup: false, interfacePollMs: 0 });
+      const searcher = createUdpTransport({
+        interfaces: ['127.0.0.1'],
+        families: ['IPv4'],
+        port,
+        unicastPort: 0,
+        joinGroup: false,
+        interfacePollMs: 0,
+      });
       stopLater.push(here, searcher);
       const received: Datagram[] = [];
       here.onDatagram((d) => received.push(d));
@@ -83,7 +92,11 @@ describe('UDP transport on loopback', () => {
       await searcher.send(encoder.encode(search), { kind: 'multicast', interfaceId: 'lo/IPv4' });
       await waitFor(() => received.length > 0 && childLines.some((l) => l.includes(search)), 'both processes');
       expect(received.map((d) => [decoder.decode(d.bytes), d.via])).toEqual([[search, 'multicast']]);
-      expect(JSON.parse(childLines.find((l) => l.includes(search))!)).toEqual({ text: search, via: 'multicast', interfaceId: 'lo/IPv4' });
+      expect(JSON.parse(childLines.find((l) => l.includes(search))!)).toEqual({
+        text: search,
+        via: 'multicast',
+        interfaceId: 'lo/IPv4',
+      });
     } finally {
       child.stdin.end();
       child.kill('SIGTERM');
@@ -92,7 +105,13 @@ describe('UDP transport on loopback', () => {
 
   it('uses TTL/hop limit 2 and loopback by default and reports its effective unicast port', async () => {
     const port = await freePort();
-    const transport = createUdpTransport({ interfaces: ['lo'], families: ['IPv4'], port, unicastPort: 0, interfacePollMs: 0 });
+    const transport = createUdpTransport({
+      interfaces: ['lo'],
+      families: ['IPv4'],
+      port,
+      unicastPort: 0,
+      interfacePollMs: 0,
+    });
     stopLater.push(transport);
     await transport.start();
     const [iface] = transport.interfaces;
@@ -111,10 +130,17 @@ describe('UDP transport on loopback', () => {
   });
 
   it('rejects a target of the wrong family or without a broadcast address, typed', async () => {
-    const transport = createUdpTransport({ interfaces: ['127.0.0.1'], families: ['IPv4'], port: await freePort(), interfacePollMs: 0 });
+    const transport = createUdpTransport({
+      interfaces: ['127.0.0.1'],
+      families: ['IPv4'],
+      port: await freePort(),
+      interfacePollMs: 0,
+    });
     stopLater.push(transport);
     await transport.start();
-    await expect(transport.send(encoder.encode('x'), { kind: 'unicast', interfaceId: 'lo/IPv4', address: '::1', port: 9 })).rejects.toMatchObject({
+    await expect(
+      transport.send(encoder.encode('x'), { kind: 'unicast', interfaceId: 'lo/IPv4', address: '::1', port: 9 }),
+    ).rejects.toMatchObject({
       code: 'SSDP_ERR_INVALID_TARGET',
     });
   });
@@ -123,8 +149,18 @@ describe('UDP transport on loopback', () => {
     const port = await freePort();
     const { clock, advance } = manualClock();
     let snapshot = lo('127.0.0.1');
-    const device = createUdpTransport({ interfaces: ['lo'], families: ['IPv4'], port, interfacePollMs: 1000 }, { clock, networkInterfaces: () => snapshot });
-    const searcher = createUdpTransport({ interfaces: ['127.0.0.1'], families: ['IPv4'], port, unicastPort: 0, joinGroup: false, interfacePollMs: 0 });
+    const device = createUdpTransport(
+      { interfaces: ['lo'], families: ['IPv4'], port, interfacePollMs: 1000 },
+      { clock, networkInterfaces: () => snapshot },
+    );
+    const searcher = createUdpTransport({
+      interfaces: ['127.0.0.1'],
+      families: ['IPv4'],
+      port,
+      unicastPort: 0,
+      joinGroup: false,
+      interfacePollMs: 0,
+    });
     stopLater.push(device, searcher);
     const changes: InterfacesChange[] = [];
     const received: Datagram[] = [];
@@ -136,9 +172,16 @@ describe('UDP transport on loopback', () => {
     snapshot = lo('127.0.0.2');
     advance(1000);
     await waitFor(() => changes.length === 1, 'the change');
-    expect(changes[0]!.changed.map((c) => [c.previous.address, c.current.address, c.current.id])).toEqual([['127.0.0.1', '127.0.0.2', 'lo/IPv4']]);
+    expect(changes[0]!.changed.map((c) => [c.previous.address, c.current.address, c.current.id])).toEqual([
+      ['127.0.0.1', '127.0.0.2', 'lo/IPv4'],
+    ]);
     expect(device.interfaces.map((i) => i.address)).toEqual(['127.0.0.2']);
-    await searcher.send(encoder.encode('to the new address'), { kind: 'unicast', interfaceId: 'lo/IPv4', address: '127.0.0.2', port });
+    await searcher.send(encoder.encode('to the new address'), {
+      kind: 'unicast',
+      interfaceId: 'lo/IPv4',
+      address: '127.0.0.2',
+      port,
+    });
     await waitFor(() => received.length === 1, 'unicast to the new address');
     expect(received[0]).toMatchObject({ via: 'unicast', interfaceId: 'lo/IPv4' });
 
@@ -160,13 +203,22 @@ describe('UDP transport on loopback', () => {
   it('waits for pending sends before closing on stop', async () => {
     const port = await freePort();
     const listener = createUdpTransport({ interfaces: ['127.0.0.1'], families: ['IPv4'], port, interfacePollMs: 0 });
-    const sender = createUdpTransport({ interfaces: ['127.0.0.1'], families: ['IPv4'], port, unicastPort: 0, joinGroup: false, interfacePollMs: 0 });
+    const sender = createUdpTransport({
+      interfaces: ['127.0.0.1'],
+      families: ['IPv4'],
+      port,
+      unicastPort: 0,
+      joinGroup: false,
+      interfacePollMs: 0,
+    });
     stopLater.push(listener, sender);
     const received: Datagram[] = [];
     listener.onDatagram((d) => received.push(d));
     await listener.start();
     await sender.start();
-    const sends = Array.from({ length: 20 }, (_, n) => sender.send(encoder.encode(`byebye ${n}`), { kind: 'multicast', interfaceId: 'lo/IPv4' }));
+    const sends = Array.from({ length: 20 }, (_, n) =>
+      sender.send(encoder.encode(`byebye ${n}`), { kind: 'multicast', interfaceId: 'lo/IPv4' }),
+    );
     await sender.stop();
     await Promise.all(sends);
     await waitFor(() => received.length === 20, 'all 20 byebyes');
@@ -184,7 +236,10 @@ describe('transportErrorFromErrno', () => {
     ['EAFNOSUPPORT', 'SSDP_ERR_ADDRESS_FAMILY_UNAVAILABLE'],
     ['EMSGSIZE', 'SSDP_ERR_SOCKET'],
   ])('maps %s to %s with a one-line message', (errno, code) => {
-    const error = transportErrorFromErrno(Object.assign(new Error(`bind ${errno}\nsecond line`), { code: errno }), 'bind 127.0.0.1:1900');
+    const error = transportErrorFromErrno(
+      Object.assign(new Error(`bind ${errno}\nsecond line`), { code: errno }),
+      'bind 127.0.0.1:1900',
+    );
     expect(error).toBeInstanceOf(TransportError);
     expect(error.code).toBe(code);
     expect(error.details.errno).toBe(errno);

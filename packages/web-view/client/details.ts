@@ -16,42 +16,68 @@ function section(title: string, children: readonly Node[]): HTMLElement {
 }
 
 function textList(values: readonly string[], className = 'mono-list'): HTMLUListElement {
-  return el('ul', { className }, values.map((value) => el('li', { text: value })));
+  return el(
+    'ul',
+    { className },
+    values.map((value) => el('li', { text: value })),
+  );
 }
 
 function servicesTable(device: WireDescribedDevice): HTMLElement {
   if (device.services.length === 0) return el('p', { className: 'hint', text: 'No services.' });
-  return el('div', { className: 'services' }, device.services.map((service) => {
-    const list = el('dl', { className: 'kv' });
-    field(list, 'serviceId', service.serviceId);
-    field(list, 'SCPD', service.scpdURL);
-    field(list, 'control', service.controlURL);
-    field(list, 'events', service.eventSubURL);
-    return el('div', { className: 'service' }, [el('p', { className: 'service-type mono', text: service.serviceType }), list]);
-  }));
+  return el(
+    'div',
+    { className: 'services' },
+    device.services.map((service) => {
+      const list = el('dl', { className: 'kv' });
+      field(list, 'serviceId', service.serviceId);
+      field(list, 'SCPD', service.scpdURL);
+      field(list, 'control', service.controlURL);
+      field(list, 'events', service.eventSubURL);
+      return el('div', { className: 'service' }, [
+        el('p', { className: 'service-type mono', text: service.serviceType }),
+        list,
+      ]);
+    }),
+  );
 }
 
 function describedDevice(device: WireDescribedDevice, depth: number): HTMLElement {
   const list = el('dl', { className: 'kv' });
   field(list, 'UDN', device.udn);
   field(list, 'type', device.deviceType);
-  field(list, 'model', [device.manufacturer, device.modelName, device.modelNumber].filter((part) => part !== null && part !== '').join(' '));
+  field(
+    list,
+    'model',
+    [device.manufacturer, device.modelName, device.modelNumber]
+      .filter((part) => part !== null && part !== '')
+      .join(' '),
+  );
   field(list, 'serial', device.serialNumber);
   field(list, 'presentation', device.presentationURL);
   const children: Node[] = [list, el('h4', { text: `Services (${device.services.length})` }), servicesTable(device)];
   if (device.devices.length > 0) {
     children.push(
       el('h4', { text: `Embedded devices (${device.devices.length})` }),
-      el('ul', { className: 'embedded' }, device.devices.map((child) => el('li', {}, [describedDevice(child, depth + 1)]))),
+      el(
+        'ul',
+        { className: 'embedded' },
+        device.devices.map((child) => el('li', {}, [describedDevice(child, depth + 1)])),
+      ),
     );
   }
-  const title = depth === 0 ? undefined : el('p', { className: 'embedded-name', text: `${device.friendlyName} — ${shortType(device.deviceType)}` });
+  const title =
+    depth === 0
+      ? undefined
+      : el('p', { className: 'embedded-name', text: `${device.friendlyName} — ${shortType(device.deviceType)}` });
   return el('div', { className: 'described' }, title === undefined ? children : [title, ...children]);
 }
 
 function rawMessages(raw: readonly RawMessage[], enabled: boolean): Node[] {
   if (raw.length === 0) {
-    const hint = enabled ? 'No datagram of this device kept yet.' : 'Raw messages need the control point’s rawMessages option (ssdp-controller --web turns it on).';
+    const hint = enabled
+      ? 'No datagram of this device kept yet.'
+      : 'Raw messages need the control point’s rawMessages option (ssdp-controller --web turns it on).';
     return [el('p', { className: 'hint', text: hint })];
   }
   return raw
@@ -59,7 +85,9 @@ function rawMessages(raw: readonly RawMessage[], enabled: boolean): Node[] {
     .reverse()
     .map((message) =>
       el('figure', { className: 'raw' }, [
-        el('figcaption', { text: `${clockTime(message.time)}  ${message.kind}  from ${message.address}:${message.port}` }),
+        el('figcaption', {
+          text: `${clockTime(message.time)}  ${message.kind}  from ${message.address}:${message.port}`,
+        }),
         el('pre', { text: message.text.replace(/\r\n/g, '\n') }),
       ]),
     );
@@ -131,7 +159,10 @@ export class DetailsPanel {
     this.#fillKnown(row.device);
     // The table's copy has the counts only: read the lists again when they changed.
     const full = this.#full;
-    if (full !== undefined && (full.usns.length !== row.device.usnCount || full.locations.length !== row.device.locationCount)) {
+    if (
+      full !== undefined &&
+      (full.usns.length !== row.device.usnCount || full.locations.length !== row.device.locationCount)
+    ) {
       this.#full = undefined;
       void this.#load();
     }
@@ -150,7 +181,11 @@ export class DetailsPanel {
     field(list, 'first seen', new Date(device.firstSeen).toLocaleString());
     field(list, 'last seen', new Date(device.lastSeen).toLocaleString());
     field(list, 'expires in', countdown(Date.parse(device.expiresAt) - this.#store.serverNow()));
-    field(list, 'description', device.describeError === null ? device.describe : `${device.describe} (${device.describeError})`);
+    field(
+      list,
+      'description',
+      device.describeError === null ? device.describe : `${device.describe} (${device.describeError})`,
+    );
     this.#known.replaceChildren(
       list,
       section('SERVER', [el('p', { className: 'mono', text: device.server ?? '—' })]),
@@ -162,7 +197,10 @@ export class DetailsPanel {
     const full = this.#full?.udn === device.udn ? this.#full : undefined;
     if (full === undefined) {
       const loading = el('p', { className: 'hint', text: 'Reading…' });
-      return [section(`LOCATION (${device.locationCount})`, [loading]), section(`USNs (${device.usnCount})`, [loading.cloneNode(true)])];
+      return [
+        section(`LOCATION (${device.locationCount})`, [loading]),
+        section(`USNs (${device.usnCount})`, [loading.cloneNode(true)]),
+      ];
     }
     return [
       section(`LOCATION (${full.locations.length})`, [textList(full.locations.length > 0 ? full.locations : ['—'])]),
@@ -178,9 +216,13 @@ export class DetailsPanel {
     let details: DeviceDetails | undefined;
     let problem = '';
     try {
-      const response = await fetch(`/api/device?udn=${encodeURIComponent(udn)}`, { headers: { Accept: 'application/json' } });
+      const response = await fetch(`/api/device?udn=${encodeURIComponent(udn)}`, {
+        headers: { Accept: 'application/json' },
+      });
       if (response.ok) details = (await response.json()) as DeviceDetails;
-      else problem = response.status === 404 ? 'The device is no longer known.' : `The server answered ${response.status}.`;
+      else
+        problem =
+          response.status === 404 ? 'The device is no longer known.' : `The server answered ${response.status}.`;
     } catch {
       problem = 'The server could not be reached.';
     }
@@ -209,8 +251,17 @@ export class DetailsPanel {
       field(meta, 'URLBase', d.urlBase);
       this.#described.append(section('Description', [meta, describedDevice(d.device, 0)]));
     } else if (details.descriptionError !== null) {
-      this.#described.append(section('Description', [el('p', { className: 'hint', text: `${details.descriptionError.reason}: ${details.descriptionError.detail}` })]));
+      this.#described.append(
+        section('Description', [
+          el('p', {
+            className: 'hint',
+            text: `${details.descriptionError.reason}: ${details.descriptionError.detail}`,
+          }),
+        ]),
+      );
     }
-    this.#described.append(section(`Last messages (${details.raw.length})`, rawMessages(details.raw, details.rawMessages)));
+    this.#described.append(
+      section(`Last messages (${details.raw.length})`, rawMessages(details.raw, details.rawMessages)),
+    );
   }
 }

@@ -7,7 +7,11 @@ export interface ElementInit {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, init: ElementInit = {}, children: readonly Node[] = []): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  init: ElementInit = {},
+  children: readonly Node[] = [],
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   if (init.className !== undefined) element.className = init.className;
   if (init.text !== undefined) element.textContent = init.text;

@@ -39,5 +39,8 @@ export function clockTime(iso: string): string {
 export function addressKey(address: string): string {
   const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
   if (v4 === null) return `1${address.toLowerCase()}`;
-  return `0${v4.slice(1).map((part) => part.padStart(3, '0')).join('.')}`;
+  return `0${v4
+    .slice(1)
+    .map((part) => part.padStart(3, '0'))
+    .join('.')}`;
 }

@@ -32,7 +32,16 @@ const table = new DeviceTable(
 );
 
 /** For the browser tests and the benchmark: what the page has applied and drawn, and how long the last snapshot took. */
-const debug = { snapshots: 0, deltas: 0, lastMessageAt: 0, lastSnapshot: { bytes: 0, receivedAt: 0, parseMs: 0, applyMs: 0, renderMs: 0 }, openedAt: 0, deltaWorkMs: 0, store, table };
+const debug = {
+  snapshots: 0,
+  deltas: 0,
+  lastMessageAt: 0,
+  lastSnapshot: { bytes: 0, receivedAt: 0, parseMs: 0, applyMs: 0, renderMs: 0 },
+  openedAt: 0,
+  deltaWorkMs: 0,
+  store,
+  table,
+};
 (window as unknown as { ssdpWebView: typeof debug }).ssdpWebView = debug;
 
 function setStatus(text: string, state: 'live' | 'connecting' | 'down'): void {
@@ -52,7 +61,13 @@ function onSnapshot(data: string): void {
   const applied = performance.now();
   table.render();
   debug.lastMessageAt = performance.now();
-  debug.lastSnapshot = { bytes: data.length, receivedAt: started, parseMs: parsed - started, applyMs: applied - parsed, renderMs: debug.lastMessageAt - applied };
+  debug.lastSnapshot = {
+    bytes: data.length,
+    receivedAt: started,
+    parseMs: parsed - started,
+    applyMs: applied - parsed,
+    renderMs: debug.lastMessageAt - applied,
+  };
   if (details.udn !== undefined) {
     if (store.get(details.udn) === undefined) details.markGone('not listed after reconnecting');
     else details.update();

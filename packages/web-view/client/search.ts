@@ -18,7 +18,12 @@ export function wireSearchForm(): void {
           body: JSON.stringify(input.value.trim() === '' ? {} : { st: input.value.trim() }),
         });
         const body = (await response.json().catch(() => ({}))) as { detail?: string; error?: string };
-        setText(result, response.ok ? `sent M-SEARCH for ${input.value.trim()}` : `refused: ${body.detail ?? body.error ?? response.status}`);
+        setText(
+          result,
+          response.ok
+            ? `sent M-SEARCH for ${input.value.trim()}`
+            : `refused: ${body.detail ?? body.error ?? response.status}`,
+        );
       } catch {
         setText(result, 'the server could not be reached');
       } finally {

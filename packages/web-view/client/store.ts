@@ -30,7 +30,10 @@ function toRow(device: WireDevice): Row {
     device,
     name: displayName(device),
     type: shortType(device.deviceType),
-    model: device.manufacturer === null || device.manufacturer === '' ? (device.modelName ?? '') : `${device.manufacturer} ${device.modelName ?? ''}`.trimEnd(),
+    model:
+      device.manufacturer === null || device.manufacturer === ''
+        ? (device.modelName ?? '')
+        : `${device.manufacturer} ${device.modelName ?? ''}`.trimEnd(),
     lastSeenMs: Date.parse(device.lastSeen),
     expiresMs: Date.parse(device.expiresAt),
   };
@@ -135,7 +138,8 @@ export class DeviceStore {
       const at = view.index.get(device.udn);
       const before = previous !== undefined && matches(previous, view.words);
       const after = matches(row, view.words);
-      if (at !== undefined && before && after && keyOf(previous, view.sort) === keyOf(row, view.sort)) view.rows[at] = row;
+      if (at !== undefined && before && after && keyOf(previous, view.sort) === keyOf(row, view.sort))
+        view.rows[at] = row;
       else if (before || after) view.stale = true;
     }
     for (const { udn, reason } of message.removals) {
@@ -151,8 +155,18 @@ export class DeviceStore {
   /** The rows matching `filter` (every word must appear), sorted; re-sorted only when a change asks for it. */
   view(filter: string, sort: SortKey, descending: boolean): Row[] {
     const current = this.#view;
-    if (current !== undefined && !current.stale && current.filter === filter && current.sort === sort && current.descending === descending) return current.rows;
-    const words = filter.toLowerCase().split(/\s+/).filter((word) => word !== '');
+    if (
+      current !== undefined &&
+      !current.stale &&
+      current.filter === filter &&
+      current.sort === sort &&
+      current.descending === descending
+    )
+      return current.rows;
+    const words = filter
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((word) => word !== '');
     const rows: Row[] = [];
     for (const row of this.#rows.values()) if (matches(row, words)) rows.push(row);
     const direction = descending ? -1 : 1;

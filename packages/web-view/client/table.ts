@@ -213,7 +213,14 @@ export class DeviceTable {
     const index = this.#indexOf(event.target);
     if (index === undefined) return;
     const page = Math.max(1, Math.floor(this.#elements.scroller.clientHeight / ROW_HEIGHT) - 1);
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    const moves: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -Infinity,
+      End: Infinity,
+    };
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       this.#open(index);
@@ -232,7 +239,8 @@ export class DeviceTable {
     this.#measure();
     const top = this.#head + index * ROW_HEIGHT;
     if (top - this.#head < this.#scrollTop) scroller.scrollTop = top - this.#head;
-    else if (top + ROW_HEIGHT > this.#scrollTop + this.#viewport) scroller.scrollTop = top + ROW_HEIGHT - this.#viewport;
+    else if (top + ROW_HEIGHT > this.#scrollTop + this.#viewport)
+      scroller.scrollTop = top + ROW_HEIGHT - this.#viewport;
     this.#scrollTop = scroller.scrollTop;
     this.render();
     this.#pool[index - this.#first]?.tr.focus({ preventScroll: true });

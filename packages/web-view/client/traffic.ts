@@ -50,7 +50,10 @@ export class TrafficPane {
       this.#pending = this.#pending.slice(-MAX_NEW_LINES);
     }
     if (this.#timer === undefined) {
-      this.#timer = window.setTimeout(() => this.#draw(), Math.max(0, this.#drawnAt + DRAW_EVERY_MS - performance.now()));
+      this.#timer = window.setTimeout(
+        () => this.#draw(),
+        Math.max(0, this.#drawnAt + DRAW_EVERY_MS - performance.now()),
+      );
     }
   }
 
@@ -58,7 +61,12 @@ export class TrafficPane {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#drawnAt = performance.now();
-    setText(this.#skipped, this.#skippedCount === 0 ? '' : `${this.#skippedCount} lines skipped (more than ${MAX_NEW_LINES} in ${DRAW_EVERY_MS} ms, or paused)`);
+    setText(
+      this.#skipped,
+      this.#skippedCount === 0
+        ? ''
+        : `${this.#skippedCount} lines skipped (more than ${MAX_NEW_LINES} in ${DRAW_EVERY_MS} ms, or paused)`,
+    );
     const entries = this.#pending;
     this.#pending = [];
     if (entries.length === 0) return;
@@ -86,7 +94,12 @@ export class TrafficPane {
       ['datagrams', String(num(cp['datagrams']))],
       ['searches sent', String(num(cp['searchesSent']))],
       ['NOTIFY alive', counters.rawMessages ? String(counters.messages['notify-alive'] ?? 0) : '—'],
-      ['byebye', counters.rawMessages ? String(counters.messages['notify-byebye'] ?? 0) : String(counters.events['device-removed-byebye'] ?? 0)],
+      [
+        'byebye',
+        counters.rawMessages
+          ? String(counters.messages['notify-byebye'] ?? 0)
+          : String(counters.events['device-removed-byebye'] ?? 0),
+      ],
       ['update', counters.rawMessages ? String(counters.messages['notify-update'] ?? 0) : '—'],
       ['responses', counters.rawMessages ? String(counters.messages['search-response'] ?? 0) : '—'],
       ['M-SEARCH heard', String(num(cp['ignored']))],

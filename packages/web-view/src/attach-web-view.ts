@@ -58,7 +58,17 @@ export async function attachWebView(source: WebViewSource, options: WebViewOptio
     httpDrops: () => guard.stats.drops,
   });
   const details = new DeviceDetailsService(source, feed.raw, () => feed.rawMessagesSeen);
-  server.on('request', createRequestHandler({ source, assets, hub, feed, details, hostAllowed: createHostCheck(resolved.host, resolved.allowedHosts) }));
+  server.on(
+    'request',
+    createRequestHandler({
+      source,
+      assets,
+      hub,
+      feed,
+      details,
+      hostAllowed: createHostCheck(resolved.host, resolved.allowedHosts),
+    }),
+  );
 
   function teardown(): void {
     feed.close();
@@ -77,7 +87,9 @@ export async function attachWebView(source: WebViewSource, options: WebViewOptio
   } catch (error) {
     teardown();
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new WebViewError(`web view: cannot listen on ${urlHost(resolved.host)}:${resolved.port} (${code})`, { cause: error });
+    throw new WebViewError(`web view: cannot listen on ${urlHost(resolved.host)}:${resolved.port} (${code})`, {
+      cause: error,
+    });
   }
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;

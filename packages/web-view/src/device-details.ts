@@ -90,10 +90,21 @@ export class DeviceDetailsService {
     const raw = this.#raw.latest(uuidsOfUsns(device.udn, device.usns));
     const base = { device, raw, rawMessages: this.#rawSeen() };
     if (device.describe === 'skipped') {
-      return { ...base, description: null, descriptionError: { reason: 'describe-off', detail: 'descriptions are off (--no-describe)' }, icon: false };
+      return {
+        ...base,
+        description: null,
+        descriptionError: { reason: 'describe-off', detail: 'descriptions are off (--no-describe)' },
+        icon: false,
+      };
     }
     const { lookup, icon } = await this.#described(device);
-    if (!lookup.ok) return { ...base, description: null, descriptionError: { reason: lookup.reason, detail: lookup.detail }, icon: false };
+    if (!lookup.ok)
+      return {
+        ...base,
+        description: null,
+        descriptionError: { reason: lookup.reason, detail: lookup.detail },
+        icon: false,
+      };
     const descriptionBase = lookup.description.urlBase ?? lookup.url;
     return {
       ...base,

@@ -48,7 +48,10 @@ const LOCAL_ADDRESSES_TTL_MS = 5000;
  * know are accepted: the listen address, localhost, loopback addresses, `allowedHosts`, and (listening on all
  * addresses) this machine's own addresses.
  */
-export function createHostCheck(listenHost: string, allowedHosts: readonly string[]): (header: string | undefined) => boolean {
+export function createHostCheck(
+  listenHost: string,
+  allowedHosts: readonly string[],
+): (header: string | undefined) => boolean {
   const allowed = new Set([listenHost.toLowerCase(), 'localhost', ...allowedHosts.map((h) => h.toLowerCase())]);
   const wildcard = WILDCARDS.has(listenHost);
   let local = new Set<string>();

@@ -7,4 +7,14 @@ export type { WebViewOptions } from './web-view-options.ts';
 export { CONTENT_SECURITY_POLICY } from './http-policy.ts';
 export type { WebViewSource } from './source.ts';
 export { snapshotDevices } from './wire.ts';
-export type { DeltaMessage, DeviceDetails, RawMessage, SnapshotMessage, TrafficEntry, WireCounters, WireDescribedDevice, WireDevice, WireService } from './wire.ts';
+export type {
+  DeltaMessage,
+  DeviceDetails,
+  RawMessage,
+  SnapshotMessage,
+  TrafficEntry,
+  WireCounters,
+  WireDescribedDevice,
+  WireDevice,
+  WireService,
+} from './wire.ts';

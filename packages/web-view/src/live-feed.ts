@@ -120,7 +120,14 @@ export class LiveFeed {
         this.#rawSeen = true;
         this.#messages[event.kind] = (this.#messages[event.kind] ?? 0) + 1;
         const uuid = usnUuidOf(event.text);
-        if (uuid !== undefined) this.raw.add(uuid, { time: event.time, address: event.address, port: event.port, kind: event.kind, text: event.text });
+        if (uuid !== undefined)
+          this.raw.add(uuid, {
+            time: event.time,
+            address: event.address,
+            port: event.port,
+            kind: event.kind,
+            text: event.text,
+          });
         return;
       }
       case 'device-added':
@@ -218,7 +225,8 @@ export class LiveFeed {
     for (const device of this.#source.devices()) {
       seen.add(device.udn);
       if (this.#removals.has(device.udn)) continue;
-      if (this.#sent.get(device.udn) !== freshness(device) && !this.#upserts.has(device.udn)) this.#upserts.set(device.udn, deviceOf(device));
+      if (this.#sent.get(device.udn) !== freshness(device) && !this.#upserts.has(device.udn))
+        this.#upserts.set(device.udn, deviceOf(device));
     }
     for (const udn of this.#sent.keys()) if (!seen.has(udn) && !this.#upserts.has(udn)) this.#removals.set(udn, 'gone');
     this.#dirty = true; // counters move even when no device did

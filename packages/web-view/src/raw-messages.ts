@@ -35,7 +35,10 @@ export class RawMessageStore {
       this.#rings.delete(uuid); // re-inserted below: Map order is recency
     }
     this.#rings.set(uuid, ring);
-    const text = message.text.length > RAW_TEXT_LIMIT ? `${message.text.slice(0, RAW_TEXT_LIMIT)}\n[… ${message.text.length - RAW_TEXT_LIMIT} more characters]` : message.text;
+    const text =
+      message.text.length > RAW_TEXT_LIMIT
+        ? `${message.text.slice(0, RAW_TEXT_LIMIT)}\n[… ${message.text.length - RAW_TEXT_LIMIT} more characters]`
+        : message.text;
     ring.push({ ...message, text });
     if (ring.length > this.#perDevice) ring.shift();
   }

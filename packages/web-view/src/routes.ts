@@ -127,14 +127,18 @@ export function createRequestHandler(context: RouteContext): (req: IncomingMessa
     let target: unknown;
     try {
       const parsed: unknown = JSON.parse(body);
-      target = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { st?: unknown }).st : null;
+      target =
+        typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+          ? (parsed as { st?: unknown }).st
+          : null;
     } catch {
       target = null;
     }
     if (target !== undefined && (typeof target !== 'string' || target.trim() === '')) {
       return sendJson(res, 400, { error: 'bad-request', detail: 'expected {"st": "<search target>"}' });
     }
-    if (!takeSearchToken()) return sendJson(res, 429, { error: 'too-many-searches', detail: 'at most one search per second' });
+    if (!takeSearchToken())
+      return sendJson(res, 429, { error: 'too-many-searches', detail: 'at most one search per second' });
     try {
       await context.source.search(target === undefined ? undefined : target.trim());
       sendJson(res, 202, { ok: true });
@@ -182,7 +186,11 @@ export function createRequestHandler(context: RouteContext): (req: IncomingMessa
     setSecurityHeaders(res);
     if (!context.hostAllowed(req.headers.host)) {
       // 421: this server is not the one the name points at (a DNS-rebinding page, or a name we were not told).
-      send(res, req.headers.host === undefined ? 400 : 421, 'unknown Host header: open the page by the address it was started on');
+      send(
+        res,
+        req.headers.host === undefined ? 400 : 421,
+        'unknown Host header: open the page by the address it was started on',
+      );
       return;
     }
     try {

@@ -1,6 +1,13 @@
 // What the web view needs of a control point. A ControlPoint from @ssdp/control-point is one; tests and the
 // benchmark pass a stand-in.
-import type { ControlPointEvent, ControlPointStats, DescriptionLookup, DiscoveredDevice, FetchFromDeviceOptions, ResourceLookup } from '@ssdp/control-point';
+import type {
+  ControlPointEvent,
+  ControlPointStats,
+  DescriptionLookup,
+  DiscoveredDevice,
+  FetchFromDeviceOptions,
+  ResourceLookup,
+} from '@ssdp/control-point';
 
 export interface WebViewSource {
   on(event: 'event', listener: (event: ControlPointEvent) => void): unknown;

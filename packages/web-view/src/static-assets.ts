@@ -28,7 +28,8 @@ const TYPES: Readonly<Record<string, string>> = {
 function assetDirectory(): URL {
   const candidates = [new URL('./assets/', import.meta.url), new URL('../dist/assets/', import.meta.url)];
   const found = candidates.find((dir) => existsSync(fileURLToPath(new URL('index.html', dir))));
-  if (found === undefined) throw new Error('the web view assets are missing: build @ssdp/web-view (nx run web-view:build)');
+  if (found === undefined)
+    throw new Error('the web view assets are missing: build @ssdp/web-view (nx run web-view:build)');
   return found;
 }
 

@@ -27,11 +27,20 @@ export function trafficOf(event: ControlPointEvent, seq: number): TrafficEntry |
   const base = { seq, time: event.time };
   switch (event.event) {
     case 'search-sent':
-      return { ...base, kind: 'search-sent', address: event.interfaceId, udn: null, text: `ST ${event.target} MX=${event.mx} (cycle ${event.cycle}, send ${event.attempt}/2)` };
+      return {
+        ...base,
+        kind: 'search-sent',
+        address: event.interfaceId,
+        udn: null,
+        text: `ST ${event.target} MX=${event.mx} (cycle ${event.cycle}, send ${event.attempt}/2)`,
+      };
     case 'message-received': {
       const kind = event.kind; // m-search, search-response, notify-alive, notify-byebye, notify-update
       const usn = headerOf(event.text, 'USN');
-      const target = kind === 'm-search' || kind === 'search-response' ? `ST ${cut(headerOf(event.text, 'ST'))}` : `NT ${cut(headerOf(event.text, 'NT'))}`;
+      const target =
+        kind === 'm-search' || kind === 'search-response'
+          ? `ST ${cut(headerOf(event.text, 'ST'))}`
+          : `NT ${cut(headerOf(event.text, 'NT'))}`;
       const text = usn === undefined ? target : `${target} USN ${cut(usn)}`;
       return { ...base, kind, address: `${event.address}:${event.port}`, udn: uuidOf(usn), text };
     }
@@ -39,7 +48,12 @@ export function trafficOf(event: ControlPointEvent, seq: number): TrafficEntry |
       return {
         ...base,
         kind: 'dropped',
-        address: event.address === undefined ? null : event.port === undefined ? event.address : `${event.address}:${event.port}`,
+        address:
+          event.address === undefined
+            ? null
+            : event.port === undefined
+              ? event.address
+              : `${event.address}:${event.port}`,
         udn: null,
         text: `${cut(event.reason)}${event.count === 1 ? '' : ` x${event.count}`}`,
       };

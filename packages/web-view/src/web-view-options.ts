@@ -53,7 +53,8 @@ function integer(name: string, value: unknown, min: number, max: number, fallbac
 
 /** A host name or an IP literal (IPv6 with or without brackets); no port, no path. */
 function hostName(name: string, value: unknown): string {
-  if (typeof value !== 'string') throw new InvalidOptionError(name, `expected a host name or an IP address, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string')
+    throw new InvalidOptionError(name, `expected a host name or an IP address, got ${JSON.stringify(value)}`);
   const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
   if (isIP(bare) !== 0) return bare.toLowerCase();
   if (!/^[a-z0-9]([a-z0-9-]{0,62})(\.[a-z0-9]([a-z0-9-]{0,62}))*\.?$/i.test(bare) || bare.length > 253) {
@@ -63,13 +64,17 @@ function hostName(name: string, value: unknown): string {
 }
 
 export function resolveWebViewOptions(options: WebViewOptions): ResolvedWebViewOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidOptionError('options', 'expected an object');
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidOptionError('options', 'expected an object');
   for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new InvalidOptionError(key, 'unknown option');
   const allowed = options.allowedHosts ?? [];
   if (!Array.isArray(allowed)) throw new InvalidOptionError('allowedHosts', 'expected an array of host names');
   const http = options.http ?? {};
   if (typeof http !== 'object' || http === null || 'requestTimeoutMs' in http) {
-    throw new InvalidOptionError('http', 'expected http-guard options without requestTimeoutMs (the live stream never finishes)');
+    throw new InvalidOptionError(
+      'http',
+      'expected http-guard options without requestTimeoutMs (the live stream never finishes)',
+    );
   }
   return {
     host: options.host === undefined ? '127.0.0.1' : hostName('host', options.host),

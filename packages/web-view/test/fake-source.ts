@@ -1,7 +1,14 @@
 // A stand-in control point for the web view's tests: devices set by the test, events emitted by the test,
 // descriptions and resources served from maps.
 import { EventEmitter } from 'node:events';
-import type { ControlPointEvent, ControlPointStats, DescriptionLookup, DiscoveredDevice, FetchFromDeviceOptions, ResourceLookup } from '@ssdp/control-point';
+import type {
+  ControlPointEvent,
+  ControlPointStats,
+  DescriptionLookup,
+  DiscoveredDevice,
+  FetchFromDeviceOptions,
+  ResourceLookup,
+} from '@ssdp/control-point';
 import { parseDeviceDescription } from '@ssdp/protocol';
 import type { WebViewSource } from '../src/source.ts';
 
@@ -74,7 +81,8 @@ export class FakeSource extends EventEmitter implements WebViewSource {
   }
 
   async search(target?: string): Promise<void> {
-    if (target !== undefined && !/^(ssdp:all|upnp:rootdevice|uuid:.+|urn:.+)$/.test(target)) throw new Error(`target: not a search target: ${target}`);
+    if (target !== undefined && !/^(ssdp:all|upnp:rootdevice|uuid:.+|urn:.+)$/.test(target))
+      throw new Error(`target: not a search target: ${target}`);
     this.searches.push(target);
   }
 

@@ -109,7 +109,15 @@ describe('pages and headers', () => {
 
   it('the bundled script never parses HTML', () => {
     const script = readFileSync(fileURLToPath(new URL('../dist/assets/app.js', import.meta.url)), 'utf8');
-    for (const sink of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'DOMParser', 'createContextualFragment', 'eval(']) {
+    for (const sink of [
+      'innerHTML',
+      'outerHTML',
+      'insertAdjacentHTML',
+      'document.write',
+      'DOMParser',
+      'createContextualFragment',
+      'eval(',
+    ]) {
       expect(script, sink).not.toContain(sink);
     }
     expect(script).toContain('textContent');
@@ -130,10 +138,22 @@ describe('pages and headers', () => {
 describe('Host header (DNS rebinding)', () => {
   it('accepts the listen address, localhost and loopback addresses, and refuses other names with 421', async () => {
     const view = await serve(new FakeSource());
-    for (const host of [`127.0.0.1:${view.port}`, `localhost:${view.port}`, 'LOCALHOST', `127.1.2.3:${view.port}`, `[::1]:${view.port}`]) {
+    for (const host of [
+      `127.0.0.1:${view.port}`,
+      `localhost:${view.port}`,
+      'LOCALHOST',
+      `127.1.2.3:${view.port}`,
+      `[::1]:${view.port}`,
+    ]) {
       expect((await request(view.url, { headers: { Host: host } })).status, host).toBe(200);
     }
-    for (const host of [`evil.example:${view.port}`, 'attacker.localhost.evil', `192.0.2.1:${view.port}`, 'localhost.', 'a b']) {
+    for (const host of [
+      `evil.example:${view.port}`,
+      'attacker.localhost.evil',
+      `192.0.2.1:${view.port}`,
+      'localhost.',
+      'a b',
+    ]) {
       const reply = await request(view.url, { headers: { Host: host } });
       if (host !== 'localhost.') expect(reply.status, host).toBe(421);
       expect(reply.headers['content-security-policy']).toBeDefined();
@@ -166,9 +186,17 @@ describe('search (the one action)', () => {
     const source = new FakeSource();
     const view = await serve(source);
     const origin = `http://127.0.0.1:${view.port}`;
-    const reply = await request(`${view.url}api/search`, { method: 'POST', headers: { ...json, Origin: origin }, body: '{"st":"urn:schemas-upnp-org:device:MediaServer:1"}' });
+    const reply = await request(`${view.url}api/search`, {
+      method: 'POST',
+      headers: { ...json, Origin: origin },
+      body: '{"st":"urn:schemas-upnp-org:device:MediaServer:1"}',
+    });
     expect(reply.status).toBe(202);
-    const site = await request(`${view.url}api/search`, { method: 'POST', headers: { ...json, 'Sec-Fetch-Site': 'same-origin' }, body: '{}' });
+    const site = await request(`${view.url}api/search`, {
+      method: 'POST',
+      headers: { ...json, 'Sec-Fetch-Site': 'same-origin' },
+      body: '{}',
+    });
     expect(site.status).toBe(202);
     expect(source.searches).toEqual(['urn:schemas-upnp-org:device:MediaServer:1', undefined]);
   });
@@ -188,7 +216,8 @@ describe('search (the one action)', () => {
       [{ 'Content-Type': 'text/plain', Origin: `http://127.0.0.1:${view.port}` }, 415],
       [{ 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' }, 415],
     ];
-    for (const [headers, status] of cases) expect((await request(url, { method: 'POST', headers, body })).status, JSON.stringify(headers)).toBe(status);
+    for (const [headers, status] of cases)
+      expect((await request(url, { method: 'POST', headers, body })).status, JSON.stringify(headers)).toBe(status);
     const same = { ...json, Origin: `http://127.0.0.1:${view.port}` };
     expect((await request(url, { method: 'POST', headers: same, body: '{"st":"not a target"}' })).status).toBe(400);
     expect((await request(url, { method: 'POST', headers: same, body: '{"st":42}' })).status).toBe(400);
@@ -201,7 +230,8 @@ describe('search (the one action)', () => {
     const view = await serve(source);
     const headers = { ...json, 'Sec-Fetch-Site': 'same-origin' };
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i += 1) statuses.push((await request(`${view.url}api/search`, { method: 'POST', headers, body: '{}' })).status);
+    for (let i = 0; i < 7; i += 1)
+      statuses.push((await request(`${view.url}api/search`, { method: 'POST', headers, body: '{}' })).status);
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429, 429]);
     expect(source.searches.length).toBe(5);
   });
@@ -248,7 +278,8 @@ describe('live stream', () => {
     source.known.set(device.udn, { ...device, lastSeen: later });
     source.known.delete(`uuid:${UUID_B}`);
     const seen: DeltaMessage[] = [];
-    while (!seen.some((d) => d.upserts.length > 0) || !seen.some((d) => d.removals.length > 0)) seen.push((await events.next('delta', 2000)) as DeltaMessage);
+    while (!seen.some((d) => d.upserts.length > 0) || !seen.some((d) => d.removals.length > 0))
+      seen.push((await events.next('delta', 2000)) as DeltaMessage);
     expect(seen.flatMap((d) => d.upserts).map((d) => [d.udn, d.lastSeen])).toEqual([[device.udn, later]]);
     expect(seen.flatMap((d) => d.removals)).toEqual([{ udn: `uuid:${UUID_B}`, reason: 'gone' }]);
   });
@@ -257,7 +288,15 @@ describe('live stream', () => {
     const source = new FakeSource();
     const view = await serve(source);
     for (let i = 0; i < 250; i += 1) {
-      source.emitEvent({ event: 'search-sent', time: new Date().toISOString(), interfaceId: 'lo/IPv4', target: `uuid:${i}`, mx: 3, attempt: 1, cycle: i });
+      source.emitEvent({
+        event: 'search-sent',
+        time: new Date().toISOString(),
+        interfaceId: 'lo/IPv4',
+        target: `uuid:${i}`,
+        mx: 3,
+        attempt: 1,
+        cycle: i,
+      });
     }
     source.add(fakeDevice(UUID_A));
     const events = await stream(view);
@@ -294,14 +333,31 @@ describe('live stream', () => {
 describe('details and icon', () => {
   it('reads the description on demand: services with resolved URLs, embedded devices, raw messages, the icon', async () => {
     const source = new FakeSource();
-    const device = fakeDevice(UUID_A, { usns: [`uuid:${UUID_A}::upnp:rootdevice`, `uuid:${EMBEDDED}::urn:schemas-upnp-org:device:Basic:1`] });
+    const device = fakeDevice(UUID_A, {
+      usns: [`uuid:${UUID_A}::upnp:rootdevice`, `uuid:${EMBEDDED}::urn:schemas-upnp-org:device:Basic:1`],
+    });
     source.known.set(device.udn, device);
     source.descriptions.set(device.location!, describedXml(UUID_A, '/icons/48.png'));
     source.resources.set('http://127.0.0.1:9/icons/48.png', PNG);
     const view = await serve(source);
-    const text = (usn: string) => `NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nUSN: ${usn}\r\n\r\n`;
-    for (const usn of [`uuid:${UUID_A}::upnp:rootdevice`, `uuid:${EMBEDDED}::urn:schemas-upnp-org:device:Basic:1`, `uuid:${UUID_B}::upnp:rootdevice`]) {
-      source.emitEvent({ event: 'message-received', time: new Date().toISOString(), address: '127.0.0.1', port: 1900, interfaceId: 'lo/IPv4', via: 'multicast', kind: 'notify-alive', server: null, text: text(usn) } as never);
+    const text = (usn: string) =>
+      `NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nUSN: ${usn}\r\n\r\n`;
+    for (const usn of [
+      `uuid:${UUID_A}::upnp:rootdevice`,
+      `uuid:${EMBEDDED}::urn:schemas-upnp-org:device:Basic:1`,
+      `uuid:${UUID_B}::upnp:rootdevice`,
+    ]) {
+      source.emitEvent({
+        event: 'message-received',
+        time: new Date().toISOString(),
+        address: '127.0.0.1',
+        port: 1900,
+        interfaceId: 'lo/IPv4',
+        via: 'multicast',
+        kind: 'notify-alive',
+        server: null,
+        text: text(usn),
+      } as never);
     }
     const reply = await request(`${view.url}api/device?udn=${encodeURIComponent(device.udn)}`);
     expect(reply.status).toBe(200);
@@ -318,7 +374,10 @@ describe('details and icon', () => {
       },
     ]);
     expect(details.description?.device.devices.map((d) => d.udn)).toEqual([`uuid:${EMBEDDED}`]);
-    expect(details.raw.map((m) => /USN: (\S+)/.exec(m.text)?.[1])).toEqual([`uuid:${UUID_A}::upnp:rootdevice`, `uuid:${EMBEDDED}::urn:schemas-upnp-org:device:Basic:1`]);
+    expect(details.raw.map((m) => /USN: (\S+)/.exec(m.text)?.[1])).toEqual([
+      `uuid:${UUID_A}::upnp:rootdevice`,
+      `uuid:${EMBEDDED}::urn:schemas-upnp-org:device:Basic:1`,
+    ]);
     expect(details.rawMessages).toBe(true);
     expect(details.icon).toBe(true);
 
@@ -338,7 +397,9 @@ describe('details and icon', () => {
     source.descriptions.set(device.location!, describedXml(UUID_A, 'http://127.0.0.1:9/icon.png'));
     source.resources.set('http://127.0.0.1:9/icon.png', SVG);
     const view = await serve(source);
-    const details = JSON.parse((await request(`${view.url}api/device?udn=${encodeURIComponent(device.udn)}`)).body.toString()) as DeviceDetails;
+    const details = JSON.parse(
+      (await request(`${view.url}api/device?udn=${encodeURIComponent(device.udn)}`)).body.toString(),
+    ) as DeviceDetails;
     expect(details.icon).toBe(false);
     expect((await request(`${view.url}api/icon?udn=${encodeURIComponent(device.udn)}`)).status).toBe(404);
   });
@@ -348,7 +409,9 @@ describe('details and icon', () => {
     const device = fakeDevice(UUID_A);
     source.known.set(device.udn, device);
     const view = await serve(source);
-    const details = JSON.parse((await request(`${view.url}api/device?udn=${encodeURIComponent(device.udn)}`)).body.toString()) as DeviceDetails;
+    const details = JSON.parse(
+      (await request(`${view.url}api/device?udn=${encodeURIComponent(device.udn)}`)).body.toString(),
+    ) as DeviceDetails;
     expect(details.description).toBeNull();
     expect(details.descriptionError?.reason).toBe('http-status');
     expect(details.rawMessages).toBe(false);

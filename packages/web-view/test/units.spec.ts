@@ -13,8 +13,20 @@ import { isLoopbackHost, resolveWebViewOptions } from '../src/web-view-options.t
 describe('options', () => {
   it('defaults to 127.0.0.1 on a free port, with the request deadline off and the guard on', () => {
     const resolved = resolveWebViewOptions({});
-    expect(resolved).toMatchObject({ host: '127.0.0.1', port: 0, flushIntervalMs: 100, refreshIntervalMs: 1000, maxViewers: 32 });
-    expect(resolved.http).toMatchObject({ maxConnectionsPerSource: 32, maxConnections: 128, headersTimeoutMs: 5000, idleTimeoutMs: 5000, requestTimeoutMs: 0 });
+    expect(resolved).toMatchObject({
+      host: '127.0.0.1',
+      port: 0,
+      flushIntervalMs: 100,
+      refreshIntervalMs: 1000,
+      maxViewers: 32,
+    });
+    expect(resolved.http).toMatchObject({
+      maxConnectionsPerSource: 32,
+      maxConnections: 128,
+      headersTimeoutMs: 5000,
+      idleTimeoutMs: 5000,
+      requestTimeoutMs: 0,
+    });
   });
 
   it('rejects wrong options by name', () => {
@@ -28,13 +40,18 @@ describe('options', () => {
       [{ allowedHosts: 'x' }, 'allowedHosts'],
       [{ http: { requestTimeoutMs: 5 } }, 'http'],
     ];
-    for (const [options, name] of bad) expect(() => resolveWebViewOptions(options as never), JSON.stringify(options)).toThrow(expect.objectContaining({ code: 'SSDP_ERR_INVALID_OPTION', option: name }));
+    for (const [options, name] of bad)
+      expect(() => resolveWebViewOptions(options as never), JSON.stringify(options)).toThrow(
+        expect.objectContaining({ code: 'SSDP_ERR_INVALID_OPTION', option: name }),
+      );
     expect(resolveWebViewOptions({ host: '[::1]' }).host).toBe('::1');
   });
 
   it('knows loopback hosts', () => {
-    for (const host of ['127.0.0.1', '127.9.9.9', '::1', '[::1]', 'localhost', 'LOCALHOST']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '192.168.1.2', 'localhost.evil', '128.0.0.1']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['127.0.0.1', '127.9.9.9', '::1', '[::1]', 'localhost', 'LOCALHOST'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.2', 'localhost.evil', '128.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });
 
@@ -43,7 +60,8 @@ describe('Host and origin checks', () => {
     expect(hostOf('Example.COM:80')).toBe('example.com');
     expect(hostOf('[::1]:8080')).toBe('::1');
     expect(hostOf('127.0.0.1')).toBe('127.0.0.1');
-    for (const bad of [undefined, '', 'a b', 'x/y', 'user@host', '[::1', 'host:port']) expect(hostOf(bad), String(bad)).toBeUndefined();
+    for (const bad of [undefined, '', 'a b', 'x/y', 'user@host', '[::1', 'host:port'])
+      expect(hostOf(bad), String(bad)).toBeUndefined();
   });
 
   it('accepts only known names, and this machine’s addresses only when listening on all', () => {
@@ -58,7 +76,8 @@ describe('Host and origin checks', () => {
   });
 
   it('same-origin: Sec-Fetch-Site same-origin or the exact Origin, and at least one of them', () => {
-    const req = (headers: Record<string, string>) => ({ headers: { host: '127.0.0.1:8080', ...headers } }) as unknown as IncomingMessage;
+    const req = (headers: Record<string, string>) =>
+      ({ headers: { host: '127.0.0.1:8080', ...headers } }) as unknown as IncomingMessage;
     expect(checkSameOrigin(req({ origin: 'http://127.0.0.1:8080' })).ok).toBe(true);
     expect(checkSameOrigin(req({ 'sec-fetch-site': 'same-origin' })).ok).toBe(true);
     expect(checkSameOrigin(req({})).ok).toBe(false);
@@ -74,14 +93,36 @@ describe('raw messages', () => {
     expect(usnUuidOf('HTTP/1.1 200 OK\r\nusn:uuid:x2\r\n\r\n')).toBe('x2');
     expect(usnUuidOf('M-SEARCH * HTTP/1.1\r\nST: ssdp:all\r\n\r\n')).toBeUndefined();
     const store = new RawMessageStore(3, 2);
-    for (let i = 0; i < 5; i += 1) store.add('a', { time: `2026-01-01T00:00:0${i}.000Z`, address: '10.0.0.1', port: 1900, kind: 'notify-alive', text: `m${i}` });
-    store.add('b', { time: '2026-01-01T00:00:09.000Z', address: '10.0.0.2', port: 1900, kind: 'notify-alive', text: 'x'.repeat(RAW_TEXT_LIMIT + 10) });
+    for (let i = 0; i < 5; i += 1)
+      store.add('a', {
+        time: `2026-01-01T00:00:0${i}.000Z`,
+        address: '10.0.0.1',
+        port: 1900,
+        kind: 'notify-alive',
+        text: `m${i}`,
+      });
+    store.add('b', {
+      time: '2026-01-01T00:00:09.000Z',
+      address: '10.0.0.2',
+      port: 1900,
+      kind: 'notify-alive',
+      text: 'x'.repeat(RAW_TEXT_LIMIT + 10),
+    });
     expect(store.latest(['a']).map((m) => m.text)).toEqual(['m2', 'm3', 'm4']);
     expect(store.latest(['B'])[0]!.text).toMatch(/\[… 10 more characters\]$/);
-    store.add('c', { time: '2026-01-01T00:00:10.000Z', address: '10.0.0.3', port: 1900, kind: 'notify-alive', text: 'c' });
+    store.add('c', {
+      time: '2026-01-01T00:00:10.000Z',
+      address: '10.0.0.3',
+      port: 1900,
+      kind: 'notify-alive',
+      text: 'c',
+    });
     expect(store.size).toBe(2);
     expect(store.latest(['a'])).toEqual([]); // least recently heard, evicted
-    expect(uuidsOfUsns('uuid:Root', ['uuid:Root::upnp:rootdevice', 'uuid:emb::urn:x', 'junk'])).toEqual(['root', 'emb']);
+    expect(uuidsOfUsns('uuid:Root', ['uuid:Root::upnp:rootdevice', 'uuid:emb::urn:x', 'junk'])).toEqual([
+      'root',
+      'emb',
+    ]);
   });
 });
 
@@ -96,8 +137,16 @@ describe('icons', () => {
   });
 
   it('picks a common raster type near 48 px', () => {
-    const icon = (mimetype: string, size: number) => ({ mimetype, width: size, height: size, depth: 24, url: `/${mimetype}/${size}` });
-    expect(pickIcon([icon('image/bmp', 48), icon('image/png', 120), icon('image/png', 32), icon('image/jpeg', 48)])?.url).toBe('/image/png/32');
+    const icon = (mimetype: string, size: number) => ({
+      mimetype,
+      width: size,
+      height: size,
+      depth: 24,
+      url: `/${mimetype}/${size}`,
+    });
+    expect(
+      pickIcon([icon('image/bmp', 48), icon('image/png', 120), icon('image/png', 32), icon('image/jpeg', 48)])?.url,
+    ).toBe('/image/png/32');
     expect(pickIcon([])).toBeUndefined();
   });
 });

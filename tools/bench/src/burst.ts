@@ -79,11 +79,13 @@ function readOptions(argv: readonly string[]): Options {
   const list = (text: string): string[] => text.split(',').filter((part) => part !== '');
   const integer = (text: string, flag: string, min: number): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min) throw new Error(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(text)}`);
     return value;
   };
   const priority = Number(values.priority ?? 0);
-  if (!Number.isInteger(priority) || priority < -20 || priority > 19) throw new Error('--priority must be a niceness in -20..19');
+  if (!Number.isInteger(priority) || priority < -20 || priority > 19)
+    throw new Error('--priority must be a niceness in -20..19');
   const name = values.name ?? 'burst';
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
   return {
@@ -93,14 +95,17 @@ function readOptions(argv: readonly string[]): Options {
     }),
     sizes: list(values.sizes ?? '1000,5000,20000').map((s) => integer(s, '--sizes', 1)),
     receivers: list(values.receivers ?? RECEIVER_NAMES.join(',')).map((r) => {
-      if (!(RECEIVER_NAMES as readonly string[]).includes(r)) throw new Error(`--receivers: unknown ${r} (${RECEIVER_NAMES.join(', ')})`);
+      if (!(RECEIVER_NAMES as readonly string[]).includes(r))
+        throw new Error(`--receivers: unknown ${r} (${RECEIVER_NAMES.join(', ')})`);
       return r as ReceiverName;
     }),
     rounds: integer(values.rounds ?? '1', '--rounds', 1),
     mx: integer(values.mx ?? '5', '--mx', 1),
     recvBuffer: integer(values['recv-buffer'] ?? String(4 * 1024 * 1024), '--recv-buffer', 1),
     profileSize: integer(values['profile-size'] ?? '5000', '--profile-size', 0),
-    oursNodeFlags: list(values['ours-node-flags'] ?? '').flatMap((flag) => flag.split(' ')).filter((flag) => flag !== ''),
+    oursNodeFlags: list(values['ours-node-flags'] ?? '')
+      .flatMap((flag) => flag.split(' '))
+      .filter((flag) => flag !== ''),
     priority,
     name,
     write: values['no-write'] !== true,
@@ -126,7 +131,9 @@ function compileBurst(root: string): string {
   try {
     execFileSync('cc', ['-O2', '-Wall', '-o', output, source], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
-    throw new Error(`cannot compile ${source} with cc: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`cannot compile ${source} with cc: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return output;
 }
@@ -136,14 +143,30 @@ async function udpCounters(lab: Lab): Promise<UdpCounters> {
 }
 
 /** The receiver's process: script, node flags and arguments. */
-function receiverCommand(lab: Lab, receiver: ReceiverName, size: number): { script: string; nodeFlags: string[]; args: string[] } {
+function receiverCommand(
+  lab: Lab,
+  receiver: ReceiverName,
+  size: number,
+): { script: string; nodeFlags: string[]; args: string[] } {
   const listenMs = String((lab.options.mx + 1) * 1000);
-  if (receiver === 'node-ssdp') return { script: join(lab.root, 'tools/bench/src/discovery/node-ssdp-client.ts'), nodeFlags: ['--import', 'tsx'], args: ['--listen-ms', listenMs] };
+  if (receiver === 'node-ssdp')
+    return {
+      script: join(lab.root, 'tools/bench/src/discovery/node-ssdp-client.ts'),
+      nodeFlags: ['--import', 'tsx'],
+      args: ['--listen-ms', listenMs],
+    };
   if (receiver === 'bare') {
     return {
       script: join(lab.root, 'tools/bench/src/burst/bare-receiver.ts'),
       nodeFlags: ['--import', 'tsx'],
-      args: ['--address', lab.receiverAddress, '--listen-ms', listenMs, '--recv-buffer', String(lab.options.recvBuffer)],
+      args: [
+        '--address',
+        lab.receiverAddress,
+        '--listen-ms',
+        listenMs,
+        '--recv-buffer',
+        String(lab.options.recvBuffer),
+      ],
     };
   }
   return {
@@ -171,14 +194,43 @@ function outcomeOf(receiver: ReceiverName, lines: readonly string[]): ReceiverOu
   return oursOutcome(lines);
 }
 
-async function runTrial(lab: Lab, regime: RegimeName, size: number, receiver: ReceiverName, round: number, profileDir?: string): Promise<BurstTrial> {
+async function runTrial(
+  lab: Lab,
+  regime: RegimeName,
+  size: number,
+  receiver: ReceiverName,
+  round: number,
+  profileDir?: string,
+): Promise<BurstTrial> {
   const { answers, spreadMs } = REGIMES[regime];
   const before = await udpCounters(lab);
-  const sender = lab.lab.spawn('fleet', lab.burst, [
-    '--searcher', lab.receiverAddress, '--listen', lab.fleetAddress, '--first-source', lab.firstSource, '--sources', String(SOURCES),
-    '--devices', String(size), '--answers', String(answers), '--spread-ms', String(spreadMs), '--http-port', String(HTTP_PORT), '--tag', TAG,
-    '--timeout-ms', '60000',
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sender = lab.lab.spawn(
+    'fleet',
+    lab.burst,
+    [
+      '--searcher',
+      lab.receiverAddress,
+      '--listen',
+      lab.fleetAddress,
+      '--first-source',
+      lab.firstSource,
+      '--sources',
+      String(SOURCES),
+      '--devices',
+      String(size),
+      '--answers',
+      String(answers),
+      '--spread-ms',
+      String(spreadMs),
+      '--http-port',
+      String(HTTP_PORT),
+      '--tag',
+      TAG,
+      '--timeout-ms',
+      '60000',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   setLabPriority(sender.pid, lab.options.priority);
   const senderLines = collectLines(sender.stdout);
   await senderLines.waitFor((line) => line.includes('"ready"'), 10_000, 'burst.c to be ready');
@@ -190,7 +242,10 @@ async function runTrial(lab: Lab, regime: RegimeName, size: number, receiver: Re
     lab: lab.lab,
     priority: lab.options.priority,
     host: 'rx',
-    nodeFlags: [...command.nodeFlags, ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', profileDir])],
+    nodeFlags: [
+      ...command.nodeFlags,
+      ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', profileDir]),
+    ],
     script: command.script,
     args: command.args,
     label,
@@ -205,10 +260,18 @@ async function runTrial(lab: Lab, regime: RegimeName, size: number, receiver: Re
   try {
     senderResult = parseSenderResult(senderLines.lines);
   } catch (error) {
-    const why = `exit ${exit.code} ${exit.signal}; its stderr: ${measured.stderr.lines.filter((l) => l !== '').slice(-3).join(' | ')}`;
-    throw new Error(`${label}: ${error instanceof Error ? error.message : String(error)} (the receiver: ${why})`, { cause: error });
+    const why = `exit ${exit.code} ${exit.signal}; its stderr: ${measured.stderr.lines
+      .filter((l) => l !== '')
+      .slice(-3)
+      .join(' | ')}`;
+    throw new Error(`${label}: ${error instanceof Error ? error.message : String(error)} (the receiver: ${why})`, {
+      cause: error,
+    });
   }
-  if (exit.usage === undefined) throw new Error(`${label}: no usage record (exit ${exit.code} ${exit.signal}); stderr: ${measured.stderr.lines.slice(-3).join(' | ')}`);
+  if (exit.usage === undefined)
+    throw new Error(
+      `${label}: no usage record (exit ${exit.code} ${exit.signal}); stderr: ${measured.stderr.lines.slice(-3).join(' | ')}`,
+    );
   const cpuBefore = measured.sampler.at(senderResult.searchAt)?.cpuMs ?? 0;
   const trial = reduceTrial({
     regime,
@@ -228,18 +291,32 @@ async function runTrial(lab: Lab, regime: RegimeName, size: number, receiver: Re
     .filter((match): match is RegExpExecArray => match !== null)
     .map((match) => ({ kind: match[1]!, ms: Number(match[2]) }))
     .sort((x, y) => y.ms - x.ms);
-  if (pauses.length > 0) process.stderr.write(`burst: longest GC pauses: ${pauses.slice(0, 5).map((p) => `${p.kind} ${p.ms} ms`).join(', ')}\n`);
+  if (pauses.length > 0)
+    process.stderr.write(
+      `burst: longest GC pauses: ${pauses
+        .slice(0, 5)
+        .map((p) => `${p.kind} ${p.ms} ms`)
+        .join(', ')}\n`,
+    );
   process.stderr.write(
     `burst: (${regime}) ${size} ${receiver} r${round}: sent ${trial.sent} in ${trial.sendMs.toFixed(0)} ms, received ${trial.received}, ` +
       `found ${trial.found} (${(trial.fraction * 100).toFixed(1)}%)${trial.described === undefined ? '' : `, described ${trial.described}`}` +
       `${trial.listedAfterMs === undefined ? '' : ` (listed ${(trial.listedAfterMs / 1000).toFixed(1)} s after the search)`}, ` +
       `cpu ${trial.cpuAfterSearchMs.toFixed(0)} ms, kernel-drops ${trial.namespaceDrops} (own ${String(trial.kernelDrops)}), lost ${trial.lost}` +
-      `${trial.lostIsKernelDrops ? '' : ' != drops'}${receiver.startsWith('ours') ? `, stderr: ${measured.stderr.lines.filter((l) => l !== '').slice(-2).join(' | ')}` : ''}\n`,
+      `${trial.lostIsKernelDrops ? '' : ' != drops'}${
+        receiver.startsWith('ours')
+          ? `, stderr: ${measured.stderr.lines
+              .filter((l) => l !== '')
+              .slice(-2)
+              .join(' | ')}`
+          : ''
+      }\n`,
   );
   return trial;
 }
 
-const spotLines = (spots: readonly HotSpot[], top: number): string[] => spots.slice(0, top).map((spot) => `${(spot.share * 100).toFixed(1)}% ${spot.where}`);
+const spotLines = (spots: readonly HotSpot[], top: number): string[] =>
+  spots.slice(0, top).map((spot) => `${(spot.share * 100).toFixed(1)}% ${spot.where}`);
 
 /**
  * One profiled run of ours per regime (describe on for (a), off for (b) and (c)), summarised twice: while the
@@ -265,7 +342,8 @@ async function profiles(lab: Lab): Promise<{ label: string; lines: string[] }[]>
     copyFileSync(join(dir, file), kept);
     const profile = JSON.parse(readFileSync(kept, 'utf8')) as CpuProfile;
     const first = firstSampleOf(profile, 'onDatagram');
-    const during = first === undefined ? [] : spotLines(hotSpotsBetween(profile, first, first + trial.sendMs + 100), 10);
+    const during =
+      first === undefined ? [] : spotLines(hotSpotsBetween(profile, first, first + trial.sendMs + 100), 10);
     out.push({
       label:
         `(${regime}) ${size.toLocaleString('en-US')} devices, ${receiver} (this run: ${(trial.fraction * 100).toFixed(1)}% found, ` +
@@ -305,11 +383,36 @@ async function main(): Promise<void> {
     const fleetAddress = netns.host('fleet').interfaces[0]!.address;
     const subnet = fleetAddress.split('.').slice(0, 3).join('.');
     // The fleet's 100 source addresses, on the same link.
-    await netns.exec('fleet', 'sh', ['-c', `for i in $(seq ${FIRST_SOURCE_HOST} ${FIRST_SOURCE_HOST + SOURCES - 1}); do ip addr add ${subnet}.$i/24 dev eth0; done`]);
-    const lab: Lab = { lab: netns, root, tmp, burst, options, fleetAddress, firstSource: `${subnet}.${FIRST_SOURCE_HOST}`, receiverAddress: netns.host('rx').interfaces[0]!.address };
-    const server = netns.spawn('fleet', process.execPath, ['--import', 'tsx', join(root, 'tools/bench/src/burst/description-server.ts'), '--port', String(HTTP_PORT), '--tag', TAG], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    await netns.exec('fleet', 'sh', [
+      '-c',
+      `for i in $(seq ${FIRST_SOURCE_HOST} ${FIRST_SOURCE_HOST + SOURCES - 1}); do ip addr add ${subnet}.$i/24 dev eth0; done`,
+    ]);
+    const lab: Lab = {
+      lab: netns,
+      root,
+      tmp,
+      burst,
+      options,
+      fleetAddress,
+      firstSource: `${subnet}.${FIRST_SOURCE_HOST}`,
+      receiverAddress: netns.host('rx').interfaces[0]!.address,
+    };
+    const server = netns.spawn(
+      'fleet',
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(root, 'tools/bench/src/burst/description-server.ts'),
+        '--port',
+        String(HTTP_PORT),
+        '--tag',
+        TAG,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     setLabPriority(server.pid, options.priority);
     const serverLines = collectLines(server.stdout);
     await serverLines.waitFor((line) => line.includes('"ready"'), 30_000, 'the description server');
@@ -340,12 +443,34 @@ async function main(): Promise<void> {
 
     const date = new Date().toISOString();
     const command = describeCommand(root);
-    const revision = describeRevision(root, ['packages/control-point/src', 'packages/controller-app/src', 'packages/transport/src', 'packages/protocol/src', 'tools/bench/src']);
-    const input = { date, machine, command, revision, rounds: options.rounds, mx: options.mx, recvBuffer: options.recvBuffer, priority: options.priority, trials, failures, profiles: profiled };
+    const revision = describeRevision(root, [
+      'packages/control-point/src',
+      'packages/controller-app/src',
+      'packages/transport/src',
+      'packages/protocol/src',
+      'tools/bench/src',
+    ]);
+    const input = {
+      date,
+      machine,
+      command,
+      revision,
+      rounds: options.rounds,
+      mx: options.mx,
+      recvBuffer: options.recvBuffer,
+      priority: options.priority,
+      trials,
+      failures,
+      profiles: profiled,
+    };
     const markdown = burstMarkdown(input);
     process.stdout.write(`${markdown}\n`);
     if (options.write) {
-      const [jsonPath, markdownPath] = writeResults(options.name, { benchmark: 'burst', ...input, targets: checkTargets(trials) }, markdown);
+      const [jsonPath, markdownPath] = writeResults(
+        options.name,
+        { benchmark: 'burst', ...input, targets: checkTargets(trials) },
+        markdown,
+      );
       process.stderr.write(`burst: wrote ${jsonPath} and ${markdownPath}\n`);
     }
     const missed = checkTargets(trials).filter((target) => !target.met);

@@ -27,7 +27,8 @@ interface CliOptions {
 function positive(text: string | undefined, fallback: number, flag: string): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} must be a positive integer, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${flag} must be a positive integer, not ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -60,7 +61,11 @@ function readOptions(argv: readonly string[]): CliOptions {
 }
 
 /** `--only` parts match a contender name exactly when some contender has that name, else as a substring. */
-function selected(contenders: CodecContender[], only: readonly string[], allNames: ReadonlySet<string>): CodecContender[] {
+function selected(
+  contenders: CodecContender[],
+  only: readonly string[],
+  allNames: ReadonlySet<string>,
+): CodecContender[] {
   if (only.length === 0) return contenders;
   const matches = (name: string, part: string): boolean => (allNames.has(part) ? name === part : name.includes(part));
   return contenders.filter((c) => only.some((part) => matches(c.name, part)));
@@ -68,7 +73,14 @@ function selected(contenders: CodecContender[], only: readonly string[], allName
 
 function measure(label: string, contenders: CodecContender[], options: CliOptions): RoundsResult {
   if (contenders.length === 0) {
-    return { rounds: options.rounds, roundMs: options.roundMs, slices: options.slices, warmupMs: options.warmupMs, warmupRounds: 1, contenders: [] };
+    return {
+      rounds: options.rounds,
+      roundMs: options.roundMs,
+      slices: options.slices,
+      warmupMs: options.warmupMs,
+      warmupRounds: 1,
+      contenders: [],
+    };
   }
   process.stderr.write(`${label}: ${contenders.map((c) => c.name).join(', ')}\n`);
   return runRounds(contenders, {
@@ -112,7 +124,17 @@ function main(options: CliOptions): void {
   const parse = measure('parse', parseContenders, options);
   const serialize = measure('serialize', serializeContenders, options);
   const ratios = codecRatios({ names, parse, serialize });
-  const input = { names, how: new Map(all.map((c) => [c.name, c.how])), parse, serialize, corpus, machine, command, revision, date: new Date().toISOString() };
+  const input = {
+    names,
+    how: new Map(all.map((c) => [c.name, c.how])),
+    parse,
+    serialize,
+    corpus,
+    machine,
+    command,
+    revision,
+    date: new Date().toISOString(),
+  };
   const markdown = codecMarkdown(input, ratios);
   process.stdout.write(`${markdown}\n`);
 

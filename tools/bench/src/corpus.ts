@@ -53,7 +53,9 @@ export function apportion(total: number, shares: readonly number[]): number[] {
   const exact = shares.map((share) => (total * share) / sum);
   const parts = exact.map(Math.floor);
   let left = total - parts.reduce((a, b) => a + b, 0);
-  const byRemainder = exact.map((value, i) => [value - Math.floor(value), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  const byRemainder = exact
+    .map((value, i) => [value - Math.floor(value), i] as const)
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
   for (const [, i] of byRemainder) {
     if (left-- <= 0) break;
     parts[i]!++;
@@ -98,7 +100,8 @@ export function loadCorpus(directory: string, options: CorpusOptions = {}): Corp
   DATAGRAM_KINDS.forEach((kind, k) => {
     const ofKind = found.filter((entry) => entry.kind === kind);
     if (ofKind.length === 0) {
-      if (weights[kind] > 0) throw new Error(`weight ${weights[kind]} for ${kind}, but no ${kind} vector in ${directory}`);
+      if (weights[kind] > 0)
+        throw new Error(`weight ${weights[kind]} for ${kind}, but no ${kind} vector in ${directory}`);
       return;
     }
     const copies = apportion(
@@ -115,7 +118,10 @@ export function loadCorpus(directory: string, options: CorpusOptions = {}): Corp
     [sequence[i], sequence[j]] = [sequence[j]!, sequence[i]!];
   }
   const achieved = Object.fromEntries(
-    DATAGRAM_KINDS.map((kind) => [kind, entries.filter((e) => e.kind === kind).reduce((sum, e) => sum + e.copies, 0) / sequence.length]),
+    DATAGRAM_KINDS.map((kind) => [
+      kind,
+      entries.filter((e) => e.kind === kind).reduce((sum, e) => sum + e.copies, 0) / sequence.length,
+    ]),
   ) as Record<DatagramKind, number>;
   return { entries, sequence, achievedWeights: achieved };
 }

@@ -43,7 +43,8 @@ interface Options {
 
 function readPriority(text: string | undefined): number {
   const value = Number(text ?? 0);
-  if (!Number.isInteger(value) || value < -20 || value > 19) throw new Error(`--priority must be a niceness in -20..19, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < -20 || value > 19)
+    throw new Error(`--priority must be a niceness in -20..19, not ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -65,18 +66,22 @@ function readOptions(argv: readonly string[]): Options {
   const list = (text: string): string[] => text.split(',').filter((part) => part !== '');
   const count = (text: string, flag: string): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
     return value;
   };
   const name = values.name ?? 'discovery';
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
   return {
     sizes: list(values.sizes ?? '100,1000,5000').map((part) => count(part, '--sizes')),
-    nodeSsdpSizes: list(values['node-ssdp-sizes'] ?? '100,1000,5000,max').map((part) => (part === 'max' ? 'max' : count(part, '--node-ssdp-sizes'))),
+    nodeSsdpSizes: list(values['node-ssdp-sizes'] ?? '100,1000,5000,max').map((part) =>
+      part === 'max' ? 'max' : count(part, '--node-ssdp-sizes'),
+    ),
     rounds: count(values.rounds ?? '3', '--rounds'),
     gapMs: Number(values['gap-ms'] ?? 1500),
     clients: list(values.clients ?? 'ours,node-ssdp').map((part) => {
-      if (!(CLIENT_NAMES as readonly string[]).includes(part)) throw new Error(`--clients: unknown ${part} (${CLIENT_NAMES.join(', ')})`);
+      if (!(CLIENT_NAMES as readonly string[]).includes(part))
+        throw new Error(`--clients: unknown ${part} (${CLIENT_NAMES.join(', ')})`);
       return part as ClientName;
     }),
     name,
@@ -102,7 +107,13 @@ interface Lab {
   readonly controllerAddress: string;
 }
 
-async function waitForQuiet(lab: Lab, sinceReady: number, minWaitMs: number, quietMs: number, timeoutMs: number): Promise<void> {
+async function waitForQuiet(
+  lab: Lab,
+  sinceReady: number,
+  minWaitMs: number,
+  quietMs: number,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = Date.now();
@@ -124,7 +135,11 @@ async function startOurFleet(lab: Lab, size: number): Promise<Fleet> {
     tmpDirectory: lab.tmp,
     sampleMs: 500,
   });
-  const started = await process.stdout.waitFor((line) => line.includes('advertisements)'), 120_000, 'ssdp-device to start');
+  const started = await process.stdout.waitFor(
+    (line) => line.includes('advertisements)'),
+    120_000,
+    'ssdp-device to start',
+  );
   const readyAt = Date.now();
   // Its three announcement rounds (paced: 64 NOTIFYs per 20 ms) must be over before we search.
   await waitForQuiet(lab, readyAt, 1000, 2000, 120_000);
@@ -143,7 +158,11 @@ async function startNodeSsdpFleet(lab: Lab, size: number | 'max'): Promise<Fleet
     tmpDirectory: lab.tmp,
     sampleMs: 500,
   });
-  const line = await process.stdout.waitFor((text) => text.includes('"event":"ready"'), 300_000, 'the node-ssdp fleet to start');
+  const line = await process.stdout.waitFor(
+    (text) => text.includes('"event":"ready"'),
+    300_000,
+    'the node-ssdp fleet to start',
+  );
   const info = JSON.parse(line) as { count: number };
   // Each Server sends its NOTIFYs 3 s after its start.
   await waitForQuiet(lab, Date.now(), 3500, 2000, 300_000);
@@ -188,7 +207,9 @@ async function runTrial(lab: Lab, fleet: Fleet, client: ClientName, round: numbe
   if (search === undefined) throw new Error(`${client}: the tap saw no M-SEARCH from ${lab.controllerAddress}`);
   if (exit.usage === undefined) throw new Error(`${client}: no usage record (exit ${exit.code} ${exit.signal})`);
   const firstSeen =
-    client === 'node-ssdp' ? firstSeenFromNodeSsdpOutput(measured.stdout.lines).firstSeen : firstSeenFromControllerOutput(measured.stdout.lines);
+    client === 'node-ssdp'
+      ? firstSeenFromNodeSsdpOutput(measured.stdout.lines).firstSeen
+      : firstSeenFromControllerOutput(measured.stdout.lines);
   const result = reduceTrial({
     client,
     fleetSize: fleet.size,
@@ -246,9 +267,14 @@ async function main(): Promise<void> {
       controllerAddress: netns.host('ctl').interfaces[0]!.address,
     };
     const tapAddress = netns.host('tap').interfaces[0]!.address;
-    const tapProcess = netns.spawn('tap', process.execPath, ['--import', 'tsx', join(root, 'tools/bench/src/lab/multicast-tap.ts'), tapAddress], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const tapProcess = netns.spawn(
+      'tap',
+      process.execPath,
+      ['--import', 'tsx', join(root, 'tools/bench/src/lab/multicast-tap.ts'), tapAddress],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     setLabPriority(tapProcess.pid, options.priority);
     const tapLines = collectLines(tapProcess.stdout, (line) => {
       const event = parseTapLine(line);
@@ -268,11 +294,37 @@ async function main(): Promise<void> {
     tapProcess.kill('SIGTERM');
 
     const command = describeCommand(root);
-    const revision = describeRevision(root, ['packages/controller-app/src', 'packages/device-app/src', 'packages/transport/src', 'packages/protocol/src', 'tools/bench/src']);
+    const revision = describeRevision(root, [
+      'packages/controller-app/src',
+      'packages/device-app/src',
+      'packages/transport/src',
+      'packages/protocol/src',
+      'tools/bench/src',
+    ]);
     const date = new Date().toISOString();
     // The JSON keeps per-UDN times as quantiles: the raw arrays of a full run are megabytes.
-    const json = { benchmark: 'discovery', date, machine, command, revision, options, mx: MX, listenMs: LISTEN_MS, runs: runs.map((run) => ({ ...run, trials: run.trials.map(compactTrial) })) };
-    const markdown = discoveryMarkdown({ date, machine, command, revision, rounds: options.rounds, mx: MX, listenMs: LISTEN_MS, runs, priority: options.priority });
+    const json = {
+      benchmark: 'discovery',
+      date,
+      machine,
+      command,
+      revision,
+      options,
+      mx: MX,
+      listenMs: LISTEN_MS,
+      runs: runs.map((run) => ({ ...run, trials: run.trials.map(compactTrial) })),
+    };
+    const markdown = discoveryMarkdown({
+      date,
+      machine,
+      command,
+      revision,
+      rounds: options.rounds,
+      mx: MX,
+      listenMs: LISTEN_MS,
+      runs,
+      priority: options.priority,
+    });
     process.stdout.write(`${markdown}\n`);
     if (options.write) {
       const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);

@@ -137,14 +137,16 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
   const roundMs = options.roundMs ?? 200;
   const warmupMs = options.warmupMs ?? 300;
   const warmupRounds = options.warmupRounds ?? 1;
-  if (!(Number.isInteger(warmupRounds) && warmupRounds >= 0)) throw new RangeError(`warmupRounds must be a whole number: ${warmupRounds}`);
+  if (!(Number.isInteger(warmupRounds) && warmupRounds >= 0))
+    throw new RangeError(`warmupRounds must be a whole number: ${warmupRounds}`);
   const batchMs = options.batchMs ?? 1;
   const clock = options.clock ?? (() => performance.now());
   const cpuClock = options.cpuClock ?? processCpuMs;
   const collect = options.collectGarbage;
   if (contenders.length === 0) throw new RangeError('no contenders');
   if (!(roundMs > 0)) throw new RangeError(`roundMs must be positive: ${roundMs}`);
-  if (new Set(contenders.map((c) => c.name)).size !== contenders.length) throw new RangeError('contender names must be unique');
+  if (new Set(contenders.map((c) => c.name)).size !== contenders.length)
+    throw new RangeError('contender names must be unique');
 
   const slots: Slot[] = contenders.map((contender) => ({ contender, batch: 1, checksum: 0, rates: [], cpuRates: [] }));
   for (const slot of slots) warmUp(slot, warmupMs, batchMs, clock);

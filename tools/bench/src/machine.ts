@@ -57,7 +57,8 @@ export interface RevisionInfo {
 /** The code that was measured: HEAD and whether `paths` differ from it (no git: commit undefined). */
 export function describeRevision(root: string, paths: readonly string[]): RevisionInfo {
   try {
-    const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]): string =>
+      execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const commit = git('rev-parse', 'HEAD');
     const dirty = paths.filter((path) => git('status', '--porcelain', '--', path) !== '');
     return { commit, dirty };

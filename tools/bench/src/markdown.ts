@@ -1,13 +1,19 @@
 // Markdown output: every benchmark prints its tables with these, so docs/benchmarks.md can take them verbatim.
 
 /** A GitHub-flavoured Markdown table; cells are escaped for `|`. `align` is per column (default left). */
-export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly ('l' | 'r')[]): string {
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly ('l' | 'r')[],
+): string {
   const escape = (cell: string): string => cell.replaceAll('|', '\\|').replaceAll('\n', ' ');
   for (const row of rows) {
     if (row.length !== header.length) throw new RangeError(`row has ${row.length} cells, header has ${header.length}`);
   }
   const rule = header.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
-  return [header, rule, ...rows].map((cells, i) => `| ${(i === 1 ? cells : cells.map(escape)).join(' | ')} |`).join('\n');
+  return [header, rule, ...rows]
+    .map((cells, i) => `| ${(i === 1 ? cells : cells.map(escape)).join(' | ')} |`)
+    .join('\n');
 }
 
 /** Operations per second with three significant digits: `1.23 M`, `456 k`, `789`. */

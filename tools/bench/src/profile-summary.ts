@@ -80,7 +80,12 @@ export function hotSpots(profile: CpuProfile, mapper?: PositionMapper): HotSpot[
     const { functionName, url, lineNumber, columnNumber } = node.callFrame;
     const mapped = mapper !== undefined && url === mapper.url;
     const origin = mapped ? mapper.map(lineNumber, columnNumber) : undefined;
-    const place = url === '' ? 'native' : origin !== undefined ? `${origin.file}:${origin.line}` : `${shortUrl(url)}:${lineNumber + 1}`;
+    const place =
+      url === ''
+        ? 'native'
+        : origin !== undefined
+          ? `${origin.file}:${origin.line}`
+          : `${shortUrl(url)}:${lineNumber + 1}`;
     const where = `${functionName || '(anonymous)'} (${place})`;
     const entry = byFunction.get(where) ?? { ticks: 0, lines: new Map<string, number>() };
     entry.ticks += ticks;
@@ -144,14 +149,22 @@ function main(argv: readonly string[]): void {
     options: { top: { type: 'string' }, filter: { type: 'string' }, map: { type: 'string' } },
     allowPositionals: true,
   });
-  if (positionals.length !== 1) throw new Error('usage: profile-summary <file.cpuprofile> [--top N] [--filter text] [--map bundle.mjs]');
+  if (positionals.length !== 1)
+    throw new Error('usage: profile-summary <file.cpuprofile> [--top N] [--filter text] [--map bundle.mjs]');
   const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as CpuProfile;
   const top = Number(values.top ?? 30);
   const mapper = values.map === undefined ? undefined : sourceMapMapper(values.map);
-  const spots = hotSpots(profile, mapper).filter((spot) => values.filter === undefined || spot.where.includes(values.filter));
+  const spots = hotSpots(profile, mapper).filter(
+    (spot) => values.filter === undefined || spot.where.includes(values.filter),
+  );
   for (const spot of spots.slice(0, top)) {
-    const lines = spot.lines.slice(0, 5).map((l) => `${l.line}×${l.ticks}`).join(' ');
-    process.stdout.write(`${(spot.share * 100).toFixed(1).padStart(5)}%  ${String(spot.selfTicks).padStart(6)}  ${spot.where}  ${lines}\n`);
+    const lines = spot.lines
+      .slice(0, 5)
+      .map((l) => `${l.line}×${l.ticks}`)
+      .join(' ');
+    process.stdout.write(
+      `${(spot.share * 100).toFixed(1).padStart(5)}%  ${String(spot.selfTicks).padStart(6)}  ${spot.where}  ${lines}\n`,
+    );
   }
 }
 

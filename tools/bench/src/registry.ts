@@ -31,12 +31,19 @@ interface Options {
 function readOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
     args: [...argv],
-    options: { sizes: { type: 'string' }, 'per-tick': { type: 'string' }, ticks: { type: 'string' }, name: { type: 'string' }, 'no-write': { type: 'boolean' } },
+    options: {
+      sizes: { type: 'string' },
+      'per-tick': { type: 'string' },
+      ticks: { type: 'string' },
+      name: { type: 'string' },
+      'no-write': { type: 'boolean' },
+    },
     strict: true,
   });
   const count = (text: string, flag: string): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
     return value;
   };
   const name = values.name ?? 'registry';
@@ -49,7 +56,8 @@ function readOptions(argv: readonly string[]): Options {
     write: values['no-write'] !== true,
   };
   const smallest = Math.min(...options.sizes);
-  if (options.perTick * options.ticks > smallest / 2) throw new Error(`--per-tick x --ticks must be at most half the smallest size (${smallest / 2})`);
+  if (options.perTick * options.ticks > smallest / 2)
+    throw new Error(`--per-tick x --ticks must be at most half the smallest size (${smallest / 2})`);
   return options;
 }
 
@@ -76,7 +84,15 @@ async function buildFleet(size: number): Promise<{ fleet: Fleet; memory: Registr
   const transport = createInjectedTransport();
   const counts = { removed: 0, added: 0 };
   const controller = createControlPoint(
-    { target: 'ssdp:all', mx: 3, intervalMs: 86_400_000, cycles: 1, describe: false, userAgent: 'Linux/6 UPnP/2.0 ssdp-bench/1', maxDevices: size },
+    {
+      target: 'ssdp:all',
+      mx: 3,
+      intervalMs: 86_400_000,
+      cycles: 1,
+      describe: false,
+      userAgent: 'Linux/6 UPnP/2.0 ssdp-bench/1',
+      maxDevices: size,
+    },
     { createTransport: () => transport, clock, random: Math.random },
   );
   controller.on('device-added', () => (counts.added += 1));
@@ -137,7 +153,9 @@ async function main(): Promise<void> {
     const built = await buildFleet(size);
     fleets.push(built.fleet);
     memory.set(size, built.memory);
-    process.stderr.write(`registry: ${size} devices: ${Math.round(built.memory.bytesPerDevice)} bytes per device (heap +${(built.memory.heapBytes / 2 ** 20).toFixed(1)} MiB), built in ${built.memory.buildMs.toFixed(0)} ms\n`);
+    process.stderr.write(
+      `registry: ${size} devices: ${Math.round(built.memory.bytesPerDevice)} bytes per device (heap +${(built.memory.heapBytes / 2 ** 20).toFixed(1)} MiB), built in ${built.memory.buildMs.toFixed(0)} ms\n`,
+    );
   }
   // Expiry: ticks that each expire `perTick` devices at every N, alternating between the N's (A B C, B C A ...).
   const ticks = new Map<number, Tick[]>(options.sizes.map((size) => [size, []]));
@@ -171,10 +189,35 @@ async function main(): Promise<void> {
   for (const fleet of fleets) await fleet.controller.stop();
 
   const command = describeCommand(root);
-  const revision = describeRevision(root, ['packages/controller-app/src', 'packages/transport/src', 'packages/protocol/src', 'tools/bench/src']);
+  const revision = describeRevision(root, [
+    'packages/controller-app/src',
+    'packages/transport/src',
+    'packages/protocol/src',
+    'tools/bench/src',
+  ]);
   const date = new Date().toISOString();
-  const json = { benchmark: 'registry', date, machine, command, revision, options, maxAgeSeconds: MAX_AGE_S, usnsPerDevice: USNS_PER_DEVICE, sizes };
-  const markdown = registryMarkdown({ date, machine, command, revision, options, maxAgeSeconds: MAX_AGE_S, usnsPerDevice: USNS_PER_DEVICE, target: TARGET_BYTES_PER_DEVICE, sizes });
+  const json = {
+    benchmark: 'registry',
+    date,
+    machine,
+    command,
+    revision,
+    options,
+    maxAgeSeconds: MAX_AGE_S,
+    usnsPerDevice: USNS_PER_DEVICE,
+    sizes,
+  };
+  const markdown = registryMarkdown({
+    date,
+    machine,
+    command,
+    revision,
+    options,
+    maxAgeSeconds: MAX_AGE_S,
+    usnsPerDevice: USNS_PER_DEVICE,
+    target: TARGET_BYTES_PER_DEVICE,
+    sizes,
+  });
   process.stdout.write(`${markdown}\n`);
   if (options.write) {
     const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);

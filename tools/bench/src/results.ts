@@ -18,8 +18,14 @@ export function resultsDirectory(root: string = findWorkspaceRoot()): string {
 }
 
 /** Writes `<name>.json` (pretty, trailing newline) and `<name>.md`; returns the two paths. */
-export function writeResults(name: string, json: unknown, markdown: string, directory: string = resultsDirectory()): [string, string] {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new RangeError(`result name must be kebab-case: ${JSON.stringify(name)}`);
+export function writeResults(
+  name: string,
+  json: unknown,
+  markdown: string,
+  directory: string = resultsDirectory(),
+): [string, string] {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name))
+    throw new RangeError(`result name must be kebab-case: ${JSON.stringify(name)}`);
   mkdirSync(directory, { recursive: true });
   const jsonPath = join(directory, `${name}.json`);
   const markdownPath = join(directory, `${name}.md`);

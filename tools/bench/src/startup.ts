@@ -24,12 +24,19 @@ interface Options {
 function readOptions(argv: readonly string[]): Options {
   const { values } = parseArgs({
     args: [...argv],
-    options: { rounds: { type: 'string' }, 'warmup-rounds': { type: 'string' }, mx: { type: 'string' }, name: { type: 'string' }, 'no-write': { type: 'boolean' } },
+    options: {
+      rounds: { type: 'string' },
+      'warmup-rounds': { type: 'string' },
+      mx: { type: 'string' },
+      name: { type: 'string' },
+      'no-write': { type: 'boolean' },
+    },
     strict: true,
   });
   const integer = (text: string, flag: string, min: number): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min) throw new Error(`${flag}: not an integer >= ${min}: ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`${flag}: not an integer >= ${min}: ${JSON.stringify(text)}`);
     return value;
   };
   const name = values.name ?? 'startup';
@@ -44,7 +51,10 @@ function readOptions(argv: readonly string[]): Options {
 }
 
 /** Spawns `node <args>`, and resolves with the milliseconds from spawn() to its exit, its exit code and stdout. */
-function timeRun(args: readonly string[], cwd: string): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
+function timeRun(
+  args: readonly string[],
+  cwd: string,
+): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -60,11 +70,20 @@ function timeRun(args: readonly string[], cwd: string): Promise<{ ms: number; co
 }
 
 /** Starts the device the --once runs find, and resolves with its UDN once it has announced itself. */
-function startDevice(bin: string, port: number, stateDir: string, cwd: string): Promise<{ child: ChildProcess; udn: string }> {
-  const child = spawn(process.execPath, [bin, '--port', String(port), '--state-dir', stateDir, '--interface', '127.0.0.1', '--name', 'Startup Bench'], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+function startDevice(
+  bin: string,
+  port: number,
+  stateDir: string,
+  cwd: string,
+): Promise<{ child: ChildProcess; udn: string }> {
+  const child = spawn(
+    process.execPath,
+    [bin, '--port', String(port), '--state-dir', stateDir, '--interface', '127.0.0.1', '--name', 'Startup Bench'],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
@@ -77,7 +96,11 @@ function startDevice(bin: string, port: number, stateDir: string, cwd: string): 
   });
 }
 
-async function measure(commands: readonly StartupCommand[], options: Options, cwd: string): Promise<Record<string, number[]>> {
+async function measure(
+  commands: readonly StartupCommand[],
+  options: Options,
+  cwd: string,
+): Promise<Record<string, number[]>> {
   const times: Record<string, number[]> = Object.fromEntries(commands.map((command) => [command.name, []]));
   for (let round = 0; round < options.warmupRounds + options.rounds; round += 1) {
     const line: string[] = [];
@@ -88,7 +111,10 @@ async function measure(commands: readonly StartupCommand[], options: Options, cw
       if (round >= options.warmupRounds) times[command.name]!.push(run.ms);
       line.push(`${command.name} ${run.ms.toFixed(0)} ms`);
     }
-    const label = round < options.warmupRounds ? `warm-up ${round + 1}` : `round ${round - options.warmupRounds + 1}/${options.rounds}`;
+    const label =
+      round < options.warmupRounds
+        ? `warm-up ${round + 1}`
+        : `round ${round - options.warmupRounds + 1}/${options.rounds}`;
     process.stderr.write(`startup: ${label}: ${line.join(', ')}\n`);
   }
   return times;
@@ -98,7 +124,10 @@ async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
   const root = findWorkspaceRoot();
   const machine = describeMachine();
-  const bins = { device: join(root, 'packages/device-app/bin/ssdp-device.js'), controller: join(root, 'packages/controller-app/bin/ssdp-controller.js') };
+  const bins = {
+    device: join(root, 'packages/device-app/bin/ssdp-device.js'),
+    controller: join(root, 'packages/controller-app/bin/ssdp-controller.js'),
+  };
   const port = 20_000 + Math.floor(Math.random() * 30_000); // private: loopback, away from 1900 and 1337
   const stateDir = mkdtempSync(join(tmpdir(), 'ssdp-bench-startup-'));
   let device: ChildProcess | undefined;
@@ -119,9 +148,22 @@ async function main(): Promise<void> {
   }
 
   const command = describeCommand(root);
-  const revision = describeRevision(root, ['packages/device-app/src', 'packages/controller-app/src', 'packages/device/src', 'packages/control-point/src', 'tools/bench/src']);
+  const revision = describeRevision(root, [
+    'packages/device-app/src',
+    'packages/controller-app/src',
+    'packages/device/src',
+    'packages/control-point/src',
+    'tools/bench/src',
+  ]);
   const date = new Date().toISOString();
-  const input = { date, machine, command, revision, options: { rounds: options.rounds, warmupRounds: options.warmupRounds, mx: options.mx }, times };
+  const input = {
+    date,
+    machine,
+    command,
+    revision,
+    options: { rounds: options.rounds, warmupRounds: options.warmupRounds, mx: options.mx },
+    times,
+  };
   const verdict = startupVerdict(input);
   const markdown = startupMarkdown(input);
   process.stdout.write(`${markdown}\n`);

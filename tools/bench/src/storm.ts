@@ -32,7 +32,16 @@ const UDN = `uuid:${UUID}`;
 const DRAIN_MS = 5600;
 /** When the legitimate search goes out, from the storm's start. */
 const CONTROLLER_AT_MS = 3000;
-const RAISED_CAPS = ['--source-rate', '1000000', '--source-burst', '1000000', '--response-rate', '10000000', '--max-pending', '10000000'];
+const RAISED_CAPS = [
+  '--source-rate',
+  '1000000',
+  '--source-burst',
+  '1000000',
+  '--response-rate',
+  '10000000',
+  '--max-pending',
+  '10000000',
+];
 
 interface Options {
   readonly rates: readonly number[];
@@ -48,7 +57,8 @@ interface Options {
 
 function readPriority(text: string | undefined): number {
   const value = Number(text ?? 0);
-  if (!Number.isInteger(value) || value < -20 || value > 19) throw new Error(`--priority must be a niceness in -20..19, not ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < -20 || value > 19)
+    throw new Error(`--priority must be a niceness in -20..19, not ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -69,11 +79,14 @@ function readOptions(argv: readonly string[]): Options {
   });
   const count = (text: string, flag: string): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
     return value;
   };
   const devices = (values.devices ?? DEVICE_NAMES.join(',')).split(',').filter((d) => d !== '');
-  for (const device of devices) if (!(DEVICE_NAMES as readonly string[]).includes(device)) throw new Error(`--devices: unknown ${device} (${DEVICE_NAMES.join(', ')})`);
+  for (const device of devices)
+    if (!(DEVICE_NAMES as readonly string[]).includes(device))
+      throw new Error(`--devices: unknown ${device} (${DEVICE_NAMES.join(', ')})`);
   const name = values.name ?? 'storm';
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
   return {
@@ -81,7 +94,10 @@ function readOptions(argv: readonly string[]): Options {
     durationMs: count(values['duration-ms'] ?? '10000', '--duration-ms'),
     rounds: count(values.rounds ?? '2', '--rounds'),
     devices: devices as DeviceName[],
-    generators: values.generators === undefined || values.generators === 'auto' ? 'auto' : count(values.generators, '--generators'),
+    generators:
+      values.generators === undefined || values.generators === 'auto'
+        ? 'auto'
+        : count(values.generators, '--generators'),
     name,
     write: values['no-write'] !== true,
     priority: readPriority(values.priority),
@@ -95,7 +111,9 @@ function compileFlood(root: string): string {
   try {
     execFileSync('cc', ['-O2', '-Wall', '-o', output, source], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (error) {
-    throw new Error(`cannot compile ${source} with cc: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`cannot compile ${source} with cc: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return output;
 }
@@ -115,13 +133,17 @@ async function udpCounters(lab: Lab): Promise<UdpCounters> {
   return parseUdpSnmp((await lab.lab.exec('device', 'cat', ['/proc/net/snmp'])).stdout);
 }
 
-function startDevice(lab: Lab, device: DeviceName, label: string): { process: MeasuredProcess; stdoutFile: string | undefined } {
+function startDevice(
+  lab: Lab,
+  device: DeviceName,
+  label: string,
+): { process: MeasuredProcess; stdoutFile: string | undefined } {
   if (device === 'ours' || device === 'ours-raised') {
     // Our device prints a line per search and per answered search: to a file on tmpfs, not through the benchmark.
     const stdoutFile = join(lab.tmp, `${label}.out`);
     const process = startMeasured({
       lab: lab.lab,
-    priority: lab.priority,
+      priority: lab.priority,
       host: 'device',
       script: join(lab.root, 'packages/device-app/bin/ssdp-device.js'),
       args: [
@@ -178,7 +200,13 @@ function generatorCount(options: Options, rate: number): number {
   return rate > 25_000 ? 2 : 1;
 }
 
-async function runTrial(lab: Lab, device: DeviceName, rate: number, round: number, options: Options): Promise<StormTrial> {
+async function runTrial(
+  lab: Lab,
+  device: DeviceName,
+  rate: number,
+  round: number,
+  options: Options,
+): Promise<StormTrial> {
   const label = `${device}-${rate}-${round}`;
   const { process: measured, stdoutFile } = startDevice(lab, device, label);
   if (stdoutFile !== undefined) await waitForFileLine(stdoutFile, (line) => line.includes('advertisements)'), 60_000);
@@ -237,7 +265,9 @@ async function runTrial(lab: Lab, device: DeviceName, rate: number, round: numbe
     sampleMs: 1000,
   });
   const controllerExit = await controller.exited(60_000);
-  const found = controller.stdout.lines.filter((line) => line.includes('"device-found"')).map((line) => JSON.parse(line) as { udn: string; usns: string[] });
+  const found = controller.stdout.lines
+    .filter((line) => line.includes('"device-found"'))
+    .map((line) => JSON.parse(line) as { udn: string; usns: string[] });
   const target = found.find((record) => record.udn.toLowerCase() === UDN);
 
   const flood = combineFloods(await Promise.all(floods).then((lines) => lines.map(parseFloodResult)));
@@ -314,10 +344,37 @@ async function main(): Promise<void> {
       }
     }
     const command = describeCommand(root);
-    const revision = describeRevision(root, ['packages/device-app/src', 'packages/transport/src', 'packages/protocol/src', 'tools/bench/src']);
+    const revision = describeRevision(root, [
+      'packages/device-app/src',
+      'packages/transport/src',
+      'packages/protocol/src',
+      'tools/bench/src',
+    ]);
     const date = new Date().toISOString();
-    const json = { benchmark: 'storm', date, machine, command, revision, options, udn: UDN, raisedCaps: RAISED_CAPS, drainMs: DRAIN_MS, trials };
-    const markdown = stormMarkdown({ date, machine, command, revision, options, raisedCaps: RAISED_CAPS, drainMs: DRAIN_MS, controllerAtMs: CONTROLLER_AT_MS, trials, priority: options.priority });
+    const json = {
+      benchmark: 'storm',
+      date,
+      machine,
+      command,
+      revision,
+      options,
+      udn: UDN,
+      raisedCaps: RAISED_CAPS,
+      drainMs: DRAIN_MS,
+      trials,
+    };
+    const markdown = stormMarkdown({
+      date,
+      machine,
+      command,
+      revision,
+      options,
+      raisedCaps: RAISED_CAPS,
+      drainMs: DRAIN_MS,
+      controllerAtMs: CONTROLLER_AT_MS,
+      trials,
+      priority: options.priority,
+    });
     process.stdout.write(`${markdown}\n`);
     if (options.write) {
       const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);

@@ -1,32 +1,72 @@
 import { describe, expect, it } from 'vitest';
 import { burstMarkdown, cellOf, checkTargets } from '../src/burst/burst-report.ts';
-import { bareOutcome, nodeSsdpOutcome, oursOutcome, parseSenderResult, reduceTrial, type BurstTrial, type TrialInput } from '../src/burst/burst-trial.ts';
+import {
+  bareOutcome,
+  nodeSsdpOutcome,
+  oursOutcome,
+  parseSenderResult,
+  reduceTrial,
+  type BurstTrial,
+  type TrialInput,
+} from '../src/burst/burst-trial.ts';
 import type { MachineInfo } from '../src/machine.ts';
 import { firstSampleOf, hotSpotsBetween, type CpuProfile } from '../src/profile-summary.ts';
 
-const SENT = '{"event":"sent","searchAt":1000.5,"searcherPort":40000,"firstSendAt":1001,"lastSendAt":1151,"sent":3000,"sendErrors":0,"devices":1000,"answers":3,"spreadMs":0}';
+const SENT =
+  '{"event":"sent","searchAt":1000.5,"searcherPort":40000,"firstSendAt":1001,"lastSendAt":1151,"sent":3000,"sendErrors":0,"devices":1000,"answers":3,"spreadMs":0}';
 
 const device = (udn: string, describe: string, time = '1970-01-01T00:00:07.000Z') =>
   JSON.stringify({ event: 'device-found', time, udn, describe, friendlyName: null });
 const stats = (datagrams: number, ignored: number, kernelDrops: number | null) =>
-  JSON.stringify({ event: 'stats', time: '1970-01-01T00:00:08.000Z', datagrams, ignored, kernelDrops, receiveBuffer: { requested: 4194304, granted: 8388608, clamped: false } });
+  JSON.stringify({
+    event: 'stats',
+    time: '1970-01-01T00:00:08.000Z',
+    datagrams,
+    ignored,
+    kernelDrops,
+    receiveBuffer: { requested: 4194304, granted: 8388608, clamped: false },
+  });
 
 describe('burst outputs', () => {
   it('reads the sender line, and says so when the fleet saw no search', () => {
-    expect(parseSenderResult(['{"event":"ready"}', SENT])).toMatchObject({ searchAt: 1000.5, sent: 3000, lastSendAt: 1151 });
+    expect(parseSenderResult(['{"event":"ready"}', SENT])).toMatchObject({
+      searchAt: 1000.5,
+      sent: 3000,
+      lastSendAt: 1151,
+    });
     expect(() => parseSenderResult(['{"event":"ready"}', '{"event":"timeout"}'])).toThrow(/no M-SEARCH/);
     expect(() => parseSenderResult(['{"event":"ready"}'])).toThrow(/no result/);
   });
 
   it('reads our controller: distinct devices, described ones, datagrams minus searches, its own kernel drops', () => {
-    const outcome = oursOutcome([device('uuid:A', 'described'), device('uuid:a', 'described'), device('uuid:B', 'pending'), stats(2900, 2, 102)]);
-    expect(outcome).toEqual({ received: 2898, found: 2, described: 1, kernelDrops: 102, listedAt: 7000, granted: 8388608 });
+    const outcome = oursOutcome([
+      device('uuid:A', 'described'),
+      device('uuid:a', 'described'),
+      device('uuid:B', 'pending'),
+      stats(2900, 2, 102),
+    ]);
+    expect(outcome).toEqual({
+      received: 2898,
+      found: 2,
+      described: 1,
+      kernelDrops: 102,
+      listedAt: 7000,
+      granted: 8388608,
+    });
     expect(() => oursOutcome([device('uuid:A', 'described')])).toThrow(/stats/);
   });
 
   it('reads node-ssdp and the bare counter', () => {
-    expect(nodeSsdpOutcome(['{"sentAt":1,"responses":40,"firstSeen":[1,2,3]}'])).toEqual({ received: 40, found: 3, kernelDrops: null });
-    expect(bareOutcome(['{"sentAt":1,"datagrams":2990,"devices":998,"kernelDrops":10}'])).toEqual({ received: 2990, found: 998, kernelDrops: 10 });
+    expect(nodeSsdpOutcome(['{"sentAt":1,"responses":40,"firstSeen":[1,2,3]}'])).toEqual({
+      received: 40,
+      found: 3,
+      kernelDrops: null,
+    });
+    expect(bareOutcome(['{"sentAt":1,"datagrams":2990,"devices":998,"kernelDrops":10}'])).toEqual({
+      received: 2990,
+      found: 998,
+      kernelDrops: 10,
+    });
   });
 });
 
@@ -51,12 +91,19 @@ describe('a burst trial', () => {
     const trial = reduceTrial(input());
     expect(trial).toMatchObject({ sent: 3000, sendMs: 150, lost: 102, fraction: 0.99, lostIsKernelDrops: true });
     expect(reduceTrial(input({ namespaceDrops: 101 })).lostIsKernelDrops).toBe(false);
-    expect(reduceTrial(input({ outcome: { received: 2898, found: 990, kernelDrops: 100 } })).lostIsKernelDrops).toBe(false);
-    expect(reduceTrial(input({ outcome: { received: 2898, found: 990, kernelDrops: null } })).lostIsKernelDrops).toBe(true);
+    expect(reduceTrial(input({ outcome: { received: 2898, found: 990, kernelDrops: 100 } })).lostIsKernelDrops).toBe(
+      false,
+    );
+    expect(reduceTrial(input({ outcome: { received: 2898, found: 990, kernelDrops: null } })).lostIsKernelDrops).toBe(
+      true,
+    );
   });
 
   it('times the listing from the search', () => {
-    expect(reduceTrial(input({ outcome: { received: 3000, found: 1000, kernelDrops: 0, listedAt: 31_000.5 } })).listedAfterMs).toBe(30_000);
+    expect(
+      reduceTrial(input({ outcome: { received: 3000, found: 1000, kernelDrops: 0, listedAt: 31_000.5 } }))
+        .listedAfterMs,
+    ).toBe(30_000);
   });
 });
 
@@ -70,7 +117,15 @@ describe('the burst report', () => {
     trial({ receiver: 'node-ssdp', found: 300, fraction: 0.3 }),
     trial({ receiver: 'ours-no-describe', found: 960, fraction: 0.96 }),
     trial({ receiver: 'ours-no-describe', round: 2, found: 940, fraction: 0.94 }),
-    trial({ regime: 'a', size: 5000, receiver: 'ours', found: 4990, fraction: 0.998, described: 4990, listedAfterMs: 12_000 }),
+    trial({
+      regime: 'a',
+      size: 5000,
+      receiver: 'ours',
+      found: 4990,
+      fraction: 0.998,
+      described: 4990,
+      listedAfterMs: 12_000,
+    }),
   ];
 
   it('takes medians over the rounds', () => {
@@ -83,14 +138,41 @@ describe('the burst report', () => {
     expect(checks.find((c) => c.what.startsWith('(b) 1,000, ours-no-describe'))).toMatchObject({ met: true });
     expect(checks.find((c) => c.what.startsWith('(a) 5,000'))).toMatchObject({ met: true });
     expect(checks.find((c) => c.what.startsWith('everywhere'))).toMatchObject({ met: true });
-    const slow = checkTargets([...trials.slice(0, 4), trial({ regime: 'a', size: 5000, receiver: 'ours', found: 4990, fraction: 0.998, described: 4000, listedAfterMs: 12_000 })]);
+    const slow = checkTargets([
+      ...trials.slice(0, 4),
+      trial({
+        regime: 'a',
+        size: 5000,
+        receiver: 'ours',
+        found: 4990,
+        fraction: 0.998,
+        described: 4000,
+        listedAfterMs: 12_000,
+      }),
+    ]);
     expect(slow.find((c) => c.what.startsWith('(a) 5,000'))).toMatchObject({ met: false });
-    const behind = checkTargets([trial({ receiver: 'bare', found: 1000 }), trial({ receiver: 'ours-no-describe', found: 940 }), trial({ receiver: 'ours-no-describe', found: 900, round: 2, lostIsKernelDrops: false })]);
-    expect(behind.filter((c) => !c.met).map((c) => c.what.slice(0, 20))).toEqual(['(b) 1,000, ours-no-d', 'everywhere: lost = k']);
+    const behind = checkTargets([
+      trial({ receiver: 'bare', found: 1000 }),
+      trial({ receiver: 'ours-no-describe', found: 940 }),
+      trial({ receiver: 'ours-no-describe', found: 900, round: 2, lostIsKernelDrops: false }),
+    ]);
+    expect(behind.filter((c) => !c.met).map((c) => c.what.slice(0, 20))).toEqual([
+      '(b) 1,000, ours-no-d',
+      'everywhere: lost = k',
+    ]);
   });
 
   it('prints a section per regime and the targets', () => {
-    const machine: MachineInfo = { cpuModel: 'Test CPU', cores: 2, availableParallelism: 2, node: 'v20', v8: '11', os: 'Linux', totalMemoryGiB: 4, loadAverage: [0, 0, 0] };
+    const machine: MachineInfo = {
+      cpuModel: 'Test CPU',
+      cores: 2,
+      availableParallelism: 2,
+      node: 'v20',
+      v8: '11',
+      os: 'Linux',
+      totalMemoryGiB: 4,
+      loadAverage: [0, 0, 0],
+    };
     const text = burstMarkdown({
       date: '2026-01-01',
       machine,
@@ -116,8 +198,15 @@ describe('profiles in a time window', () => {
   const profile: CpuProfile = {
     nodes: [
       { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: 0, columnNumber: 0 }, children: [2, 4] },
-      { id: 2, callFrame: { functionName: 'a', url: 'file:///x/packages/a.js', lineNumber: 0, columnNumber: 0 }, children: [3] },
-      { id: 3, callFrame: { functionName: 'onDatagram', url: 'file:///x/packages/a.js', lineNumber: 9, columnNumber: 0 } },
+      {
+        id: 2,
+        callFrame: { functionName: 'a', url: 'file:///x/packages/a.js', lineNumber: 0, columnNumber: 0 },
+        children: [3],
+      },
+      {
+        id: 3,
+        callFrame: { functionName: 'onDatagram', url: 'file:///x/packages/a.js', lineNumber: 9, columnNumber: 0 },
+      },
       { id: 4, callFrame: { functionName: 'b', url: 'file:///x/packages/b.js', lineNumber: 0, columnNumber: 0 } },
     ],
     startTime: 0,

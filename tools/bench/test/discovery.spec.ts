@@ -49,11 +49,18 @@ describe('a discovery trial', () => {
       '{"event":"search-sent","udn":"uuid:c","firstSeen":"2026-01-01T00:00:02.000Z"}',
       'ssdp-controller: a warning',
     ];
-    expect(firstSeenFromControllerOutput(lines).sort()).toEqual([Date.parse('2026-01-01T00:00:00.500Z'), Date.parse('2026-01-01T00:00:02.000Z')]);
+    expect(firstSeenFromControllerOutput(lines).sort()).toEqual([
+      Date.parse('2026-01-01T00:00:00.500Z'),
+      Date.parse('2026-01-01T00:00:02.000Z'),
+    ]);
   });
 
   it("reads the node-ssdp client's line and the UDN of a USN", () => {
-    expect(firstSeenFromNodeSsdpOutput(['noise', '{"sentAt":5,"responses":7,"firstSeen":[6,8]}'])).toEqual({ sentAt: 5, responses: 7, firstSeen: [6, 8] });
+    expect(firstSeenFromNodeSsdpOutput(['noise', '{"sentAt":5,"responses":7,"firstSeen":[6,8]}'])).toEqual({
+      sentAt: 5,
+      responses: 7,
+      firstSeen: [6, 8],
+    });
     expect(() => firstSeenFromNodeSsdpOutput(['{}'])).toThrow(/no result/);
     expect(udnOf('uuid:ABC::upnp:rootdevice')).toBe('uuid:abc');
     expect(udnOf('uuid:abc')).toBe('uuid:abc');
@@ -64,7 +71,12 @@ describe('a discovery trial', () => {
 
 describe('the discovery report', () => {
   const trial = (client: 'ours' | 'node-ssdp', lastMs: number, fraction = 1): TrialResult =>
-    reduceTrial({ ...base, client, fleetSize: 1000, firstSeen: Array.from({ length: Math.round(1000 * fraction) }, (_, i) => (i === 0 ? 10_000 + lastMs : 10_001)) });
+    reduceTrial({
+      ...base,
+      client,
+      fleetSize: 1000,
+      firstSeen: Array.from({ length: Math.round(1000 * fraction) }, (_, i) => (i === 0 ? 10_000 + lastMs : 10_001)),
+    });
   const run: FleetRun = {
     kind: 'ssdp-device',
     size: 1000,
@@ -86,7 +98,16 @@ describe('the discovery report', () => {
   });
 
   it('prints a section with the verdict', () => {
-    const machine: MachineInfo = { cpuModel: 'cpu', cores: 2, availableParallelism: 2, node: 'v20', v8: '11', os: 'Linux', totalMemoryGiB: 1, loadAverage: [0, 0, 0] };
+    const machine: MachineInfo = {
+      cpuModel: 'cpu',
+      cores: 2,
+      availableParallelism: 2,
+      node: 'v20',
+      v8: '11',
+      os: 'Linux',
+      totalMemoryGiB: 1,
+      loadAverage: [0, 0, 0],
+    };
     const text = discoveryMarkdown({
       date: 'd',
       machine,

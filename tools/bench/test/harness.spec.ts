@@ -21,7 +21,14 @@ function world(costs: Record<string, number>, cpuShare = 1) {
 describe('runRounds', () => {
   it('reports each contender at its true rate, on both clocks', () => {
     const w = world({ fast: 0.001, slow: 0.004 }, 0.5);
-    const result = runRounds(w.contenders, { rounds: 5, roundMs: 40, slices: 4, warmupMs: 5, clock: w.clock, cpuClock: w.cpuClock });
+    const result = runRounds(w.contenders, {
+      rounds: 5,
+      roundMs: 40,
+      slices: 4,
+      warmupMs: 5,
+      clock: w.clock,
+      cpuClock: w.cpuClock,
+    });
     const [fast, slow] = result.contenders;
     expect(fast!.opsPerSecond).toHaveLength(5);
     for (const rate of fast!.opsPerSecond) expect(rate).toBeCloseTo(1_000_000, 3);
@@ -34,7 +41,14 @@ describe('runRounds', () => {
 
   it('calibrates the batch so one call lasts at least batchMs', () => {
     const w = world({ a: 0.01 });
-    const result = runRounds(w.contenders, { rounds: 1, roundMs: 10, warmupMs: 20, batchMs: 2, clock: w.clock, cpuClock: w.cpuClock });
+    const result = runRounds(w.contenders, {
+      rounds: 1,
+      roundMs: 10,
+      warmupMs: 20,
+      batchMs: 2,
+      clock: w.clock,
+      cpuClock: w.cpuClock,
+    });
     expect(result.contenders[0]!.batch * 0.01).toBeGreaterThanOrEqual(2);
     expect(result.contenders[0]!.batch * 0.01).toBeLessThan(4);
   });
@@ -42,14 +56,32 @@ describe('runRounds', () => {
   it('alternates contenders in every slice and rotates who goes first', () => {
     const w = world({ a: 1, b: 1, c: 1 });
     // batchMs 1 and 1 ms per op: one call per slot, so the call log is the slot order.
-    runRounds(w.contenders, { rounds: 2, roundMs: 2, slices: 2, warmupMs: 1, batchMs: 1, warmupRounds: 0, clock: w.clock, cpuClock: w.cpuClock });
+    runRounds(w.contenders, {
+      rounds: 2,
+      roundMs: 2,
+      slices: 2,
+      warmupMs: 1,
+      batchMs: 1,
+      warmupRounds: 0,
+      clock: w.clock,
+      cpuClock: w.cpuClock,
+    });
     const measured = w.calls.slice(3); // after one warm-up call each
     expect(measured.join('')).toBe(['abc', 'bca', 'bca', 'cab'].join(''));
   });
 
   it('runs and discards interleaved warm-up rounds before the measured ones', () => {
     const w = world({ a: 1, b: 1 });
-    const result = runRounds(w.contenders, { rounds: 2, roundMs: 3, slices: 3, warmupMs: 1, batchMs: 1, warmupRounds: 2, clock: w.clock, cpuClock: w.cpuClock });
+    const result = runRounds(w.contenders, {
+      rounds: 2,
+      roundMs: 3,
+      slices: 3,
+      warmupMs: 1,
+      batchMs: 1,
+      warmupRounds: 2,
+      clock: w.clock,
+      cpuClock: w.cpuClock,
+    });
     // 2 warm-up calls, then (2 warm-up + 2 measured rounds) × 3 slices × 2 contenders.
     expect(w.calls).toHaveLength(2 + 4 * 3 * 2);
     expect(result.warmupRounds).toBe(2);
@@ -60,7 +92,14 @@ describe('runRounds', () => {
   it('runs the collector before each round when one is given', () => {
     const w = world({ a: 1 });
     let collections = 0;
-    runRounds(w.contenders, { rounds: 3, roundMs: 1, warmupMs: 1, clock: w.clock, cpuClock: w.cpuClock, collectGarbage: () => collections++ });
+    runRounds(w.contenders, {
+      rounds: 3,
+      roundMs: 1,
+      warmupMs: 1,
+      clock: w.clock,
+      cpuClock: w.cpuClock,
+      collectGarbage: () => collections++,
+    });
     expect(collections).toBe(3);
   });
 

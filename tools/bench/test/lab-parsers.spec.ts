@@ -5,7 +5,8 @@ import { parseUsage } from '../src/lab/usage-file.ts';
 
 describe('/proc parsing', () => {
   it('reads utime and stime after a command name with spaces and parentheses', () => {
-    const line = '4242 (node (tsx) x) S 1 4242 4242 0 -1 4194560 1234 0 0 0 731 95 0 0 20 0 11 0 123456 1000000 25000 18446744073709551615';
+    const line =
+      '4242 (node (tsx) x) S 1 4242 4242 0 -1 4194560 1234 0 0 0 731 95 0 0 20 0 11 0 123456 1000000 25000 18446744073709551615';
     expect(parseProcStat(line)).toEqual({ utime: 731, stime: 95 });
   });
 
@@ -27,7 +28,12 @@ describe('/proc parsing', () => {
   });
 
   it('checks the usage record', () => {
-    expect(parseUsage('{"pid":1,"userCpuMs":2.5,"systemCpuMs":1,"maxRssKiB":9}')).toEqual({ pid: 1, userCpuMs: 2.5, systemCpuMs: 1, maxRssKiB: 9 });
+    expect(parseUsage('{"pid":1,"userCpuMs":2.5,"systemCpuMs":1,"maxRssKiB":9}')).toEqual({
+      pid: 1,
+      userCpuMs: 2.5,
+      systemCpuMs: 1,
+      maxRssKiB: 9,
+    });
     expect(() => parseUsage('{"pid":1}')).toThrow(/userCpuMs/);
   });
 });

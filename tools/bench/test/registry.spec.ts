@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createInjectedTransport } from '../src/registry/injected-transport.ts';
 import { createManualClock } from '../src/registry/manual-clock.ts';
 import { expiryGrowth, type RegistrySize } from '../src/registry/registry-report.ts';
-import { simulatedAddress, simulatedAnnouncement, simulatedUuid, USNS_PER_DEVICE } from '../src/registry/simulated-device.ts';
+import {
+  simulatedAddress,
+  simulatedAnnouncement,
+  simulatedUuid,
+  USNS_PER_DEVICE,
+} from '../src/registry/simulated-device.ts';
 
 describe('registry benchmark parts', () => {
   it('runs timers in due order, only as far as the clock is advanced', () => {
@@ -27,7 +32,9 @@ describe('registry benchmark parts', () => {
   it('delivers datagrams to the subscribers as one interface would', async () => {
     const transport = createInjectedTransport();
     const seen: string[] = [];
-    const off = transport.onDatagram((d) => seen.push(`${d.remote.address}:${d.remote.port} ${d.interfaceId} ${d.bytes.length}`));
+    const off = transport.onDatagram((d) =>
+      seen.push(`${d.remote.address}:${d.remote.port} ${d.interfaceId} ${d.bytes.length}`),
+    );
     transport.deliver(new Uint8Array(3), '10.0.0.9');
     off();
     transport.deliver(new Uint8Array(3), '10.0.0.8');

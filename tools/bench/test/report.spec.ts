@@ -27,7 +27,15 @@ describe('markdown', () => {
 });
 
 function contender(name: string, wall: number[], cpu: number[] = wall) {
-  return { name, opsPerSecond: wall, opsPerCpuSecond: cpu, summary: summarize(wall), cpuSummary: summarize(cpu), batch: 1, checksum: 0 };
+  return {
+    name,
+    opsPerSecond: wall,
+    opsPerCpuSecond: cpu,
+    summary: summarize(wall),
+    cpuSummary: summarize(cpu),
+    batch: 1,
+    checksum: 0,
+  };
 }
 
 const names: CodecNames = {
@@ -75,7 +83,11 @@ describe('codec ratios and targets', () => {
   });
 
   it('says no when a target is missed', () => {
-    const slow = rounds([contender('ours', [200, 200, 200]), contender('libA', [100, 100, 100]), contender('floor', [1000, 1000, 1000])]);
+    const slow = rounds([
+      contender('ours', [200, 200, 200]),
+      contender('libA', [100, 100, 100]),
+      contender('floor', [1000, 1000, 1000]),
+    ]);
     const ratios = codecRatios({ names, parse: slow, serialize: rounds([]) });
     expect(ratios[0]!.target?.met).toBe(false);
     expect(ratios[1]!.summary.median).toBe(5);
@@ -164,7 +176,12 @@ describe('writeResults', () => {
 
 describe('profile summary', () => {
   it('sums self ticks per function across call paths, hottest first', () => {
-    const frame = (functionName: string, lineNumber: number) => ({ functionName, url: 'file:///w/packages/protocol/src/parse.ts', lineNumber, columnNumber: 0 });
+    const frame = (functionName: string, lineNumber: number) => ({
+      functionName,
+      url: 'file:///w/packages/protocol/src/parse.ts',
+      lineNumber,
+      columnNumber: 0,
+    });
     const spots = hotSpots({
       startTime: 0,
       endTime: 1,
@@ -172,7 +189,15 @@ describe('profile summary', () => {
       nodes: [
         { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 }, hitCount: 0 },
         { id: 2, callFrame: frame('parseText', 121), hitCount: 3, positionTicks: [{ line: 156, ticks: 3 }] },
-        { id: 3, callFrame: frame('parseText', 121), hitCount: 2, positionTicks: [{ line: 156, ticks: 1 }, { line: 179, ticks: 1 }] },
+        {
+          id: 3,
+          callFrame: frame('parseText', 121),
+          hitCount: 2,
+          positionTicks: [
+            { line: 156, ticks: 1 },
+            { line: 179, ticks: 1 },
+          ],
+        },
         { id: 4, callFrame: frame('isBlank', 59), hitCount: 1 },
       ],
     });

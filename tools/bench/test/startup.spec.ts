@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { controllerOnce, onceCheck, roundOrder, startupCommands, BARE_NODE, CONTROLLER_VERSION, DEVICE_VERSION } from '../src/startup/commands.ts';
+import {
+  controllerOnce,
+  onceCheck,
+  roundOrder,
+  startupCommands,
+  BARE_NODE,
+  CONTROLLER_VERSION,
+  DEVICE_VERSION,
+} from '../src/startup/commands.ts';
 import { startupMarkdown, startupVerdict, type StartupReportInput } from '../src/startup/startup-report.ts';
 import { describeCommand, describeMachine } from '../src/machine.ts';
 
@@ -20,7 +28,17 @@ function input(times: Record<string, number[]>): StartupReportInput {
 describe('startup benchmark parts', () => {
   it('checks each command\u2019s output: a version line, and --once finding exactly the device under test', () => {
     const [node, device, controller, once] = startupCommands(bins, { port: 41234, mx: 1, udn: UDN });
-    expect(once!.args).toEqual([bins.controller, '--once', '--json', '--mx', '1', '--port', '41234', '--interface', '127.0.0.1']);
+    expect(once!.args).toEqual([
+      bins.controller,
+      '--once',
+      '--json',
+      '--mx',
+      '1',
+      '--port',
+      '41234',
+      '--interface',
+      '127.0.0.1',
+    ]);
     expect(node!.check(0, '')).toBeUndefined();
     expect(device!.check(0, '0.1.0\n')).toBeUndefined();
     expect(device!.check(0, 'Usage: ssdp-device\n')).toMatch(/not a version/);
@@ -29,13 +47,21 @@ describe('startup benchmark parts', () => {
     expect(once!.check(0, `${found}\n`)).toBeUndefined();
     expect(once!.check(0, `${found}\n${JSON.stringify({ event: 'stats' })}\n`)).toBeUndefined();
     expect(once!.check(1, '')).toBe('exit 1');
-    expect(onceCheck(UDN)(0, `${JSON.stringify({ event: 'device-found', udn: 'uuid:other' })}\n`)).toMatch(/found uuid:other/);
+    expect(onceCheck(UDN)(0, `${JSON.stringify({ event: 'device-found', udn: 'uuid:other' })}\n`)).toMatch(
+      /found uuid:other/,
+    );
     expect(onceCheck(UDN)(0, `${found}\n${found}\n`)).toMatch(/not uuid/);
     expect(onceCheck(UDN)(0, 'device-found 127.0.0.1\n')).toMatch(/not JSON/);
   });
 
   it('rotates the order each round, so every command is first once per cycle', () => {
-    expect([0, 1, 2, 3, 4].map((round) => roundOrder(['a', 'b', 'c', 'd'], round).join(''))).toEqual(['abcd', 'bcda', 'cdab', 'dabc', 'abcd']);
+    expect([0, 1, 2, 3, 4].map((round) => roundOrder(['a', 'b', 'c', 'd'], round).join(''))).toEqual([
+      'abcd',
+      'bcda',
+      'cdab',
+      'dabc',
+      'abcd',
+    ]);
   });
 
   it('takes the ratio of medians against node -e 0, and judges --once against MX + 0.5 s', () => {

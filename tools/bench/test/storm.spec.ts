@@ -28,8 +28,19 @@ UdpLite: 0 0 0 0 0 0 0 0 0
 describe('storm counters', () => {
   it('reads the Udp line pair of /proc/net/snmp, not UdpLite', () => {
     const counters = parseUdpSnmp(SNMP);
-    expect(counters).toEqual({ inDatagrams: 11085, noPorts: 3, inErrors: 18917, outDatagrams: 2, rcvbufErrors: 18917, sndbufErrors: 0 });
-    expect(udpDelta(counters, { ...counters, inDatagrams: 11185, rcvbufErrors: 18918 })).toMatchObject({ inDatagrams: 100, rcvbufErrors: 1, noPorts: 0 });
+    expect(counters).toEqual({
+      inDatagrams: 11085,
+      noPorts: 3,
+      inErrors: 18917,
+      outDatagrams: 2,
+      rcvbufErrors: 18917,
+      sndbufErrors: 0,
+    });
+    expect(udpDelta(counters, { ...counters, inDatagrams: 11185, rcvbufErrors: 18918 })).toMatchObject({
+      inDatagrams: 100,
+      rcvbufErrors: 1,
+      noPorts: 0,
+    });
     expect(() => parseUdpSnmp('Ip: a\nIp: 1\n')).toThrow(/Udp/);
   });
 
@@ -39,12 +50,18 @@ describe('storm counters', () => {
         'stopped (SIGTERM) after 17.21 s: 41 searches, 44 responses, 9 alive, 3 byebye, 0 updates, 2 other messages ignored; dropped: source-rate-limit 9960, pending-cap 2',
       ),
     ).toEqual({ searches: 41, responses: 44, ignored: 2, dropped: { 'source-rate-limit': 9960, 'pending-cap': 2 } });
-    expect(parseDeviceStopped('stopped (duration) after 1.00 s: 0 searches, 0 responses, 3 alive, 3 byebye, 0 updates, 0 other messages ignored; dropped: none').dropped).toEqual({});
+    expect(
+      parseDeviceStopped(
+        'stopped (duration) after 1.00 s: 0 searches, 0 responses, 3 alive, 3 byebye, 0 updates, 0 other messages ignored; dropped: none',
+      ).dropped,
+    ).toEqual({});
     expect(() => parseDeviceStopped('search from 10.0.0.1:5 -')).toThrow(/not a stopped line/);
   });
 
   it("parses the libraries' wrapper line", () => {
-    expect(parseLibraryStopped(['{"event":"ready"}', '{"event":"stopped","searches":5,"responses":6,"datagrams":9}'])).toEqual({ searches: 5, responses: 6 });
+    expect(
+      parseLibraryStopped(['{"event":"ready"}', '{"event":"stopped","searches":5,"responses":6,"datagrams":9}']),
+    ).toEqual({ searches: 5, responses: 6 });
     expect(() => parseLibraryStopped(['{"event":"ready"}'])).toThrow(/no stopped/);
   });
 
@@ -72,17 +89,35 @@ describe('storm counters', () => {
 
   it('adds several generators up, keeping the worst lateness', () => {
     const both = combineFloods([flood({}), flood({ late: 2, maxLateMs: 30, sendSeconds: 10.01 })]);
-    expect(both).toMatchObject({ rate: 2000, sent: 20000, achievedRate: 2000, responses: 24000, late: 2, maxLateMs: 30, sendSeconds: 10.01 });
+    expect(both).toMatchObject({
+      rate: 2000,
+      sent: 20000,
+      achievedRate: 2000,
+      responses: 24000,
+      late: 2,
+      maxLateMs: 30,
+      sendSeconds: 10.01,
+    });
     expect(both.delayDeciles).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0]);
     expect(() => parseFloodResult('{"rate":1}')).toThrow(/sent/);
   });
 
   it('takes CPU and RSS over the storm from the samples', () => {
-    const samples = [0, 1000, 2000, 3000, 4000].map((at, i) => ({ at, cpuMs: i * 500, rssKiB: 100_000 + i * 1000, peakRssKiB: 100_000 + i * 1000 }));
+    const samples = [0, 1000, 2000, 3000, 4000].map((at, i) => ({
+      at,
+      cpuMs: i * 500,
+      rssKiB: 100_000 + i * 1000,
+      peakRssKiB: 100_000 + i * 1000,
+    }));
     const usage = stormUsage(samples, 1000, 3000);
     expect(usage.cpuMs).toBe(1000);
     expect(usage.cores).toBeCloseTo(0.5);
-    expect(usage).toMatchObject({ rssStartKiB: 101_000, rssEndKiB: 103_000, peakRssKiB: 103_000, secondHalfGrowthKiB: 1000 });
+    expect(usage).toMatchObject({
+      rssStartKiB: 101_000,
+      rssEndKiB: 103_000,
+      peakRssKiB: 103_000,
+      secondHalfGrowthKiB: 1000,
+    });
   });
 
   it('formats rates without exponents', () => {
@@ -128,7 +163,22 @@ describe.skipIf(!compiler())('the flood generator (loopback)', () => {
     });
     try {
       // 60 ports x 100 ms: ports 0..9 take turns during the 1 s storm, MX = 1 + port mod 5.
-      const child = spawn(binary, ['--bind', '127.0.0.1', '--port', String(port), '--rate', '500', '--duration-ms', '1000', '--drain-ms', '1500', '--sockets', '60', '--slot-ms', '100']);
+      const child = spawn(binary, [
+        '--bind',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--rate',
+        '500',
+        '--duration-ms',
+        '1000',
+        '--drain-ms',
+        '1500',
+        '--sockets',
+        '60',
+        '--slot-ms',
+        '100',
+      ]);
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

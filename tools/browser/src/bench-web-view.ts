@@ -6,18 +6,36 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import type { ControlPointEvent, ControlPointStats, DescriptionLookup, DiscoveredDevice, ResourceLookup } from '@ssdp/control-point';
+import type {
+  ControlPointEvent,
+  ControlPointStats,
+  DescriptionLookup,
+  DiscoveredDevice,
+  ResourceLookup,
+} from '@ssdp/control-point';
 import { attachWebView, type WebViewSource } from '@ssdp/web-view';
 import { chromiumMissing, launchChromium } from './chromium.ts';
 
 const { values } = parseArgs({
-  options: { devices: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, runs: { type: 'string' } },
+  options: {
+    devices: { type: 'string' },
+    rate: { type: 'string' },
+    seconds: { type: 'string' },
+    runs: { type: 'string' },
+  },
 });
 const DEVICES = Number(values.devices ?? 10_000);
 const RATE = Number(values.rate ?? 1000);
 const SECONDS = Number(values.seconds ?? 10);
 const RUNS = Number(values.runs ?? 3);
-const TYPES = ['BinaryLight:1', 'MediaRenderer:1', 'MediaServer:1', 'InternetGatewayDevice:1', 'DimmableLight:1', 'Printer:1'];
+const TYPES = [
+  'BinaryLight:1',
+  'MediaRenderer:1',
+  'MediaServer:1',
+  'InternetGatewayDevice:1',
+  'DimmableLight:1',
+  'Printer:1',
+];
 
 function uuid(i: number): string {
   const hex = i.toString(16).padStart(12, '0');
@@ -35,7 +53,12 @@ function makeDevice(i: number, now: number): DiscoveredDevice {
     location: `http://${address}:49152/desc.xml`,
     locations: [`http://${address}:49152/desc.xml`],
     server: 'Linux/6.1 UPnP/2.0 bench/1.0',
-    usns: [`uuid:${id}::upnp:rootdevice`, `uuid:${id}`, `uuid:${id}::${type}`, `uuid:${id}::urn:schemas-upnp-org:service:ConnectionManager:1`],
+    usns: [
+      `uuid:${id}::upnp:rootdevice`,
+      `uuid:${id}`,
+      `uuid:${id}::${type}`,
+      `uuid:${id}::urn:schemas-upnp-org:service:ConnectionManager:1`,
+    ],
     deviceType: type,
     friendlyName: `Device ${String(i).padStart(5, '0')}`,
     manufacturer: ['Acme', 'Globex', 'Initech', 'Umbrella'][i % 4]!,
@@ -53,7 +76,17 @@ function makeDevice(i: number, now: number): DiscoveredDevice {
 /** The stand-in control point: devices in a Map, events emitted on demand. */
 class BenchSource extends EventEmitter implements WebViewSource {
   readonly known = new Map<string, DiscoveredDevice>();
-  readonly stats = { datagrams: 0, searchesSent: 0, sendErrors: 0, ignored: 0, unknown: 0, dropped: {}, evicted: 0, describeStarted: 0, describeFailed: 0 } as unknown as ControlPointStats;
+  readonly stats = {
+    datagrams: 0,
+    searchesSent: 0,
+    sendErrors: 0,
+    ignored: 0,
+    unknown: 0,
+    dropped: {},
+    evicted: 0,
+    describeStarted: 0,
+    describeFailed: 0,
+  } as unknown as ControlPointStats;
   devices(): DiscoveredDevice[] {
     return [...this.known.values()];
   }
@@ -70,7 +103,12 @@ class BenchSource extends EventEmitter implements WebViewSource {
   update(i: number, bootId: number): void {
     const previous = this.known.get(`uuid:${uuid(i)}`)!;
     const now = Date.now();
-    const device: DiscoveredDevice = { ...previous, bootId, lastSeen: new Date(now).toISOString(), expiresAt: new Date(now + 1_800_000).toISOString() };
+    const device: DiscoveredDevice = {
+      ...previous,
+      bootId,
+      lastSeen: new Date(now).toISOString(),
+      expiresAt: new Date(now + 1_800_000).toISOString(),
+    };
     this.known.set(device.udn, device);
     const event: ControlPointEvent = { ...device, event: 'device-updated', time: device.lastSeen, changes: ['bootId'] };
     this.emit('event', event);
@@ -94,12 +132,30 @@ async function run(index: number): Promise<Record<string, number>> {
     // First render: navigation start to the table drawn with every device counted.
     const started = performance.now();
     await page.goto(view.url);
-    await page.waitForFunction((n) => document.getElementById('device-count')?.textContent === String(n) && document.querySelector('tr[data-udn]') !== null, DEVICES, { timeout: 60_000, polling: 'raf' });
+    await page.waitForFunction(
+      (n) =>
+        document.getElementById('device-count')?.textContent === String(n) &&
+        document.querySelector('tr[data-udn]') !== null,
+      DEVICES,
+      { timeout: 60_000, polling: 'raf' },
+    );
     const firstRenderMs = performance.now() - started;
     const inPage = await page.evaluate(() => {
-      const debug = (window as unknown as { ssdpWebView: { openedAt: number; lastSnapshot: { bytes: number; receivedAt: number; parseMs: number; applyMs: number; renderMs: number } } }).ssdpWebView;
+      const debug = (
+        window as unknown as {
+          ssdpWebView: {
+            openedAt: number;
+            lastSnapshot: { bytes: number; receivedAt: number; parseMs: number; applyMs: number; renderMs: number };
+          };
+        }
+      ).ssdpWebView;
       const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      return { ...debug.lastSnapshot, openedAt: debug.openedAt, domContentLoaded: navigation?.domContentLoadedEventEnd ?? 0, rowsInDom: document.querySelectorAll('tr[data-udn]').length };
+      return {
+        ...debug.lastSnapshot,
+        openedAt: debug.openedAt,
+        domContentLoaded: navigation?.domContentLoadedEventEnd ?? 0,
+        rowsInDom: document.querySelectorAll('tr[data-udn]').length,
+      };
     });
 
     // Update stream: frame intervals and long tasks in the page while RATE events/s arrive for SECONDS.
@@ -124,7 +180,9 @@ async function run(index: number): Promise<Record<string, number>> {
       return seed / 2147483648;
     };
     const workBefore = await page.evaluate(() => {
-      const debug = (window as unknown as { ssdpWebView: { deltaWorkMs: number; table: { renderMs: number; renders: number } } }).ssdpWebView;
+      const debug = (
+        window as unknown as { ssdpWebView: { deltaWorkMs: number; table: { renderMs: number; renders: number } } }
+      ).ssdpWebView;
       return { delta: debug.deltaWorkMs, render: debug.table.renderMs, renders: debug.table.renders };
     });
     const streamStart = performance.now();
@@ -149,7 +207,16 @@ async function run(index: number): Promise<Record<string, number>> {
     // Every update must reach the page: the final BOOTID of each updated device, as the server has it.
     const settleStart = performance.now();
     const lastIndex = [...expected.keys()].at(-1)!;
-    await page.waitForFunction(({ udn, bootId }) => (window as unknown as { ssdpWebView: { store: { get(u: string): { device: { bootId: number } } | undefined } } }).ssdpWebView.store.get(udn)?.device.bootId === bootId, { udn: `uuid:${uuid(lastIndex)}`, bootId: expected.get(lastIndex)! }, { timeout: 30_000 });
+    await page.waitForFunction(
+      ({ udn, bootId }) =>
+        (
+          window as unknown as {
+            ssdpWebView: { store: { get(u: string): { device: { bootId: number } } | undefined } };
+          }
+        ).ssdpWebView.store.get(udn)?.device.bootId === bootId,
+      { udn: `uuid:${uuid(lastIndex)}`, bootId: expected.get(lastIndex)! },
+      { timeout: 30_000 },
+    );
     const settleMs = performance.now() - settleStart;
     const check = Object.fromEntries([...expected].map(([i, bootId]) => [`uuid:${uuid(i)}`, bootId]));
     const result = await page.evaluate((want) => {
@@ -157,13 +224,28 @@ async function run(index: number): Promise<Record<string, number>> {
         frames_: number[];
         longTasks: number[];
         stopFrames: boolean;
-        ssdpWebView: { deltas: number; deltaWorkMs: number; table: { renderMs: number; renders: number }; store: { size: number; get(u: string): { device: { bootId: number } } | undefined } };
+        ssdpWebView: {
+          deltas: number;
+          deltaWorkMs: number;
+          table: { renderMs: number; renders: number };
+          store: { size: number; get(u: string): { device: { bootId: number } } | undefined };
+        };
       };
       w.stopFrames = true;
       let stale = 0;
-      for (const [udn, bootId] of Object.entries(want)) if (w.ssdpWebView.store.get(udn)?.device.bootId !== bootId) stale += 1;
+      for (const [udn, bootId] of Object.entries(want))
+        if (w.ssdpWebView.store.get(udn)?.device.bootId !== bootId) stale += 1;
       const debug = w.ssdpWebView;
-      return { frames: w.frames_.slice(1), longTasks: w.longTasks, deltas: debug.deltas, size: debug.store.size, stale, deltaWorkMs: debug.deltaWorkMs, renderMs: debug.table.renderMs, renders: debug.table.renders };
+      return {
+        frames: w.frames_.slice(1),
+        longTasks: w.longTasks,
+        deltas: debug.deltas,
+        size: debug.store.size,
+        stale,
+        deltaWorkMs: debug.deltaWorkMs,
+        renderMs: debug.table.renderMs,
+        renders: debug.table.renders,
+      };
     }, check);
     const frames = [...result.frames].sort((a, b) => a - b);
     const frameTotal = result.frames.reduce((sum, ms) => sum + ms, 0);
@@ -209,7 +291,10 @@ if (missing !== undefined) {
   process.exit(2);
 }
 process.stdout.write(
-  `web view benchmark: ${DEVICES} devices, ${RATE} events/s for ${SECONDS} s, ${RUNS} runs; ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
+  `web view benchmark: ${DEVICES} devices, ${RATE} events/s for ${SECONDS} s, ${RUNS} runs; ${os.cpus().length} x ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}\n`,
 );
 const results: Record<string, number>[] = [];
 for (let i = 0; i < RUNS; i += 1) {

@@ -32,7 +32,9 @@ export const DEMO_DEVICES: readonly LabDeviceInit[] = [
     manufacturer: 'ssdp-js',
     modelName: 'Light 1',
     icon: [219, 154, 4],
-    services: [{ serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1', serviceId: 'urn:upnp-org:serviceId:SwitchPower' }],
+    services: [
+      { serviceType: 'urn:schemas-upnp-org:service:SwitchPower:1', serviceId: 'urn:upnp-org:serviceId:SwitchPower' },
+    ],
   },
   {
     friendlyName: 'Living Room TV',
@@ -41,8 +43,14 @@ export const DEMO_DEVICES: readonly LabDeviceInit[] = [
     modelName: 'Renderer 2',
     icon: [9, 105, 218],
     services: [
-      { serviceType: 'urn:schemas-upnp-org:service:RenderingControl:1', serviceId: 'urn:upnp-org:serviceId:RenderingControl' },
-      { serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:1', serviceId: 'urn:upnp-org:serviceId:ConnectionManager' },
+      {
+        serviceType: 'urn:schemas-upnp-org:service:RenderingControl:1',
+        serviceId: 'urn:upnp-org:serviceId:RenderingControl',
+      },
+      {
+        serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:1',
+        serviceId: 'urn:upnp-org:serviceId:ConnectionManager',
+      },
       { serviceType: 'urn:schemas-upnp-org:service:AVTransport:1', serviceId: 'urn:upnp-org:serviceId:AVTransport' },
     ],
   },
@@ -53,8 +61,14 @@ export const DEMO_DEVICES: readonly LabDeviceInit[] = [
     modelName: 'Store 4',
     icon: [26, 127, 55],
     services: [
-      { serviceType: 'urn:schemas-upnp-org:service:ContentDirectory:1', serviceId: 'urn:upnp-org:serviceId:ContentDirectory' },
-      { serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:1', serviceId: 'urn:upnp-org:serviceId:ConnectionManager' },
+      {
+        serviceType: 'urn:schemas-upnp-org:service:ContentDirectory:1',
+        serviceId: 'urn:upnp-org:serviceId:ContentDirectory',
+      },
+      {
+        serviceType: 'urn:schemas-upnp-org:service:ConnectionManager:1',
+        serviceId: 'urn:upnp-org:serviceId:ConnectionManager',
+      },
     ],
     embedded: [{ deviceType: 'urn:schemas-upnp-org:device:Basic:1', friendlyName: 'NAS front panel' }],
   },
@@ -101,7 +115,13 @@ export async function startLab(devices: readonly LabDeviceInit[], webOptions: We
   await new Promise<void>((resolve) => iconServer.listen(0, LOOPBACK, resolve));
   const iconOrigin = `http://${LOOPBACK}:${(iconServer.address() as AddressInfo).port}`;
 
-  const controlPoint = createControlPoint({ interfaces: [LOOPBACK], port: ssdpPort, mx: 1, intervalMs: 5000, rawMessages: true });
+  const controlPoint = createControlPoint({
+    interfaces: [LOOPBACK],
+    port: ssdpPort,
+    mx: 1,
+    intervalMs: 5000,
+    rawMessages: true,
+  });
   await controlPoint.start();
   let webView = await attachWebView(controlPoint, webOptions);
   const running: Device[] = [];
@@ -119,8 +139,12 @@ export async function startLab(devices: readonly LabDeviceInit[], webOptions: We
       ...(init.manufacturer === undefined ? {} : { manufacturer: init.manufacturer }),
       ...(init.modelName === undefined ? {} : { modelName: init.modelName }),
       ...(init.services === undefined ? {} : { services: init.services }),
-      ...(init.icon === undefined ? {} : { icons: [{ mimetype: 'image/png', width: 48, height: 48, depth: 24, url: `${iconOrigin}${iconPath}` }] }),
-      ...(init.embedded === undefined ? {} : { devices: init.embedded.map((e) => ({ deviceType: e.deviceType, friendlyName: e.friendlyName })) }),
+      ...(init.icon === undefined
+        ? {}
+        : { icons: [{ mimetype: 'image/png', width: 48, height: 48, depth: 24, url: `${iconOrigin}${iconPath}` }] }),
+      ...(init.embedded === undefined
+        ? {}
+        : { devices: init.embedded.map((e) => ({ deviceType: e.deviceType, friendlyName: e.friendlyName })) }),
     });
     await device.start();
     running.push(device);

@@ -21,7 +21,9 @@ try {
     try {
       const page = await browser.context.newPage();
       await page.goto(lab.webView.url);
-      await page.waitForFunction((n) => document.querySelectorAll('tr[data-udn]').length === n, DEMO_DEVICES.length, { timeout: 10_000 });
+      await page.waitForFunction((n) => document.querySelectorAll('tr[data-udn]').length === n, DEMO_DEVICES.length, {
+        timeout: 10_000,
+      });
       await page.locator('tr[data-udn]', { hasText: 'Living Room TV' }).click();
       await page.waitForSelector('#details-described .service', { timeout: 10_000 });
       await page.waitForFunction(() => {

@@ -43,12 +43,18 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 process.once('exit', cleanUp);
 
 let passed = 0;
-async function step<T>(title: string, action: () => Promise<T>, report: (result: T) => readonly string[] = () => []): Promise<T> {
+async function step<T>(
+  title: string,
+  action: () => Promise<T>,
+  report: (result: T) => readonly string[] = () => [],
+): Promise<T> {
   const started = performance.now();
   const result = await action();
   passed += 1;
   const lines = report(result);
-  say(`ok   ${title} (${((performance.now() - started) / 1000).toFixed(1)} s)${lines.length > 0 ? `\n${indent(lines)}` : ''}`);
+  say(
+    `ok   ${title} (${((performance.now() - started) / 1000).toFixed(1)} s)${lines.length > 0 ? `\n${indent(lines)}` : ''}`,
+  );
   return result;
 }
 
@@ -65,14 +71,42 @@ async function main(): Promise<void> {
   const project = path.join(work, 'app');
   mkdirSync(project);
   const workspace = findPublicPackages(root);
-  await step(`build the public packages: ${workspace.map((p) => p.project).join(', ')}`, () => buildPackages(root, workspace));
-  const packages = await step('npm pack', () => packPackages(root, workspace, path.join(work, 'tarballs')), (p) => p.map((x) => path.basename(x.tarball)));
-  await step('tarball contents: no tests, no tsx, exports point at built JS and .d.ts', async () => checkContents(packages), (lines) => lines);
-  await step('publint --strict and attw --profile esm-only on every tarball', () => lintTarballs(root, packages), (lines) => lines);
-  await step('npm install of the tarballs in a fresh project (third-party packages from the registry)', () => installFreshProject(project, packages));
-  await step('consumers: ESM, CommonJS require(), TypeScript (tsc --strict nodenext)', () => runConsumers(project, fixtures), (lines) => lines);
-  await step('installed bins answer --help', () => checkBins(project), (lines) => lines);
-  await step('examples: device.mjs and discover.mjs against each other', () => runExamples(project, examples), (lines) => lines);
+  await step(`build the public packages: ${workspace.map((p) => p.project).join(', ')}`, () =>
+    buildPackages(root, workspace),
+  );
+  const packages = await step(
+    'npm pack',
+    () => packPackages(root, workspace, path.join(work, 'tarballs')),
+    (p) => p.map((x) => path.basename(x.tarball)),
+  );
+  await step(
+    'tarball contents: no tests, no tsx, exports point at built JS and .d.ts',
+    async () => checkContents(packages),
+    (lines) => lines,
+  );
+  await step(
+    'publint --strict and attw --profile esm-only on every tarball',
+    () => lintTarballs(root, packages),
+    (lines) => lines,
+  );
+  await step('npm install of the tarballs in a fresh project (third-party packages from the registry)', () =>
+    installFreshProject(project, packages),
+  );
+  await step(
+    'consumers: ESM, CommonJS require(), TypeScript (tsc --strict nodenext)',
+    () => runConsumers(project, fixtures),
+    (lines) => lines,
+  );
+  await step(
+    'installed bins answer --help',
+    () => checkBins(project),
+    (lines) => lines,
+  );
+  await step(
+    'examples: device.mjs and discover.mjs against each other',
+    () => runExamples(project, examples),
+    (lines) => lines,
+  );
   say(`consumer check: every step passed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   say(`${passed} passed, 0 failed`);
 }
@@ -80,7 +114,12 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (error) {
-  const message = error instanceof CheckFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const message =
+    error instanceof CheckFailure
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   say(`FAIL ${message}`);
   say(`${passed} passed, 1 failed`);
   process.exitCode = 1;

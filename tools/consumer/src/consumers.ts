@@ -27,11 +27,29 @@ async function runConsumer(projectDir: string, label: string, script: string): P
 
 /** The ESM and CommonJS consumers, and the TypeScript one after a strict nodenext type-check and compile. */
 export async function runConsumers(projectDir: string, fixtures: string): Promise<string[]> {
-  for (const file of ['consumer.mjs', 'consumer.cjs', 'consumer.ts']) copyFileSync(path.join(fixtures, file), path.join(projectDir, file));
-  const lines = [await runConsumer(projectDir, 'consumer.mjs', 'consumer.mjs'), await runConsumer(projectDir, 'consumer.cjs', 'consumer.cjs')];
+  for (const file of ['consumer.mjs', 'consumer.cjs', 'consumer.ts'])
+    copyFileSync(path.join(fixtures, file), path.join(projectDir, file));
+  const lines = [
+    await runConsumer(projectDir, 'consumer.mjs', 'consumer.mjs'),
+    await runConsumer(projectDir, 'consumer.cjs', 'consumer.cjs'),
+  ];
   const tsc = path.join(projectDir, 'node_modules/.bin/tsc');
-  const flags = ['--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node'];
-  await run('tsc consumer.ts', tsc, [...flags, '--outDir', 'ts-out', 'consumer.ts'], { cwd: projectDir, env: freshEnv(), timeoutMs: 120_000 });
+  const flags = [
+    '--strict',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--types',
+    'node',
+  ];
+  await run('tsc consumer.ts', tsc, [...flags, '--outDir', 'ts-out', 'consumer.ts'], {
+    cwd: projectDir,
+    env: freshEnv(),
+    timeoutMs: 120_000,
+  });
   lines.push(await runConsumer(projectDir, 'consumer.ts', 'ts-out/consumer.js'));
   return lines;
 }
@@ -45,7 +63,8 @@ export async function checkBins(projectDir: string): Promise<string[]> {
       env: freshEnv(),
       timeoutMs: 30_000,
     });
-    if (!stdout.includes(bin)) throw new CheckFailure(`${bin} --help: exit 0 but the text does not name ${bin}:\n${tail(stdout)}`);
+    if (!stdout.includes(bin))
+      throw new CheckFailure(`${bin} --help: exit 0 but the text does not name ${bin}:\n${tail(stdout)}`);
     lines.push(`${bin} --help: exit 0, ${stdout.split('\n').length} lines`);
   }
   return lines;
@@ -56,15 +75,21 @@ export async function checkBins(projectDir: string): Promise<string[]> {
  * SIGTERM (sent to node itself: npx would not forward it) and must say it sent its byebye and exit 0.
  */
 export async function runExamples(projectDir: string, examples: string): Promise<string[]> {
-  for (const file of ['device.mjs', 'discover.mjs']) copyFileSync(path.join(examples, file), path.join(projectDir, `example-${file}`));
+  for (const file of ['device.mjs', 'discover.mjs'])
+    copyFileSync(path.join(examples, file), path.join(projectDir, `example-${file}`));
   const env = { ...consumerEnv(projectDir, 'examples'), SSDP_NAME: `Example Lamp ${process.pid}-${randomPort()}` };
   const device = start('examples/device.mjs', process.execPath, ['example-device.mjs'], { cwd: projectDir, env });
   const lines: string[] = [];
   try {
     lines.push(`device.mjs: ${await device.waitFor(/^.*\bup\b.*$/m, 15_000)}`);
-    const { stdout } = await run('examples/discover.mjs', process.execPath, ['example-discover.mjs'], { cwd: projectDir, env, timeoutMs: 30_000 });
+    const { stdout } = await run('examples/discover.mjs', process.execPath, ['example-discover.mjs'], {
+      cwd: projectDir,
+      env,
+      timeoutMs: 30_000,
+    });
     const found = stdout.split('\n').find((line) => line.includes(env.SSDP_NAME));
-    if (found === undefined) throw new CheckFailure(`examples/discover.mjs did not print "${env.SSDP_NAME}":\n${tail(stdout)}`);
+    if (found === undefined)
+      throw new CheckFailure(`examples/discover.mjs did not print "${env.SSDP_NAME}":\n${tail(stdout)}`);
     lines.push(`discover.mjs: ${found.trim()}`);
   } finally {
     device.child.kill('SIGTERM');
@@ -74,9 +99,14 @@ export async function runExamples(projectDir: string, examples: string): Promise
   const exit = await Promise.race([device.exited, deadline]);
   clearTimeout(timer);
   const { stdout, stderr } = device.output();
-  if (exit === 'timeout') throw new CheckFailure(`examples/device.mjs: still running 10 s after SIGTERM\n${tail(stdout + stderr)}`);
-  if (exit.code !== 0) throw new CheckFailure(`examples/device.mjs: exited ${exit.signal ?? exit.code} on SIGTERM, expected 0\n${tail(stdout + stderr)}`);
-  if (!/byebye/.test(stdout)) throw new CheckFailure(`examples/device.mjs: exited 0 without saying it sent its byebye\n${tail(stdout + stderr)}`);
+  if (exit === 'timeout')
+    throw new CheckFailure(`examples/device.mjs: still running 10 s after SIGTERM\n${tail(stdout + stderr)}`);
+  if (exit.code !== 0)
+    throw new CheckFailure(
+      `examples/device.mjs: exited ${exit.signal ?? exit.code} on SIGTERM, expected 0\n${tail(stdout + stderr)}`,
+    );
+  if (!/byebye/.test(stdout))
+    throw new CheckFailure(`examples/device.mjs: exited 0 without saying it sent its byebye\n${tail(stdout + stderr)}`);
   lines.push('device.mjs: SIGTERM -> byebye, exit 0');
   return lines;
 }

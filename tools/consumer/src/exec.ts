@@ -54,7 +54,12 @@ export interface Background {
   waitFor(pattern: RegExp, timeoutMs: number): Promise<string>;
 }
 
-export function start(label: string, command: string, args: readonly string[], options: Omit<RunOptions, 'timeoutMs'>): Background {
+export function start(
+  label: string,
+  command: string,
+  args: readonly string[],
+  options: Omit<RunOptions, 'timeoutMs'>,
+): Background {
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
@@ -96,13 +101,17 @@ export function start(label: string, command: string, args: readonly string[], o
       };
       const timer = setTimeout(() => {
         done();
-        reject(new CheckFailure(`${label}: no output matching ${pattern} within ${timeoutMs} ms\n${tail(stdout + stderr)}`));
+        reject(
+          new CheckFailure(`${label}: no output matching ${pattern} within ${timeoutMs} ms\n${tail(stdout + stderr)}`),
+        );
       }, timeoutMs);
       watchers.add(check);
       void exited.then(({ code, signal }) => {
         if (!watchers.has(check)) return;
         done();
-        reject(new CheckFailure(`${label}: exited (${signal ?? code}) before printing ${pattern}\n${tail(stdout + stderr)}`));
+        reject(
+          new CheckFailure(`${label}: exited (${signal ?? code}) before printing ${pattern}\n${tail(stdout + stderr)}`),
+        );
       });
       check();
     });
@@ -110,7 +119,12 @@ export function start(label: string, command: string, args: readonly string[], o
 }
 
 /** Runs a command to its end within timeoutMs. Rejects with CheckFailure on a timeout or (unless allowed) a non-zero exit. */
-export async function run(label: string, command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export async function run(
+  label: string,
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
   const background = start(label, command, args, options);
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -120,7 +134,10 @@ export async function run(label: string, command: string, args: readonly string[
   const { code, signal } = await background.exited;
   clearTimeout(timer);
   const { stdout, stderr } = background.output();
-  if (timedOut) throw new CheckFailure(`${label}: did not finish within ${options.timeoutMs} ms (killed)\n${tail(stdout + stderr)}`);
+  if (timedOut)
+    throw new CheckFailure(
+      `${label}: did not finish within ${options.timeoutMs} ms (killed)\n${tail(stdout + stderr)}`,
+    );
   if (code !== 0 && options.allowFailure !== true) {
     throw new CheckFailure(`${label}: exited with ${signal ?? code}\n${tail(stdout + stderr)}`);
   }

@@ -31,7 +31,10 @@ interface LockEntry {
 }
 
 /** What in the installed tree did not come from our tarballs (or should not be there at all). */
-export function installProblems(lock: { packages?: Record<string, LockEntry> }, packages: readonly PackedPackage[]): string[] {
+export function installProblems(
+  lock: { packages?: Record<string, LockEntry> },
+  packages: readonly PackedPackage[],
+): string[] {
   const problems: string[] = [];
   const entries = Object.entries(lock.packages ?? {}).filter(([key]) => key !== '');
   const installed = new Set<string>();
@@ -53,20 +56,28 @@ export function installProblems(lock: { packages?: Record<string, LockEntry> }, 
 export function freshEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^npm_(package|lifecycle)_|^npm_config_(workspaces?|include_workspace_root|prefix|global)$|^INIT_CWD$/i.test(key)) continue;
+    if (
+      /^npm_(package|lifecycle)_|^npm_config_(workspaces?|include_workspace_root|prefix|global)$|^INIT_CWD$/i.test(key)
+    )
+      continue;
     env[key] = value;
   }
   return env;
 }
 
 export async function installFreshProject(projectDir: string, packages: readonly PackedPackage[]): Promise<void> {
-  writeFileSync(path.join(projectDir, 'package.json'), `${JSON.stringify(freshPackageJson(packages, projectDir), null, 2)}\n`);
+  writeFileSync(
+    path.join(projectDir, 'package.json'),
+    `${JSON.stringify(freshPackageJson(packages, projectDir), null, 2)}\n`,
+  );
   await run('npm install (fresh project)', 'npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: projectDir,
     env: freshEnv(),
     timeoutMs: 10 * 60_000,
   });
-  const lock = JSON.parse(readFileSync(path.join(projectDir, 'package-lock.json'), 'utf8')) as { packages?: Record<string, LockEntry> };
+  const lock = JSON.parse(readFileSync(path.join(projectDir, 'package-lock.json'), 'utf8')) as {
+    packages?: Record<string, LockEntry>;
+  };
   const problems = installProblems(lock, packages);
   if (problems.length > 0) throw new CheckFailure(`the fresh install is not what a user gets:\n${problems.join('\n')}`);
 }

@@ -11,16 +11,23 @@ async function lintOne(root: string, packed: PackedPackage): Promise<{ line: str
   const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
   const cwd = path.dirname(packed.tarball);
   const failures: string[] = [];
-  const publint = await run(`publint ${packed.name}`, bin('publint'), ['run', '--strict', packed.tarball], { cwd, env, timeoutMs: 120_000, allowFailure: true });
+  const publint = await run(`publint ${packed.name}`, bin('publint'), ['run', '--strict', packed.tarball], {
+    cwd,
+    env,
+    timeoutMs: 120_000,
+    allowFailure: true,
+  });
   // publint prints suggestions too, and still exits 0: only errors (and, with --strict, warnings) fail.
-  if (publint.code !== 0) failures.push(`publint ${packed.name} (exit ${publint.code}):\n${tail(publint.stdout + publint.stderr, 40)}`);
+  if (publint.code !== 0)
+    failures.push(`publint ${packed.name} (exit ${publint.code}):\n${tail(publint.stdout + publint.stderr, 40)}`);
   const attw = await run(
     `attw ${packed.name}`,
     bin('attw'),
     ['--profile', 'esm-only', '--no-definitely-typed', '--format', 'ascii', '--no-color', '--no-emoji', packed.tarball],
     { cwd, env, timeoutMs: 180_000, allowFailure: true },
   );
-  if (attw.code !== 0) failures.push(`attw ${packed.name} (exit ${attw.code}):\n${tail(attw.stdout + attw.stderr, 60)}`);
+  if (attw.code !== 0)
+    failures.push(`attw ${packed.name} (exit ${attw.code}):\n${tail(attw.stdout + attw.stderr, 60)}`);
   const suggestions = publint.stdout.split('\n').filter((line) => /^\s*\d+\.\s/.test(line)).length;
   const line = `${packed.name}: publint ${publint.code === 0 ? 'ok' : 'FAIL'}${suggestions > 0 ? ` (${suggestions} suggestions)` : ''}, attw ${attw.code === 0 ? 'ok' : 'FAIL'}`;
   return { line, failures };

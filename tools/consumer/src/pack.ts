@@ -5,7 +5,15 @@ import { CheckFailure, run } from './exec.ts';
 import { publicPackages, type Manifest, type PackedPackage, type WorkspacePackage } from './tarballs.ts';
 
 /** Published whatever else joins them: the check fails if one of these is missing or private. */
-export const REQUIRED_PACKAGES = ['protocol', 'transport', 'http-guard', 'device', 'control-point', 'device-app', 'controller-app'] as const;
+export const REQUIRED_PACKAGES = [
+  'protocol',
+  'transport',
+  'http-guard',
+  'device',
+  'control-point',
+  'device-app',
+  'controller-app',
+] as const;
 
 /** Every package under packages/ that is not private, dependencies first. */
 export function findPublicPackages(root: string): WorkspacePackage[] {
@@ -13,7 +21,9 @@ export function findPublicPackages(root: string): WorkspacePackage[] {
     .filter((entry) => entry.isDirectory())
     .flatMap((entry) => {
       try {
-        const manifest = JSON.parse(readFileSync(path.join(root, 'packages', entry.name, 'package.json'), 'utf8')) as Manifest;
+        const manifest = JSON.parse(
+          readFileSync(path.join(root, 'packages', entry.name, 'package.json'), 'utf8'),
+        ) as Manifest;
         return [{ folder: entry.name, manifest }];
       } catch {
         return [];
@@ -42,25 +52,38 @@ export async function buildPackages(root: string, packages: readonly WorkspacePa
 }
 
 async function readManifest(tarball: string, cwd: string): Promise<Manifest> {
-  const { stdout } = await run(`tar ${path.basename(tarball)}`, 'tar', ['-xzOf', tarball, 'package/package.json'], { cwd, timeoutMs: 30_000 });
+  const { stdout } = await run(`tar ${path.basename(tarball)}`, 'tar', ['-xzOf', tarball, 'package/package.json'], {
+    cwd,
+    timeoutMs: 30_000,
+  });
   return JSON.parse(stdout) as Manifest;
 }
 
 /** npm pack of every public package into destination; each with its report and the package.json it ships. */
-export async function packPackages(root: string, packages: readonly WorkspacePackage[], destination: string): Promise<PackedPackage[]> {
+export async function packPackages(
+  root: string,
+  packages: readonly WorkspacePackage[],
+  destination: string,
+): Promise<PackedPackage[]> {
   mkdirSync(destination, { recursive: true });
   const workspaces = packages.flatMap((p) => ['-w', `packages/${p.folder}`]);
-  const { stdout } = await run('npm pack', 'npm', ['pack', ...workspaces, '--pack-destination', destination, '--json', '--loglevel=error'], {
-    cwd: root,
-    timeoutMs: 5 * 60_000,
-  });
+  const { stdout } = await run(
+    'npm pack',
+    'npm',
+    ['pack', ...workspaces, '--pack-destination', destination, '--json', '--loglevel=error'],
+    {
+      cwd: root,
+      timeoutMs: 5 * 60_000,
+    },
+  );
   let reports: NpmPackReport[];
   try {
     reports = JSON.parse(stdout) as NpmPackReport[];
   } catch {
     throw new CheckFailure(`npm pack: its --json report does not parse:\n${stdout.slice(0, 2000)}`);
   }
-  if (reports.length !== packages.length) throw new CheckFailure(`npm pack: ${reports.length} tarballs for ${packages.length} packages`);
+  if (reports.length !== packages.length)
+    throw new CheckFailure(`npm pack: ${reports.length} tarballs for ${packages.length} packages`);
   const packed: PackedPackage[] = [];
   for (const report of reports) {
     const tarball = path.join(destination, report.filename);

@@ -13,11 +13,15 @@ export interface WorkspacePackage {
  * The packages to publish: every one not private, dependencies before dependents. Throws if a required folder is
  * missing or private.
  */
-export function publicPackages(found: readonly { folder: string; manifest: Manifest }[], required: readonly string[]): WorkspacePackage[] {
+export function publicPackages(
+  found: readonly { folder: string; manifest: Manifest }[],
+  required: readonly string[],
+): WorkspacePackage[] {
   for (const folder of required) {
     const entry = found.find((f) => f.folder === folder);
     if (entry === undefined) throw new CheckFailure(`packages/${folder} is missing`);
-    if (entry.manifest.private === true) throw new CheckFailure(`packages/${folder} is private, but it is one of the published packages`);
+    if (entry.manifest.private === true)
+      throw new CheckFailure(`packages/${folder} is private, but it is one of the published packages`);
   }
   const candidates = found.filter((f) => f.manifest.private !== true).sort((a, b) => a.folder.localeCompare(b.folder));
   const ordered: WorkspacePackage[] = [];
@@ -89,19 +93,23 @@ export function contentProblems(packed: PackedPackage, packedNames: ReadonlySet<
   }
   if (manifest.private === true) problems.push('is "private": npm publish would refuse it');
   for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies'] as const) {
-    if (manifest[field]?.['tsx'] !== undefined) problems.push(`depends on tsx (${field}): nothing may be compiled at run time`);
+    if (manifest[field]?.['tsx'] !== undefined)
+      problems.push(`depends on tsx (${field}): nothing may be compiled at run time`);
   }
   for (const { condition, target } of exportTargets(manifest.exports)) {
     const file = normalize(target);
-    if (condition === 'types' ? !TYPES.test(file) : !RUNTIME_JS.test(file)) problems.push(`exports "${condition}" points at ${target}`);
+    if (condition === 'types' ? !TYPES.test(file) : !RUNTIME_JS.test(file))
+      problems.push(`exports "${condition}" points at ${target}`);
     else if (!file.includes('*') && !present.has(file)) problems.push(`exports ${target}, which is not in the tarball`);
   }
   const bins = typeof manifest.bin === 'string' ? [manifest.bin] : Object.values(manifest.bin ?? {});
   for (const target of [manifest.main, manifest.types, ...bins]) {
-    if (target !== undefined && !present.has(normalize(target))) problems.push(`${target} is named in package.json but not in the tarball`);
+    if (target !== undefined && !present.has(normalize(target)))
+      problems.push(`${target} is named in package.json but not in the tarball`);
   }
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
-    if (name.startsWith('@ssdp/') && !packedNames.has(name)) problems.push(`depends on ${name}@${range}, which is not packed here (it would come from the registry)`);
+    if (name.startsWith('@ssdp/') && !packedNames.has(name))
+      problems.push(`depends on ${name}@${range}, which is not packed here (it would come from the registry)`);
   }
   return problems;
 }
@@ -109,7 +117,9 @@ export function contentProblems(packed: PackedPackage, packedNames: ReadonlySet<
 /** Runtime dependencies as one cell: `a@1, b@2, c@3 (optional peer)`. */
 export function runtimeDependencies(manifest: Manifest): string {
   const deps = Object.entries(manifest.dependencies ?? {}).map(([name, range]) => `${name}@${range}`);
-  const optional = Object.entries(manifest.optionalDependencies ?? {}).map(([name, range]) => `${name}@${range} (optional)`);
+  const optional = Object.entries(manifest.optionalDependencies ?? {}).map(
+    ([name, range]) => `${name}@${range} (optional)`,
+  );
   const peers = Object.entries(manifest.peerDependencies ?? {}).map(([name, range]) => {
     const isOptional = manifest.peerDependenciesMeta?.[name]?.optional === true;
     return `${name}@${range} (${isOptional ? 'optional ' : ''}peer)`;
@@ -123,7 +133,12 @@ const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 /** A Markdown table: package, packed size, unpacked size, files, runtime dependencies. */
 export function sizeTable(packages: readonly PackedPackage[]): string {
   const rows = packages.map(
-    (p) => `| ${p.name}@${p.manifest.version} | ${kib(p.size)} | ${kib(p.unpackedSize)} | ${p.files.length} | ${runtimeDependencies(p.manifest)} |`,
+    (p) =>
+      `| ${p.name}@${p.manifest.version} | ${kib(p.size)} | ${kib(p.unpackedSize)} | ${p.files.length} | ${runtimeDependencies(p.manifest)} |`,
   );
-  return ['| package | tarball | unpacked | files | runtime dependencies |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    '| package | tarball | unpacked | files | runtime dependencies |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

@@ -15,7 +15,10 @@ const packages = [pkg('@ssdp/protocol', 'ssdp-protocol-0.1.0.tgz'), pkg('@ssdp/d
 describe('the fresh project', () => {
   it('depends on each tarball by a relative file: path and overrides nested @ssdp deps with the same spec', () => {
     const json = freshPackageJson(packages, '/tmp/w/app') as Record<string, Record<string, string>>;
-    const expected = { '@ssdp/protocol': 'file:../tarballs/ssdp-protocol-0.1.0.tgz', '@ssdp/device': 'file:../tarballs/ssdp-device-0.1.0.tgz' };
+    const expected = {
+      '@ssdp/protocol': 'file:../tarballs/ssdp-protocol-0.1.0.tgz',
+      '@ssdp/device': 'file:../tarballs/ssdp-device-0.1.0.tgz',
+    };
     expect(json['dependencies']).toEqual(expected);
     expect(json['overrides']).toEqual(expected);
     expect(json['devDependencies']).toEqual({ typescript: '6.0.3', '@types/node': '20.19.43' });
@@ -37,7 +40,9 @@ describe('the fresh project', () => {
     const lock = {
       packages: {
         'node_modules/@ssdp/protocol': { resolved: 'file:../tarballs/ssdp-protocol-0.1.0.tgz' },
-        'node_modules/x/node_modules/@ssdp/protocol': { resolved: 'https://registry.example/@ssdp/protocol/-/protocol-0.1.0.tgz' },
+        'node_modules/x/node_modules/@ssdp/protocol': {
+          resolved: 'https://registry.example/@ssdp/protocol/-/protocol-0.1.0.tgz',
+        },
         'node_modules/@ssdp/transport': { resolved: '../../packages/transport', link: true },
         'node_modules/tsx': { resolved: 'https://registry.example/tsx/-/tsx-4.23.15.tgz' },
       },

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { contentProblems, publicPackages, runtimeDependencies, sizeTable, type Manifest, type PackedPackage } from '../src/tarballs.ts';
+import {
+  contentProblems,
+  publicPackages,
+  runtimeDependencies,
+  sizeTable,
+  type Manifest,
+  type PackedPackage,
+} from '../src/tarballs.ts';
 
 const manifest: Manifest = {
   name: '@ssdp/device',
@@ -13,10 +20,25 @@ const manifest: Manifest = {
   },
   dependencies: { '@ssdp/protocol': '0.1.0', zod: '4.6.7' },
 };
-const files = ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/testing/index.js', 'dist/testing/index.d.ts', 'src/index.ts'];
+const files = [
+  'package.json',
+  'README.md',
+  'dist/index.js',
+  'dist/index.d.ts',
+  'dist/testing/index.js',
+  'dist/testing/index.d.ts',
+  'src/index.ts',
+];
 
 function packed(overrides: Partial<Manifest> = {}, extraFiles: string[] = []): PackedPackage {
-  return { name: manifest.name, tarball: '/tmp/x.tgz', size: 2048, unpackedSize: 8192, files: [...files, ...extraFiles], manifest: { ...manifest, ...overrides } };
+  return {
+    name: manifest.name,
+    tarball: '/tmp/x.tgz',
+    size: 2048,
+    unpackedSize: 8192,
+    files: [...files, ...extraFiles],
+    manifest: { ...manifest, ...overrides },
+  };
 }
 const names = new Set(['@ssdp/device', '@ssdp/protocol']);
 
@@ -26,7 +48,10 @@ describe('contentProblems', () => {
   });
 
   it('finds spec files and test folders, but not a testing/ entry point', () => {
-    const problems = contentProblems(packed({}, ['src/device.spec.ts', 'dist/device.spec.js', 'test/helpers.ts', 'src/__tests__/a.js']), names);
+    const problems = contentProblems(
+      packed({}, ['src/device.spec.ts', 'dist/device.spec.js', 'test/helpers.ts', 'src/__tests__/a.js']),
+      names,
+    );
     expect(problems).toEqual([
       'ships a test file: src/device.spec.ts',
       'ships a test file: dist/device.spec.js',
@@ -36,22 +61,29 @@ describe('contentProblems', () => {
   });
 
   it('refuses private packages and a tsx dependency of any kind', () => {
-    const problems = contentProblems(packed({ private: true, dependencies: { tsx: '4.23.15' }, peerDependencies: { tsx: '*' } }), names);
+    const problems = contentProblems(
+      packed({ private: true, dependencies: { tsx: '4.23.15' }, peerDependencies: { tsx: '*' } }),
+      names,
+    );
     expect(problems).toContain('is "private": npm publish would refuse it');
     expect(problems).toContain('depends on tsx (dependencies): nothing may be compiled at run time');
     expect(problems).toContain('depends on tsx (peerDependencies): nothing may be compiled at run time');
   });
 
   it('refuses exports that point at TypeScript sources or at files the tarball lacks', () => {
-    expect(contentProblems(packed({ exports: { '.': './src/index.ts' } }), names)).toEqual(['exports "" points at ./src/index.ts']);
-    expect(contentProblems(packed({ exports: { '.': { types: './dist/index.js', import: './dist/gone.js' } } }), names)).toEqual([
-      'exports "types" points at ./dist/index.js',
-      'exports ./dist/gone.js, which is not in the tarball',
+    expect(contentProblems(packed({ exports: { '.': './src/index.ts' } }), names)).toEqual([
+      'exports "" points at ./src/index.ts',
     ]);
+    expect(
+      contentProblems(packed({ exports: { '.': { types: './dist/index.js', import: './dist/gone.js' } } }), names),
+    ).toEqual(['exports "types" points at ./dist/index.js', 'exports ./dist/gone.js, which is not in the tarball']);
   });
 
   it('refuses a bin that is not packed, and an @ssdp dependency that would come from the registry', () => {
-    const problems = contentProblems(packed({ bin: { 'ssdp-device': './bin/ssdp-device.js' }, dependencies: { '@ssdp/transport': '0.1.0' } }), names);
+    const problems = contentProblems(
+      packed({ bin: { 'ssdp-device': './bin/ssdp-device.js' }, dependencies: { '@ssdp/transport': '0.1.0' } }),
+      names,
+    );
     expect(problems).toEqual([
       './bin/ssdp-device.js is named in package.json but not in the tarball',
       'depends on @ssdp/transport@0.1.0, which is not packed here (it would come from the registry)',
@@ -83,11 +115,21 @@ describe('the size table', () => {
 describe('publicPackages', () => {
   const entry = (folder: string, deps: string[] = [], extra: Partial<Manifest> = {}) => ({
     folder,
-    manifest: { name: `@ssdp/${folder}`, version: '0.1.0', dependencies: Object.fromEntries(deps.map((d) => [`@ssdp/${d}`, '0.1.0'])), ...extra },
+    manifest: {
+      name: `@ssdp/${folder}`,
+      version: '0.1.0',
+      dependencies: Object.fromEntries(deps.map((d) => [`@ssdp/${d}`, '0.1.0'])),
+      ...extra,
+    },
   });
 
   it('takes every package that is not private, dependencies first, with its nx project name', () => {
-    const found = [entry('device', ['transport', 'protocol'], { nx: { name: 'device-lib' } }), entry('protocol'), entry('transport', ['protocol']), entry('web', [], { private: true })];
+    const found = [
+      entry('device', ['transport', 'protocol'], { nx: { name: 'device-lib' } }),
+      entry('protocol'),
+      entry('transport', ['protocol']),
+      entry('web', [], { private: true }),
+    ];
     const result = publicPackages(found, ['protocol', 'device']);
     expect(result.map((p) => p.folder)).toEqual(['protocol', 'transport', 'device']);
     expect(result.map((p) => p.project)).toEqual(['protocol', 'transport', 'device-lib']);
@@ -95,6 +137,8 @@ describe('publicPackages', () => {
 
   it('fails when a required package is missing or private', () => {
     expect(() => publicPackages([entry('protocol')], ['protocol', 'device'])).toThrow('packages/device is missing');
-    expect(() => publicPackages([entry('protocol', [], { private: true })], ['protocol'])).toThrow('packages/protocol is private');
+    expect(() => publicPackages([entry('protocol', [], { private: true })], ['protocol'])).toThrow(
+      'packages/protocol is private',
+    );
   });
 });

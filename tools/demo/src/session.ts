@@ -69,7 +69,10 @@ export function createSession(): Session {
   const dirs: string[] = [];
   return {
     spawn(label, bin, args, cwd) {
-      const child = watch(label, spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+      const child = watch(
+        label,
+        spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
+      );
       children.push(child);
       return child;
     },

@@ -32,7 +32,8 @@ describe('npm start (the README demo)', () => {
     const udn = (line: string) => /uuid:[0-9a-f-]{36}/.exec(line)?.[0];
     expect(new Set(added.map(udn)).size).toBe(3);
     expect(new Set(removed.map(udn))).toEqual(new Set(added.map(udn)));
-    for (const type of ['BinaryLight', 'MediaRenderer', 'MediaServer']) expect(added.some((line) => line.includes(`:device:${type}:1`))).toBe(true);
+    for (const type of ['BinaryLight', 'MediaRenderer', 'MediaServer'])
+      expect(added.some((line) => line.includes(`:device:${type}:1`))).toBe(true);
     expect(await survivors(run)).toEqual([]);
     expect(run.folders()).toEqual([]);
   });
@@ -94,7 +95,9 @@ describe('npm start (the README demo)', () => {
       const { code } = await run.exited;
       const stderr = run.output().stderr.trim().split('\n');
       expect(code).toBe(2);
-      expect(stderr).toEqual([`demo: port ${port} is in use by another program (SSDP_ERR_PORT_IN_USE); try another one: npm start -- --port 41900`]);
+      expect(stderr).toEqual([
+        `demo: port ${port} is in use by another program (SSDP_ERR_PORT_IN_USE); try another one: npm start -- --port 41900`,
+      ]);
       expect(await survivors(run)).toEqual([]);
       expect(run.folders()).toEqual([]);
     } finally {

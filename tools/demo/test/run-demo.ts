@@ -44,7 +44,10 @@ function processesWith(entry: string): MarkedProcess[] {
     try {
       if (/^\S+ \(.*\) Z /.test(readFileSync(`/proc/${name}/stat`, 'utf8'))) continue;
       if (!readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(entry)) continue;
-      found.push({ pid: Number(name), command: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+      found.push({
+        pid: Number(name),
+        command: readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').join(' ').trim(),
+      });
     } catch {
       // gone meanwhile, or not ours to read
     }

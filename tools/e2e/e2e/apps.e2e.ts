@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NetnsLab } from '@ssdp/netns';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runControllerOnce, startController, startDevice, waitForInitialAnnouncements, type DeviceFields, type DeviceProcess } from '../src/apps.ts';
+import {
+  runControllerOnce,
+  startController,
+  startDevice,
+  waitForInitialAnnouncements,
+  type DeviceFields,
+  type DeviceProcess,
+} from '../src/apps.ts';
 import type { HostProcess } from '../src/host-process.ts';
 import { httpGetInHost } from '../src/http-get.ts';
 import { availability, createE2eLab, skipReason } from '../src/lab.ts';
@@ -18,7 +25,8 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
     running.push(p);
     return p;
   };
-  const device = async (args: string[]): Promise<DeviceProcess> => track(await startDevice(lab, 'device', ['--interface', 'eth0', ...args]));
+  const device = async (args: string[]): Promise<DeviceProcess> =>
+    track(await startDevice(lab, 'device', ['--interface', 'eth0', ...args]));
   const controllerAddress = () => lab.host('controller').interfaces[0]!.address;
   const deviceAddress = () => lab.host('device').interfaces[0]!.address;
 
@@ -36,7 +44,14 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
   });
 
   it('1. discovery: `ssdp-controller --once --json` finds the device, with the friendlyName from its description', async () => {
-    const lamp = await device(['--state-dir', stateDir('lamp'), '--name', 'E2E Kitchen Lamp', '--type', 'urn:schemas-upnp-org:device:BinaryLight:1']);
+    const lamp = await device([
+      '--state-dir',
+      stateDir('lamp'),
+      '--name',
+      'E2E Kitchen Lamp',
+      '--type',
+      'urn:schemas-upnp-org:device:BinaryLight:1',
+    ]);
     const udn = lamp.started.devices[0]!.udn;
     await waitForInitialAnnouncements(lamp);
 
@@ -45,14 +60,34 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
     const found = once.found.find((d) => d.udn === udn);
     expect(found, `device-found lines: ${once.run.stdout}`).toBeDefined();
     // SSDP datagrams carry no friendlyName: the controller can only know it from the fetched description.
-    expect(found).toMatchObject({ friendlyName: 'E2E Kitchen Lamp', deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1', describe: 'described' });
-    expect(found!.usns).toEqual(expect.arrayContaining([udn, `${udn}::upnp:rootdevice`, `${udn}::urn:schemas-upnp-org:device:BinaryLight:1`]));
-    expect(found!.locations).toContain(lamp.started.devices[0]!.locations.find((l) => l.includes(`//${deviceAddress()}:`)));
+    expect(found).toMatchObject({
+      friendlyName: 'E2E Kitchen Lamp',
+      deviceType: 'urn:schemas-upnp-org:device:BinaryLight:1',
+      describe: 'described',
+    });
+    expect(found!.usns).toEqual(
+      expect.arrayContaining([udn, `${udn}::upnp:rootdevice`, `${udn}::urn:schemas-upnp-org:device:BinaryLight:1`]),
+    );
+    expect(found!.locations).toContain(
+      lamp.started.devices[0]!.locations.find((l) => l.includes(`//${deviceAddress()}:`)),
+    );
 
     // The device answered the controller's search (not only its own NOTIFYs), and the LOCATION serves the name.
-    expect(lamp.events.some((e) => e.event === 'search-received' && (e['from'] as { address: string }).address === controllerAddress())).toBe(true);
-    expect(lamp.events.some((e) => e.event === 'response-sent' && (e['to'] as { address: string }).address === controllerAddress())).toBe(true);
-    const description = await httpGetInHost(lab, 'controller', found!.locations.find((l) => l.includes(`//${deviceAddress()}:`))!);
+    expect(
+      lamp.events.some(
+        (e) => e.event === 'search-received' && (e['from'] as { address: string }).address === controllerAddress(),
+      ),
+    ).toBe(true);
+    expect(
+      lamp.events.some(
+        (e) => e.event === 'response-sent' && (e['to'] as { address: string }).address === controllerAddress(),
+      ),
+    ).toBe(true);
+    const description = await httpGetInHost(
+      lab,
+      'controller',
+      found!.locations.find((l) => l.includes(`//${deviceAddress()}:`))!,
+    );
     expect(description.status).toBe(200);
     expect(description.body).toContain('<friendlyName>E2E Kitchen Lamp</friendlyName>');
     expect(description.body).toContain(`<UDN>${udn}</UDN>`);
@@ -72,8 +107,18 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
     expect(new Set(once.found.map((d) => d.udn))).toEqual(new Set(members.map((d) => d.udn)));
     for (const found of once.found) {
       const uuid = found.udn.slice('uuid:'.length);
-      expect(found.usns, found.udn).toEqual(expect.arrayContaining([found.udn, `${found.udn}::upnp:rootdevice`, `${found.udn}::urn:schemas-upnp-org:device:Basic:1`]));
-      expect(found.locations, found.udn).toContainEqual(expect.stringMatching(new RegExp(`^http://${deviceAddress().replaceAll('.', '\\.')}:\\d+/devices/${uuid}/description\\.xml$`)));
+      expect(found.usns, found.udn).toEqual(
+        expect.arrayContaining([
+          found.udn,
+          `${found.udn}::upnp:rootdevice`,
+          `${found.udn}::urn:schemas-upnp-org:device:Basic:1`,
+        ]),
+      );
+      expect(found.locations, found.udn).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`^http://${deviceAddress().replaceAll('.', '\\.')}:\\d+/devices/${uuid}/description\\.xml$`),
+        ),
+      );
       expect(found.describe).toBe('skipped');
     }
     // One cycle: the controller's searches (2 per family, ~100 ms apart) and nothing else reached the fleet.
@@ -86,7 +131,11 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
     for (const index of [0, 99, 199]) {
       const member = members[index]!;
       const found = once.found.find((d) => d.udn === member.udn)!;
-      const description = await httpGetInHost(lab, 'controller', found.locations.find((l) => l.includes(`//${deviceAddress()}:`))!);
+      const description = await httpGetInHost(
+        lab,
+        'controller',
+        found.locations.find((l) => l.includes(`//${deviceAddress()}:`))!,
+      );
       expect(description.body).toContain(`<friendlyName>Fleet #${index + 1}</friendlyName>`);
       expect(description.body).toContain(`<UDN>${member.udn}</UDN>`);
     }
@@ -100,12 +149,18 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
 
     const signalledAt = Date.now();
     leaver.signal('SIGTERM');
-    const removed = (await controller.waitForEvent((e) => e.event === 'device-removed' && e['udn'] === udn, 'device-removed after SIGTERM', { timeoutMs: 5000 })) as DeviceFields;
+    const removed = (await controller.waitForEvent(
+      (e) => e.event === 'device-removed' && e['udn'] === udn,
+      'device-removed after SIGTERM',
+      { timeoutMs: 5000 },
+    )) as DeviceFields;
     const latencyMs = controller.receivedAt(removed) - signalledAt;
     expect(removed['reason']).toBe('byebye');
     expect(latencyMs).toBeLessThan(1000);
     expect(await leaver.exited).toEqual({ code: 0, signal: null });
-    expect(leaver.events.filter((e) => e.event === 'byebye-sent').length).toBe(leaver.started.advertisementCount * leaver.started.interfaces.length);
+    expect(leaver.events.filter((e) => e.event === 'byebye-sent').length).toBe(
+      leaver.started.advertisementCount * leaver.started.interfaces.length,
+    );
     console.info(`[measure] SIGTERM -> device-removed (byebye): ${latencyMs} ms`);
   });
 
@@ -119,7 +174,11 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
     const killedAt = Date.now();
     crasher.signal('SIGKILL');
     expect((await crasher.exited).signal).toBe('SIGKILL');
-    const removed = (await controller.waitForEvent((e) => e.event === 'device-removed' && e['udn'] === udn, 'device-removed after kill -9', { timeoutMs: 15_000 })) as DeviceFields;
+    const removed = (await controller.waitForEvent(
+      (e) => e.event === 'device-removed' && e['udn'] === udn,
+      'device-removed after kill -9',
+      { timeoutMs: 15_000 },
+    )) as DeviceFields;
     const removedAt = controller.receivedAt(removed);
     expect(removed['reason']).toBe('expired');
     // The controller kept the device for max-age after the last datagram it saw from it, and not much longer.
@@ -136,7 +195,10 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
     const dir = stateDir('rebooter');
     const first = await device(['--state-dir', dir, '--name', 'Rebooter']);
     const udn = first.started.devices[0]!.udn;
-    const added = (await controller.waitForEvent((e) => e.event === 'device-added' && e['udn'] === udn, 'device-added of the first boot')) as DeviceFields;
+    const added = (await controller.waitForEvent(
+      (e) => e.event === 'device-added' && e['udn'] === udn,
+      'device-added of the first boot',
+    )) as DeviceFields;
     expect(added.bootId).toBe(first.started.bootId);
     const persisted = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { baseUuid: string; bootId: number };
     expect(`uuid:${persisted.baseUuid}`).toBe(udn);
@@ -149,9 +211,17 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
     expect(second.started.devices[0]!.udn).toBe(udn);
     expect(second.started.bootId).toBe(first.started.bootId + 1);
 
-    const rebooted = (await controller.waitForEvent((e) => e.event === 'device-rebooted' && e['udn'] === udn, 'device-rebooted', { since })) as DeviceFields;
+    const rebooted = (await controller.waitForEvent(
+      (e) => e.event === 'device-rebooted' && e['udn'] === udn,
+      'device-rebooted',
+      { since },
+    )) as DeviceFields;
     expect(rebooted.bootId).toBe(first.started.bootId + 1);
     expect(rebooted['previousBootId']).toBe(first.started.bootId);
-    expect(controller.events.slice(since).filter((e) => e['udn'] === udn && (e.event === 'device-added' || e.event === 'device-removed'))).toEqual([]);
+    expect(
+      controller.events
+        .slice(since)
+        .filter((e) => e['udn'] === udn && (e.event === 'device-added' || e.event === 'device-removed')),
+    ).toEqual([]);
   });
 });

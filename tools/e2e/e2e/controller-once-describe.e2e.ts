@@ -27,15 +27,28 @@ describe.skipIf(!availability.ok)(`ssdp-controller --once with slow descriptions
   });
 
   it(`finds all ${COUNT} roots of a fleet whose descriptions each take ${DELAY_MS} ms`, async () => {
-    fleet = startInHost(lab, 'fleet', process.execPath, ['--import', 'tsx', FIXTURE, lab.host('fleet').interfaces[0]!.address, String(COUNT), String(DELAY_MS)]);
+    fleet = startInHost(lab, 'fleet', process.execPath, [
+      '--import',
+      'tsx',
+      FIXTURE,
+      lab.host('fleet').interfaces[0]!.address,
+      String(COUNT),
+      String(DELAY_MS),
+    ]);
     await fleet.waitForOutput(/^ready \d+/, 'the slow fleet listening', { stream: 'stdout' });
     once = await runControllerOnce(lab, 'controller', ['--interface', 'eth0', '--mx', '1'], 150_000);
     expect(once.run.code, once.run.stderr).toBe(0);
     expect(once.found).toHaveLength(COUNT);
     // No fetch failed: every one of them is well inside the 3 s deadline.
-    expect(once.found.filter((d) => d.describe !== 'described' && d.describe !== 'pending').map((d) => `${d.udn} ${d.describe}`)).toEqual([]);
+    expect(
+      once.found
+        .filter((d) => d.describe !== 'described' && d.describe !== 'pending')
+        .map((d) => `${d.udn} ${d.describe}`),
+    ).toEqual([]);
     const pending = once.found.filter((d) => d.describe === 'pending').length;
-    console.info(`[measure] --once printed ${COUNT - pending} described and ${pending} still pending after ${once.run.durationMs} ms`);
+    console.info(
+      `[measure] --once printed ${COUNT - pending} described and ${pending} still pending after ${once.run.durationMs} ms`,
+    );
   }, 180_000);
 
   it('--once prints the list only after every description has finished (none "pending", all named)', () => {

@@ -35,9 +35,20 @@ describe.skipIf(!availability.ok)(`interop: GSSDP gssdp-discover (${peerTitle('g
 
   it('finds our device for ssdp:all, upnp:rootdevice, its uuid and its device type (from its answers to the searches)', async () => {
     const gssdp = requirePeer('gssdp-discover');
-    device = await startDevice(lab, 'device', ['--interface', 'eth0', '--state-dir', join(stateRoot, 'a'), '--name', 'GSSDP Lamp', '--type', TYPE]);
+    device = await startDevice(lab, 'device', [
+      '--interface',
+      'eth0',
+      '--state-dir',
+      join(stateRoot, 'a'),
+      '--name',
+      'GSSDP Lamp',
+      '--type',
+      TYPE,
+    ]);
     const udn = device.started.devices[0]!.udn;
-    const location = device.started.devices[0]!.locations.find((l) => l.includes(`//${lab.host('device').interfaces[0]!.address}:`))!;
+    const location = device.started.devices[0]!.locations.find((l) =>
+      l.includes(`//${lab.host('device').interfaces[0]!.address}:`),
+    )!;
     // After the announcement rounds, whatever gssdp-discover sees is an answer to its own M-SEARCH.
     await waitForInitialAnnouncements(device);
 
@@ -48,19 +59,34 @@ describe.skipIf(!availability.ok)(`interop: GSSDP gssdp-discover (${peerTitle('g
       [TYPE]: [`${udn}::${TYPE}`],
     };
     const runs = await Promise.all(
-      Object.keys(expected).map(async (target) => ({ target, run: await runInHost(lab, 'peer', gssdp.path, ['-i', 'eth0', '-t', target, '-n', '3'], { timeoutMs: 15_000 }) })),
+      Object.keys(expected).map(async (target) => ({
+        target,
+        run: await runInHost(lab, 'peer', gssdp.path, ['-i', 'eth0', '-t', target, '-n', '3'], { timeoutMs: 15_000 }),
+      })),
     );
     for (const { target, run } of runs) {
       expect(run.code, describeRun(run)).toBe(0);
       const available = parseGssdpDiscover(run.stdout).filter((r) => r.kind === 'available');
-      expect(available.map((r) => r.usn).sort(), `target ${target}: ${describeRun(run)}`).toEqual([...expected[target]!].sort());
-      expect(available.every((r) => r.locations.includes(location)), `target ${target}`).toBe(true);
+      expect(available.map((r) => r.usn).sort(), `target ${target}: ${describeRun(run)}`).toEqual(
+        [...expected[target]!].sort(),
+      );
+      expect(
+        available.every((r) => r.locations.includes(location)),
+        `target ${target}`,
+      ).toBe(true);
       // Our device saw GSSDP's search for exactly this target, and answered it.
-      const searches = device.events.filter((e) => e.event === 'search-received' && e['st'] === target && (e['from'] as { address: string }).address === peerAddress());
+      const searches = device.events.filter(
+        (e) =>
+          e.event === 'search-received' &&
+          e['st'] === target &&
+          (e['from'] as { address: string }).address === peerAddress(),
+      );
       expect(searches.length, `searches for ${target}`).toBeGreaterThan(0);
       expect(String(searches[0]!['userAgent'])).toMatch(/GSSDP/);
     }
-    const answered = device.events.filter((e) => e.event === 'response-sent' && (e['to'] as { address: string }).address === peerAddress());
+    const answered = device.events.filter(
+      (e) => e.event === 'response-sent' && (e['to'] as { address: string }).address === peerAddress(),
+    );
     expect(new Set(answered.map((e) => e['st']))).toEqual(new Set(['upnp:rootdevice', udn, TYPE]));
     // Four gssdp-discover at once stay within the device's per-source limits: nothing was dropped.
     expect(device.events.filter((e) => e.event === 'dropped')).toEqual([]);
@@ -68,7 +94,16 @@ describe.skipIf(!availability.ok)(`interop: GSSDP gssdp-discover (${peerTitle('g
 
   it('reports the byebye with -m unavailable after SIGTERM', async () => {
     const gssdp = requirePeer('gssdp-discover');
-    device = await startDevice(lab, 'device', ['--interface', 'eth0', '--state-dir', join(stateRoot, 'b'), '--name', 'GSSDP Leaver', '--type', TYPE]);
+    device = await startDevice(lab, 'device', [
+      '--interface',
+      'eth0',
+      '--state-dir',
+      join(stateRoot, 'b'),
+      '--name',
+      'GSSDP Leaver',
+      '--type',
+      TYPE,
+    ]);
     const udn = device.started.devices[0]!.udn;
     await waitForInitialAnnouncements(device);
 
@@ -76,7 +111,12 @@ describe.skipIf(!availability.ok)(`interop: GSSDP gssdp-discover (${peerTitle('g
     const watcher = startInHost(lab, 'peer', gssdp.path, ['-i', 'eth0', '-m', 'unavailable', '-n', '5']);
     // GSSDP only reports the byebye of a resource it knows: wait until each of the three has been answered to it.
     for (const st of ['upnp:rootdevice', udn, TYPE]) {
-      await device.waitForEvent((e) => e.event === 'response-sent' && e['st'] === st && (e['to'] as { address: string }).address === peerAddress(), `answer ${st} to gssdp-discover`, { since, timeoutMs: 10_000 });
+      await device.waitForEvent(
+        (e) =>
+          e.event === 'response-sent' && e['st'] === st && (e['to'] as { address: string }).address === peerAddress(),
+        `answer ${st} to gssdp-discover`,
+        { since, timeoutMs: 10_000 },
+      );
     }
     await device.stop('SIGTERM');
     expect(device.events.filter((e) => e.event === 'byebye-sent').length).toBeGreaterThan(0);
@@ -85,6 +125,12 @@ describe.skipIf(!availability.ok)(`interop: GSSDP gssdp-discover (${peerTitle('g
     expect(exit.code, watcher.transcript()).toBe(0);
     const resources = parseGssdpDiscover(output);
     expect(resources.filter((r) => r.kind === 'available')).toEqual([]);
-    expect(resources.filter((r) => r.kind === 'unavailable').map((r) => r.usn).sort(), watcher.transcript()).toEqual([`${udn}::upnp:rootdevice`, udn, `${udn}::${TYPE}`].sort());
+    expect(
+      resources
+        .filter((r) => r.kind === 'unavailable')
+        .map((r) => r.usn)
+        .sort(),
+      watcher.transcript(),
+    ).toEqual([`${udn}::upnp:rootdevice`, udn, `${udn}::${TYPE}`].sort());
   });
 });

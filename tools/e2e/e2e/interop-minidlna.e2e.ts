@@ -49,7 +49,9 @@ describe.skipIf(!availability.ok)(`interop: minidlna minidlnad (${peerTitle('min
     );
     // -d: foreground with debug output; -P: a pid file of our own (the default is /run/minidlna). As root it
     // stays root (no `user=` in the conf); that is fine in a throwaway namespace.
-    const server = startInHost(lab, 'dlna', minidlnad.path, ['-d', '-f', conf, '-P', join(dir, 'minidlna.pid')], { label: 'dlna: minidlnad' });
+    const server = startInHost(lab, 'dlna', minidlnad.path, ['-d', '-f', conf, '-P', join(dir, 'minidlna.pid')], {
+      label: 'dlna: minidlnad',
+    });
     processes.push(server);
     await server.waitForOutput(/Enabling interface/, 'minidlnad listening for SSDP', { timeoutMs: 15_000 });
     const dlnaAddress = lab.host('dlna').interfaces[0]!.address;
@@ -58,8 +60,19 @@ describe.skipIf(!availability.ok)(`interop: minidlna minidlnad (${peerTitle('min
     expect(once.run.code, once.run.stderr).toBe(0);
     const found = once.found.find((d) => d.deviceType === MEDIA_SERVER);
     expect(found, `device-found lines: ${once.run.stdout}\n${server.transcript(10)}`).toBeDefined();
-    expect(found).toMatchObject({ address: dlnaAddress, location: `http://${dlnaAddress}:8200/rootDesc.xml`, describe: 'described' });
-    expect(found!.usns).toEqual(expect.arrayContaining([found!.udn, `${found!.udn}::upnp:rootdevice`, `${found!.udn}::${MEDIA_SERVER}`, `${found!.udn}::urn:schemas-upnp-org:service:ContentDirectory:1`]));
+    expect(found).toMatchObject({
+      address: dlnaAddress,
+      location: `http://${dlnaAddress}:8200/rootDesc.xml`,
+      describe: 'described',
+    });
+    expect(found!.usns).toEqual(
+      expect.arrayContaining([
+        found!.udn,
+        `${found!.udn}::upnp:rootdevice`,
+        `${found!.udn}::${MEDIA_SERVER}`,
+        `${found!.udn}::urn:schemas-upnp-org:service:ContentDirectory:1`,
+      ]),
+    );
 
     // The friendlyName is the one in minidlna's own description (fetched here independently).
     const rootDesc = await httpGetInHost(lab, 'controller', found!.location!);
@@ -72,9 +85,16 @@ describe.skipIf(!availability.ok)(`interop: minidlna minidlnad (${peerTitle('min
     // minidlna's NOTIFY alive and byebye, as a running controller sees them.
     const controller = startController(lab, 'controller', ['--interface', 'eth0']);
     processes.push(controller);
-    await controller.waitForEvent((e) => e.event === 'device-added' && e['udn'] === found!.udn, 'device-added of minidlna');
+    await controller.waitForEvent(
+      (e) => e.event === 'device-added' && e['udn'] === found!.udn,
+      'device-added of minidlna',
+    );
     await server.stop('SIGTERM');
-    const removed = await controller.waitForEvent((e) => e.event === 'device-removed' && e['udn'] === found!.udn, 'device-removed of minidlna', { timeoutMs: 5000 });
+    const removed = await controller.waitForEvent(
+      (e) => e.event === 'device-removed' && e['udn'] === found!.udn,
+      'device-removed of minidlna',
+      { timeoutMs: 5000 },
+    );
     expect(removed['reason']).toBe('byebye');
   });
 });

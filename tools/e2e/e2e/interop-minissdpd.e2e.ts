@@ -36,19 +36,44 @@ describe.skipIf(!availability.ok)(`interop: minissdpd (${peerTitle('minissdpd')}
     const minissdpd = requirePeer('minissdpd');
     const socket = join(dir, 'minissdpd.sock');
     // -d: foreground, debug log on stderr; -s/-p: a socket and pid file of our own, not /var/run's.
-    daemon = startInHost(lab, 'ssdpd', minissdpd.path, ['-d', '-i', 'eth0', '-s', socket, '-p', join(dir, 'minissdpd.pid')], { label: 'ssdpd: minissdpd' });
+    daemon = startInHost(
+      lab,
+      'ssdpd',
+      minissdpd.path,
+      ['-d', '-i', 'eth0', '-s', socket, '-p', join(dir, 'minissdpd.pid')],
+      { label: 'ssdpd: minissdpd' },
+    );
     const deadline = Date.now() + 10_000;
     while (!existsSync(socket)) {
-      if (Date.now() > deadline || daemon.exit() !== undefined) throw new Error(`minissdpd did not open ${socket}\n${daemon.transcript()}`);
+      if (Date.now() > deadline || daemon.exit() !== undefined)
+        throw new Error(`minissdpd did not open ${socket}\n${daemon.transcript()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(await queryMinissdpd(socket, MINISSDPD_REQUEST.all)).toEqual([]);
 
     const config = join(dir, 'device.json');
-    writeFileSync(config, JSON.stringify({ device: { deviceType: TYPE, friendlyName: 'Cached Lamp', services: [{ serviceType: SERVICE, serviceId: 'urn:upnp-org:serviceId:SwitchPower' }] } }));
-    device = await startDevice(lab, 'device', ['--interface', 'eth0', '--config', config, '--state-dir', join(dir, 'state')]);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        device: {
+          deviceType: TYPE,
+          friendlyName: 'Cached Lamp',
+          services: [{ serviceType: SERVICE, serviceId: 'urn:upnp-org:serviceId:SwitchPower' }],
+        },
+      }),
+    );
+    device = await startDevice(lab, 'device', [
+      '--interface',
+      'eth0',
+      '--config',
+      config,
+      '--state-dir',
+      join(dir, 'state'),
+    ]);
     const udn = device.started.devices[0]!.udn;
-    const location = device.started.devices[0]!.locations.find((l) => l.includes(`//${lab.host('device').interfaces[0]!.address}:`))!;
+    const location = device.started.devices[0]!.locations.find((l) =>
+      l.includes(`//${lab.host('device').interfaces[0]!.address}:`),
+    )!;
     await waitForInitialAnnouncements(device);
 
     const cached = await queryMinissdpd(socket, MINISSDPD_REQUEST.all);
@@ -65,7 +90,11 @@ describe.skipIf(!availability.ok)(`interop: minissdpd (${peerTitle('minissdpd')}
     // Only NOTIFYs can have put them there: minissdpd's own M-SEARCH went out before our device started.
     expect(device.events.filter((e) => e.event === 'search-received')).toEqual([]);
     // The by-type request (type 1) finds the root entry too.
-    expect(await queryMinissdpd(socket, MINISSDPD_REQUEST.byType, 'upnp:rootdevice')).toContainEqual({ location, st: 'upnp:rootdevice', usn: `${udn}::upnp:rootdevice` });
+    expect(await queryMinissdpd(socket, MINISSDPD_REQUEST.byType, 'upnp:rootdevice')).toContainEqual({
+      location,
+      st: 'upnp:rootdevice',
+      usn: `${udn}::upnp:rootdevice`,
+    });
 
     await device.stop('SIGTERM');
     const afterByebye = await queryMinissdpd(socket, MINISSDPD_REQUEST.all);

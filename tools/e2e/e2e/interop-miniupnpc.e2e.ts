@@ -31,7 +31,16 @@ describe.skipIf(!availability.ok)(`interop: miniupnpc upnpc (${peerTitle('upnpc'
 
   it('lists our device under "List of UPNP devices found" (found by its upnp:rootdevice search)', async () => {
     const upnpc = requirePeer('upnpc');
-    device = await startDevice(lab, 'device', ['--interface', 'eth0', '--state-dir', join(stateRoot, 'd'), '--name', 'Not A Gateway', '--type', 'urn:schemas-upnp-org:device:BinaryLight:1']);
+    device = await startDevice(lab, 'device', [
+      '--interface',
+      'eth0',
+      '--state-dir',
+      join(stateRoot, 'd'),
+      '--name',
+      'Not A Gateway',
+      '--type',
+      'urn:schemas-upnp-org:device:BinaryLight:1',
+    ]);
     const deviceAddress = lab.host('device').interfaces[0]!.address;
     const location = device.started.devices[0]!.locations.find((l) => l.includes(`//${deviceAddress}:`))!;
     await waitForInitialAnnouncements(device);
@@ -47,7 +56,9 @@ describe.skipIf(!availability.ok)(`interop: miniupnpc upnpc (${peerTitle('upnpc'
 
     // The searches as our device saw them: the IGD types first (no answer from us), then upnp:rootdevice.
     const peerAddress = lab.host('peer').interfaces[0]!.address;
-    const searches = device.events.filter((e) => e.event === 'search-received' && (e['from'] as { address: string }).address === peerAddress);
+    const searches = device.events.filter(
+      (e) => e.event === 'search-received' && (e['from'] as { address: string }).address === peerAddress,
+    );
     const targets = searches.map((e) => String(e['st']));
     expect(targets[0]).toMatch(/InternetGatewayDevice/);
     expect(targets.at(-1)).toBe('upnp:rootdevice');

@@ -29,7 +29,8 @@ async function restartWithDad(lab: NetnsLab, host: string): Promise<{ sawTentati
     const { stdout } = await sh('ip -6 -o addr show dev eth0 scope link');
     if (/dadfailed/.test(stdout)) throw new Error(`${host}: DAD failed on eth0: ${stdout}`);
     if (/inet6 fe80::/.test(stdout) && !/tentative/.test(stdout)) return { sawTentative, dadMs: Date.now() - started };
-    if (Date.now() - started > 10_000) throw new Error(`${host}: eth0 link-local address still tentative after 10 s: ${stdout}`);
+    if (Date.now() - started > 10_000)
+      throw new Error(`${host}: eth0 link-local address still tentative after 10 s: ${stdout}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -60,7 +61,14 @@ describe.skipIf(!availability.ok)(`IPv6 link-local discovery over FF02::C${skipR
     const controllerLinkLocal = lab.host('controller').interfaces[0]!.linkLocal;
 
     // Choosing the link-local address as the interface selects IPv6 only.
-    device = await startDevice(lab, 'device', ['--interface', deviceLinkLocal, '--state-dir', join(stateRoot, 'six'), '--name', 'Six']);
+    device = await startDevice(lab, 'device', [
+      '--interface',
+      deviceLinkLocal,
+      '--state-dir',
+      join(stateRoot, 'six'),
+      '--name',
+      'Six',
+    ]);
     expect(device.started.interfaces.map((i) => i.id)).toEqual(['eth0/IPv6']);
     const udn = device.started.devices[0]!.udn;
     await waitForInitialAnnouncements(device);
@@ -70,15 +78,32 @@ describe.skipIf(!availability.ok)(`IPv6 link-local discovery over FF02::C${skipR
     const packets = await capture.stop();
     expect(once.run.code, once.run.stderr).toBe(0);
     const found = once.found.find((d) => d.udn === udn);
-    expect(found).toMatchObject({ friendlyName: 'Six', address: `${deviceLinkLocal}%eth0`, interfaceId: 'eth0/IPv6', describe: 'described' });
+    expect(found).toMatchObject({
+      friendlyName: 'Six',
+      address: `${deviceLinkLocal}%eth0`,
+      interfaceId: 'eth0/IPv6',
+      describe: 'described',
+    });
     expect(found!.locations).toEqual([expect.stringMatching(new RegExp(`^http://\\[${deviceLinkLocal}\\]:\\d+/`))]);
 
     // The search went to ff02::c from the controller's link-local address; the answers came back unicast.
-    expect(packets.some((p) => p.family === 'IPv6' && p.source === controllerLinkLocal && p.destination === 'ff02::c' && p.destinationPort === 1900)).toBe(true);
+    expect(
+      packets.some(
+        (p) =>
+          p.family === 'IPv6' &&
+          p.source === controllerLinkLocal &&
+          p.destination === 'ff02::c' &&
+          p.destinationPort === 1900,
+      ),
+    ).toBe(true);
     expect(packets.filter((p) => p.family === 'IPv4')).toEqual([]);
     const searches = device.events.filter((e) => e.event === 'search-received');
     expect(searches.length).toBeGreaterThan(0);
-    expect(searches.every((e) => e['via'] === 'multicast' && (e['from'] as { address: string }).address === `${controllerLinkLocal}%eth0`)).toBe(true);
+    expect(
+      searches.every(
+        (e) => e['via'] === 'multicast' && (e['from'] as { address: string }).address === `${controllerLinkLocal}%eth0`,
+      ),
+    ).toBe(true);
     expect(packets.some((p) => p.source === deviceLinkLocal && p.destination === controllerLinkLocal)).toBe(true);
 
     const description = await httpGetInHost(lab, 'controller', found!.location!, 'eth0');

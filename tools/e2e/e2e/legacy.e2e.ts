@@ -17,7 +17,10 @@ describe.skipIf(!availability.ok)(`legacy profile across directed broadcast${ski
   let capture: Capture | undefined;
 
   beforeAll(async () => {
-    lab = await createE2eLab({ links: [{ name: 'legacy', subnet: '192.168.0.0/24' }], hosts: ['device', 'controller'] });
+    lab = await createE2eLab({
+      links: [{ name: 'legacy', subnet: '192.168.0.0/24' }],
+      hosts: ['device', 'controller'],
+    });
     stateRoot = mkdtempSync(join(tmpdir(), 'ssdp-e2e-legacy-'));
   });
   afterAll(async () => {
@@ -33,16 +36,35 @@ describe.skipIf(!availability.ok)(`legacy profile across directed broadcast${ski
     expect(deviceIface).toMatchObject({ address: '192.168.0.2', broadcast: '192.168.0.255' });
     expect(controllerIface).toMatchObject({ address: '192.168.0.3', broadcast: '192.168.0.255' });
 
-    device = await startDevice(lab, 'device', ['--profile', 'legacy', '--interface', 'eth0', '--state-dir', join(stateRoot, 'old'), '--name', 'Old Lamp']);
+    device = await startDevice(lab, 'device', [
+      '--profile',
+      'legacy',
+      '--interface',
+      'eth0',
+      '--state-dir',
+      join(stateRoot, 'old'),
+      '--name',
+      'Old Lamp',
+    ]);
     expect(device.started).toMatchObject({ profile: 'legacy', port: 1337 });
     const udn = device.started.devices[0]!.udn;
     await waitForInitialAnnouncements(device);
     capture = await startCapture(lab, 'controller', tcpdump.path, 'eth0', 'udp port 1337');
 
-    const once = await runControllerOnce(lab, 'controller', ['--profile', 'legacy', '--interface', 'eth0', '--verbose']);
+    const once = await runControllerOnce(lab, 'controller', [
+      '--profile',
+      'legacy',
+      '--interface',
+      'eth0',
+      '--verbose',
+    ]);
     const packets = await capture.stop();
     expect(once.run.code, once.run.stderr).toBe(0);
-    expect(once.found.find((d) => d.udn === udn)).toMatchObject({ friendlyName: 'Old Lamp', address: '192.168.0.2', describe: 'described' });
+    expect(once.found.find((d) => d.udn === udn)).toMatchObject({
+      friendlyName: 'Old Lamp',
+      address: '192.168.0.2',
+      describe: 'described',
+    });
 
     // On the wire (seen from inside the controller's namespace): the search by directed broadcast...
     const searches = packets.filter((p) => p.source === '192.168.0.3' && p.destination === '192.168.0.255');
@@ -56,7 +78,9 @@ describe.skipIf(!availability.ok)(`legacy profile across directed broadcast${ski
     expect(replies.length).toBe(responsesSent.length);
     expect(replies.every((p) => p.destinationPort === 1337)).toBe(true);
     // The device saw the search as a broadcast, and the controller took the replies as unicast NOTIFYs.
-    expect(device.events.filter((e) => e.event === 'search-received').every((e) => e['via'] === 'broadcast')).toBe(true);
+    expect(device.events.filter((e) => e.event === 'search-received').every((e) => e['via'] === 'broadcast')).toBe(
+      true,
+    );
     const received = once.events.filter((e) => e.event === 'message-received' && e['address'] === '192.168.0.2');
     expect(received.length).toBeGreaterThan(0);
     expect(received.every((e) => e['via'] === 'unicast' && e['kind'] === 'notify-alive')).toBe(true);

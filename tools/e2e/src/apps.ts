@@ -37,9 +37,13 @@ export interface DeviceProcess extends HostProcess {
 
 /** Starts `ssdp-device --json <args>` and waits for its `started` event. */
 export async function startDevice(lab: NetnsLab, host: string, args: readonly string[]): Promise<DeviceProcess> {
-  const process_ = startInHost(lab, host, process.execPath, [deviceBin, '--json', ...args], { label: `${host}: ssdp-device ${args.join(' ')}` });
+  const process_ = startInHost(lab, host, process.execPath, [deviceBin, '--json', ...args], {
+    label: `${host}: ssdp-device ${args.join(' ')}`,
+  });
   try {
-    const started = (await process_.waitForEvent((e) => e.event === 'started', 'ssdp-device started', { timeoutMs: 20_000 })) as DeviceStarted;
+    const started = (await process_.waitForEvent((e) => e.event === 'started', 'ssdp-device started', {
+      timeoutMs: 20_000,
+    })) as DeviceStarted;
     return Object.assign(process_, { started });
   } catch (error) {
     await process_.stop('SIGKILL');
@@ -53,11 +57,15 @@ export async function startDevice(lab: NetnsLab, host: string, args: readonly st
  */
 export async function waitForInitialAnnouncements(device: DeviceProcess, timeoutMs = 15_000): Promise<void> {
   const perRound = device.started.advertisementCount * device.started.interfaces.length;
-  await device.waitForEvents((e) => e.event === 'alive-sent', perRound * 3, 'three rounds of ssdp:alive', { timeoutMs });
+  await device.waitForEvents((e) => e.event === 'alive-sent', perRound * 3, 'three rounds of ssdp:alive', {
+    timeoutMs,
+  });
 }
 
 export function startController(lab: NetnsLab, host: string, args: readonly string[]): HostProcess {
-  return startInHost(lab, host, process.execPath, [controllerBin, '--json', ...args], { label: `${host}: ssdp-controller ${args.join(' ')}` });
+  return startInHost(lab, host, process.execPath, [controllerBin, '--json', ...args], {
+    label: `${host}: ssdp-controller ${args.join(' ')}`,
+  });
 }
 
 export interface ControllerOnce {
@@ -67,9 +75,15 @@ export interface ControllerOnce {
 }
 
 /** `ssdp-controller --once --json <args>`: one search cycle; its device-found lines. */
-export async function runControllerOnce(lab: NetnsLab, host: string, args: readonly string[], timeoutMs = 40_000): Promise<ControllerOnce> {
+export async function runControllerOnce(
+  lab: NetnsLab,
+  host: string,
+  args: readonly string[],
+  timeoutMs = 40_000,
+): Promise<ControllerOnce> {
   const run = await runInHost(lab, host, process.execPath, [controllerBin, '--once', '--json', ...args], { timeoutMs });
-  if (run.code === 2 || run.timedOut || run.signal !== null) throw new Error(`ssdp-controller --once failed: ${describeRun(run)}`);
+  if (run.code === 2 || run.timedOut || run.signal !== null)
+    throw new Error(`ssdp-controller --once failed: ${describeRun(run)}`);
   const events = parseEventLines(run.stdout);
   return { run, events, found: events.filter((e): e is DeviceFields => e.event === 'device-found') };
 }

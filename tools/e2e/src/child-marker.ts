@@ -24,7 +24,8 @@ export interface MarkedProcess {
  * Linux /proc; reading other users' environments needs root, as the suites do.
  */
 export function findMarkedProcesses(runId: string | undefined): MarkedProcess[] {
-  const matches = (entry: string) => (runId === undefined ? entry.startsWith(`${CHILD_ENV}=`) : entry === `${CHILD_ENV}=${runId}`);
+  const matches = (entry: string) =>
+    runId === undefined ? entry.startsWith(`${CHILD_ENV}=`) : entry === `${CHILD_ENV}=${runId}`;
   const found: MarkedProcess[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

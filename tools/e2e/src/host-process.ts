@@ -31,9 +31,18 @@ export interface HostProcess {
   /** The number of events so far, for `since`. */
   mark(): number;
   waitForEvent(predicate: (event: JsonEvent) => boolean, what: string, options?: WaitOptions): Promise<JsonEvent>;
-  waitForEvents(predicate: (event: JsonEvent) => boolean, count: number, what: string, options?: WaitOptions): Promise<JsonEvent[]>;
+  waitForEvents(
+    predicate: (event: JsonEvent) => boolean,
+    count: number,
+    what: string,
+    options?: WaitOptions,
+  ): Promise<JsonEvent[]>;
   /** A line of output matching `pattern`, on either stream unless one is named (`since` counts that stream's lines). */
-  waitForOutput(pattern: RegExp, what: string, options?: WaitOptions & { stream?: 'stdout' | 'stderr' }): Promise<string>;
+  waitForOutput(
+    pattern: RegExp,
+    what: string,
+    options?: WaitOptions & { stream?: 'stdout' | 'stderr' },
+  ): Promise<string>;
   signal(signal: NodeJS.Signals): void;
   /** Sends `signal`, waits up to `graceMs`, then SIGKILL. Resolves when it has exited. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<ExitInfo>;
@@ -47,9 +56,19 @@ export interface StartInHostOptions {
   readonly cwd?: string;
 }
 
-export function startInHost(lab: NetnsLab, host: string, file: string, args: readonly string[], options: StartInHostOptions = {}): HostProcess {
+export function startInHost(
+  lab: NetnsLab,
+  host: string,
+  file: string,
+  args: readonly string[],
+  options: StartInHostOptions = {},
+): HostProcess {
   const label = options.label ?? `${host}: ${file.split('/').pop()} ${args.join(' ')}`;
-  const child = lab.spawn(host, file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: markedEnv(options.env), ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
+  const child = lab.spawn(host, file, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: markedEnv(options.env),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const events: JsonEvent[] = [];
@@ -92,8 +111,13 @@ export function startInHost(lab: NetnsLab, host: string, file: string, args: rea
   });
 
   const transcript = (count = 25): string => {
-    const tail = (lines: readonly string[]) => lines.slice(-count).map((l) => `    ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`).join('\n');
-    const state = exitInfo === undefined ? 'running' : `exited (code ${String(exitInfo.code)}, signal ${String(exitInfo.signal)})`;
+    const tail = (lines: readonly string[]) =>
+      lines
+        .slice(-count)
+        .map((l) => `    ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`)
+        .join('\n');
+    const state =
+      exitInfo === undefined ? 'running' : `exited (code ${String(exitInfo.code)}, signal ${String(exitInfo.signal)})`;
     return `[${label}] ${state}\n  stdout (last ${count}):\n${tail(stdout)}\n  stderr (last ${count}):\n${tail(stderr)}`;
   };
 
@@ -110,7 +134,10 @@ export function startInHost(lab: NetnsLab, host: string, file: string, args: rea
         if (value !== undefined) return done(() => resolve(value));
         if (exitInfo !== undefined) done(() => reject(new Error(`${what}: the process exited first\n${transcript()}`)));
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`${what}: not within ${timeoutMs} ms\n${transcript()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`${what}: not within ${timeoutMs} ms\n${transcript()}`))),
+        timeoutMs,
+      );
       listeners.add(listener);
       listener();
     });
@@ -137,7 +164,10 @@ export function startInHost(lab: NetnsLab, host: string, file: string, args: rea
         options.timeoutMs ?? 15_000,
       ),
     waitForOutput: (pattern, what, options = {}) => {
-      const lines = () => (options.stream === undefined ? [...stdout, ...stderr] : (options.stream === 'stderr' ? stderr : stdout).slice(options.since ?? 0));
+      const lines = () =>
+        options.stream === undefined
+          ? [...stdout, ...stderr]
+          : (options.stream === 'stderr' ? stderr : stdout).slice(options.since ?? 0);
       return waitUntil(() => lines().find((line) => pattern.test(line)), what, options.timeoutMs ?? 15_000);
     },
     signal: (signal) => {

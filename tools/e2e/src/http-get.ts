@@ -27,13 +27,16 @@ export interface HttpResult {
 
 /** GET `url` from `host`; rejects with the reason when it cannot be fetched there. */
 export async function httpGetInHost(lab: NetnsLab, host: string, url: string, zone?: string): Promise<HttpResult> {
-  const run = await runInHost(lab, host, process.execPath, ['-e', SCRIPT, url, ...(zone === undefined ? [] : [zone])], { timeoutMs: 10_000 });
+  const run = await runInHost(lab, host, process.execPath, ['-e', SCRIPT, url, ...(zone === undefined ? [] : [zone])], {
+    timeoutMs: 10_000,
+  });
   let result: Partial<HttpResult> & { error?: string };
   try {
     result = JSON.parse(run.stdout) as Partial<HttpResult> & { error?: string };
   } catch {
     throw new Error(`GET ${url} in ${host}: no result\n${describeRun(run)}`);
   }
-  if (result.error !== undefined || typeof result.status !== 'number') throw new Error(`GET ${url} in ${host}: ${result.error ?? 'no status'}`);
+  if (result.error !== undefined || typeof result.status !== 'number')
+    throw new Error(`GET ${url} in ${host}: ${result.error ?? 'no status'}`);
   return { status: result.status, contentType: result.contentType ?? null, body: result.body ?? '' };
 }

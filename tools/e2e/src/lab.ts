@@ -1,6 +1,13 @@
 // The suites' labs: @ssdp/netns labs under their own prefix, so the run can check afterwards that every one of
 // them is gone (and never confuse them with labs of other suites running at the same time).
-import { createNetnsLab, listLabNamespaces, netnsAvailable, sweepStaleNamespaces, type NetnsLab, type NetnsLabInit } from '@ssdp/netns';
+import {
+  createNetnsLab,
+  listLabNamespaces,
+  netnsAvailable,
+  sweepStaleNamespaces,
+  type NetnsLab,
+  type NetnsLabInit,
+} from '@ssdp/netns';
 import { findMarkedProcesses, type MarkedProcess } from './child-marker.ts';
 
 export const E2E_LAB_PREFIX = 'ssdpe2e';

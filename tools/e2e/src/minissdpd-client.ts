@@ -2,7 +2,12 @@
 import { connect } from 'node:net';
 import { encodeRequest, parseListResponse, type MinissdpdEntry } from './minissdpd-protocol.ts';
 
-export function queryMinissdpd(socketPath: string, type: 1 | 2 | 3, text = '', timeoutMs = 3000): Promise<MinissdpdEntry[]> {
+export function queryMinissdpd(
+  socketPath: string,
+  type: 1 | 2 | 3,
+  text = '',
+  timeoutMs = 3000,
+): Promise<MinissdpdEntry[]> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
     let received = new Uint8Array(0);
@@ -12,7 +17,10 @@ export function queryMinissdpd(socketPath: string, type: 1 | 2 | 3, text = '', t
       if (error === undefined) resolve(entries!);
       else reject(error);
     };
-    const timer = setTimeout(() => finish(new Error(`minissdpd at ${socketPath} gave no complete answer in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`minissdpd at ${socketPath} gave no complete answer in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.once('connect', () => socket.write(encodeRequest(type, text)));
     socket.on('data', (chunk: Buffer) => {
       const next = new Uint8Array(received.length + chunk.length);
@@ -27,6 +35,8 @@ export function queryMinissdpd(socketPath: string, type: 1 | 2 | 3, text = '', t
       }
     });
     socket.once('error', (error) => finish(new Error(`minissdpd at ${socketPath}: ${error.message}`)));
-    socket.once('close', () => finish(new Error(`minissdpd at ${socketPath} closed the connection before a complete answer`)));
+    socket.once('close', () =>
+      finish(new Error(`minissdpd at ${socketPath} closed the connection before a complete answer`)),
+    );
   });
 }

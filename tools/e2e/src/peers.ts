@@ -19,7 +19,8 @@ export interface PeerInfo {
   readonly library?: string;
 }
 
-const INSTALL_HINT = 'install the peers as root with `bash tools/e2e/scripts/install-peers.sh` (or `nx run e2e:install-peers`), as .ci/run does';
+const INSTALL_HINT =
+  'install the peers as root with `bash tools/e2e/scripts/install-peers.sh` (or `nx run e2e:install-peers`), as .ci/run does';
 
 const PACKAGES: Record<PeerName, { package: string; unpacked?: string; library?: RegExp }> = {
   'gssdp-discover': { package: 'gupnp-tools', library: /libgssdp/ },
@@ -55,7 +56,9 @@ function onPath(file: string): string | undefined {
 
 function installedVersion(pkg: string): string | undefined {
   try {
-    const out = execFileSync('dpkg-query', ['-W', '-f', '${Status}\t${Version}', pkg], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const out = execFileSync('dpkg-query', ['-W', '-f', '${Status}\t${Version}', pkg], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).toString();
     const [status, version] = out.split('\t');
     return status?.endsWith(' installed') === true && version !== undefined && version !== '' ? version : undefined;
   } catch {
@@ -67,7 +70,9 @@ function installedVersion(pkg: string): string | undefined {
 function unpackedVersion(pkg: string): string | undefined {
   const file = join(unpackedRoot(), '..', 'VERSIONS');
   if (!existsSync(file)) return undefined;
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${pkg} `));
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${pkg} `));
   return line?.slice(pkg.length + 1).trim();
 }
 
@@ -115,15 +120,26 @@ export function findPeer(name: PeerName): PeerInfo | PeerMissingError {
   const { package: pkg, unpacked, library } = PACKAGES[name];
   if (unpacked !== undefined) {
     const path = join(unpackedRoot(), unpacked);
-    if (!existsSync(path)) return new PeerMissingError(`${name} (Debian package ${pkg}) is not unpacked at ${path}: ${INSTALL_HINT}`);
+    if (!existsSync(path))
+      return new PeerMissingError(`${name} (Debian package ${pkg}) is not unpacked at ${path}: ${INSTALL_HINT}`);
     const missing = missingLibraries(path);
-    if (missing.length > 0) return new PeerMissingError(`${name} at ${path} cannot run, missing libraries ${missing.join(', ')}: ${INSTALL_HINT}`);
+    if (missing.length > 0)
+      return new PeerMissingError(
+        `${name} at ${path} cannot run, missing libraries ${missing.join(', ')}: ${INSTALL_HINT}`,
+      );
     return { name, package: pkg, path, version: unpackedVersion(pkg) ?? 'unknown version' };
   }
   const path = onPath(name);
-  if (path === undefined) return new PeerMissingError(`${name} (Debian package ${pkg}) is not installed: ${INSTALL_HINT}`);
+  if (path === undefined)
+    return new PeerMissingError(`${name} (Debian package ${pkg}) is not installed: ${INSTALL_HINT}`);
   const libraryVersion = library === undefined ? undefined : libraryPackage(path, library);
-  return { name, package: pkg, path, version: installedVersion(pkg) ?? 'unknown version', ...(libraryVersion === undefined ? {} : { library: libraryVersion }) };
+  return {
+    name,
+    package: pkg,
+    path,
+    version: installedVersion(pkg) ?? 'unknown version',
+    ...(libraryVersion === undefined ? {} : { library: libraryVersion }),
+  };
 }
 
 /** For a test body: the peer, or a loud failure. */

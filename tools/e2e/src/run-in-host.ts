@@ -19,7 +19,13 @@ export interface RunInHostOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function runInHost(lab: NetnsLab, host: string, file: string, args: readonly string[], options: RunInHostOptions = {}): Promise<HostRun> {
+export function runInHost(
+  lab: NetnsLab,
+  host: string,
+  file: string,
+  args: readonly string[],
+  options: RunInHostOptions = {},
+): Promise<HostRun> {
   const started = Date.now();
   const command = [file, ...args].join(' ');
   return new Promise((resolve, reject) => {
@@ -46,7 +52,11 @@ export function runInHost(lab: NetnsLab, host: string, file: string, args: reado
 
 /** One line for assertion messages: the command, how it ended, and the tail of its output. */
 export function describeRun(run: HostRun): string {
-  const ending = run.timedOut ? 'timed out' : run.signal !== null ? `killed by ${run.signal}` : `exit ${String(run.code)}`;
+  const ending = run.timedOut
+    ? 'timed out'
+    : run.signal !== null
+      ? `killed by ${run.signal}`
+      : `exit ${String(run.code)}`;
   const tail = (text: string) => text.trim().split('\n').slice(-15).join('\n    ');
   return `${run.command} (${ending} after ${run.durationMs} ms)\n  stdout:\n    ${tail(run.stdout)}\n  stderr:\n    ${tail(run.stderr)}`;
 }

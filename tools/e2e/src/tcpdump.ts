@@ -35,8 +35,20 @@ export interface Capture {
 }
 
 /** Starts tcpdump in a lab host and waits until it is capturing. `filter` is a pcap filter, e.g. `udp port 1337`. */
-export async function startCapture(lab: NetnsLab, host: string, tcpdumpPath: string, iface: string, filter: string): Promise<Capture> {
-  const process_ = startInHost(lab, host, tcpdumpPath, ['-i', iface, '-n', '-l', '-U', '-Z', 'root', ...filter.split(' ')], { label: `${host}: tcpdump -i ${iface} ${filter}` });
+export async function startCapture(
+  lab: NetnsLab,
+  host: string,
+  tcpdumpPath: string,
+  iface: string,
+  filter: string,
+): Promise<Capture> {
+  const process_ = startInHost(
+    lab,
+    host,
+    tcpdumpPath,
+    ['-i', iface, '-n', '-l', '-U', '-Z', 'root', ...filter.split(' ')],
+    { label: `${host}: tcpdump -i ${iface} ${filter}` },
+  );
   await process_.waitForOutput(/listening on/, 'tcpdump capturing', { stream: 'stderr', timeoutMs: 10_000 });
   const packets = () => process_.stdout.flatMap((line) => parseTcpdumpUdpLine(line) ?? []);
   return {

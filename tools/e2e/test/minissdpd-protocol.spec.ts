@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLength, encodeLength, encodeRequest, MinissdpdProtocolError, parseListResponse } from '../src/minissdpd-protocol.ts';
+import {
+  decodeLength,
+  encodeLength,
+  encodeRequest,
+  MinissdpdProtocolError,
+  parseListResponse,
+} from '../src/minissdpd-protocol.ts';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -36,17 +42,24 @@ describe('minissdpd lengths (7 bits per byte, high bit = more)', () => {
 describe('minissdpd requests and answers', () => {
   it('builds a request: type byte, length, string', () => {
     expect(encodeRequest(3)).toEqual(bytes(3, 0));
-    expect(encodeRequest(1, 'upnp:rootdevice')).toEqual(Uint8Array.from([1, 15, ...new TextEncoder().encode('upnp:rootdevice')]));
+    expect(encodeRequest(1, 'upnp:rootdevice')).toEqual(
+      Uint8Array.from([1, 15, ...new TextEncoder().encode('upnp:rootdevice')]),
+    );
   });
 
   it('parses a list answer, and only once it is complete', () => {
     const entries = [
-      { location: 'http://10.77.0.3:35525/devices/1/description.xml', st: 'upnp:rootdevice', usn: 'uuid:1::upnp:rootdevice' },
+      {
+        location: 'http://10.77.0.3:35525/devices/1/description.xml',
+        st: 'upnp:rootdevice',
+        usn: 'uuid:1::upnp:rootdevice',
+      },
       { location: `http://10.77.0.3/${'x'.repeat(200)}`, st: 'uuid:1', usn: 'uuid:1' },
     ];
     const full = response(entries);
     expect(parseListResponse(full)).toEqual(entries);
-    for (let cut = 0; cut < full.length; cut += 1) expect(parseListResponse(full.subarray(0, cut)), `cut at ${cut}`).toBeUndefined();
+    for (let cut = 0; cut < full.length; cut += 1)
+      expect(parseListResponse(full.subarray(0, cut)), `cut at ${cut}`).toBeUndefined();
     expect(parseListResponse(bytes(0))).toEqual([]);
   });
 

@@ -16,7 +16,14 @@ describe('line splitter', () => {
 describe('NDJSON events', () => {
   it('keeps only JSON objects with a string "event"', () => {
     expect(parseEventLine('{"event":"started","port":1900}')).toEqual({ event: 'started', port: 1900 });
-    for (const line of ['', 'search from 10.0.0.1:1900 -', '[1,2]', '{"event":3}', '{"noevent":true}', '{"event":"cut']) {
+    for (const line of [
+      '',
+      'search from 10.0.0.1:1900 -',
+      '[1,2]',
+      '{"event":3}',
+      '{"noevent":true}',
+      '{"event":"cut',
+    ]) {
       expect(parseEventLine(line), line).toBeUndefined();
     }
   });

@@ -27,7 +27,9 @@ resource available
   });
 
   it('reads unavailable resources (USN only) and nothing from the banner alone', () => {
-    expect(parseGssdpDiscover(`Showing "unavailable" messages\nresource unavailable\n  USN:      ${UUID}\n`)).toEqual([{ kind: 'unavailable', usn: UUID, locations: [] }]);
+    expect(parseGssdpDiscover(`Showing "unavailable" messages\nresource unavailable\n  USN:      ${UUID}\n`)).toEqual([
+      { kind: 'unavailable', usn: UUID, locations: [] },
+    ]);
     expect(parseGssdpDiscover('Using network interface eth0\nScanning for all resources\n')).toEqual([]);
   });
 });
@@ -57,7 +59,9 @@ UPnP device found. Is it an IGD ? : http://10.77.0.2:46481/
   });
 
   it('tells "no list printed" from an empty list', () => {
-    expect(parseUpnpcDevices('upnpc : miniupnpc library test client\nNo IGD UPnP Device found on the network !\n')).toEqual({ listed: false, devices: [] });
+    expect(
+      parseUpnpcDevices('upnpc : miniupnpc library test client\nNo IGD UPnP Device found on the network !\n'),
+    ).toEqual({ listed: false, devices: [] });
   });
 });
 
@@ -71,7 +75,9 @@ describe('tcpdump UDP lines', () => {
       destinationPort: 1337,
       length: 378,
     });
-    expect(parseTcpdumpUdpLine('20:39:56.402341 IP6 fe80::6082:7bff:fe35:b14c.1900 > ff02::c.1900: UDP, length 394')).toMatchObject({
+    expect(
+      parseTcpdumpUdpLine('20:39:56.402341 IP6 fe80::6082:7bff:fe35:b14c.1900 > ff02::c.1900: UDP, length 394'),
+    ).toMatchObject({
       family: 'IPv6',
       source: 'fe80::6082:7bff:fe35:b14c',
       destination: 'ff02::c',
@@ -80,7 +86,12 @@ describe('tcpdump UDP lines', () => {
   });
 
   it('ignores everything else', () => {
-    for (const line of ['', '17 packets captured', '20:39:32.2 IP 10.0.0.1.80 > 10.0.0.2.5000: Flags [S], seq 1', '20:39:32.2 ARP, Request who-has 10.0.0.1']) {
+    for (const line of [
+      '',
+      '17 packets captured',
+      '20:39:32.2 IP 10.0.0.1.80 > 10.0.0.2.5000: Flags [S], seq 1',
+      '20:39:32.2 ARP, Request who-has 10.0.0.1',
+    ]) {
       expect(parseTcpdumpUdpLine(line), line).toBeUndefined();
     }
   });

@@ -129,7 +129,10 @@ export async function blast(plan: BlastPlan, progress: (line: string) => void = 
       const sockets = readUdpSockets(pid);
       // An app with no socket is gone (or /proc is not what we think): never blast blind.
       if (sockets.length === 0) throw new Error(`cannot read the UDP sockets of pid ${pid}`);
-      most = Math.max(most, sockets.reduce((sum, s) => sum + s.rxQueue, 0));
+      most = Math.max(
+        most,
+        sockets.reduce((sum, s) => sum + s.rxQueue, 0),
+      );
     }
     result.maxQueueSeen = Math.max(result.maxQueueSeen, most);
     return most;
@@ -174,7 +177,9 @@ export async function blast(plan: BlastPlan, progress: (line: string) => void = 
     result.bytes += datagram.bytes.length;
     result.largestDatagram = Math.max(result.largestDatagram, datagram.bytes.length);
     if (Date.now() > nextReport) {
-      progress(`${plan.mode}: ${result.sent}/${plan.count} sent (${Math.round(result.sent / ((Date.now() - started) / 1000))}/s), throttled ${result.throttled}, max queue ${result.maxQueueSeen}`);
+      progress(
+        `${plan.mode}: ${result.sent}/${plan.count} sent (${Math.round(result.sent / ((Date.now() - started) / 1000))}/s), throttled ${result.throttled}, max queue ${result.maxQueueSeen}`,
+      );
       nextReport = Date.now() + 2000;
     }
   }

@@ -168,7 +168,9 @@ export async function runEvil(plan: EvilPlan): Promise<EvilResult> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(plan.mode === 'victim' ? plan.victimPort : plan.httpPort, plan.address, resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(plan.mode === 'victim' ? plan.victimPort : plan.httpPort, plan.address, resolve),
+  );
   const port = (server.address() as AddressInfo).port;
   const startedAt = Date.now();
   let notifies = 0;
@@ -199,7 +201,8 @@ export async function runEvil(plan: EvilPlan): Promise<EvilResult> {
         `NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nCACHE-CONTROL: max-age=1800\r\nLOCATION: ${where}\r\nNT: upnp:rootdevice\r\n` +
           `NTS: ssdp:alive\r\nSERVER: Linux/6 UPnP/2.0 evil-device/1.0\r\nUSN: uuid:${uuid}::upnp:rootdevice\r\nBOOTID.UPNP.ORG: 1\r\nCONFIGID.UPNP.ORG: 1\r\n\r\n`,
       );
-    const send = (bytes: Buffer): Promise<void> => new Promise((resolve) => socket.send(bytes, 1900, '239.255.255.250', () => resolve()));
+    const send = (bytes: Buffer): Promise<void> =>
+      new Promise((resolve) => socket.send(bytes, 1900, '239.255.255.250', () => resolve()));
     const announceAll = async (): Promise<void> => {
       for (const attack of ATTACKS) {
         await send(notify(plan.uuids[attack], location(attack)));

@@ -43,12 +43,17 @@ export interface FloodResult {
 export async function flood(plan: FloodPlan): Promise<FloodResult> {
   const host = plan.via === 'multicast' ? `239.255.255.250:${plan.port}` : `${plan.target}:${plan.port}`;
   // A minimal, valid search: the smaller the question, the bigger an attacker's ratio.
-  const search = Buffer.from(`M-SEARCH * HTTP/1.1\r\nHOST: ${host}\r\nMAN: "ssdp:discover"\r\nMX: ${plan.mx}\r\nST: ssdp:all\r\n\r\n`);
+  const search = Buffer.from(
+    `M-SEARCH * HTTP/1.1\r\nHOST: ${host}\r\nMAN: "ssdp:discover"\r\nMX: ${plan.mx}\r\nST: ssdp:all\r\n\r\n`,
+  );
   const destination = plan.via === 'multicast' ? '239.255.255.250' : plan.target;
   const seconds: { searches: number; bytesIn: number; responses: number; bytesOut: number }[] = [];
   const started = Date.now();
   const second = (): { searches: number; bytesIn: number; responses: number; bytesOut: number } => {
-    const index = Math.min(Math.floor((Date.now() - started) / 1000), Math.max(0, Math.ceil(plan.durationMs / 1000) - 1));
+    const index = Math.min(
+      Math.floor((Date.now() - started) / 1000),
+      Math.max(0, Math.ceil(plan.durationMs / 1000) - 1),
+    );
     while (seconds.length <= index) seconds.push({ searches: 0, bytesIn: 0, responses: 0, bytesOut: 0 });
     return seconds[index]!;
   };

@@ -10,7 +10,15 @@ import path from 'node:path';
 import { createNetnsLab, netnsAvailable, type NetnsLab } from '@ssdp/netns';
 import type { BlastPlan, BlastResult } from './blaster.ts';
 import { Checks } from './lab/checks.ts';
-import { CONTROLLER_BIN, DEVICE_BIN, sampleRss, spawnApp, stopApp, type AppEvent, type AppProcess } from './lab/app-process.ts';
+import {
+  CONTROLLER_BIN,
+  DEVICE_BIN,
+  sampleRss,
+  spawnApp,
+  stopApp,
+  type AppEvent,
+  type AppProcess,
+} from './lab/app-process.ts';
 import { diffCounters, readCpuMs, readIpSnmp, readUdpSnmp, readUdpSockets } from './lab/proc.ts';
 import { LAB_PREFIX } from './lab/lab-prefix.ts';
 import { runScript } from './lab/run-script.ts';
@@ -47,7 +55,13 @@ export interface FuzzRunResult {
   readonly durationMs: number;
   readonly attacker: BlastResult;
   readonly outsider: BlastResult;
-  readonly device: { readonly stats: Record<string, unknown>; readonly rss: RssFigures; readonly cpuMs: number; readonly kernel: Record<string, number>; readonly stderrLines: number };
+  readonly device: {
+    readonly stats: Record<string, unknown>;
+    readonly rss: RssFigures;
+    readonly cpuMs: number;
+    readonly kernel: Record<string, number>;
+    readonly stderrLines: number;
+  };
   readonly controller: {
     readonly drops: Record<string, number>;
     readonly dropsFromAttacker: Record<string, number>;
@@ -98,26 +112,60 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     lab = await createNetnsLab({
       prefix: LAB_PREFIX,
       links: [{ name: 'lan' }, { name: 'wan', subnet: '10.78.0.0/24' }],
-      hosts: ['device', 'controller', 'attacker', 'probe', 'fresh', { name: 'router', links: ['lan', 'wan'] }, { name: 'outsider', links: ['wan'] }],
+      hosts: [
+        'device',
+        'controller',
+        'attacker',
+        'probe',
+        'fresh',
+        { name: 'router', links: ['lan', 'wan'] },
+        { name: 'outsider', links: ['wan'] },
+      ],
     });
     const address = (host: string, index = 0): string => lab!.host(host).interfaces[index]!.address;
     // The outsider reaches the LAN only through the router: its datagrams arrive from off the device's subnet.
     await lab.exec('router', 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
     await lab.exec('outsider', 'ip', ['route', 'replace', '10.77.0.0/24', 'via', address('router', 1)]);
-    log(`lab ${lab.id}: device ${address('device')}, controller ${address('controller')}, attacker ${address('attacker')}, outsider ${address('outsider')} (routed)`);
+    log(
+      `lab ${lab.id}: device ${address('device')}, controller ${address('controller')}, attacker ${address('attacker')}, outsider ${address('outsider')} (routed)`,
+    );
 
-    const device = spawnApp(lab, 'device', 'device', DEVICE_BIN, ['--interface', 'eth0', '--json', '--state-dir', stateDir(), '--name', 'Fuzz target'], options.nodeOptions);
+    const device = spawnApp(
+      lab,
+      'device',
+      'device',
+      DEVICE_BIN,
+      ['--interface', 'eth0', '--json', '--state-dir', stateDir(), '--name', 'Fuzz target'],
+      options.nodeOptions,
+    );
     apps.push(device);
     const deviceStarted = await device.waitFor((e) => e.event === 'started', 20_000, 'started');
     const deviceUdn = (deviceStarted['devices'] as { udn: string }[])[0]!.udn;
-    const controller = spawnApp(lab, 'controller', 'controller', CONTROLLER_BIN, ['--interface', 'eth0', '--json'], options.nodeOptions);
+    const controller = spawnApp(
+      lab,
+      'controller',
+      'controller',
+      CONTROLLER_BIN,
+      ['--interface', 'eth0', '--json'],
+      options.nodeOptions,
+    );
     apps.push(controller);
-    await controller.waitFor((e) => e.event === 'device-added' && e['udn'] === deviceUdn, 20_000, `device-added ${deviceUdn}`);
-    const controllerPort = readUdpSockets(controller.pid).find((s) => s.localAddress === address('controller') && s.localPort !== 1900)?.localPort;
-    if (controllerPort === undefined) throw new Error('cannot find the controller search socket in /proc/<pid>/net/udp');
+    await controller.waitFor(
+      (e) => e.event === 'device-added' && e['udn'] === deviceUdn,
+      20_000,
+      `device-added ${deviceUdn}`,
+    );
+    const controllerPort = readUdpSockets(controller.pid).find(
+      (s) => s.localAddress === address('controller') && s.localPort !== 1900,
+    )?.localPort;
+    if (controllerPort === undefined)
+      throw new Error('cannot find the controller search socket in /proc/<pid>/net/udp');
     await sleep(2000);
 
-    const kernelBefore = { device: { udp: readUdpSnmp(device.pid), ip: readIpSnmp(device.pid) }, controller: { udp: readUdpSnmp(controller.pid), ip: readIpSnmp(controller.pid) } };
+    const kernelBefore = {
+      device: { udp: readUdpSnmp(device.pid), ip: readIpSnmp(device.pid) },
+      controller: { udp: readUdpSnmp(controller.pid), ip: readIpSnmp(controller.pid) },
+    };
     const baseline = { device: device.rssKiB() ?? 0, controller: controller.rssKiB() ?? 0 };
     log(`baseline RSS: device ${mib(baseline.device)}, controller ${mib(baseline.controller)}`);
     sampler = sampleRss([device, controller]);
@@ -134,38 +182,89 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
       watchPids: [device.pid, controller.pid],
       maxQueueBytes: options.maxQueueBytes ?? 1024 * 1024,
     };
-    const attackerPlan: BlastPlan = { ...common, seed: options.seed, count: options.count - offLinkCount, mode: 'fuzz', from: address('attacker'), cleanup: true };
-    const outsiderPlan: BlastPlan = { ...common, seed: options.seed + 1, count: offLinkCount, mode: 'off-link', from: address('outsider'), cleanup: false };
+    const attackerPlan: BlastPlan = {
+      ...common,
+      seed: options.seed,
+      count: options.count - offLinkCount,
+      mode: 'fuzz',
+      from: address('attacker'),
+      cleanup: true,
+    };
+    const outsiderPlan: BlastPlan = {
+      ...common,
+      seed: options.seed + 1,
+      count: offLinkCount,
+      mode: 'off-link',
+      from: address('outsider'),
+      cleanup: false,
+    };
     const [attacker, outsider] = await Promise.all([
       // No fixed time limit: the rate depends on the receivers and the machine (the CLI has an overall watchdog).
-      runScript<BlastResult>(lab, 'attacker', 'blaster.ts', [JSON.stringify(attackerPlan)], { onStderr: log, timeoutMs: 24 * 3600_000 }),
-      runScript<BlastResult>(lab, 'outsider', 'blaster.ts', [JSON.stringify(outsiderPlan)], { onStderr: log, timeoutMs: 24 * 3600_000 }),
+      runScript<BlastResult>(lab, 'attacker', 'blaster.ts', [JSON.stringify(attackerPlan)], {
+        onStderr: log,
+        timeoutMs: 24 * 3600_000,
+      }),
+      runScript<BlastResult>(lab, 'outsider', 'blaster.ts', [JSON.stringify(outsiderPlan)], {
+        onStderr: log,
+        timeoutMs: 24 * 3600_000,
+      }),
     ]);
     const afterFlood = { device: device.rssKiB() ?? 0, controller: controller.rssKiB() ?? 0 };
-    const cpuMs = { device: (readCpuMs(device.pid) ?? 0) - cpuBefore.device, controller: (readCpuMs(controller.pid) ?? 0) - cpuBefore.controller };
-    log(`sent ${attacker.sent} + ${outsider.sent} off-link datagrams (${mib(Math.round((attacker.bytes + outsider.bytes) / 1024))}) in ${attacker.durationMs} ms; RSS device ${mib(afterFlood.device)}, controller ${mib(afterFlood.controller)}`);
+    const cpuMs = {
+      device: (readCpuMs(device.pid) ?? 0) - cpuBefore.device,
+      controller: (readCpuMs(controller.pid) ?? 0) - cpuBefore.controller,
+    };
+    log(
+      `sent ${attacker.sent} + ${outsider.sent} off-link datagrams (${mib(Math.round((attacker.bytes + outsider.bytes) / 1024))}) in ${attacker.durationMs} ms; RSS device ${mib(afterFlood.device)}, controller ${mib(afterFlood.controller)}`,
+    );
 
     // After the flood: a real search gets the device's whole answer, and the controller finds a new device.
-    const probe = await runScript<ProbeAnswer[]>(lab, 'probe', 'probe.ts', ['search', address('probe'), 'ssdp:all', '1', '1500']);
-    const fresh = spawnApp(lab, 'fresh', 'fresh-device', DEVICE_BIN, ['--interface', 'eth0', '--json', '--state-dir', stateDir(), '--name', 'Fresh device']);
+    const probe = await runScript<ProbeAnswer[]>(lab, 'probe', 'probe.ts', [
+      'search',
+      address('probe'),
+      'ssdp:all',
+      '1',
+      '1500',
+    ]);
+    const fresh = spawnApp(lab, 'fresh', 'fresh-device', DEVICE_BIN, [
+      '--interface',
+      'eth0',
+      '--json',
+      '--state-dir',
+      stateDir(),
+      '--name',
+      'Fresh device',
+    ]);
     apps.push(fresh);
-    const freshUdn = ((await fresh.waitFor((e) => e.event === 'started', 20_000, 'started'))['devices'] as { udn: string }[])[0]!.udn;
+    const freshUdn = (
+      (await fresh.waitFor((e) => e.event === 'started', 20_000, 'started'))['devices'] as { udn: string }[]
+    )[0]!.udn;
     const discovered = await controller
       .waitFor((e) => e.event === 'device-added' && e['udn'] === freshUdn, 15_000, `device-added ${freshUdn}`)
-      .then((e) => e, () => undefined);
+      .then(
+        (e) => e,
+        () => undefined,
+      );
 
     // Let the collectors run, then the settled RSS.
     const settleMs = options.settleMs ?? 8000;
     for (let waited = 0; waited < settleMs; waited += 1000) {
       await sleep(1000);
-      if (waited % 5000 === 0) log(`settling: RSS device ${mib(device.rssKiB() ?? 0)}, controller ${mib(controller.rssKiB() ?? 0)}`);
+      if (waited % 5000 === 0)
+        log(`settling: RSS device ${mib(device.rssKiB() ?? 0)}, controller ${mib(controller.rssKiB() ?? 0)}`);
     }
     const after = { device: device.rssKiB() ?? 0, controller: controller.rssKiB() ?? 0 };
     const peaks = sampler.stop();
     sampler = undefined;
     const kernel = {
-      device: { ...prefix('udp.', diffCounters(readUdpSnmp(device.pid), kernelBefore.device.udp)), ...prefix('ip.', diffCounters(readIpSnmp(device.pid), kernelBefore.device.ip)) },
-      controller: { ...prefix('udp.', diffCounters(readUdpSnmp(controller.pid), kernelBefore.controller.udp)), ...prefix('ip.', diffCounters(readIpSnmp(controller.pid), kernelBefore.controller.ip)) },
+      device: {
+        ...prefix('udp.', diffCounters(readUdpSnmp(device.pid), kernelBefore.device.udp)),
+        ...prefix('ip.', diffCounters(readIpSnmp(device.pid), kernelBefore.device.ip)),
+      },
+      controller: {
+        ...prefix('udp.', diffCounters(readUdpSnmp(controller.pid), kernelBefore.controller.udp)),
+        ...prefix('ip.', diffCounters(readIpSnmp(controller.pid), kernelBefore.controller.ip)),
+      },
     };
     const socketDrops = {
       device: readUdpSockets(device.pid).reduce((sum, s) => sum + s.drops, 0),
@@ -175,15 +274,29 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     checks.check('device alive after the flood', device.exitCode === undefined);
     checks.check('controller alive after the flood', controller.exitCode === undefined);
     const answers = probe.filter((a) => a.address === address('device'));
-    const expectedUsns = [`${deviceUdn}::upnp:rootdevice`, deviceUdn, `${deviceUdn}::urn:schemas-upnp-org:device:Basic:1`].sort();
+    const expectedUsns = [
+      `${deviceUdn}::upnp:rootdevice`,
+      deviceUdn,
+      `${deviceUdn}::urn:schemas-upnp-org:device:Basic:1`,
+    ].sort();
     // What the device made of the probe's search (to tell a lost search from a refused or unanswered one).
-    const probeSeen = device.events.filter((e) => e.event === 'search-received' && (e['from'] as { address?: string } | undefined)?.address === address('probe'));
+    const probeSeen = device.events.filter(
+      (e) =>
+        e.event === 'search-received' && (e['from'] as { address?: string } | undefined)?.address === address('probe'),
+    );
     const probeDrops = [...device.dropsBySource].filter(([key]) => key.endsWith(` ${address('probe')}`));
-    checks.equal('device answers a real ssdp:all search with its whole set', answers.map((a) => a.usn).sort(), expectedUsns);
-    if (answers.length === 0) log(`probe: the device logged ${JSON.stringify(probeSeen)}; drops from the probe: ${JSON.stringify(probeDrops)}`);
+    checks.equal(
+      'device answers a real ssdp:all search with its whole set',
+      answers.map((a) => a.usn).sort(),
+      expectedUsns,
+    );
+    if (answers.length === 0)
+      log(`probe: the device logged ${JSON.stringify(probeSeen)}; drops from the probe: ${JSON.stringify(probeDrops)}`);
     checks.check(
       'every answer is a well-formed search response with a LOCATION on the device',
-      answers.every((a) => a.kind === 'search-response' && a.location?.startsWith(`http://${address('device')}:`) === true),
+      answers.every(
+        (a) => a.kind === 'search-response' && a.location?.startsWith(`http://${address('device')}:`) === true,
+      ),
       JSON.stringify(answers.map((a) => a.location)),
     );
     checks.check('controller discovers a device started after the flood', discovered !== undefined, freshUdn);
@@ -196,12 +309,21 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     checks.equal('fresh device exits 0 on SIGTERM', freshExit, 0);
     checks.equal('controller exits 0 on SIGTERM', controllerExit, 0);
     const stopped = device.events.find((e) => e.event === 'stopped');
-    const stats = (stopped?.['stats'] ?? {}) as { searches: number; alive: number; byebye: number; dropped: Record<string, number> };
+    const stats = (stopped?.['stats'] ?? {}) as {
+      searches: number;
+      alive: number;
+      byebye: number;
+      dropped: Record<string, number>;
+    };
     checks.check('device reported its counters on stop', stopped !== undefined);
 
     // Kernel: nothing lost on the way, so the apps' counters must match the oracle exactly.
     for (const [name, counters] of Object.entries(kernel)) {
-      checks.equal(`${name}: kernel dropped no datagram (RcvbufErrors, InErrors)`, [counters['udp.RcvbufErrors'] ?? 0, counters['udp.InErrors'] ?? 0], [0, 0]);
+      checks.equal(
+        `${name}: kernel dropped no datagram (RcvbufErrors, InErrors)`,
+        [counters['udp.RcvbufErrors'] ?? 0, counters['udp.InErrors'] ?? 0],
+        [0, 0],
+      );
       checks.equal(`${name}: no fragment reassembly failed`, counters['ip.ReasmFails'] ?? 0, 0);
     }
     checks.equal('sockets report no drops', socketDrops, { device: 0, controller: 0 });
@@ -209,7 +331,8 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
 
     // Device: every datagram counted once, under the oracle's reason.
     const d = stats.dropped ?? {};
-    const isAttacker = (e: AppEvent): boolean => (e['from'] as { address?: string } | undefined)?.address === address('attacker');
+    const isAttacker = (e: AppEvent): boolean =>
+      (e['from'] as { address?: string } | undefined)?.address === address('attacker');
     const attackerSearches = device.events.filter((e) => e.event === 'search-received' && isAttacker(e)).length;
     checks.equal('device: malformed = oracle', d['malformed'], attacker.device['malformed'] ?? 0);
     checks.equal('device: mx-missing = oracle', d['mx-missing'], attacker.device['mx-missing'] ?? 0);
@@ -228,13 +351,23 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     const freshAlive = fresh.events.filter((e) => e.event === 'alive-sent').length;
     const notASearchBase = (attacker.device['not-a-search'] ?? 0) + stats.alive + freshAlive;
     checks.check(
-      'device: not-a-search = oracle + its own looped-back NOTIFYs + the fresh device\'s',
-      d['not-a-search'] !== undefined && d['not-a-search'] >= notASearchBase && d['not-a-search'] <= notASearchBase + stats.byebye,
+      "device: not-a-search = oracle + its own looped-back NOTIFYs + the fresh device's",
+      d['not-a-search'] !== undefined &&
+        d['not-a-search'] >= notASearchBase &&
+        d['not-a-search'] <= notASearchBase + stats.byebye,
       `${d['not-a-search']} in [${notASearchBase}, ${notASearchBase + stats.byebye}]`,
     );
-    checks.equal('device: nothing failed to send, no interface lost', [d['send-failed'] ?? 0, d['interface-gone'] ?? 0], [0, 0]);
+    checks.equal(
+      'device: nothing failed to send, no interface lost',
+      [d['send-failed'] ?? 0, d['interface-gone'] ?? 0],
+      [0, 0],
+    );
     const deviceMalformedEvents = device.drops.get('malformed') ?? 0;
-    checks.equal('device: dropped events add up to the stopped counters (malformed)', deviceMalformedEvents, d['malformed']);
+    checks.equal(
+      'device: dropped events add up to the stopped counters (malformed)',
+      deviceMalformedEvents,
+      d['malformed'],
+    );
 
     // Controller: its per-datagram `dropped` events from the attacker, reason by reason.
     const fromAttacker: Record<string, number> = {};
@@ -249,11 +382,23 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
         .filter(([verdict]) => verdict.startsWith('drop:'))
         .map(([verdict, n]) => [verdict.slice(5), n]),
     );
-    const stateless = Object.fromEntries(Object.entries(fromAttacker).filter(([reason]) => reason !== 'stale-bootid' && reason !== 'usn-limit'));
-    checks.equal('controller: drops from the attacker = oracle, reason by reason', sortKeys(stateless), sortKeys(expectedDrops));
+    const stateless = Object.fromEntries(
+      Object.entries(fromAttacker).filter(([reason]) => reason !== 'stale-bootid' && reason !== 'usn-limit'),
+    );
+    checks.equal(
+      'controller: drops from the attacker = oracle, reason by reason',
+      sortKeys(stateless),
+      sortKeys(expectedDrops),
+    );
     const stateful = (fromAttacker['stale-bootid'] ?? 0) + (fromAttacker['usn-limit'] ?? 0);
-    checks.atMost('controller: registry-state drops (stale-bootid, usn-limit) ≤ adverts sent', stateful, (attacker.controller['advert'] ?? 0) + (attacker.controller['byebye'] ?? 0));
-    const otherStateless = Object.entries(fromOthers).filter(([reason]) => reason !== 'stale-bootid' && reason !== 'usn-limit');
+    checks.atMost(
+      'controller: registry-state drops (stale-bootid, usn-limit) ≤ adverts sent',
+      stateful,
+      (attacker.controller['advert'] ?? 0) + (attacker.controller['byebye'] ?? 0),
+    );
+    const otherStateless = Object.entries(fromOthers).filter(
+      ([reason]) => reason !== 'stale-bootid' && reason !== 'usn-limit',
+    );
     checks.equal('controller: no parse drop for datagrams of real devices', otherStateless, []);
 
     // Registry bound: replay added/removed.
@@ -284,13 +429,27 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
     });
     for (const name of ['device', 'controller'] as const) {
       const figures = rss(name);
-      checks.atMost(`${name}: peak RSS during the flood within ${RSS_PEAK_TOLERANCE_KIB / 1024} MiB of the baseline`, figures.peakKiB - figures.baselineKiB, RSS_PEAK_TOLERANCE_KIB, ' KiB');
+      checks.atMost(
+        `${name}: peak RSS during the flood within ${RSS_PEAK_TOLERANCE_KIB / 1024} MiB of the baseline`,
+        figures.peakKiB - figures.baselineKiB,
+        RSS_PEAK_TOLERANCE_KIB,
+        ' KiB',
+      );
       const tolerance = options.settledToleranceMiB ?? RSS_SETTLED_TOLERANCE_MIB;
-      checks.atMost(`${name}: settled RSS within ${tolerance} MiB of the baseline`, figures.afterKiB - figures.baselineKiB, tolerance * 1024, ' KiB');
+      checks.atMost(
+        `${name}: settled RSS within ${tolerance} MiB of the baseline`,
+        figures.afterKiB - figures.baselineKiB,
+        tolerance * 1024,
+        ' KiB',
+      );
     }
     // A stack trace on stderr would mean an unexpected error reached the top.
     for (const app of [device, controller, fresh]) {
-      checks.check(`${app.name}: no stack trace or unexpected error on stderr`, !/\n\s+at |unexpected error|internal error/.test(app.stderr()), app.stderr().trim().split('\n').slice(0, 3).join(' | '));
+      checks.check(
+        `${app.name}: no stack trace or unexpected error on stderr`,
+        !/\n\s+at |unexpected error|internal error/.test(app.stderr()),
+        app.stderr().trim().split('\n').slice(0, 3).join(' | '),
+      );
     }
 
     return {
@@ -299,7 +458,13 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
       durationMs: Date.now() - started,
       attacker,
       outsider,
-      device: { stats: stats as unknown as Record<string, unknown>, rss: rss('device'), cpuMs: cpuMs.device, kernel: kernel.device, stderrLines: lines(device.stderr()) },
+      device: {
+        stats: stats as unknown as Record<string, unknown>,
+        rss: rss('device'),
+        cpuMs: cpuMs.device,
+        kernel: kernel.device,
+        stderrLines: lines(device.stderr()),
+      },
       controller: {
         drops: Object.fromEntries(controller.drops),
         dropsFromAttacker: fromAttacker,
@@ -327,5 +492,11 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
 
 const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
 const lines = (text: string): number => (text.trim() === '' ? 0 : text.trim().split('\n').length);
-const prefix = (p: string, record: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(record).map(([k, v]) => [p + k, v]));
-const sortKeys = (record: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== 0).sort(([a], [b]) => a.localeCompare(b)));
+const prefix = (p: string, record: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(record).map(([k, v]) => [p + k, v]));
+const sortKeys = (record: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(record)
+      .filter(([, v]) => v !== 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );

@@ -80,7 +80,12 @@ const encoder = new TextEncoder();
 const CRLF = '\r\n';
 
 /** Builds a message from a start line and header lines, as text (callers may still corrupt it). */
-export function messageText(startLine: string, headers: readonly (readonly [string, string])[], eol = CRLF, terminate = true): string {
+export function messageText(
+  startLine: string,
+  headers: readonly (readonly [string, string])[],
+  eol = CRLF,
+  terminate = true,
+): string {
   return startLine + eol + headers.map(([name, value]) => `${name}: ${value}${eol}`).join('') + (terminate ? eol : '');
 }
 
@@ -123,7 +128,11 @@ const NASTY_VALUES = [
 /** The UDA 1.1 max payload recommendation aside, IPv4 UDP carries at most 65,507 bytes. */
 export const MAX_UDP_PAYLOAD = 65_507;
 
-export function createGenerator(seed: number, context: FuzzContext, weights: Partial<Record<FuzzCategory, number>> = DEFAULT_WEIGHTS): FuzzGenerator {
+export function createGenerator(
+  seed: number,
+  context: FuzzContext,
+  weights: Partial<Record<FuzzCategory, number>> = DEFAULT_WEIGHTS,
+): FuzzGenerator {
   const random = createRandom(seed);
   const port = context.port ?? 1900;
   const host = `239.255.255.250:${port}`;
@@ -137,7 +146,8 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
   if (categories.length === 0) throw new Error('no category has a weight');
 
   const poolUuid = (): string => {
-    if (context.knownUuids !== undefined && context.knownUuids.length > 0 && random.chance(0.05)) return random.pick(context.knownUuids);
+    if (context.knownUuids !== undefined && context.knownUuids.length > 0 && random.chance(0.05))
+      return random.pick(context.knownUuids);
     return random.pick(pool);
   };
   const location = (uuid: string): string => `http://${attacker}:${closedPort}/${uuid}.xml`;
@@ -147,7 +157,12 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
       HOST: host,
       MAN: '"ssdp:discover"',
       MX: String(random.range(1, 3)),
-      ST: random.pick(['ssdp:all', 'upnp:rootdevice', 'urn:schemas-upnp-org:device:Basic:1', 'urn:schemas-upnp-org:device:MediaServer:1']),
+      ST: random.pick([
+        'ssdp:all',
+        'upnp:rootdevice',
+        'urn:schemas-upnp-org:device:Basic:1',
+        'urn:schemas-upnp-org:device:MediaServer:1',
+      ]),
       'USER-AGENT': 'Linux/6 UPnP/2.0 ssdp-fuzz/0.1',
       ...overrides,
     };
@@ -155,7 +170,12 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
   }
 
   function alive(uuid: string, overrides: Record<string, string | undefined> = {}): [string, string][] {
-    const nt = random.pick(['upnp:rootdevice', `uuid:${uuid}`, 'urn:schemas-upnp-org:device:Basic:1', 'urn:schemas-upnp-org:service:SwitchPower:1']);
+    const nt = random.pick([
+      'upnp:rootdevice',
+      `uuid:${uuid}`,
+      'urn:schemas-upnp-org:device:Basic:1',
+      'urn:schemas-upnp-org:service:SwitchPower:1',
+    ]);
     const usn = nt.startsWith('uuid:') ? nt : `uuid:${uuid}::${nt}`;
     const base: Record<string, string | undefined> = {
       HOST: host,
@@ -203,7 +223,11 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
     },
     'vector-mutation': () => {
       const seedVector = random.pick(context.vectors).bytes;
-      return { category: 'vector-mutation', bytes: mutate(random, seedVector), to: random.chance(0.2) ? 'device' : 'group' };
+      return {
+        category: 'vector-mutation',
+        bytes: mutate(random, seedVector),
+        to: random.chance(0.2) ? 'device' : 'group',
+      };
     },
     'header-flood': () => {
       // 65-100 lines: over the device's 64, under the controller's 100; beyond: over both.
@@ -213,7 +237,8 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
       const start = head.some(([n]) => n === 'MAN') ? 'M-SEARCH * HTTP/1.1' : 'NOTIFY * HTTP/1.1';
       const flood: [string, string][] = [];
       const name = random.pick(['X-Flood', 'ST', 'HOST', 'USN', 'Cache-Control']);
-      for (let i = 0; i < lines; i += 1) flood.push([name === 'X-Flood' ? `X-Flood-${i}` : name, random.pick(['1', 'x', 'ssdp:all', `uuid:${uuid}`])]);
+      for (let i = 0; i < lines; i += 1)
+        flood.push([name === 'X-Flood' ? `X-Flood-${i}` : name, random.pick(['1', 'x', 'ssdp:all', `uuid:${uuid}`])]);
       return { category: 'header-flood', bytes: encoder.encode(messageText(start, [...head, ...flood])), to: 'group' };
     },
     'long-line': () => {
@@ -225,10 +250,15 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
       const uuid = poolUuid();
       let text: string;
       if (where === 'start') text = messageText(`M-SEARCH /${filler} HTTP/1.1`, msearch());
-      else if (where === 'name') text = messageText('NOTIFY * HTTP/1.1', [...alive(uuid), [`X-${filler.replace(/[^a]/g, 'b')}`, '1']]);
+      else if (where === 'name')
+        text = messageText('NOTIFY * HTTP/1.1', [...alive(uuid), [`X-${filler.replace(/[^a]/g, 'b')}`, '1']]);
       else text = messageText('NOTIFY * HTTP/1.1', alive(uuid, { SERVER: `Linux/6 UPnP/2.0 ${filler}` }));
       const bytes = encoder.encode(text);
-      return { category: 'long-line', bytes: bytes.length > MAX_UDP_PAYLOAD ? bytes.subarray(0, MAX_UDP_PAYLOAD) : bytes, to: 'group' };
+      return {
+        category: 'long-line',
+        bytes: bytes.length > MAX_UDP_PAYLOAD ? bytes.subarray(0, MAX_UDP_PAYLOAD) : bytes,
+        to: 'group',
+      };
     },
     'nul-utf8': () => {
       const bad = random.pick([
@@ -252,19 +282,59 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
       return { category: 'nul-utf8', bytes: concat([bytes.subarray(0, at), bad, bytes.subarray(at)]), to: 'group' };
     },
     'mx-attack': () => {
-      const mx = random.pick(['-1', '1e309', '99999', 'NaN', '0', '', '3.5', '+3', '0x10', '\u0663', '99999999999999999999999', ' 2 ', '2, 3']);
+      const mx = random.pick([
+        '-1',
+        '1e309',
+        '99999',
+        'NaN',
+        '0',
+        '',
+        '3.5',
+        '+3',
+        '0x10',
+        '\u0663',
+        '99999999999999999999999',
+        ' 2 ',
+        '2, 3',
+      ]);
       const headers = msearch({ MX: mx });
-      if (random.chance(0.15)) headers.splice(headers.findIndex(([n]) => n === 'MX'), 1); // no MX at all
+      if (random.chance(0.15))
+        headers.splice(
+          headers.findIndex(([n]) => n === 'MX'),
+          1,
+        ); // no MX at all
       const unicast = random.chance(0.2);
-      return { category: 'mx-attack', bytes: encoder.encode(messageText('M-SEARCH * HTTP/1.1', headers)), to: unicast ? 'device' : 'group' };
+      return {
+        category: 'mx-attack',
+        bytes: encoder.encode(messageText('M-SEARCH * HTTP/1.1', headers)),
+        to: unicast ? 'device' : 'group',
+      };
     },
     'max-age-attack': () => {
-      const value = random.pick(['max-age=-5', 'max-age=1e309', 'max-age=99999999999999999999', 'max-age=NaN', 'max-age=2147483648', 'max-age=', 'no-cache', 'max-age=0', 'max-age=604801', 'max-age = 10', 'max-age=1, max-age=999999']);
+      const value = random.pick([
+        'max-age=-5',
+        'max-age=1e309',
+        'max-age=99999999999999999999',
+        'max-age=NaN',
+        'max-age=2147483648',
+        'max-age=',
+        'no-cache',
+        'max-age=0',
+        'max-age=604801',
+        'max-age = 10',
+        'max-age=1, max-age=999999',
+      ]);
       const uuid = poolUuid();
-      const headers = random.chance(0.6) ? alive(uuid, { 'CACHE-CONTROL': value }) : response(uuid, { 'CACHE-CONTROL': value });
+      const headers = random.chance(0.6)
+        ? alive(uuid, { 'CACHE-CONTROL': value })
+        : response(uuid, { 'CACHE-CONTROL': value });
       const start = headers.some(([n]) => n === 'NTS') ? 'NOTIFY * HTTP/1.1' : 'HTTP/1.1 200 OK';
       note(uuid);
-      return { category: 'max-age-attack', bytes: encoder.encode(messageText(start, headers)), to: start === 'HTTP/1.1 200 OK' && random.chance(0.5) ? 'controller' : 'group' };
+      return {
+        category: 'max-age-attack',
+        bytes: encoder.encode(messageText(start, headers)),
+        to: start === 'HTTP/1.1 200 OK' && random.chance(0.5) ? 'controller' : 'group',
+      };
     },
     'location-attack': () => {
       const uuid = poolUuid();
@@ -285,7 +355,11 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
         'http://' + attacker + ':99999/',
       ]);
       note(uuid);
-      return { category: 'location-attack', bytes: encoder.encode(messageText('NOTIFY * HTTP/1.1', alive(uuid, { LOCATION: value }))), to: 'group' };
+      return {
+        category: 'location-attack',
+        bytes: encoder.encode(messageText('NOTIFY * HTTP/1.1', alive(uuid, { LOCATION: value }))),
+        to: 'group',
+      };
     },
     'usn-attack': () => {
       const uuid = poolUuid();
@@ -303,30 +377,51 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
         `uuid:${uuid}::upnp:rootdevice`,
         undefined, // no USN header
       ]);
-      const headers = kind === 0 ? alive(uuid, { USN: usn }) : kind === 1 ? response(uuid, { USN: usn }) : byebyeHeaders(usn);
+      const headers =
+        kind === 0 ? alive(uuid, { USN: usn }) : kind === 1 ? response(uuid, { USN: usn }) : byebyeHeaders(usn);
       const start = kind === 1 ? 'HTTP/1.1 200 OK' : 'NOTIFY * HTTP/1.1';
       if (usn !== undefined && usn.toLowerCase().includes(uuid)) note(uuid);
-      return { category: 'usn-attack', bytes: encoder.encode(messageText(start, headers)), to: kind === 1 && random.chance(0.5) ? 'controller' : 'group' };
+      return {
+        category: 'usn-attack',
+        bytes: encoder.encode(messageText(start, headers)),
+        to: kind === 1 && random.chance(0.5) ? 'controller' : 'group',
+      };
     },
     'byebye-unknown': () => {
       // A byebye for a device never seen (a fresh UUID each time).
       const uuid = random.uuid();
-      return { category: 'byebye-unknown', bytes: encoder.encode(messageText('NOTIFY * HTTP/1.1', byebyeHeaders(`uuid:${uuid}::upnp:rootdevice`))), to: 'group' };
+      return {
+        category: 'byebye-unknown',
+        bytes: encoder.encode(messageText('NOTIFY * HTTP/1.1', byebyeHeaders(`uuid:${uuid}::upnp:rootdevice`))),
+        to: 'group',
+      };
     },
     'response-flood': () => {
       const uuid = poolUuid();
       note(uuid);
-      return { category: 'response-flood', bytes: encoder.encode(messageText('HTTP/1.1 200 OK', response(uuid))), to: random.chance(0.7) ? 'controller' : 'group' };
+      return {
+        category: 'response-flood',
+        bytes: encoder.encode(messageText('HTTP/1.1 200 OK', response(uuid))),
+        to: random.chance(0.7) ? 'controller' : 'group',
+      };
     },
     'registry-flood': () => {
       // A fresh UDN every time: the controller's registry must stay at its bound.
       const uuid = note(random.uuid());
-      return { category: 'registry-flood', bytes: encoder.encode(messageText('NOTIFY * HTTP/1.1', alive(uuid))), to: 'group' };
+      return {
+        category: 'registry-flood',
+        bytes: encoder.encode(messageText('NOTIFY * HTTP/1.1', alive(uuid))),
+        to: 'group',
+      };
     },
     'valid-search': () => {
       const unicast = random.chance(0.3);
       const headers = msearch(unicast ? { HOST: `${context.deviceAddress ?? '10.77.0.2'}:${port}` } : {});
-      return { category: 'valid-search', bytes: encoder.encode(messageText('M-SEARCH * HTTP/1.1', headers)), to: unicast ? 'device' : 'group' };
+      return {
+        category: 'valid-search',
+        bytes: encoder.encode(messageText('M-SEARCH * HTTP/1.1', headers)),
+        to: unicast ? 'device' : 'group',
+      };
     },
   };
 
@@ -348,7 +443,9 @@ export function createGenerator(seed: number, context: FuzzContext, weights: Par
       counts[category] += 1;
       const datagram = generate[category]();
       // Floods of long header lines can outgrow what one UDP datagram carries: cut them there.
-      return datagram.bytes.length > MAX_UDP_PAYLOAD ? { ...datagram, bytes: datagram.bytes.subarray(0, MAX_UDP_PAYLOAD) } : datagram;
+      return datagram.bytes.length > MAX_UDP_PAYLOAD
+        ? { ...datagram, bytes: datagram.bytes.subarray(0, MAX_UDP_PAYLOAD) }
+        : datagram;
     },
     advertisedUuids: () => [...advertised],
     counts,

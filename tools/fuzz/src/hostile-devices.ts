@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createNetnsLab, netnsAvailable, type NetnsLab } from '@ssdp/netns';
 import { Checks } from './lab/checks.ts';
-import { CONTROLLER_BIN, DEVICE_BIN, sampleRss, spawnApp, stopApp, type AppEvent, type AppProcess } from './lab/app-process.ts';
+import {
+  CONTROLLER_BIN,
+  DEVICE_BIN,
+  sampleRss,
+  spawnApp,
+  stopApp,
+  type AppEvent,
+  type AppProcess,
+} from './lab/app-process.ts';
 import { readUdpSockets } from './lab/proc.ts';
 import { LAB_PREFIX } from './lab/lab-prefix.ts';
 import { runScript } from './lab/run-script.ts';
@@ -62,7 +70,13 @@ export interface HostileResult {
     /** Description fetches of flood UDNs the evil server saw (concurrency 8, queue 1024 in the controller). */
     readonly fetches: number;
   };
-  readonly good: { readonly udn: string; readonly discoveredAfterMs: number | undefined; readonly describedAfterMs: number | undefined; readonly friendlyName: unknown; readonly duringAttacks: boolean };
+  readonly good: {
+    readonly udn: string;
+    readonly discoveredAfterMs: number | undefined;
+    readonly describedAfterMs: number | undefined;
+    readonly friendlyName: unknown;
+    readonly duringAttacks: boolean;
+  };
   readonly victimConnections: number;
   readonly rss: { readonly baselineKiB: number; readonly peakKiB: number; readonly afterKiB: number };
   readonly checks: Checks['list'];
@@ -91,7 +105,13 @@ export async function runHostileDevices(options: {
   try {
     lab = await createNetnsLab({ prefix: LAB_PREFIX, hosts: ['controller', 'evil', 'good', 'victim'] });
     const address = (host: string): string => lab!.host(host).interfaces[0]!.address;
-    const controller = spawnApp(lab, 'controller', 'controller', CONTROLLER_BIN, ['--interface', 'eth0', '--json', '--max-devices', String(maxDevices)]);
+    const controller = spawnApp(lab, 'controller', 'controller', CONTROLLER_BIN, [
+      '--interface',
+      'eth0',
+      '--json',
+      '--max-devices',
+      String(maxDevices),
+    ]);
     apps.push(controller);
     await controller.waitFor((e) => e.event === 'search-sent', 20_000, 'search-sent');
     await sleep(1000);
@@ -114,7 +134,12 @@ export async function runHostileDevices(options: {
       floodDelayMs: FLOOD_DELAY_MS,
       seed: 7,
     };
-    const victimPlan: EvilPlan = { ...plan, mode: 'victim', address: address('victim'), durationMs: options.durationS * 1000 + 2000 };
+    const victimPlan: EvilPlan = {
+      ...plan,
+      mode: 'victim',
+      address: address('victim'),
+      durationMs: options.durationS * 1000 + 2000,
+    };
     const started = Date.now();
     const victimRun = runScript<EvilResult>(lab, 'victim', 'evil-device.ts', [JSON.stringify(victimPlan)]);
     victimRun.catch(() => undefined); // awaited below; a failure elsewhere must not leave it unhandled
@@ -125,9 +150,19 @@ export async function runHostileDevices(options: {
     // The good device starts while the attacks are re-announced and the NOTIFY flood is going on.
     await sleep(FLOOD_DELAY_MS + 1500);
     const goodStart = Date.now();
-    const good = spawnApp(lab, 'good', 'good-device', DEVICE_BIN, ['--interface', 'eth0', '--json', '--state-dir', mkdtempSync(path.join(temp, 'state-')), '--name', 'Good device']);
+    const good = spawnApp(lab, 'good', 'good-device', DEVICE_BIN, [
+      '--interface',
+      'eth0',
+      '--json',
+      '--state-dir',
+      mkdtempSync(path.join(temp, 'state-')),
+      '--name',
+      'Good device',
+    ]);
     apps.push(good);
-    const goodUdn = ((await good.waitFor((e) => e.event === 'started', 20_000, 'started'))['devices'] as { udn: string }[])[0]!.udn;
+    const goodUdn = (
+      (await good.waitFor((e) => e.event === 'started', 20_000, 'started'))['devices'] as { udn: string }[]
+    )[0]!.udn;
     const evil = await evilRun;
     const evilEnded = Date.now();
     const victim = await victimRun;
@@ -135,10 +170,18 @@ export async function runHostileDevices(options: {
     const peaks = sampler.stop();
     const afterKiB = controller.rssKiB() ?? 0;
     const socketDrops = readUdpSockets(controller.pid).reduce((n, s) => n + s.drops, 0);
-    checks.check('controller alive after the attacks', controller.exitCode === undefined, controller.stderr().slice(0, 300));
+    checks.check(
+      'controller alive after the attacks',
+      controller.exitCode === undefined,
+      controller.stderr().slice(0, 300),
+    );
     await stopApp(good);
     checks.equal('controller exits 0 on SIGTERM', await stopApp(controller), 0);
-    checks.check('controller: no stack trace or unexpected error on stderr', !/\n\s+at |unexpected error|internal error/.test(controller.stderr()), controller.stderr().trim().split('\n').slice(0, 3).join(' | '));
+    checks.check(
+      'controller: no stack trace or unexpected error on stderr',
+      !/\n\s+at |unexpected error|internal error/.test(controller.stderr()),
+      controller.stderr().trim().split('\n').slice(0, 3).join(' | '),
+    );
 
     const byUdn = (udn: string): AppEvent[] => controller.events.filter((e) => e['udn'] === udn);
     const outcomes: AttackOutcome[] = ATTACKS.map((attack) => {
@@ -163,16 +206,40 @@ export async function runHostileDevices(options: {
     });
     for (const outcome of outcomes) {
       const expected = EXPECTED[outcome.attack];
-      checks.equal(`${outcome.attack}: reported on its own device as ${expected.reason}${expected.code === undefined ? '' : ` ${expected.code}`}`, [outcome.reason, outcome.code ?? undefined], [expected.reason, expected.code]);
+      checks.equal(
+        `${outcome.attack}: reported on its own device as ${expected.reason}${expected.code === undefined ? '' : ` ${expected.code}`}`,
+        [outcome.reason, outcome.code ?? undefined],
+        [expected.reason, expected.code],
+      );
       // Bounded time: one deadline covers the whole exchange (plus scheduling on a loaded 2-core machine).
-      checks.atMost(`${outcome.attack}: cost the controller at most the describe deadline`, outcome.costMs ?? Number.POSITIVE_INFINITY, DESCRIBE_DEADLINE_MS + 2000);
-      checks.atMost(`${outcome.attack}: the server could push only a bounded amount`, outcome.serverBytes, 16 * 1024 * 1024);
-      checks.atMost(`${outcome.attack}: no connection outlived the deadline`, outcome.serverLongestMs, DESCRIBE_DEADLINE_MS + 2000);
+      checks.atMost(
+        `${outcome.attack}: cost the controller at most the describe deadline`,
+        outcome.costMs ?? Number.POSITIVE_INFINITY,
+        DESCRIBE_DEADLINE_MS + 2000,
+      );
+      checks.atMost(
+        `${outcome.attack}: the server could push only a bounded amount`,
+        outcome.serverBytes,
+        16 * 1024 * 1024,
+      );
+      checks.atMost(
+        `${outcome.attack}: no connection outlived the deadline`,
+        outcome.serverLongestMs,
+        DESCRIBE_DEADLINE_MS + 2000,
+      );
     }
     for (const attack of ['another-host', 'file-url', 'loopback-ssh'] as const) {
-      checks.equal(`${attack}: refused without any connection`, outcomes.find((o) => o.attack === attack)!.serverConnections, 0);
+      checks.equal(
+        `${attack}: refused without any connection`,
+        outcomes.find((o) => o.attack === attack)!.serverConnections,
+        0,
+      );
     }
-    checks.equal('another host and the off-host redirect target were never contacted', victim.routes['victim']?.connections ?? 0, 0);
+    checks.equal(
+      'another host and the off-host redirect target were never contacted',
+      victim.routes['victim']?.connections ?? 0,
+      0,
+    );
     checks.equal(
       'each attack fetched once (per UDN and CONFIGID), though re-announced every 2 s',
       ATTACKS.filter((a) => !['another-host', 'file-url', 'loopback-ssh', 'redirect-chain'].includes(a))
@@ -180,7 +247,11 @@ export async function runHostileDevices(options: {
         .filter(([, n]) => n !== 1),
       [],
     );
-    checks.equal('the redirect chain: the first request and 3 redirects, no more', evil.routes['redirect-chain']?.connections, 4);
+    checks.equal(
+      'the redirect chain: the first request and 3 redirects, no more',
+      evil.routes['redirect-chain']?.connections,
+      4,
+    );
 
     // The random-UDN flood: the registry stays at its bound.
     let live = 0;
@@ -199,27 +270,50 @@ export async function runHostileDevices(options: {
       maxRegistry = Math.max(maxRegistry, live);
     }
     checks.atMost(`flood: registry never above --max-devices (${maxDevices})`, maxRegistry, maxDevices);
-    if (options.floodCount > maxDevices) checks.check('flood: the registry evicted the least recently seen', evicted > 0, `${evicted} evicted`);
+    if (options.floodCount > maxDevices)
+      checks.check('flood: the registry evicted the least recently seen', evicted > 0, `${evicted} evicted`);
 
     // The good device: discovered during the attacks.
     const goodAdded = controller.events.find((e) => e.event === 'device-added' && e['udn'] === goodUdn);
-    const goodDescribed = controller.events.find((e) => (e.event === 'device-added' || e.event === 'device-updated') && e['udn'] === goodUdn && e['describe'] === 'described');
+    const goodDescribed = controller.events.find(
+      (e) =>
+        (e.event === 'device-added' || e.event === 'device-updated') &&
+        e['udn'] === goodUdn &&
+        e['describe'] === 'described',
+    );
     const discoveredAt = goodAdded === undefined ? undefined : Date.parse(String(goodAdded['time']));
     checks.check(
       'good device (started during the flood) discovered during the attacks',
       discoveredAt !== undefined && discoveredAt <= evilEnded,
       goodAdded === undefined ? 'never' : `${discoveredAt! - goodStart} ms after it started`,
     );
-    checks.atMost(`controller RSS peak within 160 MiB of its baseline`, (peaks['controller']?.peakKiB ?? 0) - baselineKiB, 160 * 1024, ' KiB');
-    log(`attacks: ${outcomes.map((o) => `${o.attack} ${o.reason ?? '?'} ${o.costMs ?? '?'} ms ${o.serverBytes} B`).join('; ')}`);
+    checks.atMost(
+      `controller RSS peak within 160 MiB of its baseline`,
+      (peaks['controller']?.peakKiB ?? 0) - baselineKiB,
+      160 * 1024,
+      ' KiB',
+    );
+    log(
+      `attacks: ${outcomes.map((o) => `${o.attack} ${o.reason ?? '?'} ${o.costMs ?? '?'} ms ${o.serverBytes} B`).join('; ')}`,
+    );
 
     return {
       outcomes,
-      flood: { sent: evil.floodSent, durationMs: evil.floodEndedAt - evil.floodStartedAt, maxDevices, maxRegistry, evicted, added, socketDrops, fetches: evil.routes['flood']?.connections ?? 0 },
+      flood: {
+        sent: evil.floodSent,
+        durationMs: evil.floodEndedAt - evil.floodStartedAt,
+        maxDevices,
+        maxRegistry,
+        evicted,
+        added,
+        socketDrops,
+        fetches: evil.routes['flood']?.connections ?? 0,
+      },
       good: {
         udn: goodUdn,
         discoveredAfterMs: discoveredAt === undefined ? undefined : discoveredAt - goodStart,
-        describedAfterMs: goodDescribed === undefined ? undefined : Date.parse(String(goodDescribed['time'])) - goodStart,
+        describedAfterMs:
+          goodDescribed === undefined ? undefined : Date.parse(String(goodDescribed['time'])) - goodStart,
         friendlyName: goodDescribed?.['friendlyName'],
         duringAttacks: discoveredAt !== undefined && discoveredAt <= evilEnded,
       },

@@ -24,14 +24,31 @@ export async function fetchProbe(url: string, timeoutMs: number): Promise<FetchP
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     const body = await response.text();
     const name = /<friendlyName>([^<]*)<\/friendlyName>/.exec(body)?.[1];
-    return { ok: response.ok, status: response.status, ms: performance.now() - startedAt, friendlyName: name, error: undefined };
+    return {
+      ok: response.ok,
+      status: response.status,
+      ms: performance.now() - startedAt,
+      friendlyName: name,
+      error: undefined,
+    };
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, status: undefined, ms: performance.now() - startedAt, friendlyName: undefined, error: cause ?? String(error) };
+    return {
+      ok: false,
+      status: undefined,
+      ms: performance.now() - startedAt,
+      friendlyName: undefined,
+      error: cause ?? String(error),
+    };
   }
 }
 
-export async function unicastSearch(from: string, device: string, st: string, waitMs: number): Promise<UnicastSearchProbe> {
+export async function unicastSearch(
+  from: string,
+  device: string,
+  st: string,
+  waitMs: number,
+): Promise<UnicastSearchProbe> {
   const socket = dgram.createSocket('udp4');
   let answers = 0;
   let firstAnswerMs: number | undefined;
@@ -46,7 +63,9 @@ export async function unicastSearch(from: string, device: string, st: string, wa
   // UDA 1.1 §1.3.2: a unicast search names the device in HOST and carries no MX.
   const request = `M-SEARCH * HTTP/1.1\r\nHOST: ${device}:1900\r\nMAN: "ssdp:discover"\r\nST: ${st}\r\nUSER-AGENT: Linux/6 UPnP/2.0 ssdp-http-probe/0.1\r\n\r\n`;
   sentAt = performance.now();
-  await new Promise<void>((resolve, reject) => socket.send(request, 1900, device, (error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    socket.send(request, 1900, device, (error) => (error ? reject(error) : resolve())),
+  );
   await new Promise((resolve) => setTimeout(resolve, waitMs));
   socket.close();
   return { answers, firstAnswerMs };
@@ -57,7 +76,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (mode === 'fetch' && args[0] !== undefined) {
     process.stdout.write(`${JSON.stringify(await fetchProbe(args[0], Number(args[1] ?? 3000)))}\n`);
   } else if (mode === 'usearch' && args[0] !== undefined && args[1] !== undefined) {
-    process.stdout.write(`${JSON.stringify(await unicastSearch(args[0], args[1], args[2] ?? 'upnp:rootdevice', Number(args[3] ?? 2000)))}\n`);
+    process.stdout.write(
+      `${JSON.stringify(await unicastSearch(args[0], args[1], args[2] ?? 'upnp:rootdevice', Number(args[3] ?? 2000)))}\n`,
+    );
   } else {
     process.stderr.write('usage: http-probe.ts fetch <url> <timeoutMs> | usearch <from> <device> <st> <waitMs>\n');
     process.exit(2);

@@ -4,7 +4,11 @@
 import { DEFAULT_PARSE_LIMITS, parseMessage, searchResponseWindow, type ParseLimits } from '@ssdp/protocol';
 
 /** ssdp-device's parse limits (packages/device-app/src/limits.ts; a device-app test checks they agree). */
-export const DEVICE_PARSE_LIMITS: ParseLimits = Object.freeze({ maxDatagramBytes: 8192, maxHeaderLines: 64, maxLineLength: 2048 });
+export const DEVICE_PARSE_LIMITS: ParseLimits = Object.freeze({
+  maxDatagramBytes: 8192,
+  maxHeaderLines: 64,
+  maxLineLength: 2048,
+});
 
 /**
  * The device's outcome for an on-link datagram: a search (answered, or refused by a rate limit), or the drop

@@ -12,7 +12,13 @@ export interface ProbeAnswer {
   readonly bytes: number;
 }
 
-export async function probeSearch(from: string, st: string, mx: number, waitMs: number, port = 1900): Promise<ProbeAnswer[]> {
+export async function probeSearch(
+  from: string,
+  st: string,
+  mx: number,
+  waitMs: number,
+  port = 1900,
+): Promise<ProbeAnswer[]> {
   const socket = dgram.createSocket('udp4');
   const answers: ProbeAnswer[] = [];
   socket.on('message', (bytes, remote) => {
@@ -29,7 +35,9 @@ export async function probeSearch(from: string, st: string, mx: number, waitMs: 
   await new Promise<void>((resolve) => socket.bind({ address: from, port: 0 }, resolve));
   socket.setMulticastInterface(from);
   const request = `M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:${port}\r\nMAN: "ssdp:discover"\r\nMX: ${mx}\r\nST: ${st}\r\nUSER-AGENT: Linux/6 UPnP/2.0 ssdp-fuzz-probe/0.1\r\n\r\n`;
-  await new Promise<void>((resolve, reject) => socket.send(request, port, '239.255.255.250', (error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    socket.send(request, port, '239.255.255.250', (error) => (error ? reject(error) : resolve())),
+  );
   await new Promise((resolve) => setTimeout(resolve, waitMs));
   socket.close();
   return answers;

@@ -6,7 +6,9 @@ import type { HostileResult } from './hostile-devices.ts';
 const mib = (kib: number): string => `${(kib / 1024).toFixed(1)} MiB`;
 
 export function fuzzSummary(result: FuzzRunResult): string {
-  const checks = result.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : `: ${c.detail}`}`);
+  const checks = result.checks.map(
+    (c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : `: ${c.detail}`}`,
+  );
   const total = result.attacker.sent + result.attacker.cleanupByebyes + result.outsider.sent;
   const rss = (name: 'device' | 'controller'): string => {
     const r = result[name].rss;
@@ -17,7 +19,9 @@ export function fuzzSummary(result: FuzzRunResult): string {
     `fuzz: ${total} datagrams (seed ${result.seed}; apps with NODE_OPTIONS ${result.nodeOptions ?? '(none)'}; ${result.attacker.sent} from the on-link attacker, ${result.attacker.cleanupByebyes} clean-up byebyes, ${result.outsider.sent} off-link), ` +
       `${mib(Math.round((result.attacker.bytes + result.outsider.bytes) / 1024))}, largest ${result.attacker.largestDatagram} B, in ${(result.attacker.durationMs / 1000).toFixed(1)} s ` +
       `(${Math.round(result.attacker.sent / (result.attacker.durationMs / 1000))}/s); whole run ${(result.durationMs / 1000).toFixed(1)} s`,
-    `by category: ${Object.entries(result.attacker.byCategory).map(([c, n]) => `${c} ${n}`).join(', ')}`,
+    `by category: ${Object.entries(result.attacker.byCategory)
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ')}`,
     `device verdicts: ${JSON.stringify(result.attacker.device)}; off-link ${result.outsider.sent}`,
     `device counters: ${JSON.stringify(result.device.stats)}`,
     `controller verdicts: ${JSON.stringify(result.attacker.controller)}`,
@@ -31,7 +35,10 @@ export function fuzzSummary(result: FuzzRunResult): string {
 export function amplificationTable(result: AmplificationResult): string {
   const rows = result.scenarios.map((r) => {
     const f = r.flood;
-    const steady = r.steadySeconds === 0 ? '- | -' : `${r.steadyRatio.toFixed(2)} (from s ${r.engagedAtS}) | ${r.steadyRepliesPerSecond.toFixed(1)}`;
+    const steady =
+      r.steadySeconds === 0
+        ? '- | -'
+        : `${r.steadyRatio.toFixed(2)} (from s ${r.engagedAtS}) | ${r.steadyRepliesPerSecond.toFixed(1)}`;
     return `| ${r.scenario.name} | ${r.scenario.what} | ${r.durationS} | ${f.searches} (${f.searchBytes} B each) | ${f.responses} | ${r.ratio.toFixed(2)} | ${steady} | ${r.warmupReplies} | ${r.maxPending} | ${r.socketDrops} | ${(r.rss.baselineKiB / 1024).toFixed(0)} -> ${(r.rss.peakKiB / 1024).toFixed(0)} |`;
   });
   return [
@@ -44,7 +51,8 @@ export function amplificationTable(result: AmplificationResult): string {
 
 export function hostileTable(result: HostileResult): string {
   const rows = result.outcomes.map(
-    (o) => `| ${o.attack} | ${o.reason ?? '-'}${o.code === undefined ? '' : ` ${o.code}`} | ${o.costMs ?? '-'} | ${o.serverConnections} | ${o.serverBytes} | ${o.serverLongestMs} |`,
+    (o) =>
+      `| ${o.attack} | ${o.reason ?? '-'}${o.code === undefined ? '' : ` ${o.code}`} | ${o.costMs ?? '-'} | ${o.serverConnections} | ${o.serverBytes} | ${o.serverLongestMs} |`,
   );
   const g = result.good;
   return [

@@ -26,7 +26,12 @@ interface Held {
 
 function open(host: string, port: number, localAddress: string): Promise<Held> {
   return new Promise((resolve) => {
-    const held: Held = { socket: connect({ host, port, localAddress }), connectedAt: 0, endedAt: undefined, failed: false };
+    const held: Held = {
+      socket: connect({ host, port, localAddress }),
+      connectedAt: 0,
+      endedAt: undefined,
+      failed: false,
+    };
     held.socket.setNoDelay(true);
     held.socket.on('connect', () => {
       held.connectedAt = Date.now();
@@ -46,7 +51,13 @@ function open(host: string, port: number, localAddress: string): Promise<Held> {
   });
 }
 
-export async function slowHttp(host: string, port: number, sources: readonly string[], perSource: number, durationMs: number): Promise<SlowHttpReport> {
+export async function slowHttp(
+  host: string,
+  port: number,
+  sources: readonly string[],
+  perSource: number,
+  durationMs: number,
+): Promise<SlowHttpReport> {
   const startedAt = Date.now();
   const all: Held[] = [];
   const plan = sources.flatMap((source) => Array.from({ length: perSource }, () => source));

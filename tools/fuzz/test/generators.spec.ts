@@ -1,6 +1,13 @@
 import { parseMessage } from '@ssdp/protocol';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, MAX_UDP_PAYLOAD, createGenerator, messageText, mutate, type FuzzCategory } from '../src/generators.ts';
+import {
+  CATEGORIES,
+  MAX_UDP_PAYLOAD,
+  createGenerator,
+  messageText,
+  mutate,
+  type FuzzCategory,
+} from '../src/generators.ts';
 import { judgeForController, judgeForDevice } from '../src/oracle.ts';
 import { createRandom } from '../src/random.ts';
 import { loadVectors } from '../src/vectors.ts';
@@ -72,14 +79,16 @@ describe('structured attacks and what each app must do with them (the oracle)', 
       const device = judgeForDevice(datagram.bytes, { multicast: true });
       expect(device.verdict).toBe('malformed');
       expect(['SSDP_ERR_TOO_MANY_HEADERS', 'SSDP_ERR_TOO_LARGE']).toContain(device.code);
-      if (lines > 100) expect(judgeForController(datagram.bytes)).toMatch(/^drop:SSDP_ERR_(TOO_MANY_HEADERS|TOO_LARGE)$/);
+      if (lines > 100)
+        expect(judgeForController(datagram.bytes)).toMatch(/^drop:SSDP_ERR_(TOO_MANY_HEADERS|TOO_LARGE)$/);
     }
   });
 
   it('64 KiB lines are refused by both, by size or line length', () => {
     for (const datagram of draw('long-line', 200)) {
       expect(judgeForDevice(datagram.bytes, { multicast: true }).code).toMatch(/^SSDP_ERR_(TOO_LARGE|LINE_TOO_LONG)$/);
-      if (datagram.bytes.length > 60_000) expect(judgeForController(datagram.bytes)).toBe('drop:SSDP_ERR_LINE_TOO_LONG');
+      if (datagram.bytes.length > 60_000)
+        expect(judgeForController(datagram.bytes)).toBe('drop:SSDP_ERR_LINE_TOO_LONG');
     }
   });
 
@@ -102,7 +111,8 @@ describe('structured attacks and what each app must do with them (the oracle)', 
           ['ST', 'ssdp:all'],
         ]),
       );
-    for (const mx of ['-1', '1e309', 'NaN', '0', '3.5', '']) expect(judgeForDevice(search(mx), { multicast: true }).verdict, mx).toBe('mx-invalid');
+    for (const mx of ['-1', '1e309', 'NaN', '0', '3.5', ''])
+      expect(judgeForDevice(search(mx), { multicast: true }).verdict, mx).toBe('mx-invalid');
     expect(judgeForDevice(search('99999'), { multicast: true }).verdict).toBe('search');
     expect(judgeForDevice(search(undefined), { multicast: true }).verdict).toBe('mx-missing');
     expect(judgeForDevice(search('-1'), { multicast: false }).verdict).toBe('search');
@@ -130,7 +140,9 @@ describe('structured attacks and what each app must do with them (the oracle)', 
     expect(locations).toContain('http://127.0.0.1:22/');
     expect(locations.some((l) => l.length > 10_000)).toBe(true);
     for (const [i, datagram] of datagrams.entries()) {
-      expect(judgeForController(datagram.bytes)).toBe(locations[i]!.length > 8000 ? 'drop:SSDP_ERR_LINE_TOO_LONG' : 'advert');
+      expect(judgeForController(datagram.bytes)).toBe(
+        locations[i]!.length > 8000 ? 'drop:SSDP_ERR_LINE_TOO_LONG' : 'advert',
+      );
     }
   });
 
@@ -140,7 +152,8 @@ describe('structured attacks and what each app must do with them (the oracle)', 
       const verdict = judgeForController(datagram.bytes);
       verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
       const usn = /\r\nUSN: ([^\r]*)\r\n/.exec(text(datagram.bytes))?.[1];
-      if (usn === 'urn:schemas-upnp-org:device:Basic:1' || usn === '1' || usn === 'uuid:') expect(verdict).toBe('drop:SSDP_ERR_INVALID_USN');
+      if (usn === 'urn:schemas-upnp-org:device:Basic:1' || usn === '1' || usn === 'uuid:')
+        expect(verdict).toBe('drop:SSDP_ERR_INVALID_USN');
       // UDA devices in the wild use UUIDs of any form: a non-RFC 4122 one is kept as it is spelled.
       if (usn === 'uuid:not-a-uuid') expect(verdict).not.toMatch(/^drop:/);
       if (usn === undefined) expect(verdict).toBe('drop:missing-usn');

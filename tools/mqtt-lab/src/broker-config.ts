@@ -19,20 +19,38 @@ export interface BrokerConfigInit {
 }
 
 export function brokerConfig(init: BrokerConfigInit): string {
-  const lines = ['# Written by tools/mqtt-lab for one test run.', 'per_listener_settings true', 'log_dest stderr', 'log_type error', 'log_type warning', 'log_type notice', 'log_type information'];
+  const lines = [
+    '# Written by tools/mqtt-lab for one test run.',
+    'per_listener_settings true',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+    'log_type notice',
+    'log_type information',
+  ];
   if (init.runAsRoot) lines.push('user root');
   if (init.persistenceDir !== undefined) {
-    lines.push('persistence true', `persistence_location ${init.persistenceDir.endsWith('/') ? init.persistenceDir : `${init.persistenceDir}/`}`, 'autosave_interval 1');
+    lines.push(
+      'persistence true',
+      `persistence_location ${init.persistenceDir.endsWith('/') ? init.persistenceDir : `${init.persistenceDir}/`}`,
+      'autosave_interval 1',
+    );
   }
   for (const listener of init.listeners) {
-    if (listener.bind === '0.0.0.0' || listener.bind === '::') throw new Error('the lab broker binds to one address, never to all of them');
+    if (listener.bind === '0.0.0.0' || listener.bind === '::')
+      throw new Error('the lab broker binds to one address, never to all of them');
     lines.push('', `listener ${listener.port} ${listener.bind}`);
     if (listener.auth === 'anonymous') lines.push('allow_anonymous true');
     else {
       if (init.passwordFile === undefined) throw new Error('a password listener needs passwordFile');
       lines.push('allow_anonymous false', `password_file ${init.passwordFile}`);
     }
-    if (listener.tls !== undefined) lines.push(`cafile ${listener.tls.caFile}`, `certfile ${listener.tls.certFile}`, `keyfile ${listener.tls.keyFile}`);
+    if (listener.tls !== undefined)
+      lines.push(
+        `cafile ${listener.tls.caFile}`,
+        `certfile ${listener.tls.certFile}`,
+        `keyfile ${listener.tls.keyFile}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

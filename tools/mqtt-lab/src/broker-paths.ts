@@ -12,20 +12,32 @@ const multiarch = arch() === 'arm64' ? 'aarch64-linux-gnu' : 'x86_64-linux-gnu';
 /** The environment the unpacked binaries run with: their unpacked libraries first. */
 export const brokerEnv = { LD_LIBRARY_PATH: `${brokerRoot}usr/lib/${multiarch}` };
 
-export type BrokerAvailability = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly reason: string };
+export type BrokerAvailability =
+  { readonly ok: true; readonly version: string } | { readonly ok: false; readonly reason: string };
 
 export function brokerAvailable(): BrokerAvailability {
   if (!existsSync(mosquittoBin)) {
-    return { ok: false, reason: `mosquitto is not unpacked (${mosquittoBin}); run, as root: bash tools/mqtt-lab/scripts/unpack-broker.sh` };
+    return {
+      ok: false,
+      reason: `mosquitto is not unpacked (${mosquittoBin}); run, as root: bash tools/mqtt-lab/scripts/unpack-broker.sh`,
+    };
   }
   try {
-    const help = execFileSync(mosquittoBin, ['-h'], { env: { ...process.env, ...brokerEnv }, encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const help = execFileSync(mosquittoBin, ['-h'], {
+      env: { ...process.env, ...brokerEnv },
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return { ok: true, version: /mosquitto version (\S+)/.exec(help)?.[1] ?? 'unknown' };
   } catch (error) {
     // mosquitto -h exits 3 after printing its help.
     const out = String((error as { stdout?: string }).stdout ?? '');
     const version = /mosquitto version (\S+)/.exec(out)?.[1];
     if (version !== undefined) return { ok: true, version };
-    return { ok: false, reason: `the unpacked mosquitto does not run: ${String((error as Error).message).split('\n')[0]}` };
+    return {
+      ok: false,
+      reason: `the unpacked mosquitto does not run: ${String((error as Error).message).split('\n')[0]}`,
+    };
   }
 }

@@ -4,7 +4,10 @@ import { startInHost, type HostProcess } from '@ssdp/e2e/src/host-process.ts';
 import { brokerEnv, mosquittoBin } from './broker-paths.ts';
 
 export async function startBroker(lab: NetnsLab, host: string, configFile: string): Promise<HostProcess> {
-  const broker = startInHost(lab, host, mosquittoBin, ['-c', configFile], { label: `${host}: mosquitto`, env: brokerEnv });
+  const broker = startInHost(lab, host, mosquittoBin, ['-c', configFile], {
+    label: `${host}: mosquitto`,
+    env: brokerEnv,
+  });
   try {
     await broker.waitForOutput(/mosquitto version \S+ running/, 'mosquitto running', { timeoutMs: 15_000 });
     return broker;

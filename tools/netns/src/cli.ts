@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { netnsAvailable } from './available.ts';
 import { createNetnsLab, listLabNamespaces, sweepStaleNamespaces } from './netns-lab.ts';
 
-const USAGE = 'usage: ssdp-netns run [--hosts a,b] [--subnet 10.77.0.0/24] [--in a] -- <command> [args...] | list | sweep';
+const USAGE =
+  'usage: ssdp-netns run [--hosts a,b] [--subnet 10.77.0.0/24] [--in a] -- <command> [args...] | list | sweep';
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`ssdp-netns: ${message}\n`);
@@ -17,7 +18,12 @@ async function main(): Promise<void> {
   try {
     parsed = parseArgs({
       allowPositionals: true,
-      options: { hosts: { type: 'string', default: 'a,b' }, subnet: { type: 'string' }, in: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        hosts: { type: 'string', default: 'a,b' },
+        subnet: { type: 'string' },
+        in: { type: 'string' },
+        help: { type: 'boolean' },
+      },
     });
   } catch (error) {
     fail(`${(error as Error).message}; ${USAGE}`);
@@ -43,10 +49,14 @@ async function main(): Promise<void> {
     hosts,
   });
   for (const host of lab.hosts) {
-    process.stderr.write(`${host.name}: ${host.namespace} ${host.interfaces.map((i) => `${i.name} ${i.address}/${i.prefixLength} ${i.linkLocal}`).join(', ')}\n`);
+    process.stderr.write(
+      `${host.name}: ${host.namespace} ${host.interfaces.map((i) => `${i.name} ${i.address}/${i.prefixLength} ${i.linkLocal}`).join(', ')}\n`,
+    );
   }
   const child = lab.spawn(target, rest[0]!, rest.slice(1), { stdio: 'inherit' });
-  const code = await new Promise<number>((resolve) => child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1))));
+  const code = await new Promise<number>((resolve) =>
+    child.once('exit', (c, signal) => resolve(c ?? (signal ? 128 : 1))),
+  );
   await lab.destroy();
   process.exit(code);
 }

@@ -71,7 +71,9 @@ export interface NetnsLab {
 export class NetemUnavailableError extends Error {
   override readonly name = 'NetemUnavailableError';
   constructor() {
-    super('tc netem is not available in this kernel (no sch_netem); use MemoryNetwork loss/latency, or tbf rate limits');
+    super(
+      'tc netem is not available in this kernel (no sch_netem); use MemoryNetwork loss/latency, or tbf rate limits',
+    );
   }
 }
 
@@ -166,7 +168,8 @@ function parseSubnet(subnet: string): { base: number; prefixLength: number } {
   if (match === null) throw new Error(`subnet "${subnet}" is not a.b.c.d/len`);
   const octets = match.slice(1, 5).map(Number);
   const prefixLength = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefixLength < 8 || prefixLength > 30) throw new Error(`subnet "${subnet}" is out of range`);
+  if (octets.some((o) => o > 255) || prefixLength < 8 || prefixLength > 30)
+    throw new Error(`subnet "${subnet}" is out of range`);
   const value = octets.reduce((acc, o) => ((acc << 8) | o) >>> 0, 0);
   const mask = (0xffffffff << (32 - prefixLength)) >>> 0;
   return { base: (value & mask) >>> 0, prefixLength };
@@ -208,12 +211,21 @@ export async function createNetnsLab(init: NetnsLabInit): Promise<NetnsLab> {
 
     for (const [hostIndex, hostInit] of hostInits.entries()) {
       validateName('host', hostInit.name);
-      if (hostInit.name === 'sw' || hosts.some((h) => h.name === hostInit.name)) throw new Error(`host name "${hostInit.name}" is taken`);
+      if (hostInit.name === 'sw' || hosts.some((h) => h.name === hostInit.name))
+        throw new Error(`host name "${hostInit.name}" is taken`);
       const namespace = `${id}-${hostInit.name}`;
       await ip(['netns', 'add', namespace]);
       state.namespaces.push(namespace);
       // No duplicate address detection: link-local addresses are usable at once instead of after ~1 s.
-      await run('ip', ['netns', 'exec', namespace, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
+      await run('ip', [
+        'netns',
+        'exec',
+        namespace,
+        'sysctl',
+        '-qw',
+        'net.ipv6.conf.all.accept_dad=0',
+        'net.ipv6.conf.default.accept_dad=0',
+      ]);
       await ip(['-n', namespace, 'link', 'set', 'lo', 'up']);
       const interfaces: LabInterface[] = [];
       for (const [ifaceIndex, linkName] of (hostInit.links ?? [links[0]!.name]).entries()) {
@@ -224,17 +236,51 @@ export async function createNetnsLab(init: NetnsLabInit): Promise<NetnsLab> {
         const port = `h${hostIndex}l${link.index}`;
         const address = toIpv4(link.base + link.members + 1);
         const broadcast = toIpv4((link.base | ~((0xffffffff << (32 - link.prefixLength)) >>> 0)) >>> 0);
-        await ip(['-n', switchNamespace, 'link', 'add', port, 'type', 'veth', 'peer', 'name', name, 'netns', namespace]);
+        await ip([
+          '-n',
+          switchNamespace,
+          'link',
+          'add',
+          port,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          name,
+          'netns',
+          namespace,
+        ]);
         await ip(['-n', switchNamespace, 'link', 'set', port, 'master', link.bridge, 'up']);
-        await ip(['-n', namespace, 'addr', 'add', `${address}/${link.prefixLength}`, 'broadcast', broadcast, 'dev', name]);
-        const ipv6 = link.ipv6Prefix === undefined ? undefined : `${link.ipv6Prefix.replace(/::?$/, '')}::${(link.members + 1).toString(16)}`;
+        await ip([
+          '-n',
+          namespace,
+          'addr',
+          'add',
+          `${address}/${link.prefixLength}`,
+          'broadcast',
+          broadcast,
+          'dev',
+          name,
+        ]);
+        const ipv6 =
+          link.ipv6Prefix === undefined
+            ? undefined
+            : `${link.ipv6Prefix.replace(/::?$/, '')}::${(link.members + 1).toString(16)}`;
         if (ipv6 !== undefined) await ip(['-n', namespace, '-6', 'addr', 'add', `${ipv6}/64`, 'dev', name, 'nodad']);
         await ip(['-n', namespace, 'link', 'set', name, 'up']);
         if (ifaceIndex === 0) {
           await ip(['-n', namespace, 'route', 'add', '239.0.0.0/8', 'dev', name]);
           await ip(['-n', namespace, 'route', 'add', 'default', 'dev', name]);
         }
-        interfaces.push({ name, link: link.name, address, prefixLength: link.prefixLength, broadcast, linkLocal: '', ...(ipv6 === undefined ? {} : { ipv6 }) });
+        interfaces.push({
+          name,
+          link: link.name,
+          address,
+          prefixLength: link.prefixLength,
+          broadcast,
+          linkLocal: '',
+          ...(ipv6 === undefined ? {} : { ipv6 }),
+        });
       }
       hosts.push({ name: hostInit.name, namespace, interfaces });
     }
@@ -255,7 +301,8 @@ export async function createNetnsLab(init: NetnsLabInit): Promise<NetnsLab> {
     if (state.destroyed) throw new Error(`lab ${id} is destroyed`);
     const host = hosts.find((h) => h.name === name);
     // Only namespaces this lab created: a typo must never run a command somewhere else.
-    if (host === undefined) throw new Error(`lab ${id} has no host "${name}" (it has ${hosts.map((h) => h.name).join(', ')})`);
+    if (host === undefined)
+      throw new Error(`lab ${id} has no host "${name}" (it has ${hosts.map((h) => h.name).join(', ')})`);
     return host;
   };
 
@@ -273,7 +320,19 @@ export async function createNetnsLab(init: NetnsLabInit): Promise<NetnsLab> {
     },
     netem: async (host, iface, args) => {
       try {
-        await run('ip', ['netns', 'exec', find(host).namespace, 'tc', 'qdisc', 'replace', 'dev', iface, 'root', 'netem', ...args]);
+        await run('ip', [
+          'netns',
+          'exec',
+          find(host).namespace,
+          'tc',
+          'qdisc',
+          'replace',
+          'dev',
+          iface,
+          'root',
+          'netem',
+          ...args,
+        ]);
       } catch (error) {
         if (error instanceof CommandError && /qdisc kind is unknown/i.test(error.stderr)) {
           throw new NetemUnavailableError();

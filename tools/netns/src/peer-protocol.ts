@@ -12,7 +12,13 @@ export type PeerRequest =
   | { readonly id: number; readonly op: 'create'; readonly transport: number; readonly init: TransportOptions }
   | { readonly id: number; readonly op: 'start'; readonly transport: number }
   | { readonly id: number; readonly op: 'stop'; readonly transport: number }
-  | { readonly id: number; readonly op: 'send'; readonly transport: number; readonly bytes: string; readonly target: SendTarget }
+  | {
+      readonly id: number;
+      readonly op: 'send';
+      readonly transport: number;
+      readonly bytes: string;
+      readonly target: SendTarget;
+    }
   | { readonly id: number; readonly op: 'occupy'; readonly address: string; readonly port: number }
   | { readonly id: number; readonly op: 'release'; readonly address: string; readonly port: number };
 
@@ -28,5 +34,10 @@ export type PeerMessage =
       readonly interfaceId: string;
       readonly via: Datagram['via'];
     }
-  | { readonly event: 'interfaces'; readonly transport: number; readonly change: InterfacesChange; readonly interfaces: readonly TransportInterface[] }
+  | {
+      readonly event: 'interfaces';
+      readonly transport: number;
+      readonly change: InterfacesChange;
+      readonly interfaces: readonly TransportInterface[];
+    }
   | { readonly event: 'error'; readonly transport: number; readonly error: WireError };

@@ -22,7 +22,11 @@ function toWire(error: unknown): WireError {
     };
   }
   const errno = (error as NodeJS.ErrnoException | undefined)?.code;
-  return { code: 'SSDP_ERR_SOCKET', message: String((error as Error | undefined)?.message ?? error), ...(errno === undefined ? {} : { errno }) };
+  return {
+    code: 'SSDP_ERR_SOCKET',
+    message: String((error as Error | undefined)?.message ?? error),
+    ...(errno === undefined ? {} : { errno }),
+  };
 }
 
 function transportOf(id: number): SsdpTransport {

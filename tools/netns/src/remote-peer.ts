@@ -129,7 +129,11 @@ export async function createRemotePeer(lab: NetnsLab, host: string): Promise<Rem
     let starting: Promise<void> | undefined;
     let stopping: Promise<void> | undefined;
     let interfaces: readonly TransportInterface[] = [];
-    const handlers = { datagram: new Set<(d: Datagram) => void>(), change: new Set<(c: InterfacesChange) => void>(), error: new Set<(e: TransportError) => void>() };
+    const handlers = {
+      datagram: new Set<(d: Datagram) => void>(),
+      change: new Set<(c: InterfacesChange) => void>(),
+      error: new Set<(e: TransportError) => void>(),
+    };
     const report = (error: TransportError): void => {
       for (const handler of handlers.error) {
         try {
@@ -139,7 +143,7 @@ export async function createRemotePeer(lab: NetnsLab, host: string): Promise<Rem
         }
       }
     };
-    const safely = <T,>(set: Set<(value: T) => void>, value: T): void => {
+    const safely = <T>(set: Set<(value: T) => void>, value: T): void => {
       for (const handler of [...set]) {
         try {
           handler(value);
@@ -159,7 +163,7 @@ export async function createRemotePeer(lab: NetnsLab, host: string): Promise<Rem
       },
       error: report,
     });
-    const subscribe = <T,>(set: Set<(value: T) => void>, handler: (value: T) => void): Unsubscribe => {
+    const subscribe = <T>(set: Set<(value: T) => void>, handler: (value: T) => void): Unsubscribe => {
       const entry = (value: T): void => handler(value);
       set.add(entry);
       return () => set.delete(entry);
@@ -168,7 +172,8 @@ export async function createRemotePeer(lab: NetnsLab, host: string): Promise<Rem
     return {
       start: async () => {
         if (state === 'started') return;
-        if (state === 'stopped') throw new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this transport was stopped; create a new one');
+        if (state === 'stopped')
+          throw new TransportError('SSDP_ERR_TRANSPORT_STOPPED', 'this transport was stopped; create a new one');
         starting ??= (async () => {
           await created;
           const reply = await expectOk({ op: 'start', transport });

@@ -20,7 +20,8 @@ export interface RunResult {
 export function run(file: string, args: readonly string[], timeoutMs = 15_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new CommandError([file, ...args], (error as NodeJS.ErrnoException).code ?? null, String(stderr)));
+      if (error)
+        reject(new CommandError([file, ...args], (error as NodeJS.ErrnoException).code ?? null, String(stderr)));
       else resolve({ stdout: String(stdout), stderr: String(stderr) });
     });
   });

@@ -5,7 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsAvailable } from '../src/available.ts';
 import { parseNamespaceName } from '../src/namespace-names.ts';
-import { createNetnsLab, listLabNamespaces, NetemUnavailableError, sweepStaleNamespaces, type NetnsLab } from '../src/netns-lab.ts';
+import {
+  createNetnsLab,
+  listLabNamespaces,
+  NetemUnavailableError,
+  sweepStaleNamespaces,
+  type NetnsLab,
+} from '../src/netns-lab.ts';
 import { run } from '../src/run-ip.ts';
 
 const availability = netnsAvailable();
@@ -14,13 +20,20 @@ describe('namespace names', () => {
   it('recognises only names of the exact <prefix>-<pid>-<random>-<role> form', () => {
     expect(parseNamespaceName('ssdpt', 'ssdpt-123-abc123-a')).toEqual({ pid: 123, labId: 'ssdpt-123-abc123' });
     expect(parseNamespaceName('ssdpt', 'ssdpt-123-abc123-sw')).toEqual({ pid: 123, labId: 'ssdpt-123-abc123' });
-    for (const name of ['ssdpt-abc-abc123-a', 'ssdpt-123-abc12-a', 'other-123-abc123-a', 'ssdpt-123-abc123', 'xssdpt-1-abc123-a', 'ssdpt-1-ABC123-a']) {
+    for (const name of [
+      'ssdpt-abc-abc123-a',
+      'ssdpt-123-abc12-a',
+      'other-123-abc123-a',
+      'ssdpt-123-abc123',
+      'xssdpt-1-abc123-a',
+      'ssdpt-1-ABC123-a',
+    ]) {
       expect(parseNamespaceName('ssdpt', name)).toBeUndefined();
     }
   });
 
   it('reports availability as ok or with a reason', () => {
-    expect(availability.ok || (availability.reason.length > 0)).toBe(true);
+    expect(availability.ok || availability.reason.length > 0).toBe(true);
   });
 });
 
@@ -58,7 +71,10 @@ describe.skipIf(!availability.ok)(`netns lab${availability.ok ? '' : ` (skipped:
 
   beforeAll(async () => {
     lab = await createNetnsLab({
-      links: [{ name: 'lan', ipv6Prefix: 'fd77:0:0:1::' }, { name: 'legacy', subnet: '192.168.0.0/24' }],
+      links: [
+        { name: 'lan', ipv6Prefix: 'fd77:0:0:1::' },
+        { name: 'legacy', subnet: '192.168.0.0/24' },
+      ],
       hosts: ['a', 'b', { name: 'mh', links: ['lan', 'legacy'] }],
     });
   });
@@ -67,7 +83,13 @@ describe.skipIf(!availability.ok)(`netns lab${availability.ok ? '' : ` (skipped:
   });
 
   it('gives every host its addresses, lo up and routes for 239/8 and default, and nothing of it in the host namespace', async () => {
-    expect(lab.host('a').interfaces[0]).toMatchObject({ name: 'eth0', address: '10.77.0.2', prefixLength: 24, broadcast: '10.77.0.255', ipv6: 'fd77:0:0:1::2' });
+    expect(lab.host('a').interfaces[0]).toMatchObject({
+      name: 'eth0',
+      address: '10.77.0.2',
+      prefixLength: 24,
+      broadcast: '10.77.0.255',
+      ipv6: 'fd77:0:0:1::2',
+    });
     expect(lab.host('mh').interfaces.map((i) => [i.name, i.address])).toEqual([
       ['eth0', '10.77.0.4'],
       ['eth1', '192.168.0.2'],
@@ -112,14 +134,17 @@ describe.skipIf(!availability.ok)(`netns lab${availability.ok ? '' : ` (skipped:
     await expect(other.exec('x', 'true')).rejects.toThrow(/destroyed/);
   });
 
-  it.each(['wait', 'throw', 'exit'] as const)('leaves nothing behind when the process %s (SIGTERM / uncaught error / process.exit)', async (mode) => {
-    const { child, exited, id, sleeper } = await childWithLab(mode);
-    expect(await ours(id)).toHaveLength(3);
-    if (mode === 'wait') child.kill('SIGTERM');
-    await exited;
-    expect(await ours(id)).toEqual([]);
-    expect(alive(sleeper)).toBe(false);
-  });
+  it.each(['wait', 'throw', 'exit'] as const)(
+    'leaves nothing behind when the process %s (SIGTERM / uncaught error / process.exit)',
+    async (mode) => {
+      const { child, exited, id, sleeper } = await childWithLab(mode);
+      expect(await ours(id)).toHaveLength(3);
+      if (mode === 'wait') child.kill('SIGTERM');
+      await exited;
+      expect(await ours(id)).toEqual([]);
+      expect(alive(sleeper)).toBe(false);
+    },
+  );
 
   it('sweeps the leftovers of a SIGKILLed run (and only dead runs)', async () => {
     const { child, exited, id } = await childWithLab('wait');

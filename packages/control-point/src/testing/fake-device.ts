@@ -104,7 +104,12 @@ export function createFakeDevice(init: FakeDeviceInit): FakeDevice {
           );
           const send = () =>
             void transport
-              .send(bytes, { kind: 'unicast', interfaceId: datagram.interfaceId, address: datagram.remote.address, port: datagram.remote.port })
+              .send(bytes, {
+                kind: 'unicast',
+                interfaceId: datagram.interfaceId,
+                address: datagram.remote.address,
+                port: datagram.remote.port,
+              })
               .catch(() => undefined);
           const delay = init.responseDelayMs?.(index) ?? 0;
           if (delay > 0) init.network.clock.setTimeout(send, delay);
@@ -127,15 +132,23 @@ export function createFakeDevice(init: FakeDeviceInit): FakeDevice {
             host: `239.255.255.250:${port}`,
           }),
         );
-        for (const iface of transport.interfaces) await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
+        for (const iface of transport.interfaces)
+          await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
       }
     },
     async byebye() {
       for (const ad of advertisementSet(model)) {
         const bytes = serializeMessage(
-          createNotifyByeBye({ nt: ad.nt, usn: ad.usn, bootId: device.bootId, configId: device.configId, host: `239.255.255.250:${port}` }),
+          createNotifyByeBye({
+            nt: ad.nt,
+            usn: ad.usn,
+            bootId: device.bootId,
+            configId: device.configId,
+            host: `239.255.255.250:${port}`,
+          }),
         );
-        for (const iface of transport.interfaces) await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
+        for (const iface of transport.interfaces)
+          await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
       }
     },
     async update(nextBootId) {
@@ -151,7 +164,8 @@ export function createFakeDevice(init: FakeDeviceInit): FakeDevice {
             host: `239.255.255.250:${port}`,
           }),
         );
-        for (const iface of transport.interfaces) await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
+        for (const iface of transport.interfaces)
+          await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
       }
     },
     descriptionXml() {
@@ -164,7 +178,12 @@ export function createFakeDevice(init: FakeDeviceInit): FakeDevice {
           manufacturer: 'Test Corp',
           modelName: 'Fake 1',
           icons: [],
-          services: (model.services ?? []).map((s) => ({ ...s, scpdURL: '/scpd.xml', controlURL: '/ctl', eventSubURL: '/evt' })),
+          services: (model.services ?? []).map((s) => ({
+            ...s,
+            scpdURL: '/scpd.xml',
+            controlURL: '/ctl',
+            eventSubURL: '/evt',
+          })),
           devices: (model.devices ?? []).map((d) => ({
             ...d,
             friendlyName: 'embedded',

@@ -4,7 +4,11 @@ import { createSystemClock, type TransportOptions } from '@ssdp/transport';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import type { CliRuntime } from '../../src/run-cli.ts';
 import type { StateStore } from '@ssdp/device';
-import { createMemoryDescriptionServer, createMemoryStateStore, type MemoryDescriptionServer } from '@ssdp/device/testing';
+import {
+  createMemoryDescriptionServer,
+  createMemoryStateStore,
+  type MemoryDescriptionServer,
+} from '@ssdp/device/testing';
 
 export interface MemoryRuntime {
   readonly runtime: CliRuntime;

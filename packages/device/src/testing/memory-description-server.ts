@@ -40,7 +40,12 @@ export function createMemoryDescriptionServer(firstPort = 8080): MemoryDescripti
     },
     fetch(url, method = 'GET') {
       const parsed = new URL(url);
-      return server.request(parsed.hostname.replace(/^\[|\]$/g, ''), Number(parsed.port), method, parsed.pathname + parsed.search);
+      return server.request(
+        parsed.hostname.replace(/^\[|\]$/g, ''),
+        Number(parsed.port),
+        method,
+        parsed.pathname + parsed.search,
+      );
     },
   };
   return server;

@@ -2,7 +2,9 @@
 import { StateStoreError, type PersistedState, type StateStore } from '../state-store.ts';
 
 /** An in-memory store for tests and embedding; `saves` counts writes. */
-export function createMemoryStateStore(initial?: PersistedState): StateStore & { state: PersistedState | undefined; saves: number; failSaves: boolean } {
+export function createMemoryStateStore(
+  initial?: PersistedState,
+): StateStore & { state: PersistedState | undefined; saves: number; failSaves: boolean } {
   const store = {
     location: 'memory',
     state: initial,

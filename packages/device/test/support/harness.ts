@@ -1,13 +1,28 @@
 // One MemoryNetwork per test with a device host and control point hosts, driven by vitest fake timers.
 import { createMSearch, parseMessage, serializeMessage, type MSearchInit, type SsdpMessage } from '@ssdp/protocol';
-import { createSystemClock, type Datagram, type SendTarget, type SsdpTransport, type TransportOptions } from '@ssdp/transport';
-import { MemoryNetwork, createMemoryTransport, seededRandom, type MemoryHost, type MemoryInterfaceInit } from '@ssdp/transport/testing';
+import {
+  createSystemClock,
+  type Datagram,
+  type SendTarget,
+  type SsdpTransport,
+  type TransportOptions,
+} from '@ssdp/transport';
+import {
+  MemoryNetwork,
+  createMemoryTransport,
+  seededRandom,
+  type MemoryHost,
+  type MemoryInterfaceInit,
+} from '@ssdp/transport/testing';
 import { vi } from 'vitest';
 import { createDeviceEngine, type DeviceEngine as Device, type DeviceEngineInit } from '../../src/device-engine.ts';
 import type { DeviceEvent, DeviceEventName, EventInterest } from '../../src/events.ts';
 import type { StateStore } from '../../src/state-store.ts';
 import { createMemoryStateStore } from '../../src/testing/memory-state-store.ts';
-import { createMemoryDescriptionServer, type MemoryDescriptionServer } from '../../src/testing/memory-description-server.ts';
+import {
+  createMemoryDescriptionServer,
+  type MemoryDescriptionServer,
+} from '../../src/testing/memory-description-server.ts';
 
 export const SERVER = 'Linux/6.1 UPnP/2.0 ssdp-device/0.1.0';
 
@@ -21,10 +36,13 @@ export const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 export const TRANSIT_MS = 2;
 
 /** Every response-sent delay of the device is within [0, its window]; returns them. */
-export function deviceDelays(lab: { eventsOf(name: 'response-sent'): { delayMs: number; windowMs: number }[] }): number[] {
+export function deviceDelays(lab: {
+  eventsOf(name: 'response-sent'): { delayMs: number; windowMs: number }[];
+}): number[] {
   const sent = lab.eventsOf('response-sent');
   for (const event of sent) {
-    if (event.delayMs < 0 || event.delayMs > event.windowMs) throw new Error(`delay ${event.delayMs} ms outside [0, ${event.windowMs}]`);
+    if (event.delayMs < 0 || event.delayMs > event.windowMs)
+      throw new Error(`delay ${event.delayMs} ms outside [0, ${event.windowMs}]`);
   }
   return sent.map((e) => e.delayMs);
 }
@@ -70,7 +88,10 @@ export class ControlPoint {
   async search(init: Partial<MSearchInit> & { readonly target?: SendTarget } = {}): Promise<number> {
     const { target, ...rest } = init;
     const message = createMSearch({ st: 'ssdp:all', ...('mx' in rest ? {} : { mx: 3 }), ...rest } as MSearchInit);
-    await this.transport.send(serializeMessage(message), target ?? { kind: 'multicast', interfaceId: this.interfaceId });
+    await this.transport.send(
+      serializeMessage(message),
+      target ?? { kind: 'multicast', interfaceId: this.interfaceId },
+    );
     return Date.now();
   }
 
@@ -82,7 +103,9 @@ export class ControlPoint {
   /** Search responses that arrived strictly after `since` (an answer always takes at least one tick). */
   responses(since = Number.NEGATIVE_INFINITY): Received[] {
     // Responses come by unicast; a response multicast by someone (even ourselves) is not an answer to us.
-    return this.received.filter((r) => r.at > since && r.datagram.via === 'unicast' && r.message?.kind === 'search-response');
+    return this.received.filter(
+      (r) => r.at > since && r.datagram.via === 'unicast' && r.message?.kind === 'search-response',
+    );
   }
 
   notifies(kind: 'notify-alive' | 'notify-byebye' | 'notify-update'): Received[] {
@@ -158,10 +181,14 @@ export function createLab(init: LabInit = {}): Lab {
     stateStore,
     device,
     events,
-    eventsOf: <N extends DeviceEventName>(name: N) => events.filter((e) => e.event === name) as Extract<DeviceEvent, { event: N }>[],
+    eventsOf: <N extends DeviceEventName>(name: N) =>
+      events.filter((e) => e.event === name) as Extract<DeviceEvent, { event: N }>[],
     async controlPoint(name, iface, options = {}) {
       const host = network.addHost(name, [iface]);
-      const cpTransport = createMemoryTransport({ interfaces: [iface.name], port, unicastPort: 0, ...options }, { network, host });
+      const cpTransport = createMemoryTransport(
+        { interfaces: [iface.name], port, unicastPort: 0, ...options },
+        { network, host },
+      );
       await cpTransport.start();
       return new ControlPoint(cpTransport, host);
     },

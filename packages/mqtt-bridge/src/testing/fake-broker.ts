@@ -169,7 +169,12 @@ export class FakeClient implements BrokerClient {
     this.#emit('message', topic, Buffer.from(payload), { retain });
   }
 
-  publish(topic: string, payload: string, options: { readonly qos: 1; readonly retain: boolean }, callback: (error?: Error) => void): void {
+  publish(
+    topic: string,
+    payload: string,
+    options: { readonly qos: 1; readonly retain: boolean },
+    callback: (error?: Error) => void,
+  ): void {
     if (!this.connected) throw new Error(`publish while disconnected: ${topic}`);
     this.#send({ topic, payload, retain: options.retain, callback });
   }
@@ -193,7 +198,8 @@ export class FakeClient implements BrokerClient {
       for (const filter of filters) this.#filters.add(filter);
       callback(null);
       for (const filter of filters) {
-        for (const [topic, payload] of this.#broker.retainedMatching(filter)) this.#emit('message', topic, Buffer.from(payload), { retain: true });
+        for (const [topic, payload] of this.#broker.retainedMatching(filter))
+          this.#emit('message', topic, Buffer.from(payload), { retain: true });
       }
     });
   }
@@ -214,7 +220,8 @@ export class FakeClient implements BrokerClient {
     for (const message of this.#pending.splice(0)) message.callback(new Error('client ended'));
     this.#broker.clients.delete(this);
     const will = this.init.will;
-    if (force && wasConnected && will !== undefined && this.#broker.up) this.#broker.route(undefined, will.topic, will.payload, true);
+    if (force && wasConnected && will !== undefined && this.#broker.up)
+      this.#broker.route(undefined, will.topic, will.payload, true);
     setImmediate(callback);
   }
 }

@@ -115,9 +115,16 @@ export function transportContract(label: string, options: ContractOptions): void
       const search = token('M-SEARCH');
 
       await sender.send(encoder.encode(search), { kind: 'multicast', interfaceId: first(sender).id });
-      await waitFor(() => inA.containing(search).length > 0 && inB.containing(search).length > 0, settleMs * 20, 'multicast');
+      await waitFor(
+        () => inA.containing(search).length > 0 && inB.containing(search).length > 0,
+        settleMs * 20,
+        'multicast',
+      );
 
-      for (const [device, box] of [[deviceA, inA], [deviceB, inB]] as const) {
+      for (const [device, box] of [
+        [deviceA, inA],
+        [deviceB, inB],
+      ] as const) {
         const [datagram] = box.containing(search);
         expect(datagram?.via).toBe('multicast');
         expect(datagram?.interfaceId).toBe(first(device).id);
@@ -204,7 +211,11 @@ export function transportContract(label: string, options: ContractOptions): void
       const search = token('M-SEARCH shared');
 
       await searcher.send(encoder.encode(search), { kind: 'multicast', interfaceId: first(searcher).id });
-      await waitFor(() => inOne.containing(search).length > 0 && inTwo.containing(search).length > 0, settleMs * 20, 'both');
+      await waitFor(
+        () => inOne.containing(search).length > 0 && inTwo.containing(search).length > 0,
+        settleMs * 20,
+        'both',
+      );
       expect(inOne.containing(search)[0]?.via).toBe('multicast');
       expect(inTwo.containing(search)[0]?.via).toBe('multicast');
     });
@@ -214,9 +225,9 @@ export function transportContract(label: string, options: ContractOptions): void
       started.push(transport);
       expect(transport.interfaces).toEqual([]);
       await transport.stop();
-      expect((await rejection(transport.send(encoder.encode('x'), { kind: 'multicast', interfaceId: 'lo/IPv4' }))).code).toBe(
-        'SSDP_ERR_NOT_STARTED',
-      );
+      expect(
+        (await rejection(transport.send(encoder.encode('x'), { kind: 'multicast', interfaceId: 'lo/IPv4' }))).code,
+      ).toBe('SSDP_ERR_NOT_STARTED');
 
       await Promise.all([transport.start(), transport.start()]);
       await transport.start();
@@ -227,9 +238,9 @@ export function transportContract(label: string, options: ContractOptions): void
       await Promise.all([transport.stop(), transport.stop()]);
       await transport.stop();
       expect(transport.interfaces).toEqual([]);
-      expect((await rejection(transport.send(encoder.encode('x'), { kind: 'multicast', interfaceId: ids[0]! }))).code).toBe(
-        'SSDP_ERR_TRANSPORT_STOPPED',
-      );
+      expect(
+        (await rejection(transport.send(encoder.encode('x'), { kind: 'multicast', interfaceId: ids[0]! }))).code,
+      ).toBe('SSDP_ERR_TRANSPORT_STOPPED');
       expect((await rejection(transport.start())).code).toBe('SSDP_ERR_TRANSPORT_STOPPED');
     });
 
@@ -254,7 +265,12 @@ export function transportContract(label: string, options: ContractOptions): void
       await device.stop();
       const after = token('after');
       await sender.send(encoder.encode(after), { kind: 'multicast', interfaceId: first(sender).id });
-      await sender.send(encoder.encode(after), { kind: 'unicast', interfaceId: first(sender).id, address, port: harness.port });
+      await sender.send(encoder.encode(after), {
+        kind: 'unicast',
+        interfaceId: first(sender).id,
+        address,
+        port: harness.port,
+      });
       await sleep(settleMs * 2);
       expect(afterStop).toEqual([]);
       expect(inDevice.containing(after)).toHaveLength(0);
@@ -312,7 +328,11 @@ export function transportContract(label: string, options: ContractOptions): void
     });
 
     it('rejects an unknown interface at start and an unknown interface id at send, with typed errors', async () => {
-      const transport = harness.hosts[0].create({ port: harness.port, families: ['IPv4'], interfaces: ['no-such-if9'] });
+      const transport = harness.hosts[0].create({
+        port: harness.port,
+        families: ['IPv4'],
+        interfaces: ['no-such-if9'],
+      });
       started.push(transport);
       const error = await rejection(transport.start());
       expect(error.code).toBe('SSDP_ERR_UNKNOWN_INTERFACE');
@@ -383,7 +403,8 @@ export function transportContract(label: string, options: ContractOptions): void
       }
       const drops = transport.kernelDrops?.();
       expect(drops === undefined || (Number.isInteger(drops) && drops >= 0)).toBe(true);
-      for (const socket of transport.kernelDropsBySocket?.() ?? []) expect(socket.drops === undefined || socket.drops >= 0).toBe(true);
+      for (const socket of transport.kernelDropsBySocket?.() ?? [])
+        expect(socket.drops === undefined || socket.drops >= 0).toBe(true);
       await transport.stop();
       expect(transport.receiveBuffer?.()).toBeUndefined();
       expect(transport.kernelDropsBySocket?.() ?? []).toEqual([]);

@@ -27,7 +27,9 @@ socket.on('message', (message) => {
 await new Promise<void>((resolve) => socket.bind(0, address, resolve));
 socket.setRecvBufferSize(requested);
 socket.setMulticastInterface(address);
-const search = Buffer.from('M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 5\r\nST: ssdp:all\r\nUSER-AGENT: Linux/6 UPnP/2.0 bare-counter/1\r\n\r\n');
+const search = Buffer.from(
+  'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 5\r\nST: ssdp:all\r\nUSER-AGENT: Linux/6 UPnP/2.0 bare-counter/1\r\n\r\n',
+);
 const sentAt = Date.now();
 socket.send(search, 1900, '239.255.255.250');
 
@@ -46,5 +48,7 @@ setTimeout(() => {
     const match = /\r\nUSN: uuid:([0-9a-f-]{36})/i.exec(text);
     if (match !== null) devices.add(match[1]!.toLowerCase());
   }
-  process.stdout.write(`${JSON.stringify({ sentAt, datagrams, devices: devices.size, receiveBuffer: { requested, granted }, kernelDrops })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ sentAt, datagrams, devices: devices.size, receiveBuffer: { requested, granted }, kernelDrops })}\n`,
+  );
 }, listenMs);

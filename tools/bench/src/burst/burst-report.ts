@@ -35,7 +35,12 @@ export interface Cell {
 }
 
 /** Medians over the rounds of one (regime, size, receiver); undefined when it did not run. */
-export function cellOf(trials: readonly BurstTrial[], regime: RegimeName, size: number, receiver: ReceiverName): Cell | undefined {
+export function cellOf(
+  trials: readonly BurstTrial[],
+  regime: RegimeName,
+  size: number,
+  receiver: ReceiverName,
+): Cell | undefined {
   const mine = trials.filter((t) => t.regime === regime && t.size === size && t.receiver === receiver);
   if (mine.length === 0) return undefined;
   const describedValues = mine.map((t) => t.described).filter((v): v is number => v !== undefined);
@@ -103,7 +108,12 @@ export function checkTargets(trials: readonly BurstTrial[]): TargetCheck[] {
     detail:
       inexact.length === 0
         ? `${trials.length} of ${trials.length} trials`
-        : inexact.map((t) => `(${t.regime}) ${t.size} ${t.receiver} r${t.round}: lost ${t.lost}, namespace ${t.namespaceDrops}, own ${String(t.kernelDrops)}`).join('; '),
+        : inexact
+            .map(
+              (t) =>
+                `(${t.regime}) ${t.size} ${t.receiver} r${t.round}: lost ${t.lost}, namespace ${t.namespaceDrops}, own ${String(t.kernelDrops)}`,
+            )
+            .join('; '),
   });
   return checks;
 }
@@ -115,13 +125,16 @@ function regimeTables(trials: readonly BurstTrial[], regime: RegimeName): string
     const cells = receivers.map((r) => cellOf(trials, regime, size, r));
     const bare = cellOf(trials, regime, size, 'bare');
     const ours = cellOf(trials, regime, size, 'ours-no-describe');
-    const ratio = bare === undefined || ours === undefined || bare.found === 0 ? '-' : (ours.found / bare.found).toFixed(3);
+    const ratio =
+      bare === undefined || ours === undefined || bare.found === 0 ? '-' : (ours.found / bare.found).toFixed(3);
     const described = cellOf(trials, regime, size, 'ours');
     return [
       count(size),
       ...cells.map((c) => (c === undefined ? '-' : percent(c.fraction))),
       ratio,
-      described?.described === undefined ? '-' : `${percent(described.described / size)} in ${((described.listedAfterMs ?? Number.NaN) / 1000).toFixed(1)} s`,
+      described?.described === undefined
+        ? '-'
+        : `${percent(described.described / size)} in ${((described.listedAfterMs ?? Number.NaN) / 1000).toFixed(1)} s`,
     ];
   });
   const cost = sizes.map((size) => {
@@ -133,7 +146,11 @@ function regimeTables(trials: readonly BurstTrial[], regime: RegimeName): string
     ];
   });
   return [
-    markdownTable(['devices', ...receivers.map((r) => `${r} found`), 'ours-no-describe / bare', 'ours described (listed after)'], found, ['r', ...receivers.map(() => 'r' as const), 'r', 'r']),
+    markdownTable(
+      ['devices', ...receivers.map((r) => `${r} found`), 'ours-no-describe / bare', 'ours described (listed after)'],
+      found,
+      ['r', ...receivers.map(() => 'r' as const), 'r', 'r'],
+    ),
     '',
     markdownTable(
       ['devices', ...receivers.map((r) => `${r} CPU`), ...receivers.map((r) => `${r} kernel-drops`)],
@@ -161,12 +178,15 @@ export function burstMarkdown(input: BurstReportInput): string {
     if (!input.trials.some((t) => t.regime === regime)) continue;
     lines.push(`### (${regime}) ${REGIMES[regime].label}`, '', regimeTables(input.trials, regime), '');
   }
-  if ((input.failures ?? []).length > 0) lines.push('Trials that failed:', ...(input.failures ?? []).map((f) => `- ${f}`), '');
+  if ((input.failures ?? []).length > 0)
+    lines.push('Trials that failed:', ...(input.failures ?? []).map((f) => `- ${f}`), '');
   lines.push('### Targets', '');
-  for (const check of checkTargets(input.trials)) lines.push(`- ${check.met ? 'met' : '**not met**'}: ${check.what}: ${check.detail}`);
+  for (const check of checkTargets(input.trials))
+    lines.push(`- ${check.met ? 'met' : '**not met**'}: ${check.what}: ${check.detail}`);
   if (input.profiles.length > 0) {
     lines.push('', '### Profiles (self time, `--cpu-prof`)', '');
-    for (const profile of input.profiles) lines.push(`- ${profile.label}:`, ...profile.lines.map((line) => `  - ${line}`));
+    for (const profile of input.profiles)
+      lines.push(`- ${profile.label}:`, ...profile.lines.map((line) => `  - ${line}`));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -86,7 +86,8 @@ export function oursOutcome(lines: readonly string[]): ReceiverOutcome {
     udns.add(udn);
     if (record.describe === 'described') described += 1;
   }
-  if (stats === undefined || typeof stats.datagrams !== 'number' || typeof stats.ignored !== 'number') throw new Error('ssdp-controller printed no stats line');
+  if (stats === undefined || typeof stats.datagrams !== 'number' || typeof stats.ignored !== 'number')
+    throw new Error('ssdp-controller printed no stats line');
   return {
     received: stats.datagrams - stats.ignored,
     found: udns.size,
@@ -115,7 +116,11 @@ export function bareOutcome(lines: readonly string[]): ReceiverOutcome {
     if (!line.startsWith('{')) continue;
     const record = JSON.parse(line) as { datagrams?: unknown; devices?: unknown; kernelDrops?: unknown };
     if (typeof record.datagrams === 'number' && typeof record.devices === 'number') {
-      return { received: record.datagrams, found: record.devices, kernelDrops: typeof record.kernelDrops === 'number' ? record.kernelDrops : null };
+      return {
+        received: record.datagrams,
+        found: record.devices,
+        kernelDrops: typeof record.kernelDrops === 'number' ? record.kernelDrops : null,
+      };
     }
   }
   throw new Error('the bare receiver printed no result line');

@@ -38,7 +38,9 @@ const server = createServer((request, response) => {
     return;
   }
   const body = description(Number(match[1]));
-  response.writeHead(200, { 'content-type': 'text/xml; charset="utf-8"', 'content-length': Buffer.byteLength(body) }).end(body);
+  response
+    .writeHead(200, { 'content-type': 'text/xml; charset="utf-8"', 'content-length': Buffer.byteLength(body) })
+    .end(body);
 });
 server.keepAliveTimeout = 30_000;
 server.listen(port, '0.0.0.0', () => process.stdout.write(`${JSON.stringify({ event: 'ready', port })}\n`));

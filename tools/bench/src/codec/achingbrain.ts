@@ -38,7 +38,7 @@ export function createAchingbrainTouch(): (bytes: Buffer) => number {
 export function createAchingbrainParse(sequence: readonly Buffer[]): CodecContender {
   return loopContender(
     '@achingbrain/ssdp 4.2.4',
-    "`parseSsdpMessage(emitter, buffer, fakeRinfo)`, the handler `SSDP.start()` binds; fields read in listeners on its `ssdp:*` events",
+    '`parseSsdpMessage(emitter, buffer, fakeRinfo)`, the handler `SSDP.start()` binds; fields read in listeners on its `ssdp:*` events',
     sequence,
     createAchingbrainTouch(),
   );

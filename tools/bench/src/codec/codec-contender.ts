@@ -20,7 +20,12 @@ export function present(value: unknown): number {
  * A contender looping over `sequence` with its own copy of the loop (see Contender.run). `touch` is called
  * through a closure variable; every contender pays that one call, as a socket callback would.
  */
-export function loopContender(name: string, how: string, sequence: readonly Buffer[], touch: (bytes: Buffer) => number): CodecContender {
+export function loopContender(
+  name: string,
+  how: string,
+  sequence: readonly Buffer[],
+  touch: (bytes: Buffer) => number,
+): CodecContender {
   if (sequence.length === 0) throw new RangeError('empty sequence');
   let next = 0;
   return {

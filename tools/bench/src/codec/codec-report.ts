@@ -74,7 +74,8 @@ export function fasterLibrary(result: RoundsResult, libraries: readonly string[]
   let best: ContenderResult | undefined;
   for (const name of libraries) {
     const candidate = find(result, name);
-    if (candidate !== undefined && (best === undefined || candidate.cpuSummary.median > best.cpuSummary.median)) best = candidate;
+    if (candidate !== undefined && (best === undefined || candidate.cpuSummary.median > best.cpuSummary.median))
+      best = candidate;
   }
   return best?.name;
 }
@@ -85,7 +86,12 @@ export function codecRatios(input: Pick<CodecInput, 'names' | 'parse' | 'seriali
   const ratios: (Ratio | undefined)[] = [];
   const faster = fasterLibrary(parse, names.libraries);
   if (faster !== undefined) {
-    ratios.push(ratio(parse, names.ours, faster, `ours / ${faster} (the faster library)`, { comparator: '>=', threshold: LIBRARY_TARGET }));
+    ratios.push(
+      ratio(parse, names.ours, faster, `ours / ${faster} (the faster library)`, {
+        comparator: '>=',
+        threshold: LIBRARY_TARGET,
+      }),
+    );
   }
   ratios.push(ratio(parse, names.floor, names.ours, 'floor / ours', { comparator: '<=', threshold: FLOOR_TARGET }));
   for (const library of names.libraries) {
@@ -93,12 +99,18 @@ export function codecRatios(input: Pick<CodecInput, 'names' | 'parse' | 'seriali
   }
   ratios.push(ratio(parse, names.floor, names.oursBare, 'floor / ours (no field read)'));
   if (names.librarySerialize !== undefined) {
-    ratios.push(ratio(serialize, names.oursSerialize, names.librarySerialize, `serialize: ours / ${names.librarySerialize}`));
+    ratios.push(
+      ratio(serialize, names.oursSerialize, names.librarySerialize, `serialize: ours / ${names.librarySerialize}`),
+    );
   }
   return ratios.filter((r): r is Ratio => r !== undefined);
 }
 
-const KIND_LABEL: Record<DatagramKind, string> = { notify: 'NOTIFY', 'search-response': '200 OK', 'm-search': 'M-SEARCH' };
+const KIND_LABEL: Record<DatagramKind, string> = {
+  notify: 'NOTIFY',
+  'search-response': '200 OK',
+  'm-search': 'M-SEARCH',
+};
 
 function percent(share: number): string {
   return `${(share * 100).toFixed(share * 100 === Math.round(share * 100) ? 0 : 1)}%`;
@@ -128,8 +140,14 @@ export function codecMarkdown(input: CodecInput, ratios: readonly Ratio[]): stri
   const m = machine;
   const lines: string[] = [];
   lines.push('## Codec throughput', '');
-  lines.push(`Measured ${input.date} on ${m.cpuModel}, ${m.cores} logical cores (${m.availableParallelism} available), ${m.totalMemoryGiB} GiB, ${m.os}, Node ${m.node} (V8 ${m.v8}); load average at start ${m.loadAverage.join(' / ')}.`, '');
-  lines.push(`Command: \`${command.nx ?? command.node}\`${command.nx === undefined ? '' : ` (runs \`${command.node}\`)`}.`, '');
+  lines.push(
+    `Measured ${input.date} on ${m.cpuModel}, ${m.cores} logical cores (${m.availableParallelism} available), ${m.totalMemoryGiB} GiB, ${m.os}, Node ${m.node} (V8 ${m.v8}); load average at start ${m.loadAverage.join(' / ')}.`,
+    '',
+  );
+  lines.push(
+    `Command: \`${command.nx ?? command.node}\`${command.nx === undefined ? '' : ` (runs \`${command.node}\`)`}.`,
+    '',
+  );
   const { commit, dirty } = input.revision;
   lines.push(
     `Code: ${commit === undefined ? 'not a git checkout' : `commit \`${commit.slice(0, 10)}\``}${dirty.length === 0 ? '' : `, with uncommitted changes in ${dirty.map((p) => `\`${p}\``).join(', ')}`}.`,
@@ -153,9 +171,12 @@ export function codecMarkdown(input: CodecInput, ratios: readonly Ratio[]): stri
     `Corpus: every real datagram in \`packages/protocol/test/vectors/*.bin\` (${corpus.entries.length} captures; \`invalid/\` excluded), repeated to a sequence of ${corpus.sequence.length} with these weights, in a fixed shuffled order; each contender gets the same Buffers, as a socket would hand them over.`,
     '',
   );
-  lines.push(markdownTable(['kind', 'weight', 'datagrams (copies in the sequence)', 'fields read after parsing'], kindRows), '');
   lines.push(
-    "Every contender reads the same fields after parsing (counted as present/absent). Ours: the typed getters `nt`, `nts`, `usn`, `location`, `st`, `mx`, `man`. They are lazy (computed on first read, then cached), so the work they defer is counted here: finding the header, slicing its value, and parsing it (NT/ST into a search target, USN into uuid + target, MX into a validated integer, MAN unquoted and checked). `nts` is set during parsing; `location` is the raw string. The libraries: the plain values on the header object they build (node-ssdp: strings; achingbrain: strings, or numbers where a value looks numeric).",
+    markdownTable(['kind', 'weight', 'datagrams (copies in the sequence)', 'fields read after parsing'], kindRows),
+    '',
+  );
+  lines.push(
+    'Every contender reads the same fields after parsing (counted as present/absent). Ours: the typed getters `nt`, `nts`, `usn`, `location`, `st`, `mx`, `man`. They are lazy (computed on first read, then cached), so the work they defer is counted here: finding the header, slicing its value, and parsing it (NT/ST into a search target, USN into uuid + target, MX into a validated integer, MAN unquoted and checked). `nts` is set during parsing; `location` is the raw string. The libraries: the plain values on the header object they build (node-ssdp: strings; achingbrain: strings, or numbers where a value looks numeric).',
     '',
   );
 
@@ -178,7 +199,9 @@ export function codecMarkdown(input: CodecInput, ratios: readonly Ratio[]): stri
         formatRatio(r.summary.median),
         `${formatRatio(r.summary.min)} – ${formatRatio(r.summary.max)}`,
         formatRatio(r.wallSummary.median),
-        r.target === undefined ? '(informational)' : `${r.target.comparator === '>=' ? '≥' : '≤'} ${r.target.threshold}×`,
+        r.target === undefined
+          ? '(informational)'
+          : `${r.target.comparator === '>=' ? '≥' : '≤'} ${r.target.threshold}×`,
         r.target === undefined ? '' : r.target.met ? '**yes**' : '**no**',
       ]),
       ['l', 'r', 'r', 'r', 'l', 'l'],

@@ -6,5 +6,10 @@ export function touchFloor(bytes: Buffer): number {
 }
 
 export function createFloorParse(sequence: readonly Buffer[]): CodecContender {
-  return loopContender('floor', "`buffer.toString('latin1').split('\\r\\n')` on the received Buffer (no copy); checksum = line count", sequence, touchFloor);
+  return loopContender(
+    'floor',
+    "`buffer.toString('latin1').split('\\r\\n')` on the received Buffer (no copy); checksum = line count",
+    sequence,
+    touchFloor,
+  );
 }

@@ -22,7 +22,11 @@ interface NodeSsdpHeader {
 
 const require = createRequire(import.meta.url);
 const { Client } = require('node-ssdp') as { Client: new (options: object) => NodeSsdpBase };
-const SsdpHeader = require('node-ssdp/lib/ssdpHeader.js') as new (method: string, headers: Headers, isResponse?: boolean) => NodeSsdpHeader;
+const SsdpHeader = require('node-ssdp/lib/ssdpHeader.js') as new (
+  method: string,
+  headers: Headers,
+  isResponse?: boolean,
+) => NodeSsdpHeader;
 
 const FAKE_RINFO: RemoteInfo = { address: '127.0.0.1', family: 'IPv4', port: 50000, size: 0 };
 

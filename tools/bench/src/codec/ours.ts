@@ -27,7 +27,12 @@ export function createOursParse(sequence: readonly Buffer[]): CodecContender {
 }
 
 export function createOursBareParse(sequence: readonly Buffer[]): CodecContender {
-  return loopContender('ours (no field read)', '`parseMessage(buffer)` and `.ok` only; typed view never computed', sequence, touchOursBare);
+  return loopContender(
+    'ours (no field read)',
+    '`parseMessage(buffer)` and `.ok` only; typed view never computed',
+    sequence,
+    touchOursBare,
+  );
 }
 
 /** Parses every distinct datagram once; `serializeMessage` then runs over the same sequence. */
@@ -41,5 +46,10 @@ export function createOursSerialize(sequence: readonly Buffer[]): CodecContender
   }
   const serialize = (bytes: Buffer): number => serializeMessage(parsed.get(bytes)!).length;
   // One Map.get per op, the same as in node-ssdp's serializer contender.
-  return loopContender('ours: serializeMessage', '`serializeMessage(message)` → bytes; messages parsed once up front', sequence, serialize);
+  return loopContender(
+    'ours: serializeMessage',
+    '`serializeMessage(message)` → bytes; messages parsed once up front',
+    sequence,
+    serialize,
+  );
 }

@@ -34,7 +34,9 @@ const CLIENT_LABEL: Record<ClientName, string> = {
 };
 
 function spread(summary: Summary, format: (value: number) => string): string {
-  return summary.min === summary.max ? format(summary.median) : `${format(summary.median)} (${format(summary.min)} – ${format(summary.max)})`;
+  return summary.min === summary.max
+    ? format(summary.median)
+    : `${format(summary.median)} (${format(summary.min)} – ${format(summary.max)})`;
 }
 
 const percent = (value: number): string => `${(value * 100).toFixed(value === 1 ? 0 : 1)}%`;
@@ -59,8 +61,15 @@ export function roundRatios(run: FleetRun, measure: (trial: TrialResult) => numb
   const ours = trialsOf(run, 'ours').map(measure);
   const theirs = trialsOf(run, 'node-ssdp').map(measure);
   const rounds = Math.min(ours.length, theirs.length);
-  const pairs = [...Array(rounds).keys()].filter((i) => Number.isFinite(ours[i]!) && Number.isFinite(theirs[i]!) && theirs[i]! > 0);
-  return pairs.length === 0 ? [] : pairedRatios(pairs.map((i) => ours[i]!), pairs.map((i) => theirs[i]!));
+  const pairs = [...Array(rounds).keys()].filter(
+    (i) => Number.isFinite(ours[i]!) && Number.isFinite(theirs[i]!) && theirs[i]! > 0,
+  );
+  return pairs.length === 0
+    ? []
+    : pairedRatios(
+        pairs.map((i) => ours[i]!),
+        pairs.map((i) => theirs[i]!),
+      );
 }
 
 export function targetVerdict(runs: readonly FleetRun[]): { met: boolean; text: string } | undefined {
@@ -68,7 +77,9 @@ export function targetVerdict(runs: readonly FleetRun[]): { met: boolean; text: 
   if (run === undefined) return undefined;
   const ours = trialsOf(run, 'ours');
   const allFound = ours.every((trial) => trial.fraction >= TARGET.fraction);
-  const worstLast = Math.max(...ours.map((trial) => (Number.isFinite(trial.lastMs) ? trial.lastMs : Number.POSITIVE_INFINITY)));
+  const worstLast = Math.max(
+    ...ours.map((trial) => (Number.isFinite(trial.lastMs) ? trial.lastMs : Number.POSITIVE_INFINITY)),
+  );
   const worstFraction = Math.min(...ours.map((trial) => trial.fraction));
   const met = allFound && worstLast <= TARGET.lastMs;
   return {
@@ -80,7 +91,9 @@ export function targetVerdict(runs: readonly FleetRun[]): { met: boolean; text: 
 }
 
 function fleetTitle(run: FleetRun): string {
-  return run.kind === 'ssdp-device' ? `\`ssdp-device --count ${run.size}\`` : `${run.size} node-ssdp Servers in one process`;
+  return run.kind === 'ssdp-device'
+    ? `\`ssdp-device --count ${run.size}\``
+    : `${run.size} node-ssdp Servers in one process`;
 }
 
 function fleetSection(run: FleetRun): string {
@@ -88,12 +101,30 @@ function fleetSection(run: FleetRun): string {
     const trials = trialsOf(run, client);
     return [
       CLIENT_LABEL[client],
-      cell(trials.map((t) => t.fraction), percent),
-      cell(trials.map((t) => t.foundByDeadline / t.fleetSize), percent),
-      cell(trials.map((t) => t.lastMs), ms),
-      cell(trials.map((t) => t.cpuAfterSearchMs), ms),
-      cell(trials.map((t) => t.cpuMs), ms),
-      cell(trials.map((t) => t.maxRssKiB), mib),
+      cell(
+        trials.map((t) => t.fraction),
+        percent,
+      ),
+      cell(
+        trials.map((t) => t.foundByDeadline / t.fleetSize),
+        percent,
+      ),
+      cell(
+        trials.map((t) => t.lastMs),
+        ms,
+      ),
+      cell(
+        trials.map((t) => t.cpuAfterSearchMs),
+        ms,
+      ),
+      cell(
+        trials.map((t) => t.cpuMs),
+        ms,
+      ),
+      cell(
+        trials.map((t) => t.maxRssKiB),
+        mib,
+      ),
     ];
   });
   const ratioRow = (label: string, measure: (trial: TrialResult) => number): string[] => {
@@ -119,15 +150,19 @@ function fleetSection(run: FleetRun): string {
       : '';
   return (
     `### ${fleetTitle(run)}\n\n` +
-    markdownTable(['control point', 'found', `found by MX + 0.5 s`, 'search → last one', 'CPU after the search', 'CPU, whole process', 'peak RSS'], rows, [
-      'l',
-      'r',
-      'r',
-      'r',
-      'r',
-      'r',
-      'r',
-    ]) +
+    markdownTable(
+      [
+        'control point',
+        'found',
+        `found by MX + 0.5 s`,
+        'search → last one',
+        'CPU after the search',
+        'CPU, whole process',
+        'peak RSS',
+      ],
+      rows,
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ) +
     `\n\n${ratios}\n\nNOTIFYs on the wire while the searches were answered: ${notifies}.${extra}`
   );
 }
@@ -140,10 +175,22 @@ export function discoveryMarkdown(input: DiscoveryReportInput): string {
     const theirs = trialsOf(run, 'node-ssdp');
     return [
       fleetTitle(run),
-      cell(ours.map((t) => t.fraction), percent),
-      cell(ours.map((t) => t.lastMs), ms),
-      cell(theirs.map((t) => t.fraction), percent),
-      cell(theirs.map((t) => t.lastMs), ms),
+      cell(
+        ours.map((t) => t.fraction),
+        percent,
+      ),
+      cell(
+        ours.map((t) => t.lastMs),
+        ms,
+      ),
+      cell(
+        theirs.map((t) => t.fraction),
+        percent,
+      ),
+      cell(
+        theirs.map((t) => t.lastMs),
+        ms,
+      ),
     ];
   });
   return [
@@ -162,7 +209,9 @@ export function discoveryMarkdown(input: DiscoveryReportInput): string {
       `"found" counts distinct UDNs of the fleet; times run from the control point's first M-SEARCH as the tap saw it on the wire to the first datagram of the last device found (our \`firstSeen\`, the client's receive time). ` +
       `CPU and peak RSS are the process's own getrusage at exit (all threads, start-up included); "CPU after the search" subtracts the CPU read from /proc when the search went out (50 ms samples). ` +
       `A fleet is searched only after its own NOTIFYs have stopped (no NOTIFY for 2 s at the tap), so every device found was found by the search; the tap also counts NOTIFYs during every search window.` +
-      (input.priority === undefined || input.priority === 0 ? '' : ` Every lab process ran at niceness ${input.priority}, its own and its session autogroup's (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
+      (input.priority === undefined || input.priority === 0
+        ? ''
+        : ` Every lab process ran at niceness ${input.priority}, its own and its session autogroup's (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
     '',
     markdownTable(
       ['fleet', 'ours: found', 'ours: search → last', 'node-ssdp: found', 'node-ssdp: search → last'],

@@ -67,7 +67,8 @@ export function firstSeenFromControllerOutput(lines: readonly string[]): number[
   for (const line of lines) {
     if (!line.startsWith('{')) continue;
     const record = JSON.parse(line) as { event?: unknown; udn?: unknown; firstSeen?: unknown };
-    if (record.event !== 'device-found' || typeof record.udn !== 'string' || typeof record.firstSeen !== 'string') continue;
+    if (record.event !== 'device-found' || typeof record.udn !== 'string' || typeof record.firstSeen !== 'string')
+      continue;
     const at = Date.parse(record.firstSeen);
     if (!Number.isFinite(at)) throw new Error(`device-found with a bad firstSeen: ${record.firstSeen}`);
     const udn = record.udn.toLowerCase();
@@ -77,21 +78,42 @@ export function firstSeenFromControllerOutput(lines: readonly string[]): number[
 }
 
 /** The node-ssdp client script's one JSON line. */
-export function firstSeenFromNodeSsdpOutput(lines: readonly string[]): { sentAt: number; responses: number; firstSeen: number[] } {
+export function firstSeenFromNodeSsdpOutput(lines: readonly string[]): {
+  sentAt: number;
+  responses: number;
+  firstSeen: number[];
+} {
   for (const line of lines) {
     if (!line.startsWith('{')) continue;
     const record = JSON.parse(line) as { sentAt?: unknown; responses?: unknown; firstSeen?: unknown };
     if (typeof record.sentAt === 'number' && typeof record.responses === 'number' && Array.isArray(record.firstSeen)) {
-      return { sentAt: record.sentAt, responses: record.responses, firstSeen: record.firstSeen.filter((v): v is number => typeof v === 'number') };
+      return {
+        sentAt: record.sentAt,
+        responses: record.responses,
+        firstSeen: record.firstSeen.filter((v): v is number => typeof v === 'number'),
+      };
     }
   }
   throw new Error('the node-ssdp client printed no result line');
 }
 
 /** A trial for the JSON results: the per-UDN times (thousands of numbers) as quantiles from the search, ms. */
-export function compactTrial(trial: TrialResult): Omit<TrialResult, 'firstSeen'> & { firstSeenMs: Record<string, number> } {
+export function compactTrial(
+  trial: TrialResult,
+): Omit<TrialResult, 'firstSeen'> & { firstSeenMs: Record<string, number> } {
   const { firstSeen, ...rest } = trial;
   const since = firstSeen.map((at) => at - trial.searchAt).sort((a, b) => a - b);
-  const at = (q: number): number => (since.length === 0 ? Number.NaN : since[Math.min(since.length - 1, Math.floor(q * since.length))]!);
-  return { ...rest, firstSeenMs: { n: since.length, min: at(0), p50: at(0.5), p90: at(0.9), p99: at(0.99), max: since.length === 0 ? Number.NaN : since[since.length - 1]! } };
+  const at = (q: number): number =>
+    since.length === 0 ? Number.NaN : since[Math.min(since.length - 1, Math.floor(q * since.length))]!;
+  return {
+    ...rest,
+    firstSeenMs: {
+      n: since.length,
+      min: at(0),
+      p50: at(0.5),
+      p90: at(0.9),
+      p99: at(0.99),
+      max: since.length === 0 ? Number.NaN : since[since.length - 1]!,
+    },
+  };
 }

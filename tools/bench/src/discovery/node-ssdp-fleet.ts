@@ -25,7 +25,8 @@ const { Server } = require('node-ssdp') as { Server: new (options: object) => No
 
 const { values } = parseArgs({ options: { count: { type: 'string' }, address: { type: 'string' } }, strict: true });
 const address = values.address ?? '127.0.0.1';
-const requested = values.count === undefined || values.count === 'max' ? Number.POSITIVE_INFINITY : Number(values.count);
+const requested =
+  values.count === undefined || values.count === 'max' ? Number.POSITIVE_INFINITY : Number(values.count);
 /** File descriptors left for the process itself (stdio, /proc reads, the event loop's own). */
 const FD_MARGIN = 32;
 const START_TIMEOUT_MS = 2000;

@@ -41,7 +41,11 @@ export function collectLines(stream: Readable | null | undefined, onLine?: (line
         };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last lines: ${lines.slice(-3).join(' | ')}`));
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${what}; last lines: ${lines.slice(-3).join(' | ')}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(waiter);
       });

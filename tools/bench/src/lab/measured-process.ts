@@ -53,7 +53,10 @@ export function startMeasured(init: MeasuredProcessInit): MeasuredProcess {
     init.host,
     process.execPath,
     [...(init.nodeFlags ?? []), '--import', REPORT_USAGE_MODULE, init.script, ...init.args],
-    { stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'], env: { ...process.env, ...init.env, BENCH_USAGE_FILE: usageFile } },
+    {
+      stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
+      env: { ...process.env, ...init.env, BENCH_USAGE_FILE: usageFile },
+    },
   );
   if (stdoutFd !== undefined) closeSync(stdoutFd);
   setLabPriority(child.pid, init.priority);
@@ -88,7 +91,11 @@ export function startMeasured(init: MeasuredProcessInit): MeasuredProcess {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           child.kill('SIGKILL');
-          reject(new Error(`${init.label} did not exit within ${timeoutMs} ms; stderr: ${stderr.lines.slice(-3).join(' | ')}`));
+          reject(
+            new Error(
+              `${init.label} did not exit within ${timeoutMs} ms; stderr: ${stderr.lines.slice(-3).join(' | ')}`,
+            ),
+          );
         }, timeoutMs);
       });
       try {

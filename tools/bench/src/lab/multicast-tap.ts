@@ -13,7 +13,12 @@ if (address === undefined) {
 const port = Number(portText ?? 1900);
 const socket = createSocket({ type: 'udp4', reuseAddr: true });
 socket.on('message', (bytes, remote) => {
-  const kind = bytes.subarray(0, 8).toString('latin1') === 'M-SEARCH' ? 's' : bytes.subarray(0, 6).toString('latin1') === 'NOTIFY' ? 'n' : 'o';
+  const kind =
+    bytes.subarray(0, 8).toString('latin1') === 'M-SEARCH'
+      ? 's'
+      : bytes.subarray(0, 6).toString('latin1') === 'NOTIFY'
+        ? 'n'
+        : 'o';
   process.stdout.write(`{"k":"${kind}","at":${Date.now()},"a":"${remote.address}","p":${remote.port}}\n`);
 });
 socket.on('error', (error) => {

@@ -10,7 +10,12 @@ if (file !== undefined && file !== '') {
     const usage = process.resourceUsage();
     writeFileSync(
       file,
-      JSON.stringify({ pid: process.pid, userCpuMs: usage.userCPUTime / 1000, systemCpuMs: usage.systemCPUTime / 1000, maxRssKiB: usage.maxRSS }),
+      JSON.stringify({
+        pid: process.pid,
+        userCpuMs: usage.userCPUTime / 1000,
+        systemCpuMs: usage.systemCPUTime / 1000,
+        maxRssKiB: usage.maxRSS,
+      }),
     );
   });
 }

@@ -14,7 +14,13 @@ export function parseTapLine(line: string): TapEvent | undefined {
   try {
     const value = JSON.parse(line) as { k?: unknown; at?: unknown; a?: unknown; p?: unknown };
     const kind = typeof value.k === 'string' ? KINDS[value.k] : undefined;
-    if (kind === undefined || typeof value.at !== 'number' || typeof value.a !== 'string' || typeof value.p !== 'number') return undefined;
+    if (
+      kind === undefined ||
+      typeof value.at !== 'number' ||
+      typeof value.a !== 'string' ||
+      typeof value.p !== 'number'
+    )
+      return undefined;
     return { kind, at: value.at, address: value.a, port: value.p };
   } catch {
     return undefined;

@@ -37,7 +37,12 @@ export function createInjectedTransport(): InjectedTransport {
       sent += 1;
     },
     deliver(bytes, address, port = 1900) {
-      const datagram: Datagram = { bytes, remote: { address, port, family: 'IPv4' }, interfaceId: iface.id, via: 'multicast' };
+      const datagram: Datagram = {
+        bytes,
+        remote: { address, port, family: 'IPv4' },
+        interfaceId: iface.id,
+        via: 'multicast',
+      };
       for (const handler of handlers) handler(datagram);
     },
     get sent() {

@@ -23,7 +23,11 @@ export function createManualClock(start: number): ManualClock {
   function nextDue(limit: number): Timer | undefined {
     let best: Timer | undefined;
     for (const timer of timers.values()) {
-      if (timer.dueAt <= limit && (best === undefined || timer.dueAt < best.dueAt || (timer.dueAt === best.dueAt && timer.id < best.id))) best = timer;
+      if (
+        timer.dueAt <= limit &&
+        (best === undefined || timer.dueAt < best.dueAt || (timer.dueAt === best.dueAt && timer.id < best.id))
+      )
+        best = timer;
     }
     return best;
   }

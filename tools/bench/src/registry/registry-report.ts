@@ -41,7 +41,8 @@ export interface RegistryReportInput {
 }
 
 const us = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
-const spread = (s: Summary, format: (value: number) => string): string => `${format(s.median)} (${format(s.q1)} – ${format(s.q3)})`;
+const spread = (s: Summary, format: (value: number) => string): string =>
+  `${format(s.median)} (${format(s.q1)} – ${format(s.q3)})`;
 
 /** Growth of the median tick cost from the smallest to the largest N. */
 export function expiryGrowth(sizes: readonly RegistrySize[]): number {
@@ -51,7 +52,11 @@ export function expiryGrowth(sizes: readonly RegistrySize[]): number {
   return last.expiry.cpuUs.median / Math.max(1e-9, first.expiry.cpuUs.median);
 }
 
-export function registryVerdict(input: RegistryReportInput): { memoryMet: boolean; largest: RegistrySize; growth: number } {
+export function registryVerdict(input: RegistryReportInput): {
+  memoryMet: boolean;
+  largest: RegistrySize;
+  growth: number;
+} {
   const largest = [...input.sizes].sort((a, b) => b.size - a.size)[0]!;
   return { memoryMet: largest.memory.bytesPerDevice <= input.target, largest, growth: expiryGrowth(input.sizes) };
 }
@@ -65,7 +70,7 @@ export function registryMarkdown(input: RegistryReportInput): string {
     (s.memory.heapBytes / 2 ** 20).toFixed(1),
     Math.round(s.memory.bytesPerDevice).toLocaleString('en-US'),
     (s.memory.rssBytes / 2 ** 20).toFixed(1),
-    `${Math.round(s.memory.buildMs)} ms (${((s.memory.datagrams / s.memory.buildMs) * 1000 / 1000).toFixed(0)} k datagrams/s)`,
+    `${Math.round(s.memory.buildMs)} ms (${(((s.memory.datagrams / s.memory.buildMs) * 1000) / 1000).toFixed(0)} k datagrams/s)`,
   ]);
   const smallest = [...input.sizes].sort((a, b) => a.size - b.size)[0]!;
   const expiryRows = input.sizes.map((s) => [
@@ -95,14 +100,27 @@ export function registryMarkdown(input: RegistryReportInput): string {
     '',
     '### Memory',
     '',
-    markdownTable(['devices', 'announced', 'heap growth (MiB)', 'bytes per device', 'RSS growth (MiB)', 'build time'], memoryRows, ['r', 'r', 'r', 'r', 'r', 'r']),
+    markdownTable(
+      ['devices', 'announced', 'heap growth (MiB)', 'bytes per device', 'RSS growth (MiB)', 'build time'],
+      memoryRows,
+      ['r', 'r', 'r', 'r', 'r', 'r'],
+    ),
     '',
     `Target ≤ ${input.target.toLocaleString('en-US')} bytes per device: **${verdict.memoryMet ? 'met' : 'missed'}** at ${verdict.largest.size.toLocaleString('en-US')} devices: ${Math.round(verdict.largest.memory.bytesPerDevice).toLocaleString('en-US')} bytes (${((verdict.largest.memory.bytesPerDevice / input.target) * 100).toFixed(0)}% of the budget).`,
     '',
     '### Expiry cost per tick',
     '',
     markdownTable(
-      ['devices', 'tick', 'expired per tick', 'CPU µs per tick', 'wall µs per tick', 'CPU µs per expired device', 'idle tick, wall µs', 'CPU per tick vs smallest N'],
+      [
+        'devices',
+        'tick',
+        'expired per tick',
+        'CPU µs per tick',
+        'wall µs per tick',
+        'CPU µs per expired device',
+        'idle tick, wall µs',
+        'CPU per tick vs smallest N',
+      ],
       expiryRows,
       ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),

@@ -34,7 +34,8 @@ export function onceCheck(udn: string): StartupCommand['check'] {
       return `printed a line that is not JSON: ${JSON.stringify(stdout.slice(0, 80))}`;
     }
     const devices = events.filter((event) => event.event === 'device-found');
-    if (devices.length !== 1 || devices[0]!.udn !== udn) return `found ${devices.map((d) => d.udn).join(', ') || 'nothing'}, not ${udn}`;
+    if (devices.length !== 1 || devices[0]!.udn !== udn)
+      return `found ${devices.map((d) => d.udn).join(', ') || 'nothing'}, not ${udn}`;
     return undefined;
   };
 }
@@ -45,14 +46,31 @@ export interface Bins {
 }
 
 /** The four commands: bare Node, both --version, and a --once against the device already up on `port`. */
-export function startupCommands(bins: Bins, options: { readonly port: number; readonly mx: number; readonly udn: string }): StartupCommand[] {
+export function startupCommands(
+  bins: Bins,
+  options: { readonly port: number; readonly mx: number; readonly udn: string },
+): StartupCommand[] {
   return [
-    { name: BARE_NODE, args: ['-e', '0'], check: (code, stdout) => (code === 0 && stdout === '' ? undefined : `exit ${code}`) },
+    {
+      name: BARE_NODE,
+      args: ['-e', '0'],
+      check: (code, stdout) => (code === 0 && stdout === '' ? undefined : `exit ${code}`),
+    },
     { name: DEVICE_VERSION, args: [bins.device, '--version'], check: versionCheck },
     { name: CONTROLLER_VERSION, args: [bins.controller, '--version'], check: versionCheck },
     {
       name: controllerOnce(options.mx),
-      args: [bins.controller, '--once', '--json', '--mx', String(options.mx), '--port', String(options.port), '--interface', '127.0.0.1'],
+      args: [
+        bins.controller,
+        '--once',
+        '--json',
+        '--mx',
+        String(options.mx),
+        '--port',
+        String(options.port),
+        '--interface',
+        '127.0.0.1',
+      ],
       check: onceCheck(options.udn),
     },
   ];

@@ -82,7 +82,8 @@ export function parseLibraryStopped(lines: readonly string[]): LibraryStopStats 
   for (const line of lines) {
     if (!line.includes('"stopped"')) continue;
     const value = JSON.parse(line) as { searches?: unknown; responses?: unknown };
-    if (typeof value.searches === 'number' && typeof value.responses === 'number') return { searches: value.searches, responses: value.responses };
+    if (typeof value.searches === 'number' && typeof value.responses === 'number')
+      return { searches: value.searches, responses: value.responses };
   }
   throw new Error('no stopped line from the library wrapper');
 }
@@ -111,15 +112,17 @@ export function parseFloodResult(line: string): FloodResult {
   for (const key of ['rate', 'sent', 'sendSeconds', 'achievedRate', 'responses', 'late', 'maxLateMs'] as const) {
     if (typeof value[key] !== 'number') throw new Error(`flood result without ${key}`);
   }
-  if (!Array.isArray(value.delayDeciles) || value.delayDeciles.length !== 11) throw new Error('flood result without delayDeciles');
+  if (!Array.isArray(value.delayDeciles) || value.delayDeciles.length !== 11)
+    throw new Error('flood result without delayDeciles');
   return value as FloodResult;
 }
 
 /** Several generator processes as one: counts add up, the worst lateness wins, the rate is the sum. */
 export function combineFloods(results: readonly FloodResult[]): FloodResult {
   if (results.length === 0) throw new Error('no flood results');
-  const sum = (key: 'rate' | 'sent' | 'sendAgain' | 'sendErrors' | 'responses' | 'notOk' | 'late' | 'lateOver100ms' | 'lateOver1s'): number =>
-    results.reduce((total, result) => total + result[key], 0);
+  const sum = (
+    key: 'rate' | 'sent' | 'sendAgain' | 'sendErrors' | 'responses' | 'notOk' | 'late' | 'lateOver100ms' | 'lateOver1s',
+  ): number => results.reduce((total, result) => total + result[key], 0);
   const sendSeconds = Math.max(...results.map((result) => result.sendSeconds));
   return {
     rate: sum('rate'),
@@ -136,7 +139,9 @@ export function combineFloods(results: readonly FloodResult[]): FloodResult {
     maxLateMs: Math.max(...results.map((result) => result.maxLateMs)),
     maxDelayFraction: Math.max(...results.map((result) => result.maxDelayFraction)),
     kernelTimestamps: results.reduce((total, result) => total + (result.kernelTimestamps ?? 0), 0),
-    delayDeciles: results[0]!.delayDeciles.map((_, i) => results.reduce((total, result) => total + (result.delayDeciles[i] ?? 0), 0)),
+    delayDeciles: results[0]!.delayDeciles.map((_, i) =>
+      results.reduce((total, result) => total + (result.delayDeciles[i] ?? 0), 0),
+    ),
   };
 }
 
@@ -157,7 +162,8 @@ export function stormUsage(samples: readonly ProcSample[], start: number, end: n
   const first = lastAtOrBefore(samples, start) ?? samples[0];
   const last = lastAtOrBefore(samples, end);
   const middle = lastAtOrBefore(samples, start + (end - start) / 2);
-  if (first === undefined || last === undefined || middle === undefined) throw new Error('no process samples around the storm');
+  if (first === undefined || last === undefined || middle === undefined)
+    throw new Error('no process samples around the storm');
   return {
     cpuMs: last.cpuMs - first.cpuMs,
     cores: (last.cpuMs - first.cpuMs) / Math.max(1, last.at - first.at),

@@ -25,7 +25,11 @@ export interface StormTrial {
   /** Kernel UDP counters of the device's namespace, after minus before. */
   readonly udp: UdpCounters;
   /** The device's own counters: searches answered, responses sent, drops by reason (ours only). */
-  readonly app: { readonly searches: number; readonly responses: number; readonly dropped: Readonly<Record<string, number>> };
+  readonly app: {
+    readonly searches: number;
+    readonly responses: number;
+    readonly dropped: Readonly<Record<string, number>>;
+  };
   readonly usage: StormUsage;
   readonly maxRssKiB: number | undefined;
   readonly legitimate: { readonly answered: boolean; readonly usns: number; readonly exitCode: number | null };
@@ -36,7 +40,12 @@ export interface StormReportInput {
   readonly machine: MachineInfo;
   readonly command: CommandInfo;
   readonly revision: RevisionInfo;
-  readonly options: { readonly rates: readonly number[]; readonly durationMs: number; readonly rounds: number; readonly devices: readonly DeviceName[] };
+  readonly options: {
+    readonly rates: readonly number[];
+    readonly durationMs: number;
+    readonly rounds: number;
+    readonly devices: readonly DeviceName[];
+  };
   readonly raisedCaps: readonly string[];
   readonly drainMs: number;
   readonly controllerAtMs: number;
@@ -83,15 +92,42 @@ function rateSection(input: StormReportInput, rate: number): string {
     const legit = trials.filter((t) => t.legitimate.answered).length;
     return [
       DEVICE_LABEL[device],
-      med(trials.map((t) => t.flood.achievedRate), formatRate),
+      med(
+        trials.map((t) => t.flood.achievedRate),
+        formatRate,
+      ),
       med(trials.map(readRate), formatRate),
-      med(trials.map((t) => t.udp.rcvbufErrors), count),
-      med(trials.map((t) => t.app.searches / (t.flood.sendSeconds || 1)), formatRate),
-      med(trials.map((t) => t.flood.responses), count),
-      med(trials.map((t) => t.flood.late), count),
-      med(trials.map((t) => t.usage.cores), (v) => v.toFixed(2)),
+      med(
+        trials.map((t) => t.udp.rcvbufErrors),
+        count,
+      ),
+      med(
+        trials.map((t) => t.app.searches / (t.flood.sendSeconds || 1)),
+        formatRate,
+      ),
+      med(
+        trials.map((t) => t.flood.responses),
+        count,
+      ),
+      med(
+        trials.map((t) => t.flood.late),
+        count,
+      ),
+      med(
+        trials.map((t) => t.usage.cores),
+        (v) => v.toFixed(2),
+      ),
       med(trials.map(cpuPerSearchUs), (v) => v.toFixed(1)),
-      `${med(trials.map((t) => t.usage.rssStartKiB), mib)} → ${med(trials.map((t) => t.usage.rssEndKiB), mib)} (peak ${med(trials.map((t) => t.usage.peakRssKiB), mib)})`,
+      `${med(
+        trials.map((t) => t.usage.rssStartKiB),
+        mib,
+      )} → ${med(
+        trials.map((t) => t.usage.rssEndKiB),
+        mib,
+      )} (peak ${med(
+        trials.map((t) => t.usage.peakRssKiB),
+        mib,
+      )})`,
       `${legit}/${trials.length}`,
     ];
   });
@@ -132,10 +168,19 @@ function ratioRows(input: StormReportInput): string[][] {
       const n = Math.min(a.length, b.length);
       if (n === 0) continue;
       const ratio = (num: number[], den: number[]): string => {
-        const keep = [...Array(n).keys()].filter((i) => Number.isFinite(num[i]!) && Number.isFinite(den[i]!) && den[i]! > 0);
+        const keep = [...Array(n).keys()].filter(
+          (i) => Number.isFinite(num[i]!) && Number.isFinite(den[i]!) && den[i]! > 0,
+        );
         if (keep.length === 0) return '–';
-        const s = summarize(pairedRatios(keep.map((i) => num[i]!), keep.map((i) => den[i]!)));
-        return s.min === s.max ? formatRatio(s.median) : `${formatRatio(s.median)} (${formatRatio(s.min)} – ${formatRatio(s.max)})`;
+        const s = summarize(
+          pairedRatios(
+            keep.map((i) => num[i]!),
+            keep.map((i) => den[i]!),
+          ),
+        );
+        return s.min === s.max
+          ? formatRatio(s.median)
+          : `${formatRatio(s.median)} (${formatRatio(s.min)} – ${formatRatio(s.max)})`;
       };
       rows.push([
         formatRate(rate),
@@ -143,7 +188,10 @@ function ratioRows(input: StormReportInput): string[][] {
         ratio(a.slice(0, n).map(readRate), b.slice(0, n).map(readRate)),
         // Efficiency: their CPU per search over ours (> 1: we spend less per search).
         ratio(b.slice(0, n).map(cpuPerSearchUs), a.slice(0, n).map(cpuPerSearchUs)),
-        ratio(a.slice(0, n).map((t) => t.usage.peakRssKiB), b.slice(0, n).map((t) => t.usage.peakRssKiB)),
+        ratio(
+          a.slice(0, n).map((t) => t.usage.peakRssKiB),
+          b.slice(0, n).map((t) => t.usage.peakRssKiB),
+        ),
       ]);
     }
   }
@@ -153,10 +201,16 @@ function ratioRows(input: StormReportInput): string[][] {
 export function targetVerdict(input: StormReportInput): { met: boolean; lines: string[] } {
   const lines: string[] = [];
   const raised = input.trials.filter((t) => t.device === 'ours-raised' && t.rate >= TARGET_RATE);
-  const capacity = input.trials.filter((t) => t.device === 'ours-raised').map(perCpuSecond).filter(Number.isFinite);
-  const handled = raised.filter((t) => readRate(t) >= TARGET_RATE * 0.98 && t.udp.rcvbufErrors <= t.udp.inDatagrams * 0.001);
+  const capacity = input.trials
+    .filter((t) => t.device === 'ours-raised')
+    .map(perCpuSecond)
+    .filter(Number.isFinite);
+  const handled = raised.filter(
+    (t) => readRate(t) >= TARGET_RATE * 0.98 && t.udp.rcvbufErrors <= t.udp.inDatagrams * 0.001,
+  );
   const best = raised.length === 0 ? 0 : Math.max(...raised.map(readRate));
-  const throughputMet = raised.length > 0 && raised.filter((t) => t.rate === TARGET_RATE).every((t) => handled.includes(t));
+  const throughputMet =
+    raised.length > 0 && raised.filter((t) => t.rate === TARGET_RATE).every((t) => handled.includes(t));
   lines.push(
     `Throughput (caps raised): at ${formatRate(TARGET_RATE)}/s offered, ${handled.filter((t) => t.rate === TARGET_RATE).length} of ${raised.filter((t) => t.rate === TARGET_RATE).length} rounds read ≥ 98% of the storm with < 0.1% kernel drops; best read rate ${formatRate(best)}/s; ` +
       `median capacity ${capacity.length === 0 ? '–' : formatRate(summarize(capacity).median)} M-SEARCH per CPU second.`,
@@ -164,13 +218,17 @@ export function targetVerdict(input: StormReportInput): { met: boolean; lines: s
   const defaults = input.trials.filter((t) => t.device === 'ours');
   const flat = defaults.every((t) => t.usage.secondHalfGrowthKiB < 4096);
   const worstGrowth = defaults.length === 0 ? 0 : Math.max(...defaults.map((t) => t.usage.secondHalfGrowthKiB));
-  lines.push(`RSS (default defences): growth over each storm's second half at most ${mib(worstGrowth)} MiB (flat: < 4 MiB).`);
+  lines.push(
+    `RSS (default defences): growth over each storm's second half at most ${mib(worstGrowth)} MiB (flat: < 4 MiB).`,
+  );
   const legit = defaults.filter((t) => t.legitimate.answered).length;
   lines.push(`Legitimate search (default defences): answered in ${legit} of ${defaults.length} storms.`);
   const late = input.trials.filter((t) => t.device === 'ours' || t.device === 'ours-raised');
   const lateCount = late.reduce((sum, t) => sum + t.flood.late, 0);
   const lateMax = late.length === 0 ? 0 : Math.max(...late.map((t) => t.flood.maxLateMs));
-  lines.push(`MX window (ours): ${lateCount} responses arrived after their window (worst ${lateMax.toFixed(0)} ms past MX; ≤ 0 means every response was inside).`);
+  lines.push(
+    `MX window (ours): ${lateCount} responses arrived after their window (worst ${lateMax.toFixed(0)} ms past MX; ≤ 0 means every response was inside).`,
+  );
   return { met: throughputMet && flat && legit === defaults.length && lateCount === 0, lines };
 }
 
@@ -193,12 +251,20 @@ export function stormMarkdown(input: StormReportInput): string {
       `CPU and RSS come from /proc every 100 ms over the storm; CPU µs / search = CPU time / datagrams read. ` +
       `${input.controllerAtMs / 1000} s into each storm our controller (\`ssdp-controller --once --mx 3 --json --no-describe\`, a third host) searches once; "legit search answered" counts storms where it listed the device. ` +
       `Caps raised: \`${input.raisedCaps.join(' ')}\`. Our device's stdout (a line per search) goes to a file on tmpfs.` +
-      (input.priority === undefined || input.priority === 0 ? '' : ` Every lab process ran at niceness ${input.priority}, its own and its session autogroup's (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
+      (input.priority === undefined || input.priority === 0
+        ? ''
+        : ` Every lab process ran at niceness ${input.priority}, its own and its session autogroup's (the machine is shared with other people's CI; this keeps the measured processes from being starved, it does not make them faster).`),
     '',
     ...input.options.rates.map((rate) => `${rateSection(input, rate)}\n`),
     '### Ratios (per round, then median)',
     '',
-    markdownTable(['rate', 'pair', 'read /s', 'CPU per search (theirs / ours)', 'peak RSS'], ratioRows(input), ['l', 'l', 'r', 'r', 'r']),
+    markdownTable(['rate', 'pair', 'read /s', 'CPU per search (theirs / ours)', 'peak RSS'], ratioRows(input), [
+      'l',
+      'l',
+      'r',
+      'r',
+      'r',
+    ]),
     '',
     `### Targets: **${verdict.met ? 'met' : 'not all met'}**`,
     '',

@@ -10,7 +10,14 @@ import { amplificationTable } from '../report.ts';
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { full: { type: 'boolean', default: false }, duration: { type: 'string' }, only: { type: 'string' }, out: { type: 'string', default: 'tmp/fuzz' } } }));
+  ({ values } = parseArgs({
+    options: {
+      full: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string', default: 'tmp/fuzz' },
+    },
+  }));
 } catch (error) {
   process.stderr.write(`amplification: ${(error as Error).message}\n`);
   process.exit(2);
@@ -27,7 +34,9 @@ try {
   mkdirSync(values.out, { recursive: true });
   const file = path.join(values.out, `amplification-${values.full ? 'full' : 'quick'}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  const checks = result.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : `: ${c.detail}`}`);
+  const checks = result.checks.map(
+    (c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : `: ${c.detail}`}`,
+  );
   process.stdout.write(`${amplificationTable(result)}\n${checks.join('\n')}\n(written to ${file})\n`);
   process.exitCode = result.checks.every((c) => c.ok) ? 0 : 1;
 } catch (error) {

@@ -9,7 +9,16 @@ import { fuzzSummary } from '../report.ts';
 
 let values;
 try {
-  ({ values } = parseArgs({ options: { count: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' }, settle: { type: 'string', default: '8' }, 'node-options': { type: 'string' }, 'rss-tolerance': { type: 'string' }, out: { type: 'string', default: 'tmp/fuzz' } } }));
+  ({ values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '100000' },
+      seed: { type: 'string', default: '1' },
+      settle: { type: 'string', default: '8' },
+      'node-options': { type: 'string' },
+      'rss-tolerance': { type: 'string' },
+      out: { type: 'string', default: 'tmp/fuzz' },
+    },
+  }));
 } catch (error) {
   process.stderr.write(`fuzz: ${(error as Error).message}\n`);
   process.exit(2);
@@ -22,7 +31,14 @@ if (!Number.isInteger(count) || count < 1000 || !Number.isInteger(seed)) {
 }
 watchdog('fuzz', Math.max(10 * 60_000, count * 5));
 try {
-  const result = await runFuzz({ count, seed, settleMs: Number(values.settle) * 1000, ...(values['node-options'] === undefined ? {} : { nodeOptions: values['node-options'] }), ...(values['rss-tolerance'] === undefined ? {} : { settledToleranceMiB: Number(values['rss-tolerance']) }), log: (line) => process.stderr.write(`fuzz: ${line}\n`) });
+  const result = await runFuzz({
+    count,
+    seed,
+    settleMs: Number(values.settle) * 1000,
+    ...(values['node-options'] === undefined ? {} : { nodeOptions: values['node-options'] }),
+    ...(values['rss-tolerance'] === undefined ? {} : { settledToleranceMiB: Number(values['rss-tolerance']) }),
+    log: (line) => process.stderr.write(`fuzz: ${line}\n`),
+  });
   mkdirSync(values.out, { recursive: true });
   const file = path.join(values.out, `fuzz-${count}${values['node-options'] === undefined ? '' : '-tuned'}.json`);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

@@ -42,20 +42,47 @@ const DROP_COUNT = /"count":(\d+)/;
 const DROP_ADDRESS = /"address":"([^"]*)"/;
 const DROP_TIME = /"time":"([^"]*)"/;
 
-export function spawnApp(lab: NetnsLab, host: string, name: string, bin: string, args: readonly string[], nodeOptions?: string): AppProcess {
+export function spawnApp(
+  lab: NetnsLab,
+  host: string,
+  name: string,
+  bin: string,
+  args: readonly string[],
+  nodeOptions?: string,
+): AppProcess {
   return spawnNode(lab, host, name, [bin, ...args], nodeOptions);
 }
 
 /** One of this package's scripts (src/<script>) that prints NDJSON events, run like an app. */
-export function spawnScript(lab: NetnsLab, host: string, name: string, script: string, args: readonly string[]): AppProcess {
+export function spawnScript(
+  lab: NetnsLab,
+  host: string,
+  name: string,
+  script: string,
+  args: readonly string[],
+): AppProcess {
   return spawnNode(lab, host, name, ['--import', 'tsx', path.join(WORKSPACE_ROOT, 'tools/fuzz/src', script), ...args]);
 }
 
 /** `node <argv>` in a lab host; `command` replaces node (e.g. setpriv ... node) when given. */
-export function spawnNode(lab: NetnsLab, host: string, name: string, argv: readonly string[], nodeOptions?: string, command?: readonly string[]): AppProcess {
-  const env = nodeOptions === undefined ? process.env : { ...process.env, NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} ${nodeOptions}`.trim() };
+export function spawnNode(
+  lab: NetnsLab,
+  host: string,
+  name: string,
+  argv: readonly string[],
+  nodeOptions?: string,
+  command?: readonly string[],
+): AppProcess {
+  const env =
+    nodeOptions === undefined
+      ? process.env
+      : { ...process.env, NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} ${nodeOptions}`.trim() };
   const [file, ...prefixArgs] = command ?? [process.execPath];
-  const child = lab.spawn(host, file!, [...prefixArgs, ...argv], { cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = lab.spawn(host, file!, [...prefixArgs, ...argv], {
+    cwd: WORKSPACE_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   if (child.pid === undefined) throw new Error(`${name}: could not spawn`);
   const events: AppEvent[] = [];
   const drops = new Map<string, number>();
@@ -119,8 +146,19 @@ export function spawnNode(lab: NetnsLab, host: string, name: string, argv: reado
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         const waiter = { predicate, resolve: (e: AppEvent) => finish(() => resolve(e)) };
-        const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no ${what} within ${timeoutMs} ms; stderr: ${stderr.trim().slice(0, 500)}`))), timeoutMs);
-        const onExit = (): void => finish(() => reject(new Error(`${name} exited (${String(exitCode)}) before ${what}; stderr: ${stderr.trim().slice(0, 500)}`)));
+        const timer = setTimeout(
+          () =>
+            finish(() =>
+              reject(new Error(`${name}: no ${what} within ${timeoutMs} ms; stderr: ${stderr.trim().slice(0, 500)}`)),
+            ),
+          timeoutMs,
+        );
+        const onExit = (): void =>
+          finish(() =>
+            reject(
+              new Error(`${name} exited (${String(exitCode)}) before ${what}; stderr: ${stderr.trim().slice(0, 500)}`),
+            ),
+          );
         void exited.then(onExit);
         let done = false;
         function finish(then: () => void): void {
@@ -154,7 +192,10 @@ export async function stopApp(app: AppProcess, graceMs = 10_000): Promise<number
 }
 
 /** Samples RSS of some processes every `everyMs`: the peak and the last value of each. */
-export function sampleRss(apps: readonly AppProcess[], everyMs = 200): { stop(): Record<string, { peakKiB: number; samples: number }> } {
+export function sampleRss(
+  apps: readonly AppProcess[],
+  everyMs = 200,
+): { stop(): Record<string, { peakKiB: number; samples: number }> } {
   const peaks = new Map<string, { peakKiB: number; samples: number }>();
   const tick = (): void => {
     for (const app of apps) {

@@ -16,7 +16,11 @@ export class Checks {
 
   equal(name: string, actual: unknown, expected: unknown): boolean {
     const ok = JSON.stringify(actual) === JSON.stringify(expected);
-    return this.check(name, ok, ok ? String(JSON.stringify(actual)) : `got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+    return this.check(
+      name,
+      ok,
+      ok ? String(JSON.stringify(actual)) : `got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`,
+    );
   }
 
   atMost(name: string, actual: number, bound: number, unit = ''): boolean {
@@ -29,6 +33,8 @@ export class Checks {
 
   /** One line per check: `ok`/`FAIL`, name, detail. */
   report(): string {
-    return this.list.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : `: ${c.detail}`}`).join('\n');
+    return this.list
+      .map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.detail === '' ? '' : `: ${c.detail}`}`)
+      .join('\n');
   }
 }

@@ -42,7 +42,13 @@ export function readUdpSockets(pid: number): UdpSocketInfo[] {
     if (fields.length < 13) continue;
     const [address, port] = fields[1]!.split(':') as [string, string];
     const [, rx] = fields[4]!.split(':') as [string, string];
-    out.push({ localAddress: ipv4FromHex(address), localPort: parseInt(port, 16), rxQueue: parseInt(rx, 16), drops: Number(fields[12]), inode: Number(fields[9]) });
+    out.push({
+      localAddress: ipv4FromHex(address),
+      localPort: parseInt(port, 16),
+      rxQueue: parseInt(rx, 16),
+      drops: Number(fields[12]),
+      inode: Number(fields[9]),
+    });
   }
   return out;
 }

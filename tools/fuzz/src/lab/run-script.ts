@@ -36,7 +36,9 @@ export async function runScript<T>(
   clearTimeout(timer);
   const last = stdout.trim().split('\n').at(-1) ?? '';
   if (code !== 0 || last === '') {
-    throw new Error(`${script} in ${host} ${timedOut ? `killed after ${options.timeoutMs ?? 600_000} ms` : `exited ${String(code)}`}: ${stderr.trim().slice(-800)}`);
+    throw new Error(
+      `${script} in ${host} ${timedOut ? `killed after ${options.timeoutMs ?? 600_000} ms` : `exited ${String(code)}`}: ${stderr.trim().slice(-800)}`,
+    );
   }
   return JSON.parse(last) as T;
 }

@@ -1,10 +1,10 @@
 // The amplification guard: once a global cap has engaged (a search refused or cut by the response-rate or
-// pending caps), the answers granted are also held to `ratio` x the bytes of the searches that arrive.
-// Why: the caps bound answers per second, but right at the global cap's threshold every search that is still
-// answered gets its whole set, each answer ~4x the search's size, so out/in there is the protocol's own (4.25
-// measured at 10 addresses x 2 searches/s). The guard closes that gap. A per-source drop does not engage it: one
-// source over its own cap is already held to 2 searches/s, and during such a flood the guard would let that
-// source's answered searches spend the credit other control points need (seen in the 1M fuzz run).
+// pending caps, or by the guard itself), the answers granted are also held to `ratio` x the bytes of the searches
+// that arrive; what it refuses or cuts is counted as `amplification-guard`. Why: the caps bound answers per
+// second, but right at the global cap's threshold every search still answered gets its whole set, each answer ~4x
+// the search's size, so out/in there is the protocol's own. A per-source drop does not engage it: one source over
+// its own cap is already held to 2 searches/s, and its answered searches would spend the credit other control
+// points need (docs/security.md has the measurements).
 // Credit is earned by every on-link, well-formed M-SEARCH that reaches the caps (answered or not), and spent
 // only while engaged; it is capped (two full answers by default) so that a quiet period cannot hoard it. Outside
 // an engaged period everything the caps allow is granted: a control point's ssdp:all is answered in full.

@@ -13,6 +13,10 @@ export type DropReason =
   | 'malformed'
   /** A NOTIFY or a search response (ours or a neighbour's): counted, never reported one by one. */
   | 'not-a-search'
+  /** An M-SEARCH without MAN, or whose MAN is not "ssdp:discover" (UDA 1.1 §1.3.2: required, that value). */
+  | 'search-bad-man'
+  /** An M-SEARCH without HOST (UDA 1.1 §1.3.2: required). */
+  | 'search-no-host'
   /** A multicast/broadcast M-SEARCH without MX (UDA: drop silently). */
   | 'mx-missing'
   /** A multicast/broadcast M-SEARCH whose MX is not an integer ≥ 1. */
@@ -23,6 +27,8 @@ export type DropReason =
   | 'source-rate-limit'
   /** The global response-rate bucket is empty (counted per response). */
   | 'response-rate-limit'
+  /** The amplification guard held the answers to its byte ratio (counted per response). */
+  | 'amplification-guard'
   /** Too many responses pending already (counted per response). */
   | 'pending-cap'
   /** The transport refused a send (counted per message). */
@@ -41,11 +47,14 @@ export type DropReason =
 export const DROP_REASONS: readonly DropReason[] = [
   'malformed',
   'not-a-search',
+  'search-bad-man',
+  'search-no-host',
   'mx-missing',
   'mx-invalid',
   'off-link',
   'source-rate-limit',
   'response-rate-limit',
+  'amplification-guard',
   'pending-cap',
   'send-failed',
   'interface-gone',

@@ -6,7 +6,6 @@ import {
   getHeader,
   parseMessage,
   searchResponses,
-  searchResponseWindow,
   type MSearchMessage,
   type SearchMatch,
   type SearchTarget,
@@ -15,12 +14,13 @@ import { onSubnet, type Datagram, type TransportInterface } from '@ssdp/transpor
 import { createAnswerCache } from './answer-cache.ts';
 import { createDueSlots } from './due-slots.ts';
 import type { DeviceContext } from './device-context.ts';
-import type { Endpoint } from './events.ts';
+import type { DropReason, Endpoint } from './events.ts';
 import type { FleetMember } from './fleet.ts';
 import { buildAnswer } from './messages.ts';
 import { TokenBucket, createSourceLimiter } from './token-bucket.ts';
 import { AmplificationGuard } from './amplification-guard.ts';
 import { ANSWER_BYTES_ESTIMATE } from './limits.ts';
+import { checkSearch } from './search-checks.ts';
 
 export interface Responder {
   handle(datagram: Datagram): void;
@@ -42,6 +42,11 @@ interface Search {
   readonly windowMs: number;
   readonly total: number;
   done: number;
+}
+
+interface Answer {
+  readonly member: FleetMember;
+  readonly match: SearchMatch;
 }
 
 interface Pending {
@@ -121,9 +126,9 @@ export function createResponder(context: DeviceContext): Responder {
     return searchResponses(member.description.device, st);
   }
 
-  function collect(message: MSearchMessage): { member: FleetMember; match: SearchMatch }[] {
+  function collect(message: MSearchMessage): Answer[] {
     const st = message.st;
-    const out: { member: FleetMember; match: SearchMatch }[] = [];
+    const out: Answer[] = [];
     if (st !== undefined && st.type === 'uuid') {
       const member = byUuid.get(st.uuid.toLowerCase());
       if (member !== undefined) for (const match of matchesOf(member, st)) out.push({ member, match });
@@ -203,6 +208,32 @@ export function createResponder(context: DeviceContext): Responder {
     );
   }
 
+  /** Why the global caps refuse a whole search now, if they do. */
+  function refusedByCaps(now: number): DropReason | undefined {
+    if (pending.size >= limits.maxPendingResponses) return 'pending-cap';
+    if (responseBucket.available(now) < 1) return 'response-rate-limit';
+    if (guard.allowance(now, answerBytes) < 1) return 'amplification-guard';
+    return undefined;
+  }
+
+  /**
+   * The answers the caps grant out of `wanted`: the pending cap, then the amplification guard (it only binds once
+   * a cap has engaged), then the global bucket. Any cut engages the guard; each is counted under its own reason.
+   */
+  function grant(wanted: Answer[], now: number): { answers: Answer[]; cuts: [DropReason, number][] } {
+    const room = limits.maxPendingResponses - pending.size;
+    const afterPending = Math.min(wanted.length, room);
+    const afterGuard = Math.min(afterPending, guard.allowance(now, answerBytes));
+    const granted = responseBucket.takeUpTo(now, afterGuard);
+    guard.spend(now, granted, answerBytes);
+    if (granted < wanted.length) guard.engage(now);
+    const cuts: [DropReason, number][] = [];
+    if (afterPending < wanted.length) cuts.push(['pending-cap', wanted.length - afterPending]);
+    if (afterGuard < afterPending) cuts.push(['amplification-guard', afterPending - afterGuard]);
+    if (granted < afterGuard) cuts.push(['response-rate-limit', afterGuard - granted]);
+    return { answers: granted < wanted.length ? wanted.slice(0, granted) : wanted, cuts };
+  }
+
   function handle(datagram: Datagram): void {
     const source: Endpoint = { address: datagram.remote.address, port: datagram.remote.port };
     const iface = context.interface(datagram.interfaceId);
@@ -221,17 +252,9 @@ export function createResponder(context: DeviceContext): Responder {
       context.drop('not-a-search', 1, { source, interfaceId: iface.id });
       return;
     }
-    const window = searchResponseWindow({
-      mx: message.mxRaw,
-      multicast: datagram.via !== 'unicast',
-      profile: context.profile,
-    });
-    if (!window.respond) {
-      context.drop(window.reason, 1, {
-        source,
-        interfaceId: iface.id,
-        detail: message.mxRaw === undefined ? 'no MX' : `MX ${message.mxRaw}`,
-      });
+    const check = checkSearch(message, datagram.via !== 'unicast', context.profile);
+    if (!check.respond) {
+      context.drop(check.reason, 1, { source, interfaceId: iface.id, detail: check.detail });
       return;
     }
     const now = clock.now();
@@ -243,30 +266,15 @@ export function createResponder(context: DeviceContext): Responder {
       return;
     }
     // Cheap checks before matching: under a flood the fleet-wide match is the expensive part.
-    if (pending.size >= limits.maxPendingResponses) {
+    const refusal = refusedByCaps(now);
+    if (refusal !== undefined) {
       guard.engage(now);
-      context.drop('pending-cap', 1, { source, interfaceId: iface.id });
-      return;
-    }
-    if (responseBucket.available(now) < 1 || guard.allowance(now, answerBytes) < 1) {
-      guard.engage(now);
-      context.drop('response-rate-limit', 1, { source, interfaceId: iface.id });
+      context.drop(refusal, 1, { source, interfaceId: iface.id });
       return;
     }
     stats.searches += 1;
-    let answers = collect(message);
-    const wanted = answers.length;
-    const room = limits.maxPendingResponses - pending.size;
-    if (answers.length > room) answers = answers.slice(0, room);
-    const cutByPending = wanted - answers.length;
-    if (cutByPending > 0) guard.engage(now);
-    // The amplification guard first (it only binds once a cap has engaged), then the global bucket; both cuts
-    // count as response-rate-limit: the guard is the global rate's bound in bytes.
-    const granted = responseBucket.takeUpTo(now, Math.min(answers.length, guard.allowance(now, answerBytes)));
-    guard.spend(now, granted, answerBytes);
-    const cutByRate = answers.length - granted;
-    if (cutByRate > 0) guard.engage(now);
-    if (granted < answers.length) answers = answers.slice(0, granted);
+    const wanted = collect(message);
+    const { answers, cuts } = grant(wanted, now);
 
     const replyTo = context.profile === 'legacy' ? { address: source.address, port: context.port } : source;
     const search: Search = {
@@ -276,7 +284,7 @@ export function createResponder(context: DeviceContext): Responder {
       interfaceId: iface.id,
       receivedAt: now,
       mx: message.mxRaw,
-      windowMs: window.maxDelayMs,
+      windowMs: check.windowMs,
       total: answers.length,
       done: 0,
     };
@@ -290,14 +298,13 @@ export function createResponder(context: DeviceContext): Responder {
         st: getHeader(message, 'ST'),
         mx: message.mxRaw,
         userAgent: message.userAgent,
-        windowMs: window.maxDelayMs,
+        windowMs: check.windowMs,
         responses: answers.length,
         ...(wantsRaw ? { raw: decoder.decode(datagram.bytes) } : {}),
       });
     }
-    if (cutByPending > 0) context.drop('pending-cap', cutByPending, { source, interfaceId: iface.id });
-    if (cutByRate > 0) context.drop('response-rate-limit', cutByRate, { source, interfaceId: iface.id });
-    const spreadMs = Math.max(0, window.maxDelayMs - REPLY_MARGIN_MS);
+    for (const [reason, count] of cuts) context.drop(reason, count, { source, interfaceId: iface.id });
+    const spreadMs = Math.max(0, check.windowMs - REPLY_MARGIN_MS);
     // Each response at its own uniform delay in [0, window - margin]: spread, never bunched at one instant.
     for (const { member, match } of answers) pending.add(now + random() * spreadMs, { search, member, match });
   }

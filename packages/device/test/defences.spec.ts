@@ -345,6 +345,28 @@ describe('amplification under a flood', () => {
     expect(lab.device.stats.dropped['response-rate-limit'] ?? 0).toBe(0);
   });
 
+  it('counts what the guard refuses or cuts as amplification-guard, apart from the global rate', async () => {
+    // One pending slot set: the second search is refused by the pending cap, which engages the guard. With one
+    // answer of credit, the third search gets one answer (two cut) and the fourth none.
+    const lab = createLab({ device: { limits: { maxPendingResponses: 3, amplificationCreditBytes: 450 } } });
+    const cp = await lab.controlPoint('cp', CP, { joinGroup: false });
+    await lab.start();
+    const search = new TextEncoder().encode(
+      'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n',
+    );
+    await cp.sendRaw(search);
+    await cp.sendRaw(search);
+    await advance(1100);
+    expect(lab.device.stats.dropped['pending-cap']).toBe(1);
+    await cp.sendRaw(search);
+    await cp.sendRaw(search);
+    await advance(1100);
+    expect(lab.device.stats.responses).toBe(4);
+    expect(lab.device.stats.dropped['amplification-guard']).toBe(3);
+    expect(lab.device.stats.dropped['response-rate-limit']).toBe(0);
+    expect(lab.eventsOf('dropped').map((d) => d.reason)).toContain('amplification-guard');
+  });
+
   it('without the guard (--max-amplification 0) the same flood gets the protocol ratio, over 3', async () => {
     const unguarded = await thresholdFlood(0);
     expect(unguarded.engagedRatio).toBeGreaterThan(3);

@@ -87,6 +87,8 @@ describe('fuzz sample against the device (memory network)', () => {
     const { stats } = lab.device;
     const dropped = stats.dropped;
     expect(dropped.malformed).toBe(expected['malformed'] ?? 0);
+    expect(dropped['search-bad-man']).toBe(expected['search-bad-man'] ?? 0);
+    expect(dropped['search-no-host']).toBe(expected['search-no-host'] ?? 0);
     expect(dropped['mx-missing']).toBe(expected['mx-missing'] ?? 0);
     expect(dropped['mx-invalid']).toBe(expected['mx-invalid'] ?? 0);
     expect(dropped['off-link']).toBe(expected['off-link'] ?? 0);
@@ -96,7 +98,11 @@ describe('fuzz sample against the device (memory network)', () => {
     expect(stats.searches + dropped['source-rate-limit']).toBe(expected['search'] ?? 0);
     expect(stats.searches).toBeLessThanOrEqual(20 + 1);
     expect(
-      dropped['pending-cap'] + dropped['response-rate-limit'] + dropped['send-failed'] + dropped['interface-gone'],
+      dropped['pending-cap'] +
+        dropped['response-rate-limit'] +
+        dropped['amplification-guard'] +
+        dropped['send-failed'] +
+        dropped['interface-gone'],
     ).toBe(0);
     expect(maxPending).toBeLessThanOrEqual(lab.device.limits!.maxPendingResponses);
     expect(lab.eventsOf('warning')).toEqual([]);

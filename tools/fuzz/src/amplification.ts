@@ -278,7 +278,7 @@ function summarize(
   }
   // The cap engages at the first rate-limit drop; from the next second on, the run is in its steady state.
   // (engagedAtS counts from the flood's first second.)
-  const limitTimes = ['source-rate-limit', 'response-rate-limit']
+  const limitTimes = ['source-rate-limit', 'response-rate-limit', 'amplification-guard']
     .map((reason) => device.firstDropAt.get(reason))
     .filter((t): t is string => t !== undefined && t !== '')
     .map((t) => Date.parse(t));
@@ -359,7 +359,8 @@ function judge(checks: Checks, result: ScenarioResult): void {
   // whole counts once; one they cut short is a search plus one drop per cut answer: a bracket, not an equality.
   const received = flood.searches - result.socketDrops;
   const counted = result.deviceStats.searches + (dropped['off-link'] ?? 0) + (dropped['source-rate-limit'] ?? 0);
-  const globalCaps = (dropped['pending-cap'] ?? 0) + (dropped['response-rate-limit'] ?? 0);
+  const globalCaps =
+    (dropped['pending-cap'] ?? 0) + (dropped['response-rate-limit'] ?? 0) + (dropped['amplification-guard'] ?? 0);
   checks.check(
     `${name}: every search that reached the device answered or counted as a drop`,
     counted <= received && received <= counted + globalCaps,

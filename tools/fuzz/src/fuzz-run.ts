@@ -335,18 +335,21 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzRunResult> {
       (e['from'] as { address?: string } | undefined)?.address === address('attacker');
     const attackerSearches = device.events.filter((e) => e.event === 'search-received' && isAttacker(e)).length;
     checks.equal('device: malformed = oracle', d['malformed'], attacker.device['malformed'] ?? 0);
+    checks.equal('device: search-bad-man = oracle', d['search-bad-man'], attacker.device['search-bad-man'] ?? 0);
+    checks.equal('device: search-no-host = oracle', d['search-no-host'], attacker.device['search-no-host'] ?? 0);
     checks.equal('device: mx-missing = oracle', d['mx-missing'], attacker.device['mx-missing'] ?? 0);
     checks.equal('device: mx-invalid = oracle', d['mx-invalid'], attacker.device['mx-invalid'] ?? 0);
     checks.equal('device: off-link = datagrams from the routed host', d['off-link'], outsider.device['off-link'] ?? 0);
     // A search the global caps (the response bucket, the amplification guard) refuse whole counts once under
-    // response-rate-limit; one they cut short is answered and counts one response-rate-limit per cut answer: so
-    // the response-rate-limit count brackets the searches, as in the amplification run.
+    // response-rate-limit or amplification-guard; one they cut short is answered and counts one per cut answer:
+    // so those counts bracket the searches, as in the amplification run.
     const answeredOrLimited = attackerSearches + (d['source-rate-limit'] ?? 0) + (d['pending-cap'] ?? 0);
     const oracleSearches = attacker.device['search'] ?? 0;
+    const globalCuts = (d['response-rate-limit'] ?? 0) + (d['amplification-guard'] ?? 0);
     checks.check(
       'device: answered + rate-limited searches of the attacker = oracle searches',
-      answeredOrLimited <= oracleSearches && oracleSearches <= answeredOrLimited + (d['response-rate-limit'] ?? 0),
-      `${answeredOrLimited} (+ up to ${d['response-rate-limit'] ?? 0} response-rate-limit) for ${oracleSearches}`,
+      answeredOrLimited <= oracleSearches && oracleSearches <= answeredOrLimited + globalCuts,
+      `${answeredOrLimited} (+ up to ${globalCuts} response-rate-limit/amplification-guard) for ${oracleSearches}`,
     );
     const freshAlive = fresh.events.filter((e) => e.event === 'alive-sent').length;
     const notASearchBase = (attacker.device['not-a-search'] ?? 0) + stats.alive + freshAlive;

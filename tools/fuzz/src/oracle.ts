@@ -1,7 +1,7 @@
 // What each app must do with a datagram, decided independently of the apps' code from the protocol rules and
 // the documented pipelines (device-app README "Behaviour", controller-app README "Events"): the fuzz runs
 // compare the apps' own drop counters with these verdicts, per reason.
-import { DEFAULT_PARSE_LIMITS, parseMessage, searchResponseWindow, type ParseLimits } from '@ssdp/protocol';
+import { DEFAULT_PARSE_LIMITS, getHeader, parseMessage, searchResponseWindow, type ParseLimits } from '@ssdp/protocol';
 
 /** ssdp-device's parse limits (packages/device-app/src/limits.ts; a device-app test checks they agree). */
 export const DEVICE_PARSE_LIMITS: ParseLimits = Object.freeze({
@@ -14,7 +14,11 @@ export const DEVICE_PARSE_LIMITS: ParseLimits = Object.freeze({
  * The device's outcome for an on-link datagram: a search (answered, or refused by a rate limit), or the drop
  * reason it must be counted under. Off-link sources are dropped before parsing, whatever they send.
  */
-export type DeviceVerdict = 'search' | 'malformed' | 'not-a-search' | 'mx-missing' | 'mx-invalid';
+export type DeviceVerdict =
+  'search' | 'malformed' | 'not-a-search' | 'search-bad-man' | 'search-no-host' | 'mx-missing' | 'mx-invalid';
+
+/** UDA 1.1 §1.3.2: MAN is "ssdp:discover" with its quotes; the prototype sends it without them. */
+const DISCOVER_MAN = /^(?:"ssdp:discover"|ssdp:discover)$/i;
 
 export interface DeviceJudgement {
   readonly verdict: DeviceVerdict;
@@ -27,6 +31,9 @@ export function judgeForDevice(bytes: Uint8Array, via: { readonly multicast: boo
   if (!parsed.ok) return { verdict: 'malformed', code: parsed.error.code };
   const message = parsed.message;
   if (message.kind !== 'm-search') return { verdict: 'not-a-search' };
+  const man = getHeader(message, 'MAN')?.trim();
+  if (man === undefined || !DISCOVER_MAN.test(man)) return { verdict: 'search-bad-man' };
+  if (getHeader(message, 'HOST') === undefined) return { verdict: 'search-no-host' };
   const window = searchResponseWindow({ mx: message.mxRaw, multicast: via.multicast, profile: 'upnp' });
   return window.respond ? { verdict: 'search' } : { verdict: window.reason };
 }

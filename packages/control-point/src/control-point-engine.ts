@@ -4,6 +4,7 @@
 // Receiving never waits: the socket callback only queues the datagram; parsing and the registry run in slices of
 // the work loop (receive-loop.ts), a repeated advertisement is recognised before the parse (repeat-filter.ts), and
 // describing and event output run below them (event-outbox.ts). The kernel's drops are read, never ignored.
+import { randomUUID } from 'node:crypto';
 import { parseMessage } from '@ssdp/protocol';
 import {
   createScheduler,
@@ -17,12 +18,12 @@ import { createDescriber, type Describer } from './describer.ts';
 import { createDropReporter } from './drop-reporter.ts';
 import type { DescriptionFetcher } from './description-fetcher.ts';
 import { createEventOutbox } from './event-outbox.ts';
-import type { ControllerEvent, ControllerStats, DeviceSnapshot } from './events.ts';
+import type { ControllerEvent, ControllerStats, DeviceSnapshot, DropReason } from './events.ts';
 import { toObservation } from './observation.ts';
 import { createReceiveLoop, type ReceiveLoopInit } from './receive-loop.ts';
 import { createRegistry, type DeviceRecord, type Observation, type Registry, type RegistryInit } from './registry.ts';
 import { createRepeatFilter } from './repeat-filter.ts';
-import { createSearchMessages, uuidV4 } from './search-messages.ts';
+import { createSearchMessages } from './search-messages.ts';
 import { createReceiveWatch } from './receive-stats.ts';
 
 export interface ControlPointEngineInit {
@@ -62,8 +63,6 @@ export interface ControlPointEngineInit {
 export interface ControlPointEngineComponents {
   readonly transport: SsdpTransport;
   readonly clock: Clock;
-  /** For the control point UUID (CPUUID.UPNP.ORG). */
-  readonly random: () => number;
   /** Required when `describe` is on. */
   readonly fetcher?: DescriptionFetcher;
   readonly onEvent: (event: ControllerEvent) => void;
@@ -106,11 +105,6 @@ export interface ControlPointEngine {
 
 const decoder = new TextDecoder();
 
-/** stats.dropped reason: a device evicted by the registry bound before it was announced. */
-export const EVICTED_UNANNOUNCED = 'evicted-unannounced';
-/** stats.dropped reason: a datagram read while our receive queue was full (see receive-loop.ts). */
-export const RECEIVE_QUEUE_FULL = 'receive-queue-full';
-
 export function createControlPointEngine(
   init: ControlPointEngineInit,
   components: ControlPointEngineComponents,
@@ -118,7 +112,7 @@ export function createControlPointEngine(
   const { transport, clock, onEvent } = components;
   const log = components.onLog ?? (() => undefined);
   const repeatDelayMs = init.repeatDelayMs ?? 100;
-  const searchFor = createSearchMessages({ ...init, cpuuid: uuidV4(components.random) }, log);
+  const searchFor = createSearchMessages({ ...init, cpuuid: randomUUID() }, log);
   /** The counters; `stats` adds what the transport and the loop know. */
   const stats: Omit<ControllerStats, 'kernelDrops' | 'receiveBuffer' | 'receiveQueuePeak'> = {
     datagrams: 0,
@@ -133,7 +127,7 @@ export function createControlPointEngine(
     repeats: 0,
   };
   /** Counts one drop under `reason` (stats only; `drop` below also reports a dropped datagram). */
-  const countDrop = (reason: string): void => {
+  const countDrop = (reason: DropReason): void => {
     stats.dropped[reason] = (stats.dropped[reason] ?? 0) + 1;
   };
   const scheduler = createScheduler({
@@ -155,7 +149,7 @@ export function createControlPointEngine(
       },
       // Nobody heard of it, so no device-removed; but a flood of fresh UDNs shows here, so it is counted.
       onEvictedUnannounced: () => {
-        countDrop(EVICTED_UNANNOUNCED);
+        countDrop('evicted-unannounced');
         evictionLogged();
       },
     },
@@ -163,7 +157,7 @@ export function createControlPointEngine(
 
   /** One stderr line at the first eviction and every 1000th (announced or not). */
   function evictionLogged(): void {
-    const unannounced = stats.dropped[EVICTED_UNANNOUNCED] ?? 0;
+    const unannounced = stats.dropped['evicted-unannounced'] ?? 0;
     const total = stats.evicted + unannounced;
     if (total !== 1 && total % 1000 !== 0) return;
     log(
@@ -174,7 +168,7 @@ export function createControlPointEngine(
   // Receiving first: the socket callback only queues; parsing runs in slices, describing and output below it.
   const loop = createReceiveLoop(init.receiveLoop ?? {}, {
     handle: handleDatagram,
-    onOverflow: (datagram) => drop(RECEIVE_QUEUE_FULL, datagram),
+    onOverflow: (datagram) => drop('receive-queue-full', datagram),
     ...(components.defer === undefined ? {} : { defer: components.defer }),
     onTaskError: (error) => log(`internal error in a deferred task: ${oneLine(error)}`),
   });
@@ -219,7 +213,7 @@ export function createControlPointEngine(
   const drops = createDropReporter({ clock, scheduler, emit: (event) => outbox.emit(event) });
   const receiving = createReceiveWatch(transport, log);
 
-  function drop(reason: string, datagram: Datagram): void {
+  function drop(reason: DropReason, datagram: Datagram): void {
     countDrop(reason);
     drops.drop(reason, {
       address: datagram.remote.address,

@@ -33,7 +33,10 @@ import { version } from './version.ts';
 export interface ControlPointComponents {
   readonly createTransport?: (options: TransportOptions) => SsdpTransport;
   readonly clock?: Clock;
-  /** Uniform in [0, 1): the control point's CPUUID. Default Math.random. */
+  /**
+   * @deprecated Not used: the control point's CPUUID comes from `crypto.randomUUID`. Accepted so existing callers
+   * keep working.
+   */
   readonly random?: () => number;
   /** How descriptions are fetched. Default node:http with a keep-alive agent (createNodeHttpGet). */
   readonly httpGet?: HttpGet;
@@ -116,7 +119,6 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
       {
         transport: createTransport(resolved.transport),
         clock,
-        random: components.random ?? Math.random,
         ...(fetcher === undefined ? {} : { fetcher }),
         onEvent: (event) => this.#dispatch(event),
         onLog: (line) => this.#emitSafely('warning', line),

@@ -20,9 +20,13 @@ export interface DescriptionRequest {
   readonly accept?: string;
 }
 
-export type FetchOutcome =
-  | { readonly ok: true; readonly body: Uint8Array; readonly url: string }
-  | { readonly ok: false; readonly reason: DescribeFailureReason; readonly detail: string };
+export interface FetchFailure {
+  readonly ok: false;
+  readonly reason: DescribeFailureReason;
+  readonly detail: string;
+}
+
+export type FetchOutcome = { readonly ok: true; readonly body: Uint8Array; readonly url: string } | FetchFailure;
 
 export interface DescriptionFetcher {
   fetch(request: DescriptionRequest, signal?: AbortSignal): Promise<FetchOutcome>;
@@ -55,11 +59,8 @@ export const DEFAULT_MAX_REDIRECTS = 3;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-class Failure {
-  constructor(
-    readonly reason: DescribeFailureReason,
-    readonly detail: string,
-  ) {}
+function failure(reason: DescribeFailureReason, detail: string): FetchFailure {
+  return { ok: false, reason, detail };
 }
 
 /** Canonical text of an IP literal (or a host name, lower-cased) through the WHATWG URL host parser. */
@@ -87,28 +88,47 @@ export function createHttpDescriptionFetcher(
   const defaultHeaders: Record<string, string> = { Accept: 'text/xml, application/xml' };
   if (init.userAgent !== undefined) defaultHeaders['User-Agent'] = init.userAgent;
 
-  function parseLocation(location: string): URL {
+  function parseLocation(location: string): URL | FetchFailure {
     let url: URL;
     try {
       url = new URL(location);
     } catch {
-      throw new Failure('bad-location', `LOCATION is not a URL: ${JSON.stringify(location.slice(0, 100))}`);
+      return failure('bad-location', `LOCATION is not a URL: ${JSON.stringify(location.slice(0, 100))}`);
     }
-    if (url.protocol !== 'http:') throw new Failure('bad-location', `LOCATION scheme ${url.protocol} is not http:`);
-    if (url.username !== '' || url.password !== '') throw new Failure('bad-location', 'LOCATION carries credentials');
+    if (url.protocol !== 'http:') return failure('bad-location', `LOCATION scheme ${url.protocol} is not http:`);
+    if (url.username !== '' || url.password !== '') return failure('bad-location', 'LOCATION carries credentials');
     return url;
   }
 
-  async function readBody(body: AsyncIterable<Uint8Array>, limit: number, abort: () => void): Promise<Uint8Array> {
+  /** Where a request may go: the URL and the zone of a link-local sender, or why not. */
+  function target(request: DescriptionRequest): { url: URL; zone: string | undefined } | FetchFailure {
+    const url = parseLocation(request.location);
+    if (!(url instanceof URL)) return url;
+    const host = canonicalHost(url.hostname);
+    if (init.allowForeignLocation !== true && (host === undefined || host !== canonicalHost(request.source))) {
+      return failure('foreign-host', `LOCATION host ${url.hostname} is not the sender ${request.source}`);
+    }
+    const zoneIndex = request.source.indexOf('%');
+    const zone =
+      host !== undefined && isLinkLocalIpv6(host) && zoneIndex >= 0 ? request.source.slice(zoneIndex + 1) : undefined;
+    return { url, zone };
+  }
+
+  async function readBody(
+    body: AsyncIterable<Uint8Array>,
+    limit: number,
+    abort: () => void,
+  ): Promise<Uint8Array | FetchFailure> {
     const chunks: Uint8Array[] = [];
     let total = 0;
     for await (const chunk of body) {
       total += chunk.byteLength;
-      if (total > limit) {
-        abort(); // stop the transfer now; do not drain the rest
-        throw new Failure('too-large', `body larger than ${limit} bytes`);
-      }
+      if (total > limit) break; // leaving the loop ends the stream; the rest is not drained
       chunks.push(chunk);
+    }
+    if (total > limit) {
+      abort(); // after the loop: an aborted stream would make its iterator's return() reject
+      return failure('too-large', `body larger than ${limit} bytes`);
     }
     const out = new Uint8Array(total);
     let offset = 0;
@@ -133,29 +153,20 @@ export function createHttpDescriptionFetcher(
       const response = await httpGet({ url, zone, headers, signal });
       if (REDIRECTS.has(response.status)) {
         // The redirect's body is not read; the signal tears its connection down at the end.
-        const target = response.header('location');
-        if (target === undefined) throw new Failure('http-status', `HTTP ${response.status} without Location`);
-        let next: URL;
-        try {
-          next = new URL(target, url);
-        } catch {
-          throw new Failure('redirect-off-host', `redirect to an invalid URL ${JSON.stringify(target.slice(0, 100))}`);
-        }
-        if (next.protocol !== 'http:' || canonicalHost(next.hostname) !== canonicalHost(first.hostname)) {
-          throw new Failure('redirect-off-host', `redirect from ${first.host} to ${next.protocol}//${next.host}`);
-        }
-        if (redirects + 1 > maxRedirects)
-          throw new Failure('too-many-redirects', `more than ${maxRedirects} redirects`);
+        const next = redirectTarget(first, url, response.header('location'), response.status);
+        if (!(next instanceof URL)) return next;
+        if (redirects + 1 > maxRedirects) return failure('too-many-redirects', `more than ${maxRedirects} redirects`);
         url = next;
         continue;
       }
-      if (response.status !== 200) throw new Failure('http-status', `HTTP ${response.status}`);
+      if (response.status !== 200) return failure('http-status', `HTTP ${response.status}`);
       const declared = Number(response.header('content-length'));
       if (Number.isFinite(declared) && declared > cap) {
         abort();
-        throw new Failure('too-large', `Content-Length ${declared} is over ${cap} bytes`);
+        return failure('too-large', `Content-Length ${declared} is over ${cap} bytes`);
       }
-      return { ok: true, body: await readBody(response.body, cap, abort), url: url.href };
+      const body = await readBody(response.body, cap, abort);
+      return body instanceof Uint8Array ? { ok: true, body, url: url.href } : body;
     }
   }
 
@@ -173,22 +184,13 @@ export function createHttpDescriptionFetcher(
       const onOuterAbort = () => controller.abort(new Error('cancelled'));
       outerSignal?.addEventListener('abort', onOuterAbort, { once: true });
       try {
-        const url = parseLocation(request.location);
-        const host = canonicalHost(url.hostname);
-        if (init.allowForeignLocation !== true && (host === undefined || host !== canonicalHost(request.source))) {
-          throw new Failure('foreign-host', `LOCATION host ${url.hostname} is not the sender ${request.source}`);
-        }
-        const zoneIndex = request.source.indexOf('%');
-        const zone =
-          host !== undefined && isLinkLocalIpv6(host) && zoneIndex >= 0
-            ? request.source.slice(zoneIndex + 1)
-            : undefined;
-        if (outerSignal?.aborted === true) throw new Failure('network', 'cancelled');
-        return await exchange(url, zone, request, controller.signal, () =>
+        const where = target(request);
+        if ('ok' in where) return where;
+        if (outerSignal?.aborted === true) return failure('network', 'cancelled');
+        return await exchange(where.url, where.zone, request, controller.signal, () =>
           controller.abort(new Error('stopped reading')),
         );
       } catch (error) {
-        if (error instanceof Failure) return { ok: false, reason: error.reason, detail: error.detail };
         if (timedOut) return { ok: false, reason: 'timeout', detail: `no complete answer within ${timeoutMs} ms` };
         const message = error instanceof Error ? describeError(error) : String(error);
         return { ok: false, reason: 'network', detail: message };
@@ -199,6 +201,21 @@ export function createHttpDescriptionFetcher(
       }
     },
   };
+}
+
+/** Where a redirect from `current` (first requested at `first`) may go: http on the same host only. */
+function redirectTarget(first: URL, current: URL, location: string | undefined, status: number): URL | FetchFailure {
+  if (location === undefined) return failure('http-status', `HTTP ${status} without Location`);
+  let next: URL;
+  try {
+    next = new URL(location, current);
+  } catch {
+    return failure('redirect-off-host', `redirect to an invalid URL ${JSON.stringify(location.slice(0, 100))}`);
+  }
+  if (next.protocol !== 'http:' || canonicalHost(next.hostname) !== canonicalHost(first.hostname)) {
+    return failure('redirect-off-host', `redirect from ${first.host} to ${next.protocol}//${next.host}`);
+  }
+  return next;
 }
 
 /** fetch wraps the interesting part ("ECONNREFUSED") in `cause`. */

@@ -3,7 +3,7 @@
 // into one event at the end of that second (`count`, and `address` when they all came from one sender). The
 // caller keeps the exact counters; this only decides what is printed.
 import type { Clock, ScheduledTask, Scheduler } from '@ssdp/transport';
-import type { ControllerEvent } from './events.ts';
+import type { ControllerEvent, DropReason } from './events.ts';
 
 export const DROP_REPORT_WINDOW_MS = 1000;
 
@@ -14,7 +14,7 @@ export interface DroppedDatagram {
 }
 
 export interface DropReporter {
-  drop(reason: string, from: DroppedDatagram): void;
+  drop(reason: DropReason, from: DroppedDatagram): void;
   /** Reports what is still being summed (at shutdown). */
   flush(): void;
 }
@@ -33,9 +33,9 @@ export function createDropReporter(components: {
   readonly emit: (event: Extract<ControllerEvent, { event: 'dropped' }>) => void;
 }): DropReporter {
   const { clock, scheduler, emit } = components;
-  const windows = new Map<string, Window>();
+  const windows = new Map<DropReason, Window>();
 
-  function report(reason: string, window: Window): void {
+  function report(reason: DropReason, window: Window): void {
     window.task = undefined;
     if (window.pending === 0) return;
     const address = window.address;

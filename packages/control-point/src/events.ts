@@ -1,4 +1,5 @@
 // What the controller reports. The factory never prints: output.ts turns these into human lines or NDJSON.
+import type { SsdpErrorCode } from '@ssdp/protocol';
 
 /** Why a device left the registry. */
 export type RemovalReason = 'byebye' | 'expired' | 'evicted';
@@ -32,10 +33,32 @@ export type DescribeFailureReason =
    */
   | 'sender-limit';
 
+/** Why the control point dropped a datagram, a device or a description request (stats.dropped, `dropped`). */
+export type DropReason =
+  /** The datagram does not parse, or its USN is invalid: the protocol's error code. */
+  | SsdpErrorCode
+  /** An advertisement without a USN (outside the legacy dialect). */
+  | 'missing-usn'
+  /** Its BOOTID is older than the device's: a datagram from before a reboot. */
+  | 'stale-bootid'
+  /** The device already has the most USNs a record keeps; the new one is not stored. */
+  | 'usn-limit'
+  /** Read while our own receive queue was full (see receive-loop.ts). */
+  | 'receive-queue-full'
+  /** A device the registry bound evicted before it was announced (no device-removed: nobody heard of it). */
+  | 'evicted-unannounced'
+  /** The description queue was full and this sender holds the most of it; retried on a later advertisement. */
+  | 'describe-queue-full'
+  /** A waiting description request shed to make room for another sender's. */
+  | 'describe-sender-limit';
+
 export type DescribeState = 'pending' | 'described' | 'failed' | 'skipped';
 
-/** A device as reported in events and by `controller.devices()`. Times are epoch milliseconds. */
-export interface DeviceSnapshot {
+/**
+ * A device's fields, written once for both forms: the engine's snapshot (`DeviceSnapshot`: absent values
+ * `undefined`, times in epoch milliseconds) and the public, JSON-ready `DiscoveredDevice` (`null`, ISO 8601).
+ */
+export interface DeviceFields<Absent, Time> {
   /** `uuid:…` (legacy devices without a valid USN: `<USN>@<address>`). */
   readonly udn: string;
   /** Source address of the latest datagram (IPv6 link-local with `%zone`). */
@@ -43,25 +66,29 @@ export interface DeviceSnapshot {
   /** The arrival interface of the latest datagram (`lo/IPv4`). */
   readonly interfaceId: string;
   /** The first LOCATION seen. */
-  readonly location: string | undefined;
+  readonly location: string | Absent;
   /** Every LOCATION seen (one device on two interfaces or ports has two). */
   readonly locations: readonly string[];
-  readonly server: string | undefined;
+  readonly server: string | Absent;
   /** Every USN seen for this device: root, device type, services and embedded devices. */
   readonly usns: readonly string[];
   /** The root device type: from the description once described, else from its device-type USN. */
-  readonly deviceType: string | undefined;
-  readonly friendlyName: string | undefined;
-  readonly manufacturer: string | undefined;
-  readonly modelName: string | undefined;
-  readonly bootId: number | undefined;
-  readonly configId: number | undefined;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  readonly expiresAt: number;
+  readonly deviceType: string | Absent;
+  readonly friendlyName: string | Absent;
+  readonly manufacturer: string | Absent;
+  readonly modelName: string | Absent;
+  readonly bootId: number | Absent;
+  readonly configId: number | Absent;
+  readonly firstSeen: Time;
+  readonly lastSeen: Time;
+  readonly expiresAt: Time;
+  /** pending | described | failed | skipped (describe off). */
   readonly describe: DescribeState;
-  readonly describeError: DescribeFailureReason | undefined;
+  readonly describeError: DescribeFailureReason | Absent;
 }
+
+/** A device as reported in events and by `controller.devices()`. Times are epoch milliseconds. */
+export type DeviceSnapshot = DeviceFields<undefined, number>;
 
 export type ControllerEvent =
   | {
@@ -107,8 +134,7 @@ export type ControllerEvent =
   | {
       readonly event: 'dropped';
       readonly time: number;
-      /** A parse error code (SSDP_ERR_*), or missing-usn / stale-bootid / usn-limit. */
-      readonly reason: string;
+      readonly reason: DropReason;
       /**
        * How many drops of this reason the event stands for: 1 for the first of a reason, reported at once with
        * its sender; the drops of the next second are summed into one event (at most one per reason per second).
@@ -144,12 +170,8 @@ export interface ControllerStats {
   ignored: number;
   /** Byebye/update for devices we do not know. */
   unknown: number;
-  /**
-   * By reason: datagram drops (parse codes, missing-usn, stale-bootid, usn-limit), describe-queue-full,
-   * describe-sender-limit, evicted-unannounced (devices the registry bound evicted before announcing them), and
-   * receive-queue-full (datagrams read while our own receive queue was full).
-   */
-  dropped: Record<string, number>;
+  /** By reason, only the reasons that occurred. */
+  dropped: Partial<Record<DropReason, number>>;
   /** Announced devices evicted by the registry bound (each a device-removed `evicted`). */
   evicted: number;
   describeStarted: number;

@@ -25,6 +25,7 @@ export type {
   ControllerStats as ControlPointStats,
   DescribeFailureReason,
   DescribeState,
+  DropReason,
   ReceiveBufferStats,
   RemovalReason,
 } from './events.ts';

@@ -2,6 +2,7 @@
 // kept here: the registry detaches what it stores).
 import { formatSearchTarget, getHeader, type SsdpMessage } from '@ssdp/protocol';
 import type { Datagram } from '@ssdp/transport';
+import type { DropReason } from './events.ts';
 import type { Observation } from './registry.ts';
 
 export type Advertisement = Exclude<SsdpMessage, { kind: 'm-search' }>;
@@ -16,7 +17,7 @@ export function toObservation(
   datagram: Pick<Datagram, 'remote' | 'interfaceId'>,
   profile: 'upnp' | 'legacy',
   receivedAt?: number,
-): Observation | string {
+): Observation | DropReason {
   const kind = message.kind === 'notify-byebye' ? 'byebye' : message.kind === 'notify-update' ? 'update' : 'alive';
   const usn = message.usn;
   let uuid: string;

@@ -1,7 +1,7 @@
 // What a control point reports, as flat JSON-ready objects: the CLI's --json prints exactly these, one per line.
 import type { Via } from '@ssdp/transport';
 import { toDiscoveredDevice, type DiscoveredDevice } from './discovered-device.ts';
-import type { ControllerEvent, DescribeFailureReason, RemovalReason } from './events.ts';
+import type { ControllerEvent, DescribeFailureReason, DropReason, RemovalReason } from './events.ts';
 
 interface Stamp {
   /** ISO 8601. */
@@ -33,8 +33,7 @@ export type ControlPointEvent =
       })
   | (Stamp & {
       readonly event: 'dropped';
-      /** A parse error code (SSDP_ERR_*), or missing-usn / stale-bootid / usn-limit. */
-      readonly reason: string;
+      readonly reason: DropReason;
       /** Drops this event stands for: 1 at first, then one summed event per reason per second. */
       readonly count: number;
       readonly address?: string;

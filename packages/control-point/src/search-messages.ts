@@ -13,29 +13,39 @@ export interface SearchMessagesInit {
   readonly cpuuid: string;
 }
 
-export type SearchFor = (
-  iface: TransportInterface,
-  st: string,
-) => { bytes: Uint8Array; target: SendTarget } | undefined;
-
-export function uuidV4(random: () => number): string {
-  const hex: string[] = [];
-  for (let i = 0; i < 32; i += 1) hex.push(Math.floor(random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = (8 + (parseInt(hex[16]!, 16) & 3)).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+export interface Search {
+  readonly bytes: Uint8Array;
+  readonly target: SendTarget;
 }
+
+export type SearchFor = (iface: TransportInterface, st: string) => Search | undefined;
 
 /** The search for an interface (undefined where it cannot be sent: legacy without a broadcast address, warned once). */
 export function createSearchMessages(init: SearchMessagesInit, log: (line: string) => void): SearchFor {
-  const { cpuuid } = init;
   const searchBytes = new Map<string, Uint8Array>();
   const warnedInterfaces = new Set<string>();
-  return function searchFor(
-    iface: TransportInterface,
-    st: string,
-  ): { bytes: Uint8Array; target: SendTarget } | undefined {
+
+  /** The bytes of the search for `st` with this HOST, built on first use. */
+  function bytesFor(host: string, st: string): Uint8Array {
+    const key = `${host} ${st}`;
+    let bytes = searchBytes.get(key);
+    if (bytes === undefined) {
+      const message = createMSearch({
+        profile: init.profile,
+        host,
+        st,
+        mx: init.mx,
+        userAgent: init.userAgent,
+        cpfn: init.friendlyName ?? 'ssdp-controller',
+        cpuuid: init.cpuuid,
+      });
+      bytes = serializeMessage(message);
+      searchBytes.set(key, bytes);
+    }
+    return bytes;
+  }
+
+  return function searchFor(iface, st) {
     if (init.profile === 'legacy') {
       const address = init.broadcast ?? iface.broadcast;
       if (iface.family !== 'IPv4' || address === undefined) {
@@ -44,38 +54,10 @@ export function createSearchMessages(init: SearchMessagesInit, log: (line: strin
         warnedInterfaces.add(iface.id);
         return undefined;
       }
-      const key = `legacy ${address} ${st}`;
-      let bytes = searchBytes.get(key);
-      if (bytes === undefined) {
-        const message = createMSearch({
-          profile: 'legacy',
-          host: `${address}:${init.port}`,
-          st,
-          mx: init.mx,
-          userAgent: init.userAgent,
-          cpfn: init.friendlyName ?? 'ssdp-controller',
-          cpuuid,
-        });
-        bytes = serializeMessage(message);
-        searchBytes.set(key, bytes);
-      }
+      const bytes = bytesFor(`${address}:${init.port}`, st);
       return { bytes, target: { kind: 'broadcast', interfaceId: iface.id, address, port: init.port } };
     }
-    const key = `${iface.family} ${st}`;
-    let bytes = searchBytes.get(key);
-    if (bytes === undefined) {
-      const host = iface.family === 'IPv6' ? `[FF02::C]:${init.port}` : `${SSDP_IPV4_GROUP}:${init.port}`;
-      const message = createMSearch({
-        host,
-        st,
-        mx: init.mx,
-        userAgent: init.userAgent,
-        cpfn: init.friendlyName ?? 'ssdp-controller',
-        cpuuid,
-      });
-      bytes = serializeMessage(message);
-      searchBytes.set(key, bytes);
-    }
-    return { bytes, target: { kind: 'multicast', interfaceId: iface.id } };
+    const host = iface.family === 'IPv6' ? `[FF02::C]:${init.port}` : `${SSDP_IPV4_GROUP}:${init.port}`;
+    return { bytes: bytesFor(host, st), target: { kind: 'multicast', interfaceId: iface.id } };
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseMessage, type MSearchMessage } from '@ssdp/protocol';
 import { type SsdpTransport } from '@ssdp/transport';
-import { MemoryNetwork, createMemoryTransport, seededRandom, type MemoryInterfaceInit } from '@ssdp/transport/testing';
+import { MemoryNetwork, createMemoryTransport, type MemoryInterfaceInit } from '@ssdp/transport/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createControlPointEngine as createController,
@@ -80,7 +80,6 @@ async function setup(
     {
       transport,
       clock: network.clock,
-      random: seededRandom(7),
       ...(options.fetcher === undefined ? {} : { fetcher: options.fetcher }),
       onEvent: (event) => events.push(event),
       onLog: (line) => logs.push(line),
@@ -506,7 +505,7 @@ describe('first seen', () => {
         verbose: true,
         userAgent: 'Linux/6.1 UPnP/2.0 t/1',
       },
-      { transport: wrapped, clock, random: seededRandom(7), onEvent: (e) => events.push(e) },
+      { transport: wrapped, clock, onEvent: (e) => events.push(e) },
     );
     running.push(controller);
     await controller.start();
@@ -600,7 +599,6 @@ describe('IPv6', () => {
       {
         transport,
         clock: network.clock,
-        random: seededRandom(1),
         fetcher: {
           fetch: (request) => (
             requests.push(request),

@@ -5,7 +5,7 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test-only: the generators are shared with the tools/fuzz runs
 import { createGenerator, judgeForController, loadVectors, type FuzzCategory } from '@ssdp/fuzz';
 import { type SsdpTransport } from '@ssdp/transport';
-import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
+import { MemoryNetwork, createMemoryTransport } from '@ssdp/transport/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createControlPointEngine as createController,
@@ -56,7 +56,6 @@ async function setup(maxDevices: number) {
     {
       transport,
       clock: network.clock,
-      random: seededRandom(7),
       fetcher: refusingFetcher,
       onEvent: (e) => events.push(e),
       onLog: (l) => logs.push(l),

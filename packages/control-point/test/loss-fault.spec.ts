@@ -50,7 +50,7 @@ async function findAll(seed: number): Promise<{ afterCycle: number[]; lossDrops:
       describe: false,
       userAgent: 'Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0',
     },
-    { transport, clock: network.clock, random: seededRandom(seed + 1), onEvent: () => undefined },
+    { transport, clock: network.clock, onEvent: () => undefined },
   );
   await controller.start();
   const afterCycle: number[] = [];

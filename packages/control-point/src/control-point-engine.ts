@@ -5,7 +5,6 @@
 // the work loop (receive-loop.ts), a repeated advertisement is recognised before the parse (repeat-filter.ts), and
 // describing and event output run below them (event-outbox.ts). The kernel's drops are read, never ignored.
 import { randomUUID } from 'node:crypto';
-import { parseMessage } from '@ssdp/protocol';
 import {
   createScheduler,
   type Clock,
@@ -19,7 +18,8 @@ import { createDropReporter } from './drop-reporter.ts';
 import type { DescriptionFetcher } from './description-fetcher.ts';
 import { createEventOutbox } from './event-outbox.ts';
 import type { ControllerEvent, ControllerStats, DeviceSnapshot, DropReason } from './events.ts';
-import { toObservation } from './observation.ts';
+import { createDatagramHandler } from './datagram-handler.ts';
+import { oneLine } from './one-line.ts';
 import { createReceiveLoop, type ReceiveLoopInit } from './receive-loop.ts';
 import { createRegistry, type DeviceRecord, type Observation, type Registry, type RegistryInit } from './registry.ts';
 import { createRepeatFilter } from './repeat-filter.ts';
@@ -103,8 +103,6 @@ export interface ControlPointEngine {
   readonly scheduler: Scheduler;
 }
 
-const decoder = new TextDecoder();
-
 export function createControlPointEngine(
   init: ControlPointEngineInit,
   components: ControlPointEngineComponents,
@@ -167,7 +165,7 @@ export function createControlPointEngine(
   }
   // Receiving first: the socket callback only queues; parsing runs in slices, describing and output below it.
   const loop = createReceiveLoop(init.receiveLoop ?? {}, {
-    handle: handleDatagram,
+    handle: (datagram, receivedAt) => handleDatagram(datagram, receivedAt),
     onOverflow: (datagram) => drop('receive-queue-full', datagram),
     ...(components.defer === undefined ? {} : { defer: components.defer }),
     onTaskError: (error) => log(`internal error in a deferred task: ${oneLine(error)}`),
@@ -198,6 +196,19 @@ export function createControlPointEngine(
           { fetcher: components.fetcher, defer: loop.later },
         )
       : undefined;
+
+  const handleDatagram = createDatagramHandler({
+    init,
+    registry,
+    repeats,
+    describer,
+    stats,
+    outbox,
+    drop,
+    maybeDescribe,
+    now,
+    log,
+  });
 
   let state: 'idle' | 'started' | 'stopped' = 'idle';
   let cycle = 0;
@@ -277,80 +288,6 @@ export function createControlPointEngine(
     if (state !== 'started') return;
     stats.datagrams += 1;
     loop.push(datagram, now());
-  }
-
-  function handleDatagram(datagram: Datagram, receivedAt: number): void {
-    const { remote, interfaceId, bytes } = datagram;
-    try {
-      // The same advertisement again, and its device still as it left it: only lastSeen/expiresAt move.
-      const repeat = repeats.find(bytes, remote.address, remote.port, interfaceId);
-      if (repeat !== undefined && (describer === undefined || !registry.needsDescription(repeat.record))) {
-        registry.refresh(repeat.record, receivedAt, repeat.lifetimeMs);
-        stats.repeats += 1;
-        return;
-      }
-      const parsed = parseMessage(bytes);
-      if (!parsed.ok) {
-        drop(parsed.error.code, datagram);
-        return;
-      }
-      const message = parsed.message;
-      if (init.verbose === true) {
-        outbox.emit({
-          event: 'message-received',
-          time: now(),
-          address: datagram.remote.address,
-          port: datagram.remote.port,
-          interfaceId: datagram.interfaceId,
-          via: datagram.via,
-          kind: message.kind,
-          server: message.kind === 'm-search' ? message.userAgent : message.server,
-          text: decoder.decode(datagram.bytes),
-        });
-      }
-      if (message.kind === 'm-search') {
-        stats.ignored += 1; // other control points, and our own search looped back
-        return;
-      }
-      const observation = toObservation(message, datagram, init.profile, receivedAt);
-      if (typeof observation === 'string') {
-        drop(observation, datagram);
-        return;
-      }
-      const result = registry.observe(observation);
-      switch (result.outcome) {
-        case 'unknown':
-          stats.unknown += 1;
-          return;
-        case 'stale-bootid':
-        case 'usn-limit':
-          drop(result.outcome, datagram);
-          break;
-        default:
-          break;
-      }
-      const record = result.record;
-      if (record === undefined) return;
-      maybeDescribe(record, observation, datagram);
-      // Remember what it did, so its repeats skip the parse (only for the device's own UUID: see repeat-filter.ts).
-      if (
-        observation.kind === 'alive' &&
-        result.outcome !== 'stale-bootid' &&
-        result.outcome !== 'usn-limit' &&
-        registry.get(observation.uuid) === record
-      ) {
-        repeats.remember(
-          bytes,
-          remote.address,
-          remote.port,
-          interfaceId,
-          record,
-          registry.lifetimeMs(observation.maxAge),
-        );
-      }
-    } catch (error) {
-      log(`internal error on a datagram from ${datagram.remote.address}: ${oneLine(error)}`);
-    }
   }
 
   // --- describing ------------------------------------------------------------------------------------------
@@ -488,14 +425,4 @@ export function createControlPointEngine(
     },
     scheduler,
   };
-}
-
-function oneLine(error: unknown): string {
-  const text =
-    typeof error === 'object' && error !== null && 'toOneLine' in error && typeof error.toOneLine === 'function'
-      ? String(error.toOneLine())
-      : error instanceof Error
-        ? error.message
-        : String(error);
-  return text.replace(/\s*\n\s*/g, ' ');
 }

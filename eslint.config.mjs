@@ -44,9 +44,11 @@ export default tseslint.config(
             { sourceTag: 'type:engine', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport'] },
             // Add-ons attach to an engine from outside (the web view, the MQTT bridge).
             { sourceTag: 'type:addon', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine'] },
+            // What both command lines share (process harness, UsageError, argument helpers).
+            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport'] },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:addon'],
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:addon', 'type:cli'],
             },
             {
               sourceTag: 'type:tool',
@@ -55,6 +57,7 @@ export default tseslint.config(
                 'type:transport',
                 'type:engine',
                 'type:addon',
+                'type:cli',
                 'type:app',
                 'type:tool',
               ],

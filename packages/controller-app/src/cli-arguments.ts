@@ -1,6 +1,18 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { isIPv4 } from 'node:net';
-import { parseSearchTarget } from '@ssdp/protocol';
+import type { ParseArgsConfig } from 'node:util';
+import {
+  broadcastFlag,
+  byteSizeFlag,
+  integerFlag,
+  interfacesFlag,
+  parseArgumentTable,
+  profileFlag,
+  secondsFlag,
+  stringFlag,
+  UsageError,
+  type FlagValues,
+} from '@ssdp/cli-kit';
+import { MAX_31_BIT, parseSearchTarget } from '@ssdp/protocol';
+import { RECEIVE_BUFFER_SIZE_MAX } from '@ssdp/transport';
 import { mqttOptions, mqttUsage, parseMqttArguments, type MqttArguments } from './mqtt-arguments.ts';
 import { parseWebArgument, webOptions, webUsage, type WebArguments } from './web-view-cli.ts';
 
@@ -64,10 +76,6 @@ counters with kernelDrops and receiveBuffer).
 Logs go to stderr.
 `;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 export interface CliArguments {
   help: boolean;
   version: boolean;
@@ -98,72 +106,26 @@ export interface CliArguments {
   web: WebArguments | undefined;
 }
 
-function stringOf(values: Record<string, unknown>, name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
+/** The longest --interval or --duration: a timer's delay is a 31-bit count of milliseconds. */
+const MAX_SECONDS = MAX_31_BIT / 1000;
 
-function integer(raw: string | undefined, name: string, min: number, max: number, fallback: number): number {
-  if (raw === undefined) return fallback;
-  const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`--${name} must be an integer in ${min}..${max}: ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-/** RECEIVE_BUFFER_SIZE_MAX of @ssdp/transport: Linux stores twice the request in an int. */
-const MAX_RECV_BUFFER = 512 * 1024 * 1024;
-
-/** Bytes, with an optional K or M suffix (KiB, MiB): 4194304, 4096K, 4M. */
-function bytes(raw: string | undefined, name: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const match = /^(\d+)([kKmM]?)$/.exec(raw.trim());
-  const value =
-    match === null ? Number.NaN : Number(match[1]) * (match[2] === '' ? 1 : /k/i.test(match[2]!) ? 1024 : 1024 * 1024);
-  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_RECV_BUFFER) {
-    throw new UsageError(
-      `--${name} must be a size in bytes from 1 to 512M (K and M suffixes allowed): ${JSON.stringify(raw)}`,
-    );
-  }
-  return value;
-}
-
-function seconds(raw: string | undefined, name: string, fallback: number | undefined): number | undefined {
-  if (raw === undefined) return fallback;
-  const value = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isFinite(value) || value <= 0 || value > 31_536_000) {
-    throw new UsageError(`--${name} must be a positive number of seconds: ${JSON.stringify(raw)}`);
-  }
-  return value;
+function integer(values: FlagValues, name: string, min: number, max: number, fallback: number): number {
+  return integerFlag(name, values[name], min, max) ?? fallback;
 }
 
 /** Parses argv (without node and the script). Throws UsageError, never anything else, on bad input. */
 export function parseCliArguments(argv: readonly string[]): CliArguments {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const profileRaw = stringOf(values, 'profile') ?? 'upnp';
-  if (profileRaw !== 'upnp' && profileRaw !== 'legacy') {
-    throw new UsageError(`--profile must be upnp or legacy: ${JSON.stringify(profileRaw)}`);
-  }
-  const profile = profileRaw;
-  const broadcast = stringOf(values, 'broadcast');
-  if (broadcast !== undefined && profile !== 'legacy') throw new UsageError('--broadcast needs --profile legacy');
-  if (broadcast !== undefined && !isIPv4(broadcast))
-    throw new UsageError(`--broadcast must be an IPv4 address: ${JSON.stringify(broadcast)}`);
-  const target = stringOf(values, 'target') ?? 'ssdp:all';
-  if (!parseSearchTarget(target).ok) throw new UsageError(`--target is not a search target: ${JSON.stringify(target)}`);
-  const interfaces = (values['interface'] as string[] | undefined) ?? [];
-  if (interfaces.some((value) => value.trim() === ''))
-    throw new UsageError('--interface needs a name, an address or all');
+  const values = parseArgumentTable(argv, options);
+  const profile = profileFlag(values['profile']);
+  const broadcast = broadcastFlag(values['broadcast'], profile);
+  const target = stringFlag(values, 'target') ?? 'ssdp:all';
+  if (!parseSearchTarget(target).ok)
+    throw new UsageError(`--target: expected a search target, got ${JSON.stringify(target)}`);
+  const interfaces = interfacesFlag(values['interface']);
   const once = values['once'] === true;
   const json = values['json'] === true;
   const watch = values['watch'] === true;
-  const duration = seconds(stringOf(values, 'duration'), 'duration', undefined);
+  const duration = secondsFlag('duration', values['duration'], MAX_SECONDS);
   if (once && duration !== undefined) throw new UsageError('--once and --duration do not go together');
   if (watch && (json || once)) throw new UsageError('--watch does not go with --json or --once');
   if (values['web'] !== undefined && (once || values['from-mqtt'] !== undefined))
@@ -173,10 +135,10 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     version: values['version'] === true,
     interfaces,
     profile,
-    port: integer(stringOf(values, 'port'), 'port', 1, 65535, profile === 'legacy' ? 1337 : 1900),
+    port: integer(values, 'port', 1, 65535, profile === 'legacy' ? 1337 : 1900),
     broadcast,
-    interval: seconds(stringOf(values, 'interval'), 'interval', 10)!,
-    mx: integer(stringOf(values, 'mx'), 'mx', 1, 120, 3),
+    interval: secondsFlag('interval', values['interval'], MAX_SECONDS) ?? 10,
+    mx: integer(values, 'mx', 1, 120, 3),
     target,
     once,
     duration,
@@ -184,14 +146,14 @@ export function parseCliArguments(argv: readonly string[]): CliArguments {
     watch,
     describe: values['no-describe'] !== true,
     allowForeignLocation: values['allow-foreign-location'] === true,
-    maxDevices: integer(stringOf(values, 'max-devices'), 'max-devices', 1, 10_000_000, 10_000),
-    describePerSender: integer(stringOf(values, 'describe-per-sender'), 'describe-per-sender', 1, 8, 4),
-    recvBuffer: bytes(stringOf(values, 'recv-buffer'), 'recv-buffer'),
+    maxDevices: integer(values, 'max-devices', 1, 10_000_000, 10_000),
+    describePerSender: integer(values, 'describe-per-sender', 1, 8, 4),
+    recvBuffer: byteSizeFlag('recv-buffer', values['recv-buffer'], RECEIVE_BUFFER_SIZE_MAX),
     verbose: values['verbose'] === true,
     mqtt: parseMqttArguments(values, once, (message) => {
       throw new UsageError(message);
     }),
-    web: parseWebArgument(stringOf(values, 'web'), (message) => {
+    web: parseWebArgument(stringFlag(values, 'web'), (message) => {
       throw new UsageError(message);
     }),
   };

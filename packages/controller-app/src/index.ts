@@ -1,4 +1,5 @@
 // @ssdp/controller-app is the ssdp-controller command (bin/ssdp-controller.js). For the control point itself,
 // use @ssdp/control-point.
-export { runCli, type CliComponents, type CliIo } from './run-cli.ts';
+export type { CliIo } from '@ssdp/cli-kit';
+export { runCli, type CliComponents } from './run-cli.ts';
 export { createEventPrinter, humanLine } from './output.ts';

@@ -5,8 +5,9 @@ import {
   type ControlPointEvent,
   type HttpGet,
 } from '@ssdp/control-point';
-import { isTransportError, type Clock, type SsdpTransport, type TransportOptions } from '@ssdp/transport';
-import { parseCliArguments, usage, UsageError, type CliArguments } from './cli-arguments.ts';
+import { EXIT_OK, readCommandLine, reportFailure, UsageError, type CliIo } from '@ssdp/cli-kit';
+import type { Clock, SsdpTransport, TransportOptions } from '@ssdp/transport';
+import { parseCliArguments, usage, type CliArguments } from './cli-arguments.ts';
 import type { CliMqttComponents } from './mqtt-cli.ts';
 import type { CliMqttPublisher } from './mqtt-publish.ts';
 import { createEventPrinter } from './output.ts';
@@ -14,13 +15,6 @@ import { statsEvent, statsLine } from './stats-output.ts';
 import { version } from './version.ts';
 import { createWatchView, type WatchView } from './watch-view.ts';
 import type { CliWebView } from './web-view-cli.ts';
-
-export interface CliIo {
-  stdout(line: string): void;
-  stderr(line: string): void;
-  /** Raw stdout for --watch (no newline added); without it --watch falls back to lines. */
-  terminal?: { write(text: string): void; readonly columns?: number };
-}
 
 /** What the command line runs on; main.ts passes the real ones, tests a MemoryNetwork and fake timers. */
 export interface CliComponents {
@@ -64,35 +58,13 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
 
 /** Runs the ssdp-controller command line and returns the exit code: 0 ok, 1 nothing found (--once), 2 error. */
 export async function runCli(argv: readonly string[], io: CliIo, components?: CliComponents): Promise<number> {
-  let args: CliArguments;
-  try {
-    args = parseCliArguments(argv);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`${PROGRAM}: ${error.message} (see --help)`);
-      return 2;
-    }
-    throw error;
-  }
-  if (args.version) {
-    io.stdout(version);
-    return 0;
-  }
-  if (args.help) {
-    io.stdout(usage.trimEnd());
-    return 0;
-  }
+  const args = readCommandLine({ program: PROGRAM, usage, version, parse: parseCliArguments }, argv, io);
+  if (typeof args === 'number') return args;
   try {
     return await run(args, io, components ?? (await import('./system-components.ts')).createSystemComponents());
   } catch (error) {
     // Startup errors are expected here (port in use, unknown interface ...): one line, no stack trace.
-    const message = isTransportError(error)
-      ? error.toOneLine()
-      : error instanceof Error
-        ? error.message
-        : String(error);
-    io.stderr(`${PROGRAM}: ${message.replace(/\s*\n\s*/g, ' ')}`);
-    return 2;
+    return reportFailure(PROGRAM, error, io.stderr);
   }
 }
 
@@ -202,7 +174,7 @@ async function run(args: CliArguments, io: CliIo, components: CliComponents): Pr
     const running = args.duration !== undefined ? wait(clock, args.duration * 1000, shutdown) : untilAborted(shutdown);
     // A broker that refuses the credentials or the certificate ends the run: one line, exit 2.
     await (mqtt === undefined ? running : Promise.race([running, mqtt.failed]));
-    return 0;
+    return EXIT_OK;
   } finally {
     watch?.stop();
     await web?.close();

@@ -3,7 +3,8 @@
 import { type TransportOptions } from '@ssdp/transport';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseCliArguments, UsageError } from '../src/cli-arguments.ts';
+import { UsageError } from '@ssdp/cli-kit';
+import { parseCliArguments } from '../src/cli-arguments.ts';
 import { runCli, type CliComponents } from '../src/run-cli.ts';
 
 const encoder = new TextEncoder();

@@ -6,7 +6,8 @@ import { FakeBroker } from '@ssdp/mqtt-bridge/testing';
 import { createSystemClock, type TransportOptions } from '@ssdp/transport';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import { describe, expect, it, vi } from 'vitest';
-import { runCli, type CliComponents, type CliIo } from '../src/run-cli.ts';
+import type { CliIo } from '@ssdp/cli-kit';
+import { runCli, type CliComponents } from '../src/run-cli.ts';
 
 const UUID = '2fac1234-31f8-11b4-a222-08002b34c003';
 

@@ -130,7 +130,7 @@ describe('over real UDP on loopback', () => {
     const bad = spawnSync(process.execPath, [controllerBin, '--version', '--bogus'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^ssdp-controller: .*bogus.* \(see --help\)\n$/);
-  });
+  }, 30_000);
 
   it('stops cleanly on the first SIGINT or SIGTERM: exit 0', async () => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -2,7 +2,8 @@ import { type TransportOptions } from '@ssdp/transport';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HttpGet } from '@ssdp/control-point';
-import { runCli, type CliComponents, type CliIo } from '../src/run-cli.ts';
+import type { CliIo } from '@ssdp/cli-kit';
+import { runCli, type CliComponents } from '../src/run-cli.ts';
 import { createFakeDevice } from '@ssdp/control-point/testing';
 
 const UUID_A = '2fac1234-31f8-11b4-a222-08002b34c003';

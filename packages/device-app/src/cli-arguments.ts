@@ -1,8 +1,20 @@
-import { isIPv4 } from 'node:net';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import {
+  broadcastFlag,
+  byteSizeFlag,
+  integerFlag,
+  interfacesFlag,
+  parseArgumentTable,
+  profileFlag,
+  ratioFlag,
+  secondsFlag,
+  stringFlag,
+  UsageError,
+  type FlagValues,
+} from '@ssdp/cli-kit';
 import { checkDeviceOptions, InvalidOptionError, MAX_FLEET_SIZE, type DeviceOptions } from '@ssdp/device';
 import { MAX_31_BIT, type SsdpProfile } from '@ssdp/protocol';
-import { z } from 'zod';
+import { RECEIVE_BUFFER_SIZE_MAX } from '@ssdp/transport';
 
 /** The ssdp-device argument table. Kept apart from main.ts so it can be tested and read on its own. */
 export const options = {
@@ -91,10 +103,6 @@ SIGINT/SIGTERM stop cleanly (ssdp:byebye for everything announced); a second sig
 Exit codes: 0 ok, 2 usage or startup error.
 `;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 export interface CliArguments {
   help: boolean;
   version: boolean;
@@ -126,78 +134,30 @@ export interface CliArguments {
   verbose: boolean;
 }
 
-function integer(min: number, max: number) {
-  const message = `expected an integer in ${min}..${max}`;
-  return z
-    .string()
-    .trim()
-    .regex(/^\d{1,10}$/, { error: message })
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, { error: message });
+/** The integer flags: name, smallest, largest. */
+const INTEGER_FLAGS = {
+  port: [1, 65535],
+  count: [1, MAX_COUNT],
+  'max-age': [10, 86_400 * 7],
+  'http-port': [0, 65535],
+  'source-rate': [1, 1_000_000],
+  'source-burst': [1, 1_000_000],
+  'response-rate': [1, 10_000_000],
+  'max-pending': [1, 10_000_000],
+  'http-per-source': [1, 100_000],
+  'http-max-connections': [1, 1_000_000],
+  ttl: [1, 255],
+} as const satisfies Record<string, readonly [number, number]>;
+
+function integer(values: FlagValues, name: keyof typeof INTEGER_FLAGS): number | undefined {
+  const [min, max] = INTEGER_FLAGS[name];
+  return integerFlag(name, values[name], min, max);
 }
 
-function positiveNumber(max: number) {
-  const message = `expected a number of seconds > 0 (at most ${max})`;
-  return z
-    .string()
-    .trim()
-    .regex(/^\d{1,9}(\.\d{1,3})?$/, { error: message })
-    .transform(Number)
-    .refine((n) => n > 0 && n <= max, { error: message });
-}
-
-/** Bytes with an optional K or M suffix (KiB, MiB), 1 byte to 512M (the transport's RECEIVE_BUFFER_SIZE_MAX). */
-function byteSize() {
-  const message = 'expected a size in bytes from 1 to 512M (K and M suffixes allowed)';
-  return z
-    .string()
-    .trim()
-    .regex(/^\d{1,10}[kKmM]?$/, { error: message })
-    .transform((text) => Number.parseInt(text, 10) * (/k$/i.test(text) ? 1024 : /m$/i.test(text) ? 1024 * 1024 : 1))
-    .refine((n) => n >= 1 && n <= 512 * 1024 * 1024, { error: message });
-}
-
-function ratio(max: number) {
-  const message = `expected a number in 0..${max} (0 turns it off)`;
-  return z
-    .string()
-    .trim()
-    .regex(/^\d{1,6}(\.\d{1,3})?$/, { error: message })
-    .transform(Number)
-    .refine((n) => n >= 0 && n <= max, { error: message });
-}
-
-const flagSchemas = {
-  profile: z.enum(['upnp', 'legacy'], { error: 'expected upnp or legacy' }),
-  port: integer(1, 65535),
-  broadcast: z
-    .string()
-    .refine((value) => isIPv4(value), { error: 'expected an IPv4 broadcast address like 192.168.0.255' }),
-  config: z.string().min(1, { error: 'expected a file name' }),
-  count: integer(1, MAX_COUNT),
-  'max-age': integer(10, 86_400 * 7),
-  'http-port': integer(0, 65535),
-  'state-dir': z.string().min(1, { error: 'expected a directory' }),
-  duration: positiveNumber(MAX_31_BIT / 1000),
-  'source-rate': integer(1, 1_000_000),
-  'source-burst': integer(1, 1_000_000),
-  'response-rate': integer(1, 10_000_000),
-  'max-pending': integer(1, 10_000_000),
-  'max-amplification': ratio(1_000_000),
-  'http-per-source': integer(1, 100_000),
-  'http-max-connections': integer(1, 1_000_000),
-  'recv-buffer': byteSize(),
-  ttl: integer(1, 255),
-} as const;
-
-function flag<K extends keyof typeof flagSchemas>(
-  name: K,
-  raw: unknown,
-): z.output<(typeof flagSchemas)[K]> | undefined {
-  if (raw === undefined) return undefined;
-  const result = flagSchemas[name].safeParse(raw);
-  if (!result.success) throw new UsageError(`--${name}: ${result.error.issues[0]?.message ?? 'invalid'}`);
-  return result.data as z.output<(typeof flagSchemas)[K]>;
+function nonEmpty(values: FlagValues, name: string, expected: string): string | undefined {
+  const value = stringFlag(values, name);
+  if (value === '') throw new UsageError(`--${name}: ${expected}`);
+  return value;
 }
 
 /** --name, --type, --uuid: checked by the library's own rules for friendlyName, deviceType and uuid. */
@@ -219,44 +179,34 @@ function deviceFlag(name: string, option: 'friendlyName' | 'deviceType' | 'uuid'
 
 /** Parses argv (without node and the script). Throws UsageError, never anything else, on bad input. */
 export function parseCliArguments(argv: readonly string[]): CliArguments {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-  const profile = flag('profile', values['profile']) ?? 'upnp';
-  const broadcast = flag('broadcast', values['broadcast']);
-  if (broadcast !== undefined && profile !== 'legacy') throw new UsageError('--broadcast: only with --profile legacy');
-  const interfaces = (values['interface'] as string[] | undefined) ?? [];
-  if (interfaces.some((value) => value.trim() === ''))
-    throw new UsageError('--interface: expected a name, an address or all');
+  const values = parseArgumentTable(argv, options);
+  const profile = profileFlag(values['profile']);
   return {
     help: values['help'] === true,
     version: values['version'] === true,
-    interfaces,
+    interfaces: interfacesFlag(values['interface']),
     profile,
-    port: flag('port', values['port']),
-    broadcast,
-    config: flag('config', values['config']),
+    port: integer(values, 'port'),
+    broadcast: broadcastFlag(values['broadcast'], profile),
+    config: nonEmpty(values, 'config', 'expected a file name'),
     name: deviceFlag('name', 'friendlyName', values['name']),
     type: deviceFlag('type', 'deviceType', values['type']),
     uuid: deviceFlag('uuid', 'uuid', values['uuid']),
-    count: flag('count', values['count']) ?? 1,
-    maxAge: flag('max-age', values['max-age']) ?? 1800,
-    httpPort: flag('http-port', values['http-port']) ?? 0,
-    stateDir: flag('state-dir', values['state-dir']),
-    durationSeconds: flag('duration', values['duration']),
+    count: integer(values, 'count') ?? 1,
+    maxAge: integer(values, 'max-age') ?? 1800,
+    httpPort: integer(values, 'http-port') ?? 0,
+    stateDir: nonEmpty(values, 'state-dir', 'expected a directory'),
+    durationSeconds: secondsFlag('duration', values['duration'], MAX_31_BIT / 1000),
     allowOffLink: values['allow-off-link'] === true,
-    sourceRate: flag('source-rate', values['source-rate']),
-    sourceBurst: flag('source-burst', values['source-burst']),
-    responseRate: flag('response-rate', values['response-rate']),
-    maxPending: flag('max-pending', values['max-pending']),
-    maxAmplification: flag('max-amplification', values['max-amplification']),
-    httpPerSource: flag('http-per-source', values['http-per-source']),
-    httpMaxConnections: flag('http-max-connections', values['http-max-connections']),
-    recvBuffer: flag('recv-buffer', values['recv-buffer']),
-    ttl: flag('ttl', values['ttl']),
+    sourceRate: integer(values, 'source-rate'),
+    sourceBurst: integer(values, 'source-burst'),
+    responseRate: integer(values, 'response-rate'),
+    maxPending: integer(values, 'max-pending'),
+    maxAmplification: ratioFlag('max-amplification', values['max-amplification'], 1_000_000),
+    httpPerSource: integer(values, 'http-per-source'),
+    httpMaxConnections: integer(values, 'http-max-connections'),
+    recvBuffer: byteSizeFlag('recv-buffer', values['recv-buffer'], RECEIVE_BUFFER_SIZE_MAX),
+    ttl: integer(values, 'ttl'),
     json: values['json'] === true,
     verbose: values['verbose'] === true,
   };

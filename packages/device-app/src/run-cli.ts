@@ -7,15 +7,11 @@ import {
   type DeviceOptions,
   type StateStore,
 } from '@ssdp/device';
+import { EXIT_OK, readCommandLine, reportFailure, type CliIo } from '@ssdp/cli-kit';
 import type { Clock, SsdpTransport, TransportOptions } from '@ssdp/transport';
-import { parseCliArguments, usage, UsageError, type CliArguments } from './cli-arguments.ts';
+import { parseCliArguments, usage, type CliArguments } from './cli-arguments.ts';
 import { createOutput, outputInterest } from './output.ts';
 import { version } from './version.ts';
-
-export interface CliIo {
-  stdout(line: string): void;
-  stderr(line: string): void;
-}
 
 /** The outside world of a run: real in main.ts, in-memory in tests. */
 export interface CliRuntime {
@@ -29,20 +25,13 @@ export interface CliRuntime {
   createStateStore(directory: string): StateStore;
   createDescriptionServer(init: { readonly port: number; readonly serverHeader: string }): DescriptionServer;
   /** Calls `listener` once the process is asked to stop (first SIGINT/SIGTERM, or an unexpected error: see
-   * process-entry.ts), at once if it already was. Returns an unsubscribe. */
+   * @ssdp/cli-kit's runProcess), at once if it already was. Returns an unsubscribe. */
   onStopSignal(listener: (signal: string) => void): () => void;
 }
 
+const PROGRAM = 'ssdp-device';
 export const LOOPBACK_HINT =
   'ssdp-device: listening on loopback only; use --interface all (or a name/address) to use the LAN';
-
-/** A startup error as one line: TransportError has its own (with a hint); the others are a message. */
-function oneLine(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'toOneLine' in error && typeof error.toOneLine === 'function') {
-    return String(error.toOneLine());
-  }
-  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
-}
 
 async function loadConfig(args: CliArguments, runtime: CliRuntime): Promise<DeviceConfig> {
   let device: DeviceConfig = {};
@@ -52,10 +41,12 @@ async function loadConfig(args: CliArguments, runtime: CliRuntime): Promise<Devi
       source = await runtime.readFile(args.config);
     } catch (error) {
       const code = (error as { code?: unknown })?.code;
-      throw new UsageError(`config ${args.config}: cannot read (${typeof code === 'string' ? code : String(error)})`);
+      throw new Error(`config ${args.config}: cannot read (${typeof code === 'string' ? code : String(error)})`, {
+        cause: error,
+      });
     }
     const parsed = parseConfigFile(source, args.config);
-    if (!parsed.ok) throw new UsageError(parsed.message);
+    if (!parsed.ok) throw new Error(parsed.message);
     device = parsed.config.device;
   }
   return {
@@ -67,35 +58,15 @@ async function loadConfig(args: CliArguments, runtime: CliRuntime): Promise<Devi
 
 /** Runs the ssdp-device command line and returns the exit code: 0 ok, 2 usage or startup error. */
 export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRuntime): Promise<number> {
-  let args: CliArguments;
-  try {
-    args = parseCliArguments(argv);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`ssdp-device: ${error.message} (see --help)`);
-      return 2;
-    }
-    throw error;
-  }
-  if (args.help) {
-    io.stdout(usage.trimEnd());
-    return 0;
-  }
-  if (args.version) {
-    io.stdout(version);
-    return 0;
-  }
-  if (runtime === undefined) {
-    io.stderr('ssdp-device: no runtime to run the device with');
-    return 2;
-  }
+  const args = readCommandLine({ program: PROGRAM, usage, version, parse: parseCliArguments }, argv, io);
+  if (typeof args === 'number') return args;
+  if (runtime === undefined) return reportFailure(PROGRAM, 'no runtime to run the device with', io.stderr);
 
   let config: DeviceConfig;
   try {
     config = await loadConfig(args, runtime);
   } catch (error) {
-    io.stderr(`ssdp-device: ${error instanceof Error ? error.message : String(error)}`);
-    return 2;
+    return reportFailure(PROGRAM, error, io.stderr);
   }
 
   const options: DeviceOptions = {
@@ -138,8 +109,7 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
     });
   } catch (error) {
     if (!(error instanceof InvalidOptionError)) throw error;
-    io.stderr(`ssdp-device: config ${error.option}: ${error.detail}`);
-    return 2;
+    return reportFailure(PROGRAM, `config ${error.option}: ${error.detail}`, io.stderr);
   }
   device.on('event', createOutput({ json: args.json, verbose: args.verbose, stdout: io.stdout, stderr: io.stderr }));
 
@@ -154,12 +124,11 @@ export async function runCli(argv: readonly string[], io: CliIo, runtime?: CliRu
     try {
       await device.start();
     } catch (error) {
-      io.stderr(`ssdp-device: ${oneLine(error)}`);
-      return 2;
+      return reportFailure(PROGRAM, error, io.stderr);
     }
     if (args.interfaces.length === 0) io.stderr(LOOPBACK_HINT);
     await device.stop(await stopRequested);
-    return 0;
+    return EXIT_OK;
   } finally {
     unsubscribe();
     if (timer !== undefined) runtime.clock.clearTimeout(timer);

@@ -2,7 +2,8 @@
 // stopped summary (human) and the stopped event's stats (--json).
 import { DROP_REASONS, type DeviceStats, type DropReason } from '@ssdp/device';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseCliArguments, UsageError } from '../src/cli-arguments.ts';
+import { UsageError } from '@ssdp/cli-kit';
+import { parseCliArguments } from '../src/cli-arguments.ts';
 import { createOutput } from '../src/output.ts';
 import { runCli } from '../src/run-cli.ts';
 import { createMemoryRuntime } from './support/memory-runtime.ts';

@@ -9,6 +9,7 @@ export const REQUIRED_PACKAGES = [
   'protocol',
   'transport',
   'http-guard',
+  'cli-kit',
   'device',
   'control-point',
   'device-app',

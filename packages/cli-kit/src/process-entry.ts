@@ -1,13 +1,17 @@
-// How the ssdp-device process runs (ssdp-controller has the same shape in its own process-entry.ts): data lines
-// on stdout, one-line logs on stderr. The first SIGINT/SIGTERM asks for a clean stop (exit 0 once it completes), a
-// second one exits at once with 128 + its number. An unexpected error (an uncaught exception, or an unhandled
-// rejection, which Node raises as one) is one stderr line, then the same clean stop within STOP_BOUND_MS, then
-// exit 70 (EX_SOFTWARE): continuing after one is unsafe, and a supervisor restarts the program.
+// How a command-line process runs: data lines on stdout, one-line logs on stderr. The first SIGINT/SIGTERM asks
+// for a clean stop (the run's exit code once it completes), a second one exits at once with 128 + its number. An
+// unexpected error (an uncaught exception, or an unhandled rejection, which Node raises as one) is one stderr line,
+// then the same clean stop within STOP_BOUND_MS, then exit 70 (EX_SOFTWARE): continuing after one is unsafe, and a
+// supervisor restarts the program.
 import { constants } from 'node:os';
+import { unexpectedErrorLine } from './error-line.ts';
+import { EXIT_SOFTWARE } from './exit-codes.ts';
 
-export interface ProcessIo {
+export interface CliIo {
   stdout(line: string): void;
   stderr(line: string): void;
+  /** Raw stdout for a full-screen view (no newline added); present only when stdout is a terminal. */
+  readonly terminal?: { write(text: string): void; readonly columns?: number };
 }
 
 /** Where the data lines go. flush() writes what is queued: before every stderr line and at exit. */
@@ -16,23 +20,17 @@ export interface LineSink {
   flush(): void;
 }
 
-export const EXIT_SOFTWARE = 70;
-/** How long the clean stop after an unexpected error may take (the byebyes) before the process exits anyway. */
+/** How long the clean stop after an unexpected error may take (byebyes, sockets closing) before the exit. */
 const STOP_BOUND_MS = 5000;
 /** After the run ends, how long a stray handle (a half-open HTTP socket) may keep the process alive. */
 const LINGER_MS = 2000;
-
-/** The error as one line: its String() and where it was thrown. */
-function oneLine(error: unknown): string {
-  const frame = error instanceof Error ? /\n\s*(at .*)/.exec(error.stack ?? '')?.[1] : undefined;
-  return `${String(error)}${frame === undefined ? '' : ` (${frame})`}`.replace(/\s*\n\s*/g, ' ');
-}
 
 /** Runs `run` as the whole process: it gets the io and an AbortSignal that asks for a clean stop. */
 export function runProcess(
   program: string,
   stdout: LineSink,
-  run: (io: ProcessIo, shutdown: AbortSignal) => Promise<number>,
+  run: (io: CliIo, shutdown: AbortSignal) => Promise<number>,
+  terminal?: CliIo['terminal'],
 ): void {
   const shutdown = new AbortController();
   let failed = false;
@@ -51,7 +49,7 @@ export function runProcess(
   const onUnexpected = (error: unknown): void => {
     if (failed) exitNow(EXIT_SOFTWARE); // a second one while stopping: the stop itself is broken
     failed = true;
-    stderr(`${program}: unexpected error, stopping (exit ${EXIT_SOFTWARE}): ${oneLine(error)}`);
+    stderr(`${program}: unexpected error, stopping (exit ${EXIT_SOFTWARE}): ${unexpectedErrorLine(error)}`);
     shutdown.abort('unexpected-error');
     setTimeout(() => exitNow(EXIT_SOFTWARE), STOP_BOUND_MS).unref();
   };
@@ -69,7 +67,8 @@ export function runProcess(
   process.on('SIGTERM', onSignal);
   process.on('uncaughtException', onUnexpected);
 
-  run({ stdout: (line) => stdout.write(line), stderr }, shutdown.signal).then(
+  const io: CliIo = { stdout: (line) => stdout.write(line), stderr, ...(terminal === undefined ? {} : { terminal }) };
+  run(io, shutdown.signal).then(
     (code) => finish(failed ? EXIT_SOFTWARE : code),
     (error: unknown) => {
       if (!failed) onUnexpected(error);

@@ -1,10 +1,8 @@
-// Batched line output for stdout. A synchronous write per line was a quarter of the device's CPU under an
-// M-SEARCH storm (a write syscall per line, one or two lines per search), so lines are gathered and written in
-// order once per event-loop turn, or at once when the batch reaches `maxBatchChars`. flush() writes the rest
-// synchronously: process-entry.ts calls it when the run ends, before every stderr line (so the two streams stay
-// in order on a terminal) and on process exit (a second signal exits at once), so no line is lost. A write error
-// (EPIPE: the reader closed the pipe) ends the output: onClosed is told once, later lines are discarded, nothing
-// throws.
+// Batched line output for stdout: lines are gathered and written in order once per event-loop turn, or at once
+// when the batch reaches `maxBatchChars`, instead of a write syscall per line (docs/benchmarks.md, storm). flush()
+// writes the rest synchronously: runProcess calls it when the run ends, before every stderr line (so the two
+// streams stay in order on a terminal) and on process exit, so no line is lost. A write error (EPIPE: the reader
+// closed the pipe) ends the output: onClosed is told once, later lines are discarded, nothing throws.
 
 /** The part of a Writable (process.stdout) the writer uses. */
 export interface LineStream {
@@ -19,7 +17,7 @@ export interface LineWriterInit {
 
 export interface LineWriterComponents {
   readonly stream: LineStream;
-  /** Runs `callback` after the current event-loop turn (setImmediate in main.ts). */
+  /** Runs `callback` after the current event-loop turn (setImmediate in runMain). */
   readonly defer: (callback: () => void) => void;
   /** Called once when a write fails; every later line is discarded. */
   readonly onClosed?: (error: Error) => void;

@@ -1,5 +1,6 @@
 // createDeviceEngine: one process's UPnP root device, or a fleet of them (`count`), on an injected transport, clock,
 // random source, state store and description server. It reports what happens as events and never prints.
+import { randomUUID } from 'node:crypto';
 import { MAX_31_BIT, SSDP_PORT, type SsdpProfile } from '@ssdp/protocol';
 import {
   createScheduler,
@@ -29,7 +30,6 @@ import { resolveLimits, type DeviceLimits } from './limits.ts';
 import { createResponder, type Responder } from './responder.ts';
 import { DEFAULT_SEND_QUEUE, createSendQueue, type SendQueueInit } from './send-queue.ts';
 import type { StateStore } from './state-store.ts';
-import { randomUuid } from './uuid.ts';
 import { DEFAULT_MAX_AGE, LEGACY_PORT } from './device-options.ts';
 
 export interface DeviceEngineInit {
@@ -59,7 +59,7 @@ export interface DeviceEngineComponents {
   readonly transport: SsdpTransport;
   readonly clock: Clock;
   readonly random: () => number;
-  /** A new random UUID for a first start. Default: a v4 UUID drawn from `random`. */
+  /** A new random UUID for a first start. Default: node:crypto's randomUUID (v4). */
   readonly newUuid?: () => string;
   readonly stateStore: StateStore;
   readonly descriptionServer: DescriptionServer;
@@ -176,8 +176,7 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
 
   async function start(): Promise<void> {
     const persisted = await stateStore.load();
-    const baseUuid =
-      init.uuid ?? config.uuid ?? persisted?.baseUuid ?? (components.newUuid ?? (() => randomUuid(random)))();
+    const baseUuid = init.uuid ?? config.uuid ?? persisted?.baseUuid ?? (components.newUuid ?? randomUUID)();
     storedBaseUuid = persisted?.baseUuid ?? baseUuid;
     // BOOTID increases on every start; it is a 31-bit value, so wrap (UDA leaves the wrap to the device).
     bootId = persisted === undefined || persisted.bootId >= MAX_31_BIT ? 1 : persisted.bootId + 1;

@@ -1,5 +1,5 @@
-// UUIDs for UDNs: a random one (v4) drawn from the injected random source, and name-based ones (v5, SHA-1) so a
-// fleet's UDNs follow deterministically from one persisted base UUID.
+// Name-based UUIDs (v5, SHA-1) for UDNs, so a fleet's UDNs follow deterministically from one persisted base UUID
+// (a random base is node:crypto's randomUUID).
 import { createHash } from 'node:crypto';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,15 +19,6 @@ function parse(uuid: string): Uint8Array {
   const bytes = new Uint8Array(16);
   for (let i = 0; i < 16; i += 1) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return bytes;
-}
-
-/** A version 4 UUID from `random` (so tests get reproducible UDNs from a seeded source). */
-export function randomUuid(random: () => number): string {
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 16; i += 1) bytes[i] = Math.floor(random() * 256) & 0xff;
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  return format(bytes);
 }
 
 /** RFC 9562 version 5 (SHA-1, name-based) UUID of `name` in the namespace `namespace`. */

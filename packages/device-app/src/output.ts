@@ -53,11 +53,10 @@ export function outputInterest(init: Pick<OutputInit, 'json' | 'verbose'>): Even
 export function createOutput(init: OutputInit): (event: DeviceEvent) => void {
   if (init.json) {
     return (event) => {
-      const { at, ...fields } = event;
-      const { event: name, ...rest } = fields;
-      const record: Record<string, unknown> = { event: name, time: new Date(at).toISOString(), ...rest };
-      if (fields.event === 'search-received' && !init.verbose) delete record['raw'];
-      if (fields.event === 'warning') init.stderr(`ssdp-device: warning: ${fields.message}`);
+      const { event: name, time, ...rest } = event;
+      const record: Record<string, unknown> = { event: name, time, ...rest };
+      if (event.event === 'search-received' && !init.verbose) delete record['raw'];
+      if (event.event === 'warning') init.stderr(`ssdp-device: warning: ${event.message}`);
       init.stdout(JSON.stringify(record));
     };
   }

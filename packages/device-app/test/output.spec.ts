@@ -8,12 +8,13 @@ function emptyStats(): DeviceStats {
 }
 
 const AT = Date.UTC(2025, 10, 25, 12, 0, 0);
+const TIME = new Date(AT).toISOString();
 const RAW =
   'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 3\r\nST: ssdp:all\r\n\r\n';
 
 const search: DeviceEvent = {
   event: 'search-received',
-  at: AT,
+  time: TIME,
   searchId: 7,
   from: { address: '10.0.0.3', port: 50000 },
   interfaceId: 'eth0/IPv4',
@@ -27,7 +28,7 @@ const search: DeviceEvent = {
 };
 const response = (index: number, total: number, delayMs: number, searchId = 7): DeviceEvent => ({
   event: 'response-sent',
-  at: AT + delayMs,
+  time: new Date(AT + delayMs).toISOString(),
   searchId,
   to: { address: '10.0.0.3', port: 50000 },
   interfaceId: 'eth0/IPv4',
@@ -41,7 +42,7 @@ const response = (index: number, total: number, delayMs: number, searchId = 7): 
 });
 const dropped: DeviceEvent = {
   event: 'dropped',
-  at: AT,
+  time: TIME,
   reason: 'off-link',
   count: 1,
   source: { address: '10.9.9.9', port: 1900 },
@@ -91,15 +92,15 @@ describe('human output', () => {
     stats.dropped['off-link'] = 4;
     stats.dropped['not-a-search'] = 9;
     const { out, err } = run(false, false, [
-      { event: 'warning', at: AT, message: 'SSDP_ERR_SOCKET: boom' },
+      { event: 'warning', time: TIME, message: 'SSDP_ERR_SOCKET: boom' },
       {
         event: 'interfaces-changed',
-        at: AT,
+        time: TIME,
         added: ['eth1/IPv4'],
         removed: [],
         changed: [{ id: 'eth0/IPv4', from: '10.0.0.2', to: '10.0.0.9' }],
       },
-      { event: 'stopped', at: AT, reason: 'SIGINT', uptimeMs: 61_500, stats },
+      { event: 'stopped', time: TIME, reason: 'SIGINT', uptimeMs: 61_500, stats },
     ]);
     expect(err).toEqual([
       'ssdp-device: warning: SSDP_ERR_SOCKET: boom',
@@ -147,7 +148,7 @@ describe('--json output', () => {
   });
 
   it('includes the raw message with --verbose and mirrors warnings on stderr', () => {
-    const { out, err } = run(true, true, [search, { event: 'warning', at: AT, message: 'x' }]);
+    const { out, err } = run(true, true, [search, { event: 'warning', time: TIME, message: 'x' }]);
     expect((JSON.parse(out[0]!) as { raw: string }).raw).toBe(RAW);
     expect(JSON.parse(out[1]!)).toEqual({ event: 'warning', time: '2025-11-25T12:00:00.000Z', message: 'x' });
     expect(err).toEqual(['ssdp-device: warning: x']);
@@ -159,7 +160,7 @@ describe('outputInterest', () => {
   const all: DeviceEvent[] = [
     {
       event: 'started',
-      at: AT,
+      time: TIME,
       profile: 'upnp',
       port: 1900,
       bootId: 1,
@@ -170,7 +171,7 @@ describe('outputInterest', () => {
     },
     {
       event: 'alive-sent',
-      at: AT,
+      time: TIME,
       interfaceId: 'eth0/IPv4',
       nt: 'upnp:rootdevice',
       usn: 'uuid:x::upnp:rootdevice',
@@ -187,7 +188,7 @@ describe('outputInterest', () => {
     dropped,
     {
       event: 'byebye-sent',
-      at: AT,
+      time: TIME,
       interfaceId: 'eth0/IPv4',
       nt: 'upnp:rootdevice',
       usn: 'uuid:x::upnp:rootdevice',
@@ -195,16 +196,16 @@ describe('outputInterest', () => {
     },
     {
       event: 'update-sent',
-      at: AT,
+      time: TIME,
       interfaceId: 'eth0/IPv4',
       nt: 'upnp:rootdevice',
       usn: 'uuid:x::upnp:rootdevice',
       bootId: 1,
       nextBootId: 2,
     },
-    { event: 'interfaces-changed', at: AT, added: ['eth1/IPv4'], removed: [], changed: [] },
-    { event: 'warning', at: AT, message: 'w' },
-    { event: 'stopped', at: AT, reason: 'SIGTERM', uptimeMs: 1000, stats },
+    { event: 'interfaces-changed', time: TIME, added: ['eth1/IPv4'], removed: [], changed: [] },
+    { event: 'warning', time: TIME, message: 'w' },
+    { event: 'stopped', time: TIME, reason: 'SIGTERM', uptimeMs: 1000, stats },
   ];
 
   /** What the device builds for this interest: unwanted events never exist, raw only when asked for. */

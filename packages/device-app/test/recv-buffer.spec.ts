@@ -60,7 +60,7 @@ describe('the stopped summary', () => {
     const out: string[] = [];
     createOutput({ json: false, verbose: false, stdout: (l) => out.push(l), stderr: () => undefined })({
       event: 'stopped',
-      at: 0,
+      time: new Date(0).toISOString(),
       reason: 'SIGTERM',
       uptimeMs: 1000,
       stats,

@@ -95,7 +95,7 @@ export class Device extends EventEmitter<DeviceEventMap> {
       const warning: DeviceEvent = {
         event: 'warning',
         message: `a '${name}' listener threw: ${String(error)}`.replace(/\s*\n\s*/g, ' '),
-        at: event.at,
+        time: event.time,
       };
       this.#deliver('warning', warning);
       this.#deliver('event', warning);

@@ -7,7 +7,7 @@ import type { DeviceLimits } from './limits.ts';
 import type { SendQueue } from './send-queue.ts';
 
 /** An event without its time: DeviceContext.emit stamps it. */
-export type UnstampedEvent = DeviceEvent extends infer E ? (E extends DeviceEvent ? Omit<E, 'at'> : never) : never;
+export type UnstampedEvent = DeviceEvent extends infer E ? (E extends DeviceEvent ? Omit<E, 'time'> : never) : never;
 
 export interface DropDetails {
   readonly source?: Endpoint;

@@ -137,7 +137,7 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
   const emit = (event: UnstampedEvent): void => {
     if (!wants(event.event)) return;
     // Stamped in place, not copied: every caller hands over a fresh object (a copy per search was measurable).
-    (event as { at?: number }).at = clock.now();
+    (event as { time?: string }).time = new Date(clock.now()).toISOString();
     try {
       components.onEvent(event as DeviceEvent);
     } catch {

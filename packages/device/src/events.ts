@@ -101,13 +101,13 @@ export interface StartedReceiveBuffer {
   readonly clamped: boolean;
 }
 
-interface At {
-  /** Clock time (ms) of the event. */
-  readonly at: number;
+interface Stamp {
+  /** When it happened on the device's clock, ISO 8601 (as the control point's events). */
+  readonly time: string;
 }
 
 export type DeviceEvent =
-  | (At & {
+  | (Stamp & {
       readonly event: 'started';
       readonly profile: SsdpProfile;
       readonly port: number;
@@ -119,7 +119,7 @@ export type DeviceEvent =
       /** Absent when the transport does not say. */
       readonly receiveBuffer?: StartedReceiveBuffer;
     })
-  | (At & {
+  | (Stamp & {
       readonly event: 'search-received';
       readonly searchId: number;
       readonly from: Endpoint;
@@ -135,7 +135,7 @@ export type DeviceEvent =
       /** The datagram as text (printed with --verbose); only when the sink's interest asks for it. */
       readonly raw?: string;
     })
-  | (At & {
+  | (Stamp & {
       readonly event: 'response-sent';
       readonly searchId: number;
       readonly to: Endpoint;
@@ -150,14 +150,14 @@ export type DeviceEvent =
       readonly index: number;
       readonly total: number;
     })
-  | (At & {
+  | (Stamp & {
       readonly event: 'alive-sent' | 'byebye-sent';
       readonly interfaceId: string;
       readonly nt: string;
       readonly usn: string;
       readonly bootId: number;
     })
-  | (At & {
+  | (Stamp & {
       readonly event: 'update-sent';
       readonly interfaceId: string;
       readonly nt: string;
@@ -165,7 +165,7 @@ export type DeviceEvent =
       readonly bootId: number;
       readonly nextBootId: number;
     })
-  | (At & {
+  | (Stamp & {
       readonly event: 'dropped';
       readonly reason: DropReason;
       /** How many drops of this reason this event stands for (coalesced to ≤ 1 event per reason per second). */
@@ -174,14 +174,14 @@ export type DeviceEvent =
       readonly interfaceId?: string;
       readonly detail?: string;
     })
-  | (At & {
+  | (Stamp & {
       readonly event: 'interfaces-changed';
       readonly added: readonly string[];
       readonly removed: readonly string[];
       readonly changed: readonly { readonly id: string; readonly from: string; readonly to: string }[];
     })
-  | (At & { readonly event: 'warning'; readonly message: string })
-  | (At & {
+  | (Stamp & { readonly event: 'warning'; readonly message: string })
+  | (Stamp & {
       readonly event: 'stopped';
       readonly reason: string;
       readonly uptimeMs: number;

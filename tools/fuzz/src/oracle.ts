@@ -1,14 +1,14 @@
-// What each app must do with a datagram, decided independently of the apps' code from the protocol rules and
-// the documented pipelines (device-app README "Behaviour", controller-app README "Events"): the fuzz runs
-// compare the apps' own drop counters with these verdicts, per reason.
+// What each app must do with a datagram, from the same decisions the apps make: our parser (`parseMessage`, with
+// each app's parse limits) and the device's MX rule (`searchResponseWindow`). The fuzz runs compare the apps' own
+// drop counters with these verdicts, per reason; test/expected-verdicts.spec.ts holds these verdicts and the real
+// apps to hand-written ones (src/expected-verdicts.ts), and test/node-ssdp-differential.spec.ts the parser to
+// node-ssdp's.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the cycle is only through the packages' fuzz-hardening tests, which draw from these generators
+import { defaultLimits } from '@ssdp/device';
 import { DEFAULT_PARSE_LIMITS, getHeader, parseMessage, searchResponseWindow, type ParseLimits } from '@ssdp/protocol';
 
-/** ssdp-device's parse limits (packages/device-app/src/limits.ts; a device-app test checks they agree). */
-export const DEVICE_PARSE_LIMITS: ParseLimits = Object.freeze({
-  maxDatagramBytes: 8192,
-  maxHeaderLines: 64,
-  maxLineLength: 2048,
-});
+/** ssdp-device's parse limits: the device library's defaults (the CLI does not change them). */
+export const DEVICE_PARSE_LIMITS: ParseLimits = defaultLimits(1).parseLimits;
 
 /**
  * The device's outcome for an on-link datagram: a search (answered, or refused by a rate limit), or the drop

@@ -73,7 +73,7 @@ export async function createVerdictLab(): Promise<VerdictLab> {
     async judge(datagram) {
       const deviceBefore = { ...device.stats.dropped, searches: device.stats.searches };
       const ignoredBefore = controlPoint.stats.ignored;
-      const cpDropsBefore = { ...controlPoint.stats.dropped };
+      const cpDropsBefore: Record<string, number> = { ...controlPoint.stats.dropped };
       await attacker.send(
         datagram.bytes,
         datagram.to === 'device'
@@ -86,7 +86,8 @@ export async function createVerdictLab(): Promise<VerdictLab> {
         (k) => deviceAfter[k]! > (deviceBefore as Record<string, number>)[k]!,
       );
       const cpAfter = controlPoint.stats;
-      const dropped = Object.keys(cpAfter.dropped).filter((k) => cpAfter.dropped[k]! > (cpDropsBefore[k] ?? 0));
+      const cpDropsAfter: Record<string, number> = { ...cpAfter.dropped };
+      const dropped = Object.keys(cpDropsAfter).filter((k) => cpDropsAfter[k]! > (cpDropsBefore[k] ?? 0));
       const stateful = dropped.filter((k) => (CONTROLLER_STATEFUL_DROPS as readonly string[]).includes(k));
       const controller: AppControllerVerdict =
         dropped.length > stateful.length

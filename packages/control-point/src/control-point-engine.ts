@@ -180,7 +180,7 @@ export function createControlPointEngine(
       }
     },
   });
-  const repeats = createRepeatFilter(init.verbose === true ? 0 : (init.repeatCache ?? 16_384));
+  const repeats = createRepeatFilter({ maxEntries: init.verbose === true ? 0 : (init.repeatCache ?? 16_384) });
 
   if (init.describe && components.fetcher === undefined)
     throw new InvalidOptionError('describe', 'needs a description fetcher');
@@ -265,6 +265,7 @@ export function createControlPointEngine(
     cycle += 1;
     const thisCycle = cycle;
     if (thisCycle > 1) receiving.check();
+    repeats.sweep();
     sendSearch(1, thisCycle);
     const last = init.cycles !== undefined && thisCycle >= init.cycles;
     scheduler.schedule(repeatDelayMs, () => {

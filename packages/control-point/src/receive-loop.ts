@@ -5,9 +5,11 @@
 //   waits, so a burst of answers goes to our queue instead of overflowing the kernel's receive buffer.
 // A burst is on from a poll that read a full batch (libuv reads at most ~32 datagrams per socket per poll, so the
 // socket may hold more) until a poll reads nothing: the socket is empty. Meanwhile a turn handles no datagram and
-// goes straight back to reading (a Node socket reads barely faster than a burst from a LAN arrives: measured
-// ~7 µs per datagram on its own, ~8 through the transport and this queue). The rest of the time a turn runs for
-// at most `sliceMs`, which is what the kernel's buffer must absorb between two reads.
+// goes straight back to reading (a Node socket reads barely faster than a burst from a LAN arrives). A burst lasts
+// at most `burstMaxMs`: a stream that never pauses (a flood, or a busy machine where every poll finds something)
+// is a load to work off, not a burst to absorb, so the queue is then worked in slices until it is empty before
+// another burst may start. The rest of the time a turn runs for at most `sliceMs`, which is what the kernel's
+// buffer must absorb between two reads.
 import type { Datagram } from '@ssdp/transport';
 import { createDatagramRing } from './datagram-ring.ts';
 
@@ -25,6 +27,11 @@ export interface ReceiveLoopInit {
   readonly burstBatch?: number;
   /** Datagrams read since the last turn that mean "a burst is on". Default 32 (libuv's read batch). */
   readonly burstReads?: number;
+  /**
+   * Longest burst, ms: after it the queue is worked off in slices, and no burst starts again until it is empty.
+   * Default 2000 (a LAN delivers even 60,000 answers well within it; a flood does not stop).
+   */
+  readonly burstMaxMs?: number;
   /** Most items in one turn whatever the clock says (fake timers stop the clock). Default 512. */
   readonly maxPerTurn?: number;
   /**
@@ -77,6 +84,7 @@ export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoop
   const sliceMs = init.sliceMs ?? 2;
   const burstBatch = Math.max(0, init.burstBatch ?? 4);
   const burstReads = Math.max(1, init.burstReads ?? 32);
+  const burstMaxMs = init.burstMaxMs ?? 2000;
   const maxPerTurn = Math.max(1, init.maxPerTurn ?? 512);
   const lowMaxWaitMs = init.lowMaxWaitMs ?? 2000;
   const now = components.now ?? (() => performance.now());
@@ -91,6 +99,10 @@ export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoop
   let lowSince = -1;
   let readsSinceTurn = 0;
   let burst = false;
+  /** When the current burst began (wall ms). */
+  let burstSince = 0;
+  /** A burst ran its full length: none may start until the queue has been emptied. */
+  let workingOff = false;
   let scheduled = false;
   let stopped = false;
   let peakQueued = 0;
@@ -131,10 +143,16 @@ export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoop
   function turn(): void {
     scheduled = false;
     if (stopped) return;
-    if (readsSinceTurn >= burstReads) burst = true;
-    else if (readsSinceTurn === 0) burst = false;
-    readsSinceTurn = 0;
     const start = now();
+    if (readsSinceTurn >= burstReads && !burst && !workingOff) {
+      burst = true;
+      burstSince = start;
+    } else if (readsSinceTurn === 0) burst = false;
+    if (burst && start - burstSince >= burstMaxMs) {
+      burst = false;
+      workingOff = true;
+    }
+    readsSinceTurn = 0;
     const deadline = start + sliceMs;
     let done = 0;
     if (burst) {
@@ -162,6 +180,7 @@ export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoop
       }
       if (lowQueued() > 0 && ran > 0) lowSince = now();
     }
+    if (queued() === 0) workingOff = false;
     if (queued() > 0 || lowQueued() > 0) schedule();
   }
 
@@ -192,6 +211,8 @@ export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoop
     },
     stop() {
       stopped = true;
+      burst = false;
+      workingOff = false;
       ring.clear();
       low = [];
       lowHead = 0;

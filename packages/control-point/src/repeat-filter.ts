@@ -9,7 +9,9 @@
 // current LOCATION. Its USN and LOCATION stay in the record once added (only the record's removal takes them; the
 // caller remembers only datagrams of the record's own UUID, never an embedded device's). What the full path would
 // still do is fold embedded devices waiting at the same LOCATION into the root: they fold when they settle anyway.
-// Bounded: the oldest entry goes first.
+// Bounded by entries and by bytes (a datagram over `maxDatagramBytes` is never remembered: real advertisements are a
+// few hundred bytes, and a flood of large ones must not pin memory): the oldest entry goes first. The owner sweeps
+// out the entries of removed records now and then.
 import { Buffer } from 'node:buffer';
 import type { DeviceRecord } from './registry.ts';
 
@@ -40,8 +42,12 @@ export interface RepeatFilter {
     record: DeviceRecord,
     lifetimeMs: number,
   ): void;
+  /** Forgets the entries of removed records (they can never hit again, and they keep the record alive). */
+  sweep(): void;
   clear(): void;
   readonly size: number;
+  /** Bytes of the remembered datagrams. */
+  readonly bytes: number;
   readonly hits: number;
 }
 
@@ -66,9 +72,27 @@ function unchanged(entry: RepeatEntry, address: string, interfaceId: string): bo
   );
 }
 
-export function createRepeatFilter(maxEntries: number): RepeatFilter {
+export interface RepeatFilterLimits {
+  readonly maxEntries: number;
+  /** Bytes of remembered datagrams at most. Default 4 MiB. */
+  readonly maxBytes?: number;
+  /** Larger datagrams are not remembered. Default 2,048. */
+  readonly maxDatagramBytes?: number;
+}
+
+export function createRepeatFilter(limits: RepeatFilterLimits): RepeatFilter {
+  const { maxEntries } = limits;
+  const maxBytes = limits.maxBytes ?? 4 * 1024 * 1024;
+  const maxDatagramBytes = limits.maxDatagramBytes ?? 2048;
   const entries = new Map<number, RepeatEntry>();
+  let held = 0;
   let hits = 0;
+
+  function forget(key: number, entry: RepeatEntry): void {
+    entries.delete(key);
+    held -= entry.bytes.length;
+  }
+
   return {
     find(bytes, address, port, interfaceId) {
       if (maxEntries <= 0) return undefined;
@@ -88,10 +112,15 @@ export function createRepeatFilter(maxEntries: number): RepeatFilter {
       return entry;
     },
     remember(bytes, address, port, interfaceId, record, lifetimeMs) {
-      if (maxEntries <= 0) return;
+      if (maxEntries <= 0 || bytes.length > maxDatagramBytes) return;
       const key = keyOf(bytes, port);
-      entries.delete(key); // re-inserted last: the oldest entry is the first in the map
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+      const known = entries.get(key);
+      if (known !== undefined) forget(key, known); // re-inserted last: the oldest entry is the first in the map
+      for (const [oldestKey, oldest] of entries) {
+        if (entries.size < maxEntries && held + bytes.length <= maxBytes) break;
+        forget(oldestKey, oldest);
+      }
+      held += bytes.length;
       entries.set(key, {
         bytes: bytes.slice(), // its own copy: a transport may hand out views of a buffer it reuses
         address,
@@ -106,11 +135,18 @@ export function createRepeatFilter(maxEntries: number): RepeatFilter {
         server: record.server,
       });
     },
+    sweep() {
+      for (const [key, entry] of entries) if (entry.record.removed) forget(key, entry);
+    },
     clear() {
       entries.clear();
+      held = 0;
     },
     get size() {
       return entries.size;
+    },
+    get bytes() {
+      return held;
     },
     get hits() {
       return hits;

@@ -86,6 +86,36 @@ describe('the receive loop', () => {
     expect(h.handled).toEqual([0, 1, 2]);
   });
 
+  it('ends a burst after burstMaxMs, works the queue off in slices, and starts no burst until it is empty', () => {
+    const h = harness({ burstReads: 4, burstMaxMs: 100, sliceMs: 2 }, 0.25);
+    let n = 0;
+    const read = (count: number) => {
+      for (let i = 0; i < count; i += 1) h.loop.push(datagram(n++), 0);
+    };
+    read(4);
+    h.turn(); // burst on at t = 0
+    expect(h.handled).toHaveLength(0);
+    h.advance(60);
+    read(4);
+    h.turn(); // 60 ms into a stream that never pauses: still a burst
+    expect(h.handled).toHaveLength(0);
+    h.advance(40);
+    read(4);
+    h.turn(); // 100 ms: the burst is over; a 2 ms slice (8 datagrams at 0.25 ms)
+    expect(h.handled).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    read(12);
+    h.turn(); // a full read batch again, but the queue is not empty yet: no new burst, another slice
+    expect(h.handled).toHaveLength(16);
+    read(4);
+    h.turn();
+    expect(h.handled).toHaveLength(24);
+    h.turn(); // the queue empties
+    expect(h.handled).toHaveLength(28);
+    read(4);
+    h.turn(); // a new burst may start now
+    expect(h.handled).toHaveLength(28);
+  });
+
   it('slices by time: a turn stops after sliceMs and yields, keeping the order', () => {
     const h = harness({ sliceMs: 2 }, 0.25); // each datagram costs 0.25 ms
     for (let i = 0; i < 20; i += 1) h.loop.push(datagram(i), 0);

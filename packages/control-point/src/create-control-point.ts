@@ -76,7 +76,7 @@ export interface WaitOptions {
 
 const DRAIN_GUARD_MS = 1000;
 /** Listening after MX: UDA devices answer within MX of the search; this covers transit and a late timer. */
-const LISTEN_MARGIN_MS = 250;
+export const LISTEN_MARGIN_MS = 250;
 
 function userAgentOf(system: { readonly type: string; readonly release: string }): string {
   const part = (value: string) => value.replace(/[\s,()/]+/g, '_') || 'unknown';

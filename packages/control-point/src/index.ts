@@ -1,6 +1,6 @@
 // Public surface of @ssdp/control-point: an SSDP control point for Node.js (UDA 1.1/2.0 section 1), with a live
 // registry and description fetching. Doubles for tests are on @ssdp/control-point/testing.
-export { createControlPoint, ControlPoint } from './create-control-point.ts';
+export { createControlPoint, ControlPoint, LISTEN_MARGIN_MS } from './create-control-point.ts';
 export type {
   ControlPointComponents,
   ControlPointEventMap,

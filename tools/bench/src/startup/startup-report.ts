@@ -3,14 +3,13 @@
 import type { CommandInfo, MachineInfo, RevisionInfo } from '../machine.ts';
 import { formatRatio, markdownTable } from '../markdown.ts';
 import { median, pairedRatios, summarize, type Summary } from '../stats.ts';
+import { LISTEN_MARGIN_MS } from '@ssdp/control-point';
 import { BARE_NODE, controllerOnce, CONTROLLER_VERSION, DEVICE_VERSION } from './commands.ts';
 
 /** `ssdp-device --version` may take at most this many times `node -e 0` (ratio of medians). */
 export const VERSION_RATIO_TARGET = 1.5;
 /** `--once` may take at most MX + this, from spawn to exit. */
 export const ONCE_SLACK_MS = 500;
-/** How long `collect()` listens after the search: MX + this (control-point's create-control-point.ts). */
-export const ONCE_LISTEN_EXTRA_MS = 1000;
 
 export interface StartupReportInput {
   readonly date: string;
@@ -67,7 +66,7 @@ export function startupMarkdown(input: StartupReportInput): string {
   const { machine, command, revision, options } = input;
   const verdict = startupVerdict(input);
   const once = controllerOnce(options.mx);
-  const listenMs = options.mx * 1000 + ONCE_LISTEN_EXTRA_MS;
+  const listenMs = options.mx * 1000 + LISTEN_MARGIN_MS;
   const nodeMedian = verdict.summaries[BARE_NODE]!.median;
   const row = (name: string, versus: string): string[] => {
     const s = verdict.summaries[name]!;
@@ -99,7 +98,7 @@ export function startupMarkdown(input: StartupReportInput): string {
     ),
     '',
     `- \`${DEVICE_VERSION}\` within ${VERSION_RATIO_TARGET}× of \`${BARE_NODE}\`: **${met(verdict.deviceMet)}**, ${formatRatio(verdict.ratioOfMedians.device)} (median of the per-round ratios ${formatRatio(verdict.pairedRatio.device.median)}, IQR ${formatRatio(verdict.pairedRatio.device.q1)} – ${formatRatio(verdict.pairedRatio.device.q3)}); \`${CONTROLLER_VERSION}\` ${formatRatio(verdict.ratioOfMedians.controller)} (per round ${formatRatio(verdict.pairedRatio.controller.median)}).`,
-    `- \`${once}\` within MX + ${ONCE_SLACK_MS / 1000} s = ${verdict.onceTargetMs} ms of its start: **${met(verdict.onceMet)}**, ${ms(onceMedian)} ms. Of that, ${listenMs} ms is the listening window of \`collect()\` (MX + ${ONCE_LISTEN_EXTRA_MS / 1000} s after the search, by design), and ${ms(onceMedian - listenMs)} ms is everything else: starting Node and the CLI, binding, the search, the description fetch, printing and the exit.`,
+    `- \`${once}\` within MX + ${ONCE_SLACK_MS / 1000} s = ${verdict.onceTargetMs} ms of its start: **${met(verdict.onceMet)}**, ${ms(onceMedian)} ms. Of that, ${listenMs} ms is the listening window of \`collect()\` (MX + ${LISTEN_MARGIN_MS / 1000} s after the search, by design), and ${ms(onceMedian - listenMs)} ms is everything else: starting Node and the CLI, binding, the search, the description fetch, printing and the exit.`,
     '',
   ].join('\n');
 }

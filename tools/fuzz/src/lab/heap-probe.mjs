@@ -4,6 +4,7 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import process from 'node:process';
 
 process.on('SIGUSR2', () => {
   const gc = globalThis.gc;

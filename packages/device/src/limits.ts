@@ -18,7 +18,7 @@
 // | responseRatePerSecond | max(20, S / 2)           | a full ssdp:all of the whole fleet every 2 s sustained; for one     |
 // |                       |                          | device 20/s x ~350 B = 7 KB/s out at most once the burst is spent,  |
 // |                       |                          | whatever comes in (spoofed sources included)                        |
-// | maxPendingResponses   | max(1000, 4 x S)         | memory bound under a flood (~70 B each, measured); holds four full   |
+// | maxPendingResponses   | max(1000, 4 x S)         | memory bound under a flood (docs/security.md); holds four full       |
 // |                       |                          | fleet answers, e.g. 12,000 for --count 1000                          |
 // | amplificationRatio    | 2.5 bytes out per byte   | once a global cap has engaged (10 s after its last drop), answers   |
 // | (+ hold 10 s, credit  | in, while engaged        | are also held to 2.5x the bytes of the searches that arrive: right  |

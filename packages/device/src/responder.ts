@@ -10,9 +10,8 @@ import {
   type SearchMatch,
   type SearchTarget,
 } from '@ssdp/protocol';
-import { onSubnet, type Datagram, type TransportInterface } from '@ssdp/transport';
+import { onSubnet, type Datagram, type ScheduledTask, type TransportInterface } from '@ssdp/transport';
 import { createAnswerCache } from './answer-cache.ts';
-import { createDueSlots } from './due-slots.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { DropReason, Endpoint } from './events.ts';
 import type { FleetMember } from './fleet.ts';
@@ -93,7 +92,8 @@ export function createResponder(context: DeviceContext): Responder {
   });
   // What the guard charges per answer: the largest answer built so far (an estimate until the first one).
   let answerBytes = ANSWER_BYTES_ESTIMATE;
-  const pending = createDueSlots<Pending>(scheduler, send);
+  // Each answer is one task on the shared scheduler; the set is what cancelAll() cancels and `pending` counts.
+  const pending = new Set<ScheduledTask>();
   // Sends handed to the transport and not settled yet; settled() waits for them (shutdown).
   let inFlight = 0;
   let settledWaiters: (() => void)[] = [];
@@ -142,6 +142,14 @@ export function createResponder(context: DeviceContext): Responder {
         out.push({ member, match: { st: 'upnp:rootdevice', usn: `${member.udn}::upnp:rootdevice` } });
     }
     return out;
+  }
+
+  function schedule(dueAt: number, item: Pending): void {
+    const task = scheduler.scheduleAt(dueAt, () => {
+      pending.delete(task);
+      send(item);
+    });
+    pending.add(task);
   }
 
   function settleOne(): void {
@@ -306,12 +314,13 @@ export function createResponder(context: DeviceContext): Responder {
     for (const [reason, count] of cuts) context.drop(reason, count, { source, interfaceId: iface.id });
     const spreadMs = Math.max(0, check.windowMs - REPLY_MARGIN_MS);
     // Each response at its own uniform delay in [0, window - margin]: spread, never bunched at one instant.
-    for (const { member, match } of answers) pending.add(now + random() * spreadMs, { search, member, match });
+    for (const { member, match } of answers) schedule(now + random() * spreadMs, { search, member, match });
   }
 
   return {
     handle,
     cancelAll() {
+      for (const task of pending) scheduler.cancel(task);
       pending.clear();
     },
     settled() {

@@ -224,6 +224,27 @@ describe('search responder (upnp)', () => {
     expect(slow.responses()).toHaveLength(3);
   });
 
+  it('cancels the answers still pending when it stops: none goes out after the byebyes', async () => {
+    const lab = createLab({ device: { config: TREE } });
+    const cp = await lab.controlPoint('cp', CP);
+    await lab.start();
+    const sentAt = await cp.search({ st: 'ssdp:all', mx: 5 });
+    await advance(50);
+    const pendingBefore = lab.device.pendingResponses;
+    expect(pendingBefore).toBeGreaterThan(0);
+    const stopping = lab.device.stop();
+    await advance(0);
+    expect(lab.device.pendingResponses).toBe(0); // cancelled before the byebyes go out
+    await advance(1000);
+    await stopping;
+    const answeredByStop = cp.responses(sentAt).length;
+    await advance(6000);
+    expect(cp.responses(sentAt)).toHaveLength(answeredByStop);
+    expect(answeredByStop + pendingBefore).toBe(TREE_SET_SIZE);
+    // Had they stayed scheduled, they would have run against the stopped transport.
+    expect([lab.device.stats.dropped['send-failed'], lab.device.stats.dropped['interface-gone']]).toEqual([0, 0]);
+  });
+
   it('clamps MX to 5 s', async () => {
     const lab = createLab({ device: { config: TREE } });
     const cp = await lab.controlPoint('cp', CP);

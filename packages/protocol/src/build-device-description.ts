@@ -50,57 +50,63 @@ class XmlWriter {
     this.depth--;
     this.lines.push(`${'  '.repeat(this.depth)}</${name}>`);
   }
+  /** One element holding `value` (a number must be a non-negative 31-bit integer); nothing when undefined. */
   text(name: string, value: string | number | undefined): void {
     if (value === undefined) return;
-    const content = typeof value === 'number' ? String(value) : escapeXml(value, name);
+    const content = typeof value === 'number' ? String(checkCount(value, name)) : escapeXml(value, name);
     this.lines.push(`${'  '.repeat(this.depth)}<${name}>${content}</${name}>`);
+  }
+  /** `<parent>` holding one element per [element, key] pair, in that order. */
+  record<T>(parent: string, value: T, elements: readonly (readonly [string, keyof T])[]): void {
+    this.open(parent);
+    for (const [name, key] of elements) this.text(name, value[key] as string | number | undefined);
+    this.close(parent);
   }
   toString(): string {
     return `${this.lines.join('\n')}\n`;
   }
 }
 
-function writeIcon(xml: XmlWriter, icon: DescribedIcon): void {
-  xml.open('icon');
-  xml.text('mimetype', icon.mimetype);
-  xml.text('width', checkCount(icon.width, 'icon width'));
-  xml.text('height', checkCount(icon.height, 'icon height'));
-  xml.text('depth', checkCount(icon.depth, 'icon depth'));
-  xml.text('url', icon.url);
-  xml.close('icon');
-}
-
-function writeService(xml: XmlWriter, service: DescribedService): void {
-  xml.open('service');
-  xml.text('serviceType', service.serviceType);
-  xml.text('serviceId', service.serviceId);
-  xml.text('SCPDURL', service.scpdURL);
-  xml.text('controlURL', service.controlURL);
-  xml.text('eventSubURL', service.eventSubURL);
-  xml.close('service');
-}
+// The children of each element, in UDA order: [element name, field of the described value].
+const ICON_ELEMENTS = [
+  ['mimetype', 'mimetype'],
+  ['width', 'width'],
+  ['height', 'height'],
+  ['depth', 'depth'],
+  ['url', 'url'],
+] as const satisfies readonly (readonly [string, keyof DescribedIcon])[];
+const SERVICE_ELEMENTS = [
+  ['serviceType', 'serviceType'],
+  ['serviceId', 'serviceId'],
+  ['SCPDURL', 'scpdURL'],
+  ['controlURL', 'controlURL'],
+  ['eventSubURL', 'eventSubURL'],
+] as const satisfies readonly (readonly [string, keyof DescribedService])[];
+const DEVICE_TEXT_ELEMENTS = [
+  ['deviceType', 'deviceType'],
+  ['friendlyName', 'friendlyName'],
+  ['manufacturer', 'manufacturer'],
+  ['manufacturerURL', 'manufacturerURL'],
+  ['modelDescription', 'modelDescription'],
+  ['modelName', 'modelName'],
+  ['modelNumber', 'modelNumber'],
+  ['modelURL', 'modelURL'],
+  ['serialNumber', 'serialNumber'],
+  ['UDN', 'udn'],
+  ['UPC', 'upc'],
+] as const satisfies readonly (readonly [string, keyof DescribedDevice])[];
 
 function writeDevice(xml: XmlWriter, device: DescribedDevice): void {
   xml.open('device');
-  xml.text('deviceType', device.deviceType);
-  xml.text('friendlyName', device.friendlyName);
-  xml.text('manufacturer', device.manufacturer);
-  xml.text('manufacturerURL', device.manufacturerURL);
-  xml.text('modelDescription', device.modelDescription);
-  xml.text('modelName', device.modelName);
-  xml.text('modelNumber', device.modelNumber);
-  xml.text('modelURL', device.modelURL);
-  xml.text('serialNumber', device.serialNumber);
-  xml.text('UDN', device.udn);
-  xml.text('UPC', device.upc);
+  for (const [name, key] of DEVICE_TEXT_ELEMENTS) xml.text(name, device[key]);
   if (device.icons.length > 0) {
     xml.open('iconList');
-    for (const icon of device.icons) writeIcon(xml, icon);
+    for (const icon of device.icons) xml.record('icon', icon, ICON_ELEMENTS);
     xml.close('iconList');
   }
   if (device.services.length > 0) {
     xml.open('serviceList');
-    for (const service of device.services) writeService(xml, service);
+    for (const service of device.services) xml.record('service', service, SERVICE_ELEMENTS);
     xml.close('serviceList');
   }
   if (device.devices.length > 0) {
@@ -124,10 +130,10 @@ export function buildDeviceDescription(description: DeviceDescription): string {
   const configId =
     description.configId === undefined ? '' : ` configId="${checkCount(description.configId, 'configId')}"`;
   xml.open('root', ` xmlns="${DEVICE_DESCRIPTION_NAMESPACE}"${configId}`);
-  xml.open('specVersion');
-  xml.text('major', checkCount(description.specVersion.major, 'specVersion major'));
-  xml.text('minor', checkCount(description.specVersion.minor, 'specVersion minor'));
-  xml.close('specVersion');
+  xml.record('specVersion', description.specVersion, [
+    ['major', 'major'],
+    ['minor', 'minor'],
+  ]);
   xml.text('URLBase', description.urlBase);
   writeDevice(xml, description.device);
   xml.close('root');

@@ -1,6 +1,6 @@
 // Ergonomic constructors: typed values in, a message with headers in canonical UDA order out. The message is
 // classified by the same code as parsed messages, so its typed fields are exactly what a receiver would see.
-import { BuildFailure, buildMessage, type StartKind } from './build-message.ts';
+import { buildMessage, type StartKind } from './build-message.ts';
 import { formatCacheControl } from './cache-control.ts';
 import { indexHeaderList } from './header-index.ts';
 import { SsdpError } from './errors.ts';
@@ -117,6 +117,13 @@ class HeaderListBuilder {
     this.headers.push({ name, value: trimOws(value) });
     return this;
   }
+  /** BOOTID, CONFIGID, SEARCHPORT and SECURELOCATION, the UDA 1.1 tail of every described message. */
+  upnpIds(init: DescribedInit): this {
+    return this.add('BOOTID.UPNP.ORG', optional(init.bootId, formatBootId))
+      .add('CONFIGID.UPNP.ORG', optional(init.configId, formatConfigId))
+      .add('SEARCHPORT.UPNP.ORG', optional(init.searchPort, formatSearchPort))
+      .add('SECURELOCATION.UPNP.ORG', init.secureLocation);
+  }
   extras(extra: readonly SsdpHeader[] | undefined): this {
     for (const header of extra ?? []) {
       if (!isValidHeaderName(header.name)) {
@@ -164,7 +171,7 @@ function build<T extends SsdpMessage>(
   const headers = profile === 'legacy' ? reorderForLegacy(KIND_OF_START[start], builder.headers) : builder.headers;
   const { text, slots } = indexHeaderList(headers);
   const built = buildMessage(start, profile ?? 'upnp', text, slots, 0, headers);
-  if (built instanceof BuildFailure) throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', built.message); // unreachable: NTS is always set
+  if (built.kind === 'failure') throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', built.message); // unreachable: NTS is always set
   return built as T;
 }
 
@@ -215,10 +222,7 @@ export function createSearchResponse(init: SearchResponseInit): SearchResponseMe
     .add('SERVER', productTokensText(init.server))
     .add('ST', searchTargetText(init.st))
     .add('USN', usnText(init.usn))
-    .add('BOOTID.UPNP.ORG', optional(init.bootId, formatBootId))
-    .add('CONFIGID.UPNP.ORG', optional(init.configId, formatConfigId))
-    .add('SEARCHPORT.UPNP.ORG', optional(init.searchPort, formatSearchPort))
-    .add('SECURELOCATION.UPNP.ORG', init.secureLocation)
+    .upnpIds(init)
     .extras(init.extraHeaders);
   return build<SearchResponseMessage>('response', builder, init.profile);
 }
@@ -238,10 +242,7 @@ export function createNotifyAlive(init: NotifyAliveInit): NotifyAliveMessage {
     .add('NTS', 'ssdp:alive')
     .add('SERVER', productTokensText(init.server))
     .add('USN', usnText(init.usn))
-    .add('BOOTID.UPNP.ORG', optional(init.bootId, formatBootId))
-    .add('CONFIGID.UPNP.ORG', optional(init.configId, formatConfigId))
-    .add('SEARCHPORT.UPNP.ORG', optional(init.searchPort, formatSearchPort))
-    .add('SECURELOCATION.UPNP.ORG', init.secureLocation)
+    .upnpIds(init)
     .extras(init.extraHeaders);
   return build<NotifyAliveMessage>('notify', builder, init.profile);
 }

@@ -96,6 +96,23 @@ export class SsdpError extends Error {
   }
 }
 
+/**
+ * @internal Why a datagram or document could not be read: a value handed back to the API boundary, which turns it
+ * into an {@link SsdpError}. `at` is a character offset into the decoded text, -1 when there is none.
+ */
+export interface Failure {
+  readonly kind: 'failure';
+  readonly code: SsdpErrorCode;
+  readonly message: string;
+  readonly at: number;
+  readonly header: string | undefined;
+}
+
+/** @internal Shorthand for a {@link Failure}. */
+export function failure(code: SsdpErrorCode, message: string, at: number, header?: string): Failure {
+  return { kind: 'failure', code, message, at, header };
+}
+
 /** Result of a value parser (`parseUsn`, `parseMx`, ...): the value, or why it is invalid. */
 export type ValueResult<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SsdpError };

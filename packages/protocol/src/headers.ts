@@ -7,7 +7,10 @@ export interface SsdpHeader {
   readonly value: string;
 }
 
-/** The SSDP header names this package gives typed fields, in their canonical (UDA) spelling. */
+/**
+ * The SSDP header names this package gives typed fields, in their canonical (UDA) spelling. The M-SEARCH headers
+ * come first, in the order the prototype sends them (see LEGACY_MSEARCH_HEADER_ORDER).
+ */
 export const KNOWN_HEADER_NAMES = [
   'HOST',
   'MAN',

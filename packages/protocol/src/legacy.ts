@@ -1,19 +1,13 @@
 // The original Python prototype's dialect (controller.py / smart_device.py). It reads headers by line
 // position: the device takes MX from line 4 and USER-AGENT from line 6 of an M-SEARCH, the controller takes
 // SERVER from line 7 of the NOTIFY reply (lines counted from 1, the start line being line 1).
-import { canonicalHeaderName, type KnownHeaderName, type SsdpHeader } from './headers.ts';
+import { KNOWN_HEADER_NAMES, canonicalHeaderName, type KnownHeaderName, type SsdpHeader } from './headers.ts';
 import type { SsdpMessageKind } from './message.ts';
 
-/** Header order of the prototype's M-SEARCH. */
-export const LEGACY_MSEARCH_HEADER_ORDER: readonly KnownHeaderName[] = Object.freeze([
-  'HOST',
-  'MAN',
-  'MX',
-  'ST',
-  'USER-AGENT',
-  'CPFN.UPNP.ORG',
-  'CPUUID.UPNP.ORG',
-]);
+/** Header order of the prototype's M-SEARCH: the known names start with the M-SEARCH headers in that order. */
+export const LEGACY_MSEARCH_HEADER_ORDER: readonly KnownHeaderName[] = Object.freeze(
+  KNOWN_HEADER_NAMES.slice(0, KNOWN_HEADER_NAMES.indexOf('TCPPORT.UPNP.ORG')),
+);
 
 /** Header order of the prototype's NOTIFY (its device answers a search with a unicast NOTIFY ssdp:alive). */
 export const LEGACY_NOTIFY_HEADER_ORDER: readonly KnownHeaderName[] = Object.freeze([

@@ -26,17 +26,12 @@ export const DEFAULT_DESCRIPTION_LIMITS: DescriptionLimits = Object.freeze({
 export type DescriptionResult =
   { readonly ok: true; readonly description: DeviceDescription } | { readonly ok: false; readonly error: SsdpError };
 
-/** Unwinds out of the mapping code with a typed error; never escapes parseDeviceDescription. */
-class DescriptionFailure {
-  constructor(
-    readonly code: SsdpErrorCode,
-    readonly message: string,
-    readonly at = -1,
-  ) {}
-}
-
+/**
+ * Unwinds out of the checks and the recursive mapper (through devices and list callbacks, where a result value at
+ * every call would bury the mapping); `at` is a character offset, which parseDeviceDescription turns into bytes.
+ */
 function fail(code: SsdpErrorCode, message: string, at = -1): never {
-  throw new DescriptionFailure(code, message, at);
+  throw new SsdpError(code, message, at < 0 ? {} : { offset: at });
 }
 
 /**
@@ -336,18 +331,18 @@ export function parseDeviceDescription(
     if (node === undefined) fail('SSDP_ERR_DESCRIPTION_INVALID', 'empty document');
     return { ok: true, description: mapDescription(node) };
   } catch (error) {
-    if (error instanceof DescriptionFailure) {
-      let offset: number | undefined;
-      if (error.code === 'SSDP_ERR_XML_TOO_LARGE') offset = error.at;
-      else if (error.at >= 0) {
-        const inText = isBytes ? utf8ByteOffset(text, error.at) : error.at;
-        offset = inText === undefined ? undefined : inText + bomSize;
-      }
-      return { ok: false, error: new SsdpError(error.code, error.message, offset === undefined ? {} : { offset }) };
-    }
+    if (error instanceof SsdpError) return { ok: false, error: atByteOffset(error, text, isBytes, bomSize) };
     return {
       ok: false,
       error: new SsdpError('SSDP_ERR_INTERNAL', `internal description parser error: ${String(error)}`),
     };
   }
+}
+
+/** The error with its character offset into `text` turned into one into the input (bytes for byte input). */
+function atByteOffset(error: SsdpError, text: string, isBytes: boolean, bomSize: number): SsdpError {
+  const at = error.offset;
+  if (at === undefined || error.code === 'SSDP_ERR_XML_TOO_LARGE') return error;
+  const inText = isBytes ? utf8ByteOffset(text, at) : at;
+  return new SsdpError(error.code, error.message, inText === undefined ? {} : { offset: inText + bomSize });
 }

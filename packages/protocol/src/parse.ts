@@ -1,5 +1,5 @@
-import { BuildFailure, buildMessage, type StartKind } from './build-message.ts';
-import { SsdpError, type SsdpErrorCode } from './errors.ts';
+import { buildMessage, type StartKind } from './build-message.ts';
+import { SsdpError, failure, type Failure } from './errors.ts';
 import {
   FIELD_OF_STATE,
   NAME_START,
@@ -42,21 +42,6 @@ export interface ParseOptions {
 export type ParseResult =
   { readonly ok: true; readonly message: SsdpMessage } | { readonly ok: false; readonly error: SsdpError };
 
-/** Why parsing stopped, with a position; turned into an SsdpError at the API boundary. */
-class Failure {
-  constructor(
-    readonly code: SsdpErrorCode,
-    readonly message: string,
-    /** Character offset into the decoded text, or -1. */
-    readonly at: number,
-    readonly header?: string,
-  ) {}
-}
-
-function failure(code: SsdpErrorCode, message: string, at: number, header?: string): Failure {
-  return new Failure(code, message, at, header);
-}
-
 // The hot loop uses only module-local helpers: cross-module calls cost a getter each when a consumer loads this
 // package through a CommonJS loader, and these run once per character of a header name or blank.
 const TCHAR = TOKEN_CHARS;
@@ -78,14 +63,12 @@ function isHttpVersion(text: string, start: number, end: number): boolean {
   return end - start === 8 && (text.startsWith('HTTP/1.1', start) || text.startsWith('HTTP/1.0', start));
 }
 
-// A module-level function, not a closure: under tsx every closure creation also pays for a __name() call.
 function badStartLine(text: string, start: number, end: number): Failure {
   const shown = JSON.stringify(text.slice(start, Math.min(end, start + 60)));
   return failure('SSDP_ERR_BAD_START_LINE', `bad start line ${shown}`, start);
 }
 
-// The three canonical start lines. One sticky native match costs a fraction of a startsWith at an offset (and
-// matched a compare of the bytes with each line's codes, measured).
+// The three canonical start lines, matched in one sticky native match before the general grammar runs.
 const CANONICAL_START_LINE = /M-SEARCH \* HTTP\/1\.1|NOTIFY \* HTTP\/1\.1|HTTP\/1\.1 200 OK/y;
 
 function readStartLine(text: string, start: number, end: number): StartKind | Failure {
@@ -154,7 +137,7 @@ function parseFoldedBlock(
   text: string,
   first: number,
   limits: ParseLimits,
-): { headers: SsdpHeader[]; terminated: boolean } | Failure {
+): { kind: 'block'; headers: SsdpHeader[]; terminated: boolean } | Failure {
   const n = text.length;
   const headers: SsdpHeader[] = [];
   let pos = first;
@@ -163,7 +146,7 @@ function parseFoldedBlock(
     const lf = text.indexOf('\n', pos);
     const lineEnd = lf < 0 ? n : lf;
     const contentEnd = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
-    if (contentEnd === pos) return { headers, terminated: true };
+    if (contentEnd === pos) return { kind: 'block', headers, terminated: true };
     if (++lines > limits.maxHeaderLines) {
       return failure('SSDP_ERR_TOO_MANY_HEADERS', `more than ${limits.maxHeaderLines} header lines`, pos);
     }
@@ -188,7 +171,7 @@ function parseFoldedBlock(
     }
     pos = lf < 0 ? n : lf + 1;
   }
-  return { headers, terminated: false };
+  return { kind: 'block', headers, terminated: false };
 }
 
 /**
@@ -282,8 +265,8 @@ function parseText(text: string, bytes: Uint8Array | undefined, limits: ParseLim
   // Anything after the empty line would be a body; SSDP has none, so it is ignored.
 
   const built = buildMessage(start, terminated ? 'upnp' : 'legacy', text, slots, firstHeaderLine, undefined);
-  if (!(built instanceof BuildFailure)) return built;
-  return failure(built.code, built.message, built.at < 0 ? -1 : lineStartOf(text, built.at), 'NTS');
+  if (built.kind !== 'failure') return built;
+  return { ...built, at: built.at < 0 ? -1 : lineStartOf(text, built.at) };
 }
 
 /** {@link parseText} from the header block on, for a block with continuation lines. */
@@ -294,10 +277,10 @@ function parseFolded(
   limits: ParseLimits,
 ): SsdpMessage | Failure {
   const block = parseFoldedBlock(text, firstHeaderLine, limits);
-  if (block instanceof Failure) return block;
+  if (block.kind === 'failure') return block;
   const { text: listText, slots } = indexHeaderList(block.headers);
   const built = buildMessage(start, block.terminated ? 'upnp' : 'legacy', listText, slots, 0, block.headers);
-  if (!(built instanceof BuildFailure)) return built;
+  if (built.kind !== 'failure') return built;
   let at = -1;
   if (built.at >= 0) {
     // The list text has one line per header: the header's index is the number of lines before it.
@@ -305,7 +288,7 @@ function parseFolded(
     for (let lf = listText.indexOf('\n'); lf >= 0 && lf < built.at; lf = listText.indexOf('\n', lf + 1)) index++;
     at = headerLineOffset(text, firstHeaderLine, index);
   }
-  return failure(built.code, built.message, at, 'NTS');
+  return { ...built, at };
 }
 
 /** A limit override counts only when it is a non-negative number; anything else keeps the default. */
@@ -369,7 +352,7 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
       if (text.length === input.length) bytes = input;
     } else text = input;
     const result = parseText(text, bytes, limits);
-    return result instanceof Failure
+    return result.kind === 'failure'
       ? { ok: false, error: toError(result, text, isBytes) }
       : { ok: true, message: result };
   } catch (cause) {

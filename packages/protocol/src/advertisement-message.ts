@@ -1,0 +1,177 @@
+// Search responses and NOTIFYs: their shared advertisement fields and their own, each computed on first read
+// (see lazy-message.ts).
+import {
+  rawOf,
+  readBootId,
+  readConfigId,
+  readDateField,
+  readMaxAgeField,
+  readNextBootId,
+  readNt,
+  readSearchPort,
+  readSt,
+  readUsnField,
+  type ProblemList,
+} from './field-readers.ts';
+import type { FieldSlots } from './header-index.ts';
+import { F_EXT, F_LOCATION, F_SECURELOCATION, F_SERVER, type SsdpHeader } from './headers.ts';
+import { LazyMessage, UNSET, type Cached } from './lazy-message.ts';
+import type { FieldProblem, SearchResponseMessage } from './message.ts';
+import type { SsdpProfile } from './profile.ts';
+import type { NotificationType, SearchTarget } from './search-target.ts';
+import type { Usn } from './usn.ts';
+
+/** The typed fields of a search response or NOTIFY once computed (the kind-specific ones stay UNSET on the other). */
+interface AdvertisementCache {
+  problems: readonly FieldProblem[] | undefined;
+  maxAge: Cached<number | undefined>;
+  usn: Cached<Usn | undefined>;
+  bootId: Cached<number | undefined>;
+  configId: Cached<number | undefined>;
+  searchPort: Cached<number | undefined>;
+  st: Cached<SearchTarget | undefined>;
+  date: Cached<Date | undefined>;
+  nt: Cached<NotificationType | undefined>;
+  nextBootId: Cached<number | undefined>;
+}
+
+/** Search responses and NOTIFYs share their advertisement fields. */
+abstract class AdvertisementMessage extends LazyMessage<AdvertisementCache> {
+  protected newCache(): AdvertisementCache {
+    return {
+      problems: undefined,
+      maxAge: UNSET,
+      usn: UNSET,
+      bootId: UNSET,
+      configId: UNSET,
+      searchPort: UNSET,
+      st: UNSET,
+      date: UNSET,
+      nt: UNSET,
+      nextBootId: UNSET,
+    };
+  }
+  protected check(problems: ProblemList): void {
+    const { text, slots } = this;
+    readMaxAgeField(text, slots, problems);
+    readDateField(text, slots, problems);
+    readSt(text, slots, problems);
+    readNt(text, slots, problems);
+    readUsnField(text, slots, problems);
+    readBootId(text, slots, problems);
+    readConfigId(text, slots, problems);
+    readNextBootId(text, slots, problems);
+    readSearchPort(text, slots, problems);
+  }
+  get maxAge(): number | undefined {
+    const c = this.cache;
+    return c.maxAge === UNSET ? (c.maxAge = readMaxAgeField(this.text, this.slots)) : c.maxAge;
+  }
+  get location(): string | undefined {
+    return rawOf(this.text, this.slots, F_LOCATION);
+  }
+  get server(): string | undefined {
+    return rawOf(this.text, this.slots, F_SERVER);
+  }
+  get usn(): Usn | undefined {
+    const c = this.cache;
+    return c.usn === UNSET ? (c.usn = readUsnField(this.text, this.slots)) : c.usn;
+  }
+  get bootId(): number | undefined {
+    const c = this.cache;
+    return c.bootId === UNSET ? (c.bootId = readBootId(this.text, this.slots)) : c.bootId;
+  }
+  get configId(): number | undefined {
+    const c = this.cache;
+    return c.configId === UNSET ? (c.configId = readConfigId(this.text, this.slots)) : c.configId;
+  }
+  get searchPort(): number | undefined {
+    const c = this.cache;
+    return c.searchPort === UNSET ? (c.searchPort = readSearchPort(this.text, this.slots)) : c.searchPort;
+  }
+  get secureLocation(): string | undefined {
+    return rawOf(this.text, this.slots, F_SECURELOCATION);
+  }
+  protected advertisementJson(): Record<string, unknown> {
+    return {
+      problems: this.problems,
+      host: this.host,
+      maxAge: this.maxAge,
+      location: this.location,
+      server: this.server,
+      usn: this.usn,
+      bootId: this.bootId,
+      configId: this.configId,
+      searchPort: this.searchPort,
+      secureLocation: this.secureLocation,
+    };
+  }
+}
+
+export class SearchResponseMessageImpl extends AdvertisementMessage implements SearchResponseMessage {
+  readonly kind = 'search-response' as const;
+
+  get st(): SearchTarget | undefined {
+    const c = this.cache;
+    return c.st === UNSET ? (c.st = readSt(this.text, this.slots)) : c.st;
+  }
+  get date(): Date | undefined {
+    const c = this.cache;
+    return c.date === UNSET ? (c.date = readDateField(this.text, this.slots)) : c.date;
+  }
+  get ext(): boolean {
+    return this.slots[F_EXT << 1]! >= 0;
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      profile: this.profile,
+      headers: this.headers,
+      ...this.advertisementJson(),
+      st: this.st,
+      date: this.date,
+      ext: this.ext,
+    };
+  }
+}
+
+export class NotifyMessageImpl<
+  K extends 'notify-alive' | 'notify-byebye' | 'notify-update',
+  N extends string,
+> extends AdvertisementMessage {
+  readonly kind: K;
+  readonly nts: N;
+
+  constructor(
+    kind: K,
+    nts: N,
+    profile: SsdpProfile,
+    text: string,
+    slots: FieldSlots,
+    first: number,
+    headers: readonly SsdpHeader[] | undefined,
+  ) {
+    super(profile, text, slots, first, headers);
+    this.kind = kind;
+    this.nts = nts;
+  }
+  get nt(): NotificationType | undefined {
+    const c = this.cache;
+    return c.nt === UNSET ? (c.nt = readNt(this.text, this.slots)) : c.nt;
+  }
+  get nextBootId(): number | undefined {
+    const c = this.cache;
+    return c.nextBootId === UNSET ? (c.nextBootId = readNextBootId(this.text, this.slots)) : c.nextBootId;
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      kind: this.kind,
+      profile: this.profile,
+      headers: this.headers,
+      ...this.advertisementJson(),
+      nt: this.nt,
+      nts: this.nts,
+      nextBootId: this.nextBootId,
+    };
+  }
+}

@@ -11,7 +11,9 @@
 // another burst may start. The rest of the time a turn runs for at most `sliceMs`, which is what the kernel's
 // buffer must absorb between two reads.
 import type { Datagram } from '@ssdp/transport';
+import { createBurstDetector } from './burst-detector.ts';
 import { createDatagramRing } from './datagram-ring.ts';
+import { createTaskQueue } from './task-queue.ts';
 
 export interface ReceiveLoopInit {
   /** Most datagrams waiting; beyond it a datagram is dropped (counted by `onOverflow`). Default 65,536. */
@@ -83,32 +85,19 @@ export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoop
   const maxQueued = Math.max(1, init.maxQueued ?? 65_536);
   const sliceMs = init.sliceMs ?? 2;
   const burstBatch = Math.max(0, init.burstBatch ?? 4);
-  const burstReads = Math.max(1, init.burstReads ?? 32);
-  const burstMaxMs = init.burstMaxMs ?? 2000;
   const maxPerTurn = Math.max(1, init.maxPerTurn ?? 512);
   const lowMaxWaitMs = init.lowMaxWaitMs ?? 2000;
   const now = components.now ?? (() => performance.now());
   const defer = components.defer ?? defaultDefer;
   const { handle } = components;
 
-  // The waiting datagrams cost the garbage collector nothing (datagram-ring.ts).
+  // The waiting datagrams cost the garbage collector little (datagram-ring.ts).
   const ring = createDatagramRing(maxQueued, init.maxQueuedBytes ?? 32 * 1024 * 1024);
-  let low: (() => void)[] = [];
-  let lowHead = 0;
-  /** When the oldest waiting low-priority task was queued (wall ms), or -1. */
-  let lowSince = -1;
-  let readsSinceTurn = 0;
-  let burst = false;
-  /** When the current burst began (wall ms). */
-  let burstSince = 0;
-  /** A burst ran its full length: none may start until the queue has been emptied. */
-  let workingOff = false;
+  const bursts = createBurstDetector(Math.max(1, init.burstReads ?? 32), init.burstMaxMs ?? 2000);
+  const low = createTaskQueue((error) => components.onTaskError?.(error));
   let scheduled = false;
   let stopped = false;
   let peakQueued = 0;
-
-  const queued = (): number => ring.size;
-  const lowQueued = (): number => low.length - lowHead;
 
   function schedule(): void {
     if (scheduled || stopped) return;
@@ -121,108 +110,81 @@ export function createReceiveLoop(init: ReceiveLoopInit, components: ReceiveLoop
     handle(datagram, ring.lastTakenAt);
   }
 
-  function runLow(): void {
-    const task = low[lowHead]!;
-    low[lowHead] = undefined as unknown as () => void;
-    lowHead += 1;
-    if (lowHead === low.length) {
-      low = [];
-      lowHead = 0;
-      lowSince = -1;
-    } else if (lowHead > 1024 && lowHead * 2 > low.length) {
-      low = low.slice(lowHead);
-      lowHead = 0;
+  /** High priority: none in a burst (a few once the queue is half full), else a slice until `deadline`. */
+  function runDatagrams(burst: boolean, deadline: number): void {
+    let done = 0;
+    if (burst) {
+      const batch = ring.size * 2 > maxQueued ? burstBatch : 0;
+      for (; ring.size > 0 && done < batch; done += 1) handleNext();
+      return;
     }
-    try {
-      task();
-    } catch (error) {
-      components.onTaskError?.(error);
+    while (ring.size > 0 && done < maxPerTurn) {
+      handleNext();
+      done += 1;
+      if ((done & 7) === 0 && now() >= deadline) break;
     }
+  }
+
+  /** Low priority: in a turn that left no datagram waiting, or once it has waited too long even for a burst. */
+  function runLowPriority(start: number, burst: boolean, deadline: number): void {
+    const starving = low.since >= 0 && start - low.since >= lowMaxWaitMs;
+    if (!starving && (ring.size > 0 || burst)) return;
+    const lowDeadline = starving && (burst || ring.size > 0) ? now() + Math.min(1, sliceMs) : deadline;
+    let ran = 0;
+    while (low.size > 0 && ran < maxPerTurn) {
+      low.runNext();
+      ran += 1;
+      if (now() >= lowDeadline) break;
+    }
+    if (low.size > 0 && ran > 0) low.waited(now());
   }
 
   function turn(): void {
     scheduled = false;
     if (stopped) return;
     const start = now();
-    if (readsSinceTurn >= burstReads && !burst && !workingOff) {
-      burst = true;
-      burstSince = start;
-    } else if (readsSinceTurn === 0) burst = false;
-    if (burst && start - burstSince >= burstMaxMs) {
-      burst = false;
-      workingOff = true;
-    }
-    readsSinceTurn = 0;
-    const deadline = start + sliceMs;
-    let done = 0;
-    if (burst) {
-      const batch = queued() * 2 > maxQueued ? burstBatch : 0;
-      while (queued() > 0 && done < batch) {
-        handleNext();
-        done += 1;
-      }
-    } else {
-      while (queued() > 0 && done < maxPerTurn) {
-        handleNext();
-        done += 1;
-        if ((done & 7) === 0 && now() >= deadline) break;
-      }
-    }
-    // Low priority: in a turn that left no datagram waiting, or once it has waited too long even for a burst.
-    const starving = lowSince >= 0 && start - lowSince >= lowMaxWaitMs;
-    if ((queued() === 0 && !burst) || starving) {
-      const lowDeadline = starving && (burst || queued() > 0) ? now() + Math.min(1, sliceMs) : deadline;
-      let ran = 0;
-      while (lowQueued() > 0 && ran < maxPerTurn) {
-        runLow();
-        ran += 1;
-        if (now() >= lowDeadline) break;
-      }
-      if (lowQueued() > 0 && ran > 0) lowSince = now();
-    }
-    if (queued() === 0) workingOff = false;
-    if (queued() > 0 || lowQueued() > 0) schedule();
+    const burst = bursts.onTurn(start);
+    runDatagrams(burst, start + sliceMs);
+    runLowPriority(start, burst, start + sliceMs);
+    if (ring.size === 0) bursts.emptied();
+    if (ring.size > 0 || low.size > 0) schedule();
   }
 
   return {
     push(datagram, receivedAt) {
       if (stopped) return false;
-      readsSinceTurn += 1;
+      bursts.read();
       if (!ring.push(datagram, receivedAt)) {
         components.onOverflow(datagram);
         return false;
       }
-      if (queued() > peakQueued) peakQueued = queued();
+      if (ring.size > peakQueued) peakQueued = ring.size;
       schedule();
       return true;
     },
     later(task) {
       if (stopped) return;
-      if (lowQueued() === 0) lowSince = now();
-      low.push(task);
+      low.push(task, now());
       schedule();
     },
     drainDatagrams() {
-      while (!stopped && queued() > 0) handleNext();
+      while (!stopped && ring.size > 0) handleNext();
     },
     drainLater() {
       // Tasks may queue more (a finished description queues its events): run until none is left.
-      while (!stopped && lowQueued() > 0) runLow();
+      while (!stopped && low.size > 0) low.runNext();
     },
     stop() {
       stopped = true;
-      burst = false;
-      workingOff = false;
+      bursts.reset();
       ring.clear();
-      low = [];
-      lowHead = 0;
-      lowSince = -1;
+      low.clear();
     },
     warm() {
       ring.warm();
     },
     get queued() {
-      return queued();
+      return ring.size;
     },
     get peakQueued() {
       return peakQueued;

@@ -10,20 +10,12 @@
 import http from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import { ConnectionTable } from './connection-table.ts';
-import {
-  expiredReason,
-  newConnectionState,
-  noticeBytes,
-  requestStarted,
-  responseDone,
-  type ConnectionState,
-} from './connection-state.ts';
-import { emptyDropCounts, type HttpDropReason } from './drop-reasons.ts';
+import { requestStarted, responseDone } from './connection-state.ts';
+import type { HttpDropReason } from './drop-reasons.ts';
 import { HttpGuardError } from './errors.ts';
 import { resolveHttpGuardOptions, type HttpGuardLimits, type HttpGuardOptions } from './options.ts';
 import { normalizeRemoteAddress } from './remote-address.ts';
+import { createTrackedConnections } from './tracked-connections.ts';
 
 export interface HttpGuardStats {
   /** Connections the guard closed, per reason. */
@@ -45,13 +37,6 @@ export interface HttpGuard {
   close(): void;
 }
 
-interface Tracked extends ConnectionState {
-  readonly socket: Socket;
-  readonly onSocketClose: () => void;
-}
-
-const MIN_TICK_MS = 10;
-const MAX_TICK_MS = 250;
 const guarded = new WeakSet<Server>();
 
 export function guardHttpServer(server: Server, options?: HttpGuardOptions): HttpGuard {
@@ -62,59 +47,10 @@ export function guardHttpServer(server: Server, options?: HttpGuardOptions): Htt
     throw new HttpGuardError('SSDP_ERR_HTTP_GUARD_OPTION', 'this server is already guarded; close() the first guard');
   }
   const { limits, onDrop } = resolveHttpGuardOptions(options);
-  const enabled = [limits.headersTimeoutMs, limits.requestTimeoutMs, limits.idleTimeoutMs].filter((ms) => ms > 0);
-  const tickMs =
-    enabled.length === 0 ? 0 : Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.floor(Math.min(...enabled) / 4)));
-  const table = new ConnectionTable<Tracked>();
-  const bySocket = new WeakMap<Socket, Tracked>();
-  const drops = emptyDropCounts();
+  const tracked = createTrackedConnections(limits, onDrop);
+  const { table, drops, now } = tracked;
   let admitted = 0;
-  let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  const now = (): number => performance.now();
-
-  function report(reason: HttpDropReason, source: string): void {
-    drops[reason] += 1;
-    if (onDrop === undefined) return;
-    try {
-      onDrop(reason, source);
-    } catch {
-      // A failing observer must not break the guard or the server.
-    }
-  }
-
-  function stopTimer(): void {
-    if (timer !== undefined) clearInterval(timer);
-    timer = undefined;
-  }
-
-  function untrack(entry: Tracked): boolean {
-    if (!table.remove(entry)) return false;
-    entry.socket.off('close', entry.onSocketClose);
-    if (table.size === 0) stopTimer();
-    return true;
-  }
-
-  function drop(entry: Tracked, reason: HttpDropReason): void {
-    if (!untrack(entry)) return;
-    entry.socket.destroy();
-    report(reason, entry.source);
-  }
-
-  function tick(): void {
-    try {
-      const at = now();
-      const expired: [Tracked, HttpDropReason][] = [];
-      for (const entry of table.entries()) {
-        noticeBytes(entry, at, entry.socket.bytesRead);
-        const reason = expiredReason(entry, at, limits);
-        if (reason !== undefined) expired.push([entry, reason]);
-      }
-      for (const [entry, reason] of expired) drop(entry, reason);
-    } catch {
-      // Never let a tick throw out of a timer callback.
-    }
-  }
 
   function onConnection(socket: Socket): void {
     try {
@@ -122,24 +58,12 @@ export function guardHttpServer(server: Server, options?: HttpGuardOptions): Htt
       const admission = table.admit(source, limits);
       if (admission.kind === 'refuse') {
         socket.destroy();
-        report(admission.reason, source);
+        tracked.report(admission.reason, source);
         return;
       }
-      if (admission.kind === 'evict') drop(admission.victim, 'http-global-cap');
-      const entry: Tracked = Object.assign(newConnectionState(source, now()), {
-        socket,
-        onSocketClose: () => {
-          untrack(entry);
-        },
-      });
-      table.add(entry);
-      bySocket.set(socket, entry);
-      socket.once('close', entry.onSocketClose);
+      if (admission.kind === 'evict') tracked.drop(admission.victim, 'http-global-cap');
+      tracked.track(socket, source);
       admitted += 1;
-      if (timer === undefined && tickMs > 0) {
-        timer = setInterval(tick, tickMs);
-        timer.unref();
-      }
     } catch {
       socket.destroy();
     }
@@ -147,8 +71,8 @@ export function guardHttpServer(server: Server, options?: HttpGuardOptions): Htt
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     try {
-      const entry = bySocket.get(req.socket);
-      if (entry === undefined || !table.has(entry)) return;
+      const entry = tracked.entryOf(req.socket);
+      if (entry === undefined) return;
       requestStarted(entry, now());
       let done = false;
       const finished = (): void => {
@@ -168,14 +92,9 @@ export function guardHttpServer(server: Server, options?: HttpGuardOptions): Htt
     }
   }
 
-  function untrackAll(): void {
-    for (const entry of [...table.entries()]) untrack(entry);
-    stopTimer();
-  }
-
   // Every connection has ended when a server emits 'close'; the listeners stay, so a server that listens again
   // is still guarded, but no timer outlives the server.
-  const onServerClose = untrackAll;
+  const onServerClose = tracked.untrackAll;
 
   server.prependListener('connection', onConnection);
   server.prependListener('request', onRequest);
@@ -198,7 +117,7 @@ export function guardHttpServer(server: Server, options?: HttpGuardOptions): Htt
       server.off('connection', onConnection);
       server.off('request', onRequest);
       server.off('close', onServerClose);
-      untrackAll();
+      tracked.untrackAll();
       guarded.delete(server);
     },
   };

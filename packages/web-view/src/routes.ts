@@ -57,96 +57,108 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-export function createRequestHandler(context: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
+/** Searches allowed now: a burst of SEARCH_BURST, refilled one per SEARCH_REFILL_MS. */
+function createSearchLimiter(): () => boolean {
   let searchTokens = SEARCH_BURST;
   let searchRefilledAt = Date.now();
-
-  function takeSearchToken(): boolean {
+  return () => {
     const now = Date.now();
     searchTokens = Math.min(SEARCH_BURST, searchTokens + (now - searchRefilledAt) / SEARCH_REFILL_MS);
     searchRefilledAt = now;
     if (searchTokens < 1) return false;
     searchTokens -= 1;
     return true;
-  }
+  };
+}
 
-  function serveStatic(req: IncomingMessage, res: ServerResponse, asset: StaticAsset): void {
-    res.setHeader('ETag', asset.etag);
-    res.setHeader('Cache-Control', 'no-cache');
-    if (req.headers['if-none-match'] === asset.etag) {
-      res.statusCode = 304;
-      res.end();
+function serveStatic(req: IncomingMessage, res: ServerResponse, asset: StaticAsset): void {
+  res.setHeader('ETag', asset.etag);
+  res.setHeader('Cache-Control', 'no-cache');
+  if (req.headers['if-none-match'] === asset.etag) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.statusCode = 200;
+  res.setHeader('Content-Type', asset.contentType);
+  res.setHeader('Content-Length', asset.body.byteLength);
+  res.end(req.method === 'HEAD' ? undefined : asset.body);
+}
+
+async function serveDetails(context: RouteContext, res: ServerResponse, udn: string): Promise<void> {
+  try {
+    const details = await context.details.details(udn);
+    if (details === undefined) sendJson(res, 404, { error: 'unknown-device' });
+    else sendJson(res, 200, details);
+  } catch (error) {
+    if (error instanceof BusyError) sendJson(res, 503, { error: 'busy' });
+    else sendJson(res, 500, { error: 'internal' });
+  }
+}
+
+async function serveIcon(context: RouteContext, res: ServerResponse, udn: string): Promise<void> {
+  try {
+    const icon = await context.details.icon(udn);
+    if (icon === undefined) {
+      send(res, 404, 'no icon');
       return;
     }
+    setSecurityHeaders(res, IMAGE_CONTENT_SECURITY_POLICY);
     res.statusCode = 200;
-    res.setHeader('Content-Type', asset.contentType);
-    res.setHeader('Content-Length', asset.body.byteLength);
-    res.end(req.method === 'HEAD' ? undefined : asset.body);
+    res.setHeader('Content-Type', icon.type);
+    res.setHeader('Cache-Control', 'private, max-age=60');
+    res.setHeader('Content-Length', icon.body.byteLength);
+    res.end(Buffer.from(icon.body.buffer, icon.body.byteOffset, icon.body.byteLength));
+  } catch (error) {
+    send(res, error instanceof BusyError ? 503 : 500, 'icon unavailable');
   }
+}
 
-  async function serveDetails(res: ServerResponse, udn: string): Promise<void> {
-    try {
-      const details = await context.details.details(udn);
-      if (details === undefined) sendJson(res, 404, { error: 'unknown-device' });
-      else sendJson(res, 200, details);
-    } catch (error) {
-      if (error instanceof BusyError) sendJson(res, 503, { error: 'busy' });
-      else sendJson(res, 500, { error: 'internal' });
-    }
+async function serveSearch(
+  context: RouteContext,
+  takeSearchToken: () => boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const origin = checkSameOrigin(req);
+  if (!origin.ok) return sendJson(res, 403, { error: 'cross-origin', detail: origin.reason });
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    return sendJson(res, 415, { error: 'expected application/json' });
   }
+  const body = await readBody(req);
+  if (body === undefined) {
+    res.setHeader('Connection', 'close');
+    return sendJson(res, 413, { error: 'too-large', detail: `at most ${MAX_BODY_BYTES} bytes` });
+  }
+  let target: unknown;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    target =
+      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as { st?: unknown }).st : null;
+  } catch {
+    target = null;
+  }
+  if (target !== undefined && (typeof target !== 'string' || target.trim() === '')) {
+    return sendJson(res, 400, { error: 'bad-request', detail: 'expected {"st": "<search target>"}' });
+  }
+  if (!takeSearchToken())
+    return sendJson(res, 429, { error: 'too-many-searches', detail: 'at most one search per second' });
+  try {
+    await context.source.search(target === undefined ? undefined : target.trim());
+    sendJson(res, 202, { ok: true });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    sendJson(res, 400, { error: 'bad-search-target', detail });
+  }
+}
 
-  async function serveIcon(res: ServerResponse, udn: string): Promise<void> {
-    try {
-      const icon = await context.details.icon(udn);
-      if (icon === undefined) {
-        send(res, 404, 'no icon');
-        return;
-      }
-      setSecurityHeaders(res, IMAGE_CONTENT_SECURITY_POLICY);
-      res.statusCode = 200;
-      res.setHeader('Content-Type', icon.type);
-      res.setHeader('Cache-Control', 'private, max-age=60');
-      res.setHeader('Content-Length', icon.body.byteLength);
-      res.end(Buffer.from(icon.body.buffer, icon.body.byteOffset, icon.body.byteLength));
-    } catch (error) {
-      send(res, error instanceof BusyError ? 503 : 500, 'icon unavailable');
-    }
-  }
+function methodNotAllowed(res: ServerResponse, allow: string): void {
+  res.setHeader('Allow', allow);
+  send(res, 405, 'method not allowed');
+}
 
-  async function serveSearch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const origin = checkSameOrigin(req);
-    if (!origin.ok) return sendJson(res, 403, { error: 'cross-origin', detail: origin.reason });
-    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
-      return sendJson(res, 415, { error: 'expected application/json' });
-    }
-    const body = await readBody(req);
-    if (body === undefined) {
-      res.setHeader('Connection', 'close');
-      return sendJson(res, 413, { error: 'too-large', detail: `at most ${MAX_BODY_BYTES} bytes` });
-    }
-    let target: unknown;
-    try {
-      const parsed: unknown = JSON.parse(body);
-      target =
-        typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-          ? (parsed as { st?: unknown }).st
-          : null;
-    } catch {
-      target = null;
-    }
-    if (target !== undefined && (typeof target !== 'string' || target.trim() === '')) {
-      return sendJson(res, 400, { error: 'bad-request', detail: 'expected {"st": "<search target>"}' });
-    }
-    if (!takeSearchToken())
-      return sendJson(res, 429, { error: 'too-many-searches', detail: 'at most one search per second' });
-    try {
-      await context.source.search(target === undefined ? undefined : target.trim());
-      sendJson(res, 202, { ok: true });
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      sendJson(res, 400, { error: 'bad-search-target', detail });
-    }
-  }
+export function createRequestHandler(context: RouteContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const takeSearchToken = createSearchLimiter();
 
   function route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://web-view.invalid');
@@ -156,7 +168,7 @@ export function createRequestHandler(context: RouteContext): (req: IncomingMessa
     const reading = method === 'GET' || method === 'HEAD';
     if (url.pathname === '/api/search') {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
-      void serveSearch(req, res);
+      void serveSearch(context, takeSearchToken, req, res);
       return;
     }
     if (asset === undefined && !url.pathname.startsWith('/api/')) return send(res, 404, 'not found');
@@ -167,19 +179,14 @@ export function createRequestHandler(context: RouteContext): (req: IncomingMessa
         if (!context.hub.open(req, res, () => context.feed.snapshotFrame())) send(res, 503, 'too many viewers');
         return;
       case '/api/device':
-        void serveDetails(res, udn);
+        void serveDetails(context, res, udn);
         return;
       case '/api/icon':
-        void serveIcon(res, udn);
+        void serveIcon(context, res, udn);
         return;
       default:
         send(res, 404, 'not found');
     }
-  }
-
-  function methodNotAllowed(res: ServerResponse, allow: string): void {
-    res.setHeader('Allow', allow);
-    send(res, 405, 'method not allowed');
   }
 
   return (req, res) => {

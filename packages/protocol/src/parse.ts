@@ -177,7 +177,7 @@ function parseFoldedBlock(
 /**
  * Frames, validates and classifies the decoded datagram. `bytes`, when given, are the datagram's bytes and are
  * aligned with `text` (one character per byte): the per-character work on header names then reads the bytes,
- * which V8 loads several times faster than it runs charCodeAt. Structure (LF, CR, ':', blanks, token characters)
+ * which V8 loads faster than it runs charCodeAt. Structure (LF, CR, ':', blanks, token characters)
  * is ASCII, so both give the same answers.
  */
 function parseText(text: string, bytes: Uint8Array | undefined, limits: ParseLimits): SsdpMessage | Failure {

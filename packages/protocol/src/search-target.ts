@@ -39,8 +39,8 @@ const ALL: AllTarget = Object.freeze({ type: 'all' });
 const ROOT: RootDeviceTarget = Object.freeze({ type: 'root-device' });
 
 // Each form is one sticky, case-insensitive regular expression that must match the whole range: irregexp checks
-// keywords, separators and visible characters in one native pass, several times faster than charCodeAt loops
-// plus an indexOf per colon. Without the `u` flag, /i folds ASCII letters only (no non-ASCII character folds
+// keywords, separators and visible characters in one native pass instead of charCodeAt loops and an indexOf
+// per colon. Without the `u` flag, /i folds ASCII letters only (no non-ASCII character folds
 // to an ASCII one), exactly the ASCII case-insensitivity UDA's prefixes need. Every pattern is deterministic
 // (a greedy match is the only match), so a match that stops short of the range's end proves there is none.
 const V = '[^\\x00-\\x20\\x7f:]'; // a visible character other than ':'

@@ -30,9 +30,8 @@ export function encodeUtf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);
 }
 
-// Allocating a Uint8Array of more than 64 bytes costs V8 an off-heap backing store and GC bookkeeping, several
-// times the cost of the encoding itself (measured: TextEncoder.encode of a 300-character datagram is mostly
-// that). Small results are therefore carved out of shared 8 KiB slabs, as Node's Buffer pool does.
+// Allocating a Uint8Array of more than 64 bytes costs V8 an off-heap backing store and GC bookkeeping, more than
+// the encoding itself. Small results are therefore carved out of shared 8 KiB slabs, as Node's Buffer pool does.
 const SLAB_BYTES = 8192;
 /** Longer texts (up to 3 bytes per UTF-16 unit: 3 KiB) get a buffer of their own. */
 const MAX_SLAB_CHARS = 1024;

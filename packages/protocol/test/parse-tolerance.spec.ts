@@ -260,4 +260,32 @@ describe('parsed messages', () => {
     expect(message.toJSON()).toMatchObject({ kind: 'm-search', mx: 2, st: { type: 'all' }, hostScope: 'multicast' });
     expect(JSON.parse(JSON.stringify(message))).toMatchObject({ mx: 2, mxRule: { respond: true, maxDelayMs: 2000 } });
   });
+
+  // Written from message.ts's interfaces, not from the classes: the fields a snapshot must hold per kind.
+  const BASE = ['kind', 'profile', 'headers', 'problems', 'host'];
+  const ADVERTISEMENT = [...BASE, 'maxAge', 'location', 'server', 'usn', 'bootId', 'configId', 'searchPort'];
+  const FIELDS: Record<string, string[]> = {
+    'm-search': [...BASE, 'hostScope', 'man', 'mxRaw', 'mx', 'mxRule', 'st', 'userAgent', 'cpfn', 'cpuuid', 'tcpPort'],
+    'search-response': [...ADVERTISEMENT, 'secureLocation', 'st', 'date', 'ext'],
+    'notify-alive': [...ADVERTISEMENT, 'secureLocation', 'nt', 'nts', 'nextBootId'],
+  };
+  const SAMPLES = [
+    SEARCH,
+    'HTTP/1.1 200 OK\r\nCACHE-CONTROL: max-age=1800\r\nDATE: Sun, 06 Nov 1994 08:49:37 GMT\r\nEXT:\r\n' +
+      'LOCATION: http://h/d.xml\r\nST: upnp:rootdevice\r\nUSN: uuid:a::upnp:rootdevice\r\n\r\n',
+    'NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n' +
+      'USN: uuid:a::upnp:rootdevice\r\nBOOTID.UPNP.ORG: 3\r\n\r\n',
+  ];
+
+  it.each(SAMPLES)(
+    'give every field through toJSON, JSON.stringify and structuredClone of the snapshot: %#',
+    (text) => {
+      const message = parse(text);
+      const json = message.toJSON();
+      expect(Object.keys(json).sort()).toEqual([...FIELDS[message.kind]!].sort());
+      expect(structuredClone(json)).toEqual(json);
+      const defined = Object.keys(json).filter((key) => json[key] !== undefined);
+      expect(Object.keys(JSON.parse(JSON.stringify(message))).sort()).toEqual(defined.sort());
+    },
+  );
 });

@@ -13,20 +13,21 @@ import {
 import { createAnnouncer, type Announcer } from './announcer.ts';
 import type { DeviceContext, UnstampedEvent } from './device-context.ts';
 import type { DeviceConfig } from './device-config.ts';
-import { createDescriptionHandler, type DescriptionServer } from './description-server.ts';
+import type { DescriptionServer } from './description-server.ts';
+import { createDescriptionEndpoints, type DescriptionEndpoints } from './description-endpoints.ts';
 import { createDropReporter } from './drop-reporter.ts';
 import {
   ALL_EVENTS,
-  DROP_REASONS,
+  emptyStats,
   wantsEvent,
   type DeviceEvent,
   type DeviceEventName,
   type DeviceStats,
-  type DropReason,
   type EventInterest,
 } from './events.ts';
-import { buildFleet, type DeviceDefaults, type Fleet, type FleetMember } from './fleet.ts';
+import { buildFleet, type DeviceDefaults, type Fleet } from './fleet.ts';
 import { resolveLimits, type DeviceLimits } from './limits.ts';
+import { startedEvent } from './started-event.ts';
 import { createResponder, type Responder } from './responder.ts';
 import { DEFAULT_SEND_QUEUE, createSendQueue, type SendQueueInit } from './send-queue.ts';
 import type { StateStore } from './state-store.ts';
@@ -92,22 +93,6 @@ const DEFAULT_DEFAULTS: DeviceDefaults = {
   modelNumber: '1',
 };
 
-export function emptyStats(): DeviceStats {
-  return {
-    searches: 0,
-    responses: 0,
-    alive: 0,
-    byebye: 0,
-    updates: 0,
-    dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>,
-  };
-}
-
-function formatLocation(iface: TransportInterface, port: number, path: string): string {
-  const host = iface.family === 'IPv6' ? `[${iface.address}]` : iface.address;
-  return `http://${host}:${port}${path}`;
-}
-
 export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEngineComponents): DeviceEngine {
   const { transport, clock, random, stateStore, descriptionServer } = components;
   const profile = init.profile ?? 'upnp';
@@ -129,7 +114,6 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
   let announcer: Announcer | undefined;
   let startedAt = 0;
   let changes: Promise<void> = Promise.resolve();
-  const httpPorts = new Map<string, number>();
   const unsubscribes: Unsubscribe[] = [];
 
   const interest = components.interest ?? ALL_EVENTS;
@@ -156,24 +140,6 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
     return transport.interfaces.find((iface) => iface.id === id);
   }
 
-  function location(iface: TransportInterface, member: FleetMember): string | undefined {
-    const httpPort = httpPorts.get(iface.id);
-    return httpPort === undefined ? undefined : formatLocation(iface, httpPort, member.path);
-  }
-
-  async function serve(iface: TransportInterface, documents: (path: string) => string | undefined): Promise<void> {
-    const httpPort = await descriptionServer.listen(
-      {
-        address: iface.address,
-        family: iface.family,
-        name: iface.name,
-        ...(iface.scopeId === undefined ? {} : { scopeId: iface.scopeId }),
-      },
-      createDescriptionHandler(documents),
-    );
-    httpPorts.set(iface.id, httpPort);
-  }
-
   async function start(): Promise<void> {
     const persisted = await stateStore.load();
     const baseUuid = init.uuid ?? config.uuid ?? persisted?.baseUuid ?? (components.newUuid ?? randomUUID)();
@@ -186,12 +152,12 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
     limits = resolvedLimits;
     const byPath = new Map<string, string>(built.documents);
     for (const member of built.members) byPath.set(member.path, member.xml);
-    const documents = (path: string) => byPath.get(path);
+    const served = createDescriptionEndpoints(descriptionServer, (path) => byPath.get(path));
 
     descriptionServer.onDrop?.((reason, address) => drops.drop(reason, 1, { detail: `source ${address}` }));
     await transport.start();
     try {
-      for (const iface of transport.interfaces) await serve(iface, documents);
+      for (const iface of transport.interfaces) await served.serve(iface);
       await stateStore.save({ baseUuid: storedBaseUuid, bootId });
     } catch (error) {
       await descriptionServer.close().catch(() => undefined);
@@ -215,7 +181,7 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
       stats,
       bootId: () => bootId,
       interface: interfaceById,
-      location,
+      location: served.location,
       interest,
       wants,
       emit,
@@ -237,7 +203,7 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
       }),
       transport.onInterfacesChanged((change) => {
         changes = changes
-          .then(() => handleInterfaces(change, activeAnnouncer, documents))
+          .then(() => handleInterfaces(change, activeAnnouncer, served))
           .catch((error: unknown) =>
             warn(`interface change: ${error instanceof Error ? error.message : String(error)}`),
           );
@@ -245,31 +211,8 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
     );
     state = 'running';
     startedAt = clock.now();
+    emit(startedEvent({ profile, port, bootId, count, fleet: built, transport, endpoints: served }));
     const buffer = transport.receiveBuffer?.();
-    emit({
-      event: 'started',
-      profile,
-      port,
-      bootId,
-      count,
-      advertisementCount: built.advertisementCount,
-      interfaces: transport.interfaces.map((iface) => ({
-        id: iface.id,
-        address: iface.address,
-        httpPort: httpPorts.get(iface.id) ?? 0,
-      })),
-      devices: built.members.map((member) => ({
-        udn: member.udn,
-        friendlyName: member.friendlyName,
-        configId: member.configId,
-        locations: transport.interfaces
-          .map((iface) => location(iface, member))
-          .filter((l): l is string => l !== undefined),
-      })),
-      ...(buffer === undefined
-        ? {}
-        : { receiveBuffer: { requested: buffer.requested, granted: buffer.granted, clamped: buffer.clamped } }),
-    });
     // A search storm must not be lost silently: say once that the kernel capped the buffer (with the sysctl).
     if (buffer?.clamped === true)
       warn(
@@ -286,7 +229,7 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
   async function handleInterfaces(
     change: InterfacesChange,
     active: Announcer,
-    documents: (path: string) => string | undefined,
+    served: DescriptionEndpoints,
   ): Promise<void> {
     if (state !== 'running') return;
     emit({
@@ -300,15 +243,11 @@ export function createDeviceEngine(init: DeviceEngineInit, components: DeviceEng
       })),
     });
     const gone = [...change.removed, ...change.changed.map((c) => c.previous)];
-    for (const iface of gone) {
-      httpPorts.delete(iface.id);
-      if (!transport.interfaces.some((other) => other.address === iface.address))
-        await descriptionServer.unlisten(iface.address);
-    }
+    for (const iface of gone) await served.forget(iface, transport.interfaces);
     const fresh = [...change.added, ...change.changed.map((c) => c.current)];
     for (const iface of fresh) {
       try {
-        await serve(iface, documents);
+        await served.serve(iface);
       } catch (error) {
         warn(`${iface.id}: ${error instanceof Error ? error.message : String(error)}; not announcing there`);
       }

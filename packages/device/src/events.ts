@@ -64,6 +64,18 @@ export const DROP_REASONS: readonly DropReason[] = [
   'http-request-deadline',
 ];
 
+/** Every counter at 0. */
+export function emptyStats(): DeviceStats {
+  return {
+    searches: 0,
+    responses: 0,
+    alive: 0,
+    byebye: 0,
+    updates: 0,
+    dropped: Object.fromEntries(DROP_REASONS.map((reason) => [reason, 0])) as Record<DropReason, number>,
+  };
+}
+
 export interface StartedInterface {
   readonly id: string;
   readonly address: string;

@@ -1,6 +1,7 @@
 // Name-based UUIDs (v5, SHA-1) for UDNs, so a fleet's UDNs follow deterministically from one persisted base UUID
 // (a random base is node:crypto's randomUUID).
 import { createHash } from 'node:crypto';
+import { InvalidOptionError } from '@ssdp/transport';
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,7 +24,7 @@ function parse(uuid: string): Uint8Array {
 
 /** RFC 9562 version 5 (SHA-1, name-based) UUID of `name` in the namespace `namespace`. */
 export function nameUuid(namespace: string, name: string): string {
-  if (!isUuid(namespace)) throw new TypeError(`not a UUID: ${namespace}`);
+  if (!isUuid(namespace)) throw new InvalidOptionError('uuid', `not a UUID: ${namespace}`);
   const hash = createHash('sha1').update(parse(namespace)).update(name, 'utf8').digest();
   const bytes = new Uint8Array(hash.subarray(0, 16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;

@@ -39,4 +39,6 @@ export type { ReceiveSocketsComponents } from './receive-sockets.ts';
 export { parseUdpSocketTable, readUdpSocketTables, socketInode } from './kernel-drops.ts';
 export type { UdpSocketRow } from './kernel-drops.ts';
 export { createScheduler } from './scheduler.ts';
+export { createDropReporter, DROP_REPORT_WINDOW_MS } from './drop-reporter.ts';
+export type { DropReport, DropReporter, DropReporterComponents } from './drop-reporter.ts';
 export type { ScheduledTask, Scheduler, SchedulerComponents } from './scheduler.ts';

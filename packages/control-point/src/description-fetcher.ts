@@ -8,6 +8,7 @@
 import type { Clock } from '@ssdp/transport';
 import type { DescribeFailureReason } from './events.ts';
 import type { HttpGet } from './http-get.ts';
+import { isLinkLocal } from '@ssdp/transport';
 
 export interface DescriptionRequest {
   /** LOCATION as advertised. */
@@ -73,10 +74,6 @@ export function canonicalHost(host: string): string | undefined {
   }
 }
 
-function isLinkLocalIpv6(host: string): boolean {
-  return /^fe[89ab][0-9a-f]:/i.test(host);
-}
-
 export function createHttpDescriptionFetcher(
   init: HttpDescriptionFetcherInit,
   components: HttpDescriptionFetcherComponents,
@@ -110,7 +107,7 @@ export function createHttpDescriptionFetcher(
     }
     const zoneIndex = request.source.indexOf('%');
     const zone =
-      host !== undefined && isLinkLocalIpv6(host) && zoneIndex >= 0 ? request.source.slice(zoneIndex + 1) : undefined;
+      host !== undefined && isLinkLocal(host) && zoneIndex >= 0 ? request.source.slice(zoneIndex + 1) : undefined;
     return { url, zone };
   }
 

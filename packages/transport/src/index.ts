@@ -19,7 +19,8 @@ export type { TransportErrorCode, TransportErrorDetails } from './errors.ts';
 export { InvalidOptionError, AbortError, throwIfAborted } from './option-errors.ts';
 export { createSystemClock } from './clock.ts';
 export type { Clock, TimerHandle } from './clock.ts';
-export { selectInterfaces, onSubnet, ipv4Broadcast, normalizeAddress, isLinkLocal } from './select-interfaces.ts';
+export { selectInterfaces } from './select-interfaces.ts';
+export { onSubnet, ipv4Broadcast, normalizeAddress, isLinkLocal } from './ip-address.ts';
 export type {
   InterfaceAddress,
   NetworkInterfaceInfoLike,

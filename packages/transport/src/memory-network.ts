@@ -5,14 +5,8 @@
 import { createSystemClock, type Clock } from './clock.ts';
 import { PORT_IN_USE_HINT, TransportError } from './errors.ts';
 import { Listeners } from './listeners.ts';
-import {
-  expandIpv6,
-  isLinkLocal,
-  normalizeAddress,
-  numberToIpv4,
-  type NetworkInterfaceInfoLike,
-  type NetworkInterfacesSnapshot,
-} from './select-interfaces.ts';
+import { isLinkLocal, netmaskOf, normalizeAddress, sameAddress } from './ip-address.ts';
+import { type NetworkInterfaceInfoLike, type NetworkInterfacesSnapshot } from './select-interfaces.ts';
 import type { AddressFamily, RemoteEndpoint, Via } from './transport.ts';
 
 export interface LinkConditions {
@@ -333,10 +327,7 @@ export class MemoryHost {
       if (!iface.up || iface.addresses.length === 0) continue;
       snapshot[iface.name] = iface.addresses.map((a) => ({
         address: a.address,
-        netmask:
-          a.family === 'IPv4'
-            ? numberToIpv4(a.prefixLength === 0 ? 0 : (0xffffffff << (32 - a.prefixLength)) >>> 0)
-            : ipv6Mask(a.prefixLength),
+        netmask: netmaskOf(a.family, a.prefixLength),
         family: a.family,
         internal: iface.internal,
         cidr: `${a.address}/${a.prefixLength}`,
@@ -452,7 +443,7 @@ export class MemoryHost {
         i.up &&
         i.internal === internal &&
         i.addresses.some(
-          (a) => sameIp(a.address, address) || (internal && a.family === 'IPv4' && address.startsWith('127.')),
+          (a) => sameAddress(a.address, address) || (internal && a.family === 'IPv4' && address.startsWith('127.')),
         ),
     );
   }
@@ -463,8 +454,8 @@ export class MemoryHost {
     return this.bindings.filter((b) => {
       if (!b.open || b.port !== to.port) return false;
       if (via === 'multicast')
-        return b.spec.kind === 'group' && b.spec.interfaceName === arrival.name && sameIp(b.spec.group, group);
-      return b.spec.kind === 'broadcast' && b.spec.interfaceName === arrival.name && sameIp(b.spec.address, group);
+        return b.spec.kind === 'group' && b.spec.interfaceName === arrival.name && sameAddress(b.spec.group, group);
+      return b.spec.kind === 'broadcast' && b.spec.interfaceName === arrival.name && sameAddress(b.spec.address, group);
     });
   }
 
@@ -507,27 +498,11 @@ function overlaps(a: string, b: string): boolean {
   return a === b || a === '0.0.0.0' || b === '0.0.0.0' || a === '::' || b === '::';
 }
 
-function sameIp(a: string, b: string): boolean {
-  const x = normalizeAddress(a);
-  const y = normalizeAddress(b);
-  if (x === y) return true;
-  return x.includes(':') && y.includes(':') && expandIpv6(x).join() === expandIpv6(y).join();
-}
-
 function parseCidr(cidr: string): InterfaceAddressState {
   const [address = '', prefix] = cidr.split('/');
   const family: AddressFamily = address.includes(':') ? 'IPv6' : 'IPv4';
   const prefixLength = prefix === undefined ? (family === 'IPv4' ? 24 : 64) : Number(prefix);
   return { address: normalizeAddress(address), prefixLength, family };
-}
-
-function ipv6Mask(prefixLength: number): string {
-  const words: string[] = [];
-  for (let w = 0; w < 8; w += 1) {
-    const bits = Math.max(0, Math.min(16, prefixLength - w * 16));
-    words.push(((0xffff << (16 - bits)) & 0xffff).toString(16));
-  }
-  return words.join(':');
 }
 
 /** mulberry32: small, fast and good enough for reproducible test conditions. */

@@ -5,7 +5,8 @@ import { TransportError } from './errors.ts';
 import { Listeners } from './listeners.ts';
 import type { Binding, MemoryHost, MemoryNetwork, MemoryPacket } from './memory-network.ts';
 import { checkReceiveBufferSize, summarizeReceiveBuffers } from './receive-buffer.ts';
-import { normalizeAddress, selectInterfaces, type InterfaceAddress } from './select-interfaces.ts';
+import { normalizeAddress } from './ip-address.ts';
+import { selectInterfaces, type InterfaceAddress } from './select-interfaces.ts';
 import type {
   AddressFamily,
   Datagram,

@@ -1,6 +1,7 @@
 // Which interfaces to bind, from a snapshot of os.networkInterfaces() and the `--interface` values. Pure, so
 // every case (multi-homed, link-local scope ids, names vs addresses, unknown, duplicates) is unit-tested.
 import { TransportError } from './errors.ts';
+import { ipv4Broadcast, isLinkLocal, normalizeAddress, prefixOfNetmask } from './ip-address.ts';
 import type { AddressFamily, TransportInterface } from './transport.ts';
 
 /** The fields of os.NetworkInterfaceInfo we use (Node 18.0-18.3 reported family as 4/6). */
@@ -164,18 +165,6 @@ function describeAvailable(candidates: readonly Candidate[]): string {
   return names.length === 0 ? 'none' : names.join(', ');
 }
 
-/** Lower-case, without a `%scope` suffix or brackets, so `FE80::1%eth0` matches `fe80::1`. */
-export function normalizeAddress(address: string): string {
-  return address
-    .replace(/^\[|\]$/g, '')
-    .replace(/%.*$/, '')
-    .toLowerCase();
-}
-
-export function isLinkLocal(address: string): boolean {
-  return /^fe[89ab][0-9a-f]:/i.test(normalizeAddress(address));
-}
-
 function toInterfaceAddress(candidate: Candidate, id: string): InterfaceAddress {
   const { info, family, name } = candidate;
   const address = normalizeAddress(info.address);
@@ -198,74 +187,5 @@ function toInterfaceAddress(candidate: Candidate, id: string): InterfaceAddress 
 function prefixFromInfo(info: NetworkInterfaceInfoLike, family: AddressFamily): number {
   const fromCidr = info.cidr ? Number(info.cidr.split('/')[1]) : Number.NaN;
   if (Number.isInteger(fromCidr)) return fromCidr;
-  return family === 'IPv4' ? countIpv4MaskBits(info.netmask) : countIpv6MaskBits(info.netmask);
-}
-
-function countIpv4MaskBits(mask: string): number {
-  return mask.split('.').reduce((bits, part) => bits + popcount(Number(part) & 0xff), 0);
-}
-
-function countIpv6MaskBits(mask: string): number {
-  return expandIpv6(mask).reduce((bits, word) => bits + popcount(word), 0);
-}
-
-function popcount(value: number): number {
-  let bits = 0;
-  for (let v = value; v !== 0; v >>>= 1) bits += v & 1;
-  return bits;
-}
-
-export function ipv4ToNumber(address: string): number {
-  return address.split('.').reduce((acc, part) => ((acc << 8) | (Number(part) & 0xff)) >>> 0, 0);
-}
-
-export function numberToIpv4(value: number): string {
-  return [24, 16, 8, 0].map((shift) => (value >>> shift) & 0xff).join('.');
-}
-
-function maskOf(prefixLength: number): number {
-  return prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
-}
-
-/** Directed broadcast of an IPv4 subnet; undefined for /31 and /32, which have none. */
-export function ipv4Broadcast(address: string, prefixLength: number): string | undefined {
-  if (prefixLength >= 31) return undefined;
-  return numberToIpv4((ipv4ToNumber(address) | ~maskOf(prefixLength)) >>> 0);
-}
-
-/** The 8 16-bit words of an IPv6 address (no validation beyond shape; an IPv4 tail is supported). */
-export function expandIpv6(address: string): number[] {
-  let text = normalizeAddress(address);
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4?.[1] !== undefined) {
-    const n = ipv4ToNumber(v4[1]);
-    text = text.slice(0, -v4[1].length) + `${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const headWords = head === '' ? [] : head.split(':');
-  const tailWords = tail === undefined || tail === '' ? [] : tail.split(':');
-  const fill = tail === undefined ? [] : new Array<string>(8 - headWords.length - tailWords.length).fill('0');
-  return [...headWords, ...fill, ...tailWords].map((word) => parseInt(word, 16) || 0);
-}
-
-/** Whether `address` lies in the subnet of `iface` (same family, same prefix). */
-export function onSubnet(
-  iface: Pick<InterfaceAddress, 'family' | 'address' | 'prefixLength'>,
-  address: string,
-): boolean {
-  const candidate = normalizeAddress(address);
-  const isV6 = candidate.includes(':');
-  if ((iface.family === 'IPv6') !== isV6) return false;
-  if (iface.family === 'IPv4') {
-    const mask = maskOf(iface.prefixLength);
-    return ((ipv4ToNumber(candidate) ^ ipv4ToNumber(iface.address)) & mask) === 0;
-  }
-  const a = expandIpv6(candidate);
-  const b = expandIpv6(iface.address);
-  for (let bit = 0; bit < iface.prefixLength; bit += 1) {
-    const word = bit >> 4;
-    const shift = 15 - (bit & 15);
-    if ((((a[word] ?? 0) >> shift) & 1) !== (((b[word] ?? 0) >> shift) & 1)) return false;
-  }
-  return true;
+  return prefixOfNetmask(info.netmask, family);
 }

@@ -2,7 +2,8 @@
 // which interface a datagram on a shared (per-family) group socket arrived on. See the design in udp-transport.ts.
 import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP } from '@ssdp/protocol';
 import { TransportError } from './errors.ts';
-import { isLinkLocal, normalizeAddress, onSubnet, type InterfaceAddress } from './select-interfaces.ts';
+import { isLinkLocal, normalizeAddress, onSubnet } from './ip-address.ts';
+import type { InterfaceAddress } from './select-interfaces.ts';
 import type { AddressFamily, SendTarget, TransportInterface } from './transport.ts';
 
 /** The scoped form Node wants for an IPv6 link-local address or group: `fe80::1%eth0`. */

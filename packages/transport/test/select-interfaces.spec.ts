@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { expandIpv6, ipv4Broadcast, onSubnet } from '../src/ip-address.ts';
 import {
-  expandIpv6,
-  ipv4Broadcast,
   listAddresses,
-  onSubnet,
   selectInterfaces,
   type NetworkInterfacesSnapshot,
   type SelectInterfacesResult,

@@ -2,7 +2,7 @@
 // the memory network, real UDP on loopback, and real UDP across network namespaces all run this one file.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransportError } from '../errors.ts';
-import { normalizeAddress } from '../select-interfaces.ts';
+import { normalizeAddress } from '../ip-address.ts';
 import type { AddressFamily, Datagram, SsdpTransport, TransportOptions } from '../transport.ts';
 
 export interface ContractHost {

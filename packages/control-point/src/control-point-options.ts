@@ -1,7 +1,13 @@
 // The options of createControlPoint and discover: checked, completed with defaults, and turned into the engine's
 // init. A wrong option throws InvalidOptionError naming it.
 import { SSDP_PORT, parseSearchTarget } from '@ssdp/protocol';
-import { InvalidOptionError, RECEIVE_BUFFER_SIZE_MAX, type TransportOptions } from '@ssdp/transport';
+import {
+  integerOption,
+  interfacesOption,
+  InvalidOptionError,
+  RECEIVE_BUFFER_SIZE_MAX,
+  type TransportOptions,
+} from '@ssdp/transport';
 import type { ControlPointEngineInit } from './control-point-engine.ts';
 import { DEFAULT_DESCRIBE_TIMEOUT_MS } from './description-fetcher.ts';
 
@@ -75,13 +81,6 @@ const KNOWN = new Set([
   'recvBufferSize',
 ]);
 
-function integer(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(name, `expected an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 function boolean(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean')
@@ -97,15 +96,6 @@ function text(name: string, value: unknown): string | undefined {
   return value;
 }
 
-function interfacesOf(value: unknown): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'all') return ['all'];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
-    throw new InvalidOptionError('interfaces', "expected 'all' or an array of interface names or addresses");
-  }
-  return value.length === 0 ? undefined : (value as string[]);
-}
-
 /** What the transport needs, per profile. */
 export function controlPointTransportOptions(
   profile: ControlPointProfile,
@@ -118,24 +108,6 @@ export function controlPointTransportOptions(
     return { ...chosen, families: ['IPv4'], port, unicastPort: port, joinGroup: false, broadcast: false };
   // Search from an ephemeral port (answers come back there), hear NOTIFY on the group.
   return { ...chosen, port, unicastPort: 0, joinGroup: true };
-}
-
-/** The `signal` of an options object (start, collect, discover); throws InvalidOptionError unless an AbortSignal. */
-export function signalOf(options: unknown): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new InvalidOptionError('options', 'expected an object');
-  const { signal } = options as { signal?: unknown };
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
-  const like = signal as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
-  if (
-    typeof like?.aborted === 'boolean' &&
-    typeof like.addEventListener === 'function' &&
-    typeof like.removeEventListener === 'function'
-  ) {
-    return signal as AbortSignal;
-  }
-  throw new InvalidOptionError('signal', `expected an AbortSignal, got ${typeof signal}`);
 }
 
 export function resolveControlPointOptions(options: ControlPointOptions): ResolvedControlPointOptions {
@@ -154,7 +126,7 @@ export function resolveControlPointOptions(options: ControlPointOptions): Resolv
       `expected ssdp:all, upnp:rootdevice, uuid:… or a urn:…:device|service:…:v, got ${JSON.stringify(target)}`,
     );
   }
-  const port = options.port === undefined ? (legacy ? 1337 : SSDP_PORT) : integer('port', options.port, 1, 65535);
+  const port = options.port === undefined ? (legacy ? 1337 : SSDP_PORT) : integerOption('port', options.port, 1, 65535);
   const broadcast = text('broadcastAddress', options.broadcastAddress);
   if (broadcast !== undefined && !legacy)
     throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
@@ -162,32 +134,36 @@ export function resolveControlPointOptions(options: ControlPointOptions): Resolv
   const engine: Omit<ControlPointEngineInit, 'userAgent'> = {
     profile,
     target,
-    mx: options.mx === undefined ? 3 : integer('mx', options.mx, 1, 120),
-    intervalMs: options.intervalMs === undefined ? 10_000 : integer('intervalMs', options.intervalMs, 1000, 86_400_000),
-    ...(options.cycles === undefined ? {} : { cycles: integer('cycles', options.cycles, 1, Number.MAX_SAFE_INTEGER) }),
+    mx: options.mx === undefined ? 3 : integerOption('mx', options.mx, 1, 120),
+    intervalMs:
+      options.intervalMs === undefined ? 10_000 : integerOption('intervalMs', options.intervalMs, 1000, 86_400_000),
+    ...(options.cycles === undefined
+      ? {}
+      : { cycles: integerOption('cycles', options.cycles, 1, Number.MAX_SAFE_INTEGER) }),
     port,
     ...(broadcast === undefined ? {} : { broadcast }),
     describe,
     verbose: boolean('rawMessages', options.rawMessages, false),
     ...(options.friendlyName === undefined ? {} : { friendlyName: text('friendlyName', options.friendlyName)! }),
     registry: {
-      maxDevices: options.maxDevices === undefined ? 10_000 : integer('maxDevices', options.maxDevices, 1, 1_000_000),
+      maxDevices:
+        options.maxDevices === undefined ? 10_000 : integerOption('maxDevices', options.maxDevices, 1, 1_000_000),
     },
     describePerSender:
-      options.describePerSender === undefined ? 4 : integer('describePerSender', options.describePerSender, 1, 8),
+      options.describePerSender === undefined ? 4 : integerOption('describePerSender', options.describePerSender, 1, 8),
   };
   return {
     engine,
     transport: {
-      ...controlPointTransportOptions(profile, port, interfacesOf(options.interfaces)),
+      ...controlPointTransportOptions(profile, port, interfacesOption(options.interfaces)),
       ...(options.recvBufferSize === undefined
         ? {}
-        : { receiveBufferSize: integer('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
+        : { receiveBufferSize: integerOption('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
     },
     describeTimeoutMs:
       options.describeTimeoutMs === undefined
         ? DEFAULT_DESCRIBE_TIMEOUT_MS
-        : integer('describeTimeoutMs', options.describeTimeoutMs, 100, 600_000),
+        : integerOption('describeTimeoutMs', options.describeTimeoutMs, 100, 600_000),
     allowForeignLocation: boolean('allowForeignLocation', options.allowForeignLocation, false),
     userAgent: text('userAgent', options.userAgent),
   };

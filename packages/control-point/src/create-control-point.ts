@@ -8,13 +8,14 @@ import {
   TransportError,
   createSystemClock,
   createUdpTransport,
+  signalOption,
   throwIfAborted,
   type Clock,
   type SsdpTransport,
   type TransportOptions,
 } from '@ssdp/transport';
 import { createControlPointEngine, type ControlPointEngine } from './control-point-engine.ts';
-import { resolveControlPointOptions, signalOf, type ControlPointOptions } from './control-point-options.ts';
+import { resolveControlPointOptions, type ControlPointOptions } from './control-point-options.ts';
 import { createHttpDescriptionFetcher, type DescriptionFetcher } from './description-fetcher.ts';
 import {
   lookUpDescription,
@@ -168,7 +169,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
    * use, unknown interface ...; SSDP_ERR_TRANSPORT_STOPPED once stopped: no restart) or AbortError.
    */
   async start(options: WaitOptions = {}): Promise<void> {
-    const signal = signalOf(options);
+    const signal = signalOption(options);
     throwIfAborted(signal);
     if (this.#stopped) {
       throw new TransportError(
@@ -214,7 +215,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
    * devices. A failure is a value (`ok: false` with a reason), never a rejection, except AbortError.
    */
   async fetchDescription(udn: string, options: WaitOptions = {}): Promise<DescriptionLookup> {
-    throwIfAborted(signalOf(options));
+    throwIfAborted(signalOption(options));
     const result = await lookUpDescription(this.#fetcher, this.#engine.device(udn), udn, options.signal);
     throwIfAborted(options.signal);
     return result;
@@ -226,7 +227,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
    * fetchDescription's `url`).
    */
   async fetchFromDevice(udn: string, url: string, options: FetchFromDeviceOptions = {}): Promise<ResourceLookup> {
-    throwIfAborted(signalOf(options));
+    throwIfAborted(signalOption(options));
     const result = await lookUpResource(this.#fetcher, this.#engine.device(udn), udn, url, options);
     throwIfAborted(options.signal);
     return result;
@@ -249,7 +250,7 @@ export class ControlPoint extends EventEmitter<ControlPointEventMap> {
    * AbortError when aborted.
    */
   async collect(options: WaitOptions = {}): Promise<DiscoveredDevice[]> {
-    const signal = signalOf(options);
+    const signal = signalOption(options);
     throwIfAborted(signal);
     await this.#wait(this.#mx * 1000 + LISTEN_MARGIN_MS, signal);
     this.#engine.settle();

@@ -1,6 +1,6 @@
 // discover(): one search cycle, as a promise of the devices that answered (described unless describe: false).
-import { InvalidOptionError, throwIfAborted } from '@ssdp/transport';
-import { signalOf, type ControlPointOptions } from './control-point-options.ts';
+import { InvalidOptionError, signalOption, throwIfAborted } from '@ssdp/transport';
+import type { ControlPointOptions } from './control-point-options.ts';
 import { createControlPoint, type ControlPointComponents } from './create-control-point.ts';
 import type { DiscoveredDevice } from './discovered-device.ts';
 
@@ -17,7 +17,7 @@ export async function discover(
   options: DiscoverOptions = {},
   components: ControlPointComponents = {},
 ): Promise<DiscoveredDevice[]> {
-  const signal = signalOf(options);
+  const signal = signalOption(options);
   const { signal: _signal, ...rest } = options;
   for (const key of ['cycles', 'intervalMs']) {
     if (key in rest)

@@ -5,10 +5,10 @@ import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import {
   AbortError,
-  InvalidOptionError,
   TransportError,
   createSystemClock,
   createUdpTransport,
+  signalOption,
   throwIfAborted,
   type Clock,
   type SsdpTransport,
@@ -109,7 +109,7 @@ export class Device extends EventEmitter<DeviceEventMap> {
    * DescriptionServerError or AbortError.
    */
   async start(options: StartOptions = {}): Promise<void> {
-    const signal = signalOf(options);
+    const signal = signalOption(options);
     throwIfAborted(signal);
     if (this.#stopped) {
       throw new TransportError(
@@ -176,24 +176,6 @@ export class Device extends EventEmitter<DeviceEventMap> {
     const udn = this.#engine.fleet?.members[0]?.udn ?? (this.#uuid === undefined ? null : `uuid:${this.#uuid}`);
     return { udn, udns: this.udns, bootId: this.bootId, running: this.#running };
   }
-}
-
-/** The `signal` of start()'s options; throws InvalidOptionError for anything but an AbortSignal. */
-function signalOf(options: unknown): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new InvalidOptionError('options', 'expected an object');
-  const { signal } = options as { signal?: unknown };
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
-  const like = signal as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
-  if (
-    typeof like?.aborted === 'boolean' &&
-    typeof like.addEventListener === 'function' &&
-    typeof like.removeEventListener === 'function'
-  ) {
-    return signal as AbortSignal;
-  }
-  throw new InvalidOptionError('signal', `expected an AbortSignal, got ${typeof signal}`);
 }
 
 /**

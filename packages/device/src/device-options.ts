@@ -2,7 +2,13 @@
 // default; a wrong one throws InvalidOptionError naming it.
 import { SSDP_PORT, type SsdpProfile } from '@ssdp/protocol';
 import { resolveHttpGuardOptions, type HttpGuardOptions } from '@ssdp/http-guard';
-import { InvalidOptionError, RECEIVE_BUFFER_SIZE_MAX, type TransportOptions } from '@ssdp/transport';
+import {
+  integerOption,
+  interfacesOption,
+  InvalidOptionError,
+  RECEIVE_BUFFER_SIZE_MAX,
+  type TransportOptions,
+} from '@ssdp/transport';
 import {
   describeIssue,
   rootDeviceSchema,
@@ -129,27 +135,11 @@ const OTHER_KEYS = [
 const KNOWN = new Set<string>([...DESCRIPTION_KEYS, ...OTHER_KEYS]);
 const LIMIT_KEYS = new Set<string>(Object.keys(defaultLimits(1)));
 
-function integer(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(name, `expected an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 function optionalText(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '')
     throw new InvalidOptionError(name, `expected a non-empty string, got ${JSON.stringify(value)}`);
   return value;
-}
-
-function interfacesOf(value: unknown): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'all') return ['all'];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
-    throw new InvalidOptionError('interfaces', "expected 'all' or an array of interface names or addresses");
-  }
-  return value.length === 0 ? undefined : (value as string[]);
 }
 
 function limitsOf(value: unknown): Partial<DeviceLimits> {
@@ -208,12 +198,13 @@ export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOpti
     throw new InvalidOptionError('profile', "expected 'upnp' or 'legacy'");
   const legacy = profile === 'legacy';
   const port =
-    options.port === undefined ? (legacy ? LEGACY_PORT : SSDP_PORT) : integer('port', options.port, 1, 65535);
-  const httpPort = options.httpPort === undefined ? 0 : integer('httpPort', options.httpPort, 0, 65535);
-  const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : integer('maxAge', options.maxAge, 10, 604_800);
-  const count = options.count === undefined ? 1 : integer('count', options.count, 1, MAX_FLEET_SIZE);
-  const ttl = options.multicastTtl === undefined ? undefined : integer('multicastTtl', options.multicastTtl, 1, 255);
-  const interfaces = interfacesOf(options.interfaces);
+    options.port === undefined ? (legacy ? LEGACY_PORT : SSDP_PORT) : integerOption('port', options.port, 1, 65535);
+  const httpPort = options.httpPort === undefined ? 0 : integerOption('httpPort', options.httpPort, 0, 65535);
+  const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : integerOption('maxAge', options.maxAge, 10, 604_800);
+  const count = options.count === undefined ? 1 : integerOption('count', options.count, 1, MAX_FLEET_SIZE);
+  const ttl =
+    options.multicastTtl === undefined ? undefined : integerOption('multicastTtl', options.multicastTtl, 1, 255);
+  const interfaces = interfacesOption(options.interfaces);
   const broadcastAddress = optionalText('broadcastAddress', options.broadcastAddress);
   if (broadcastAddress !== undefined && !legacy)
     throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
@@ -227,7 +218,7 @@ export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOpti
     ...(ttl === undefined ? {} : { multicastTtl: ttl }),
     ...(options.recvBufferSize === undefined
       ? {}
-      : { receiveBufferSize: integer('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
+      : { receiveBufferSize: integerOption('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
   };
   return {
     profile,

@@ -17,6 +17,7 @@ export type {
 export { TransportError, isTransportError, transportErrorFromErrno, PORT_IN_USE_HINT } from './errors.ts';
 export type { TransportErrorCode, TransportErrorDetails } from './errors.ts';
 export { InvalidOptionError, AbortError, throwIfAborted } from './option-errors.ts';
+export { integerOption, interfacesOption, signalOption } from './option-checks.ts';
 export { createSystemClock } from './clock.ts';
 export type { Clock, TimerHandle } from './clock.ts';
 export { selectInterfaces } from './select-interfaces.ts';

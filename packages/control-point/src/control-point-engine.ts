@@ -127,7 +127,7 @@ export function createControlPointEngine(
     onTaskError: (error) => log(`internal error in a timer: ${String(error)}`),
   });
   const registry: Registry = createRegistry(
-    { describeWaitMs: init.describe ? 1000 : 0, ...init.registry },
+    { describeWaitMs: init.describe ? 1000 : 0, ...init.registry, describe: init.describe },
     { clock, scheduler, onEvent: onRegistryEvent, onEvictedUnannounced: () => counters.evicted(false) },
   );
   // Receiving first: the socket callback only queues; parsing runs in slices, describing and output below it.
@@ -198,8 +198,7 @@ export function createControlPointEngine(
   }
 
   function maybeDescribe(record: DeviceRecord, observation: Observation, datagram: Datagram): void {
-    if (descriptions !== undefined) descriptions.request(record, observation, datagram);
-    else if (record.describeState === 'none') registry.skipDescription(record);
+    descriptions?.request(record, observation, datagram);
   }
 
   /** The socket callback: queue and return (read time: first/last seen do not include the wait or the parse). */

@@ -5,6 +5,7 @@ import type { Datagram } from '@ssdp/transport';
 import { createDescriber, type Describer } from './describer.ts';
 import type { DescriptionFetcher } from './description-fetcher.ts';
 import type { EngineCounters } from './engine-counters.ts';
+import type { DescribeState } from './events.ts';
 import { oneLine } from './one-line.ts';
 import type { DeviceRecord, Observation, Registry } from './registry.ts';
 
@@ -43,7 +44,7 @@ export interface DescriptionRequests {
 
 interface Request {
   readonly generation: number;
-  readonly previous: DeviceRecord['describeState'];
+  readonly previous: DescribeState | 'none';
   readonly location: string;
   readonly source: string;
 }
@@ -63,13 +64,17 @@ export function createDescriptionRequests(
     { fetcher, defer: later },
   );
 
+  /** Whether a result for `generation` would still be used. */
+  const wanted = (record: DeviceRecord, generation: number): boolean =>
+    !record.removed && record.description?.generation === generation;
+
   function enqueue(record: DeviceRecord, { generation, previous, location, source }: Request): void {
-    if (!running() || record.removed || record.generation !== generation) return;
+    if (!running() || !wanted(record, generation)) return;
     const accepted = describer.enqueue({
       location,
       source,
       uuid: record.synthetic ? undefined : record.key,
-      wanted: () => !record.removed && record.generation === generation,
+      wanted: () => wanted(record, generation),
       done: (result) => {
         try {
           if (result.ok) registry.described(record, generation, result.info);
@@ -95,8 +100,8 @@ export function createDescriptionRequests(
     request(record, observation, datagram) {
       if (!registry.needsDescription(record) || observation.kind === 'byebye') return;
       const location = observation.location ?? record.locations[0];
-      if (location === undefined) return;
-      const previous = record.describeState;
+      if (location === undefined || record.description === undefined) return;
+      const previous = record.description.state;
       const generation = registry.describing(record);
       const source = datagram.remote.address;
       later(() => enqueue(record, { generation, previous, location, source }));

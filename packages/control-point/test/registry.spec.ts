@@ -1,6 +1,7 @@
 import { createScheduler, type Clock } from '@ssdp/transport';
 import { describe, expect, it } from 'vitest';
-import { createExpiryQueue, type QueueItem } from '../src/expiry-queue.ts';
+import { DeviceRecord } from '../src/device-record.ts';
+import { createExpiryIndex } from '../src/expiry-index.ts';
 import { createRegistry, type Observation, type RegistryEvent, type RegistryInit } from '../src/registry.ts';
 
 /** A manual clock: `advance` runs what falls due, in order. */
@@ -246,8 +247,8 @@ describe('registry', () => {
       });
     advance(100);
     expect(registry.size).toBe(50);
-    expect(scheduler.size).toBe(1); // the expiry queue's single task
-    expect(pendingTimers()).toBe(1);
+    expect(scheduler.size).toBe(50); // one expiry task per device on the shared scheduler
+    expect(pendingTimers()).toBe(1); // and one clock timer for all of them
     alive('00000049-1111-1111-1111-111111111111', 'upnp:rootdevice', { maxAge: 5, location: 'http://10.0.0.2/49' }); // shortened
     advance(5000);
     expect(events.filter((e) => e.event === 'device-removed').map((e) => e.device.udn)).toEqual([
@@ -334,35 +335,32 @@ describe('registry', () => {
   });
 });
 
-describe('expiry queue', () => {
-  it('fires items in due order through one scheduler task, re-keyed and removed items included', () => {
-    const { clock, advance } = manualClock();
+describe('expiry index', () => {
+  it('expires records at expiresAt through the shared scheduler: refreshed late, shortened at once, removed never', () => {
+    const { clock, advance, pendingTimers } = manualClock();
     const scheduler = createScheduler({ clock });
-    const fired: string[] = [];
-    const items = new Map<string, QueueItem & { name: string }>();
-    const queue = createExpiryQueue<QueueItem & { name: string }>(
-      scheduler,
-      (item) => fired.push(`${item.name}@${clock.now()}`),
-      clock.now,
-    );
-    for (const [name, due] of [
+    const expired: string[] = [];
+    const index = createExpiryIndex(scheduler, clock.now, (record) => expired.push(`${record.key}@${clock.now()}`));
+    const records = new Map<string, DeviceRecord>();
+    for (const [key, at] of [
       ['a', 50],
       ['b', 10],
       ['c', 30],
       ['d', 20],
-      ['e', 40],
     ] as const) {
-      const item = { name, queueIndex: -1, dueAt: 0 };
-      items.set(name, item);
-      queue.schedule(item, due);
+      const record = new DeviceRecord(key, key, false, '10.0.0.2', 'eth0/IPv4', 0, undefined);
+      record.expiresAt = at;
+      records.set(key, record);
+      index.arm(record);
     }
-    expect(scheduler.size).toBe(1);
-    queue.schedule(items.get('a')!, 5); // earlier
-    queue.schedule(items.get('b')!, 60); // later
-    queue.remove(items.get('c')!);
+    expect(pendingTimers()).toBe(1); // one clock timer for every deadline
+    records.get('a')!.expiresAt = 5; // shortened: moved now
+    index.arm(records.get('a')!);
+    records.get('b')!.expiresAt = 60; // refreshed: noticed when its old deadline fires
+    index.arm(records.get('b')!);
+    index.remove(records.get('c')!);
     advance(100);
-    expect(fired).toEqual(['a@5', 'd@20', 'e@40', 'b@60']);
-    expect(queue.size).toBe(0);
+    expect(expired).toEqual(['a@5', 'd@20', 'b@60']);
     expect(scheduler.size).toBe(0);
   });
 });

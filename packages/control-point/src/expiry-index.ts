@@ -1,0 +1,44 @@
+// When each record expires: one task per record on the shared scheduler (one heap, one clock timer for every
+// deadline of the engine). A refresh only moves `expiresAt`; the pending task notices when it fires and is armed
+// again, so a busy device costs no heap work. Only a shortened lifetime (or a first one) touches the heap at once.
+import type { ScheduledTask, Scheduler } from '@ssdp/transport';
+import type { DeviceRecord, ExpirySlot } from './device-record.ts';
+
+export interface ExpiryIndex {
+  /** Makes sure `record` expires at its `expiresAt` (at the latest it is looked at then). */
+  arm(record: DeviceRecord): void;
+  remove(record: DeviceRecord): void;
+}
+
+const taskOf = (record: DeviceRecord): ScheduledTask | undefined => record.expiry as ScheduledTask | undefined;
+
+export function createExpiryIndex(
+  scheduler: Scheduler,
+  now: () => number,
+  onExpired: (record: DeviceRecord) => void,
+): ExpiryIndex {
+  function arm(record: DeviceRecord): void {
+    const task = taskOf(record);
+    if (task?.pending === true) {
+      if (task.dueAt <= record.expiresAt) return;
+      scheduler.cancel(task);
+    }
+    record.expiry = scheduler.scheduleAt(record.expiresAt, () => due(record)) as unknown as ExpirySlot;
+  }
+
+  function due(record: DeviceRecord): void {
+    record.expiry = undefined;
+    if (record.removed) return;
+    if (now() < record.expiresAt) arm(record);
+    else onExpired(record);
+  }
+
+  return {
+    arm,
+    remove(record) {
+      const task = taskOf(record);
+      if (task !== undefined) scheduler.cancel(task);
+      record.expiry = undefined;
+    },
+  };
+}

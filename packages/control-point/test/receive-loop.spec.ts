@@ -184,6 +184,7 @@ describe('the receive loop', () => {
         onOverflow: () => undefined,
         defer: (t) => turns.push(t),
         onTaskError: (e) => errors.push(e),
+        now: () => 0, // a stopped clock: the turn's slice cannot run out on a loaded machine
       },
     );
     const ran: string[] = [];

@@ -40,20 +40,36 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             { sourceTag: 'type:protocol', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:transport', onlyDependOnLibsWithTags: ['type:protocol'] },
-            { sourceTag: 'type:engine', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport'] },
+            // The clock and the scheduler: timers, but nothing of ours below them.
+            { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:transport', onlyDependOnLibsWithTags: ['type:protocol', 'type:runtime'] },
+            {
+              sourceTag: 'type:engine',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:runtime', 'type:transport'],
+            },
             // Add-ons attach to an engine from outside (the web view, the MQTT bridge).
-            { sourceTag: 'type:addon', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine'] },
+            {
+              sourceTag: 'type:addon',
+              onlyDependOnLibsWithTags: ['type:protocol', 'type:runtime', 'type:transport', 'type:engine'],
+            },
             // What both command lines share (process harness, UsageError, argument helpers).
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:protocol', 'type:transport'] },
+            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:protocol', 'type:runtime', 'type:transport'] },
             {
               sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:protocol', 'type:transport', 'type:engine', 'type:addon', 'type:cli'],
+              onlyDependOnLibsWithTags: [
+                'type:protocol',
+                'type:runtime',
+                'type:transport',
+                'type:engine',
+                'type:addon',
+                'type:cli',
+              ],
             },
             {
               sourceTag: 'type:tool',
               onlyDependOnLibsWithTags: [
                 'type:protocol',
+                'type:runtime',
                 'type:transport',
                 'type:engine',
                 'type:addon',

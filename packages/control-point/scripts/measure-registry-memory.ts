@@ -3,7 +3,7 @@
 // Run: node --expose-gc --import tsx packages/control-point/scripts/measure-registry-memory.ts [devices]
 // A script, not a test: heap numbers vary with the machine and the V8 version.
 import { createNotifyAlive, parseMessage, serializeMessage, type SsdpMessage } from '@ssdp/protocol';
-import { createScheduler, type Clock } from '@ssdp/transport';
+import { createScheduler, type Clock } from '@ssdp/runtime';
 import { toObservation } from '../src/observation.ts';
 import { createRegistry } from '../src/registry.ts';
 

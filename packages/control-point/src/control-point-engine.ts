@@ -5,14 +5,8 @@
 // the work loop (receive-loop.ts), a repeated advertisement is recognised before the parse (repeat-filter.ts), and
 // describing and event output run below them (event-outbox.ts). The kernel's drops are read, never ignored.
 import { randomUUID } from 'node:crypto';
-import {
-  createScheduler,
-  type Clock,
-  type Datagram,
-  type Scheduler,
-  type SsdpTransport,
-  InvalidOptionError,
-} from '@ssdp/transport';
+import { createScheduler, type Clock, type Scheduler } from '@ssdp/runtime';
+import { type Datagram, type SsdpTransport, InvalidOptionError } from '@ssdp/transport';
 import { createDatagramHandler } from './datagram-handler.ts';
 import type { DescriptionFetcher } from './description-fetcher.ts';
 import {

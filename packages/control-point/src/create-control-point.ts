@@ -3,14 +3,13 @@
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import { formatProductTokens } from '@ssdp/protocol';
+import { createSystemClock, type Clock } from '@ssdp/runtime';
 import {
   AbortError,
   TransportError,
-  createSystemClock,
   createUdpTransport,
   signalOption,
   throwIfAborted,
-  type Clock,
   type SsdpTransport,
   type TransportOptions,
 } from '@ssdp/transport';

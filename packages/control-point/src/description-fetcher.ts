@@ -5,7 +5,7 @@
 //   (slowloris) still ends at the deadline;
 // - the body is counted while streaming and cut past maxBytes (Content-Length is only used to fail early);
 // - redirects are followed by hand: a few, same host, http only.
-import type { Clock } from '@ssdp/transport';
+import type { Clock } from '@ssdp/runtime';
 import type { DescribeFailureReason } from './events.ts';
 import type { HttpGet } from './http-get.ts';
 import { isLinkLocal } from '@ssdp/transport';

@@ -1,7 +1,7 @@
 // The registry's internal record of one device: fields, not a Map of headers (this is what 100,000 devices cost).
 // Events and callers outside the engine get a DeviceSnapshot instead. Two parts belong to one owner each: the
 // expiry index's handle (`expiry`, opaque here) and the description state (description-state.ts).
-import type { ScheduledTask } from '@ssdp/transport';
+import type { ScheduledTask } from '@ssdp/runtime';
 import type { DescriptionState } from './description-state.ts';
 import type { DeviceSnapshot } from './events.ts';
 

@@ -1,7 +1,8 @@
 // The control point's `dropped` events, through the transport's coalescing reporter: the first drop of a reason
 // at once, with its sender; further drops of that reason within the next second summed into one event at the end
 // of that second (`count`, and `address` when they all came from one sender). The caller keeps the exact counters.
-import { createDropReporter as createReporter, type Clock, type Scheduler } from '@ssdp/transport';
+import type { Clock, Scheduler } from '@ssdp/runtime';
+import { createDropReporter as createReporter } from '@ssdp/transport';
 import type { ControllerEvent, DropReason } from './events.ts';
 
 export interface DroppedDatagram {

@@ -1,7 +1,7 @@
 // When each record expires: one task per record on the shared scheduler (one heap, one clock timer for every
 // deadline of the engine). A refresh only moves `expiresAt`; the pending task notices when it fires and is armed
 // again, so a busy device costs no heap work. Only a shortened lifetime (or a first one) touches the heap at once.
-import type { ScheduledTask, Scheduler } from '@ssdp/transport';
+import type { ScheduledTask, Scheduler } from '@ssdp/runtime';
 import type { DeviceRecord, ExpirySlot } from './device-record.ts';
 
 export interface ExpiryIndex {

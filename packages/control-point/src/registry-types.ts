@@ -1,6 +1,6 @@
 // The registry's contract: what goes in (an Observation per advertisement), what comes out (RegistryEvents and an
 // outcome per observation), and what the engine may ask of it.
-import type { Clock, Scheduler } from '@ssdp/transport';
+import type { Clock, Scheduler } from '@ssdp/runtime';
 import type { DescriptionInfo } from './description-state.ts';
 import type { DeviceRecord } from './device-record.ts';
 import type { DescribeFailureReason, DescribeState, DeviceSnapshot, RemovalReason } from './events.ts';

@@ -1,6 +1,7 @@
 // Searching on a cadence: each cycle sends the M-SEARCH twice (repeatDelayMs apart) on every interface, then waits
 // intervalMs for the next, until `cycles` ran; search() sends one extra pair (cycle 0).
-import type { Scheduler, SsdpTransport } from '@ssdp/transport';
+import type { Scheduler } from '@ssdp/runtime';
+import type { SsdpTransport } from '@ssdp/transport';
 import type { EventOutbox } from './event-outbox.ts';
 import type { EngineCounts } from './engine-counters.ts';
 import { oneLine } from './one-line.ts';

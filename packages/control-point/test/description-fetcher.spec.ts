@@ -3,7 +3,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { buildDeviceDescription } from '@ssdp/protocol';
-import { createSystemClock } from '@ssdp/transport';
+import { createSystemClock } from '@ssdp/runtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import { interpretDescription } from '../src/describer.ts';
 import { createHttpDescriptionFetcher, type FetchOutcome } from '../src/description-fetcher.ts';

@@ -1,4 +1,4 @@
-import { createScheduler, type Clock } from '@ssdp/transport';
+import { createScheduler, type Clock } from '@ssdp/runtime';
 import { describe, expect, it } from 'vitest';
 import { DeviceRecord } from '../src/device-record.ts';
 import { createExpiryIndex } from '../src/expiry-index.ts';

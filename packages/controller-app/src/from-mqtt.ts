@@ -3,7 +3,7 @@
 // plus site-status (online/offline) and mqtt-state.
 import type { ControlPointEvent, DiscoveredDevice } from '@ssdp/control-point';
 import { createMqttView, type ConnectionStatus, type SiteDevice } from '@ssdp/mqtt-bridge';
-import type { Clock } from '@ssdp/transport';
+import type { Clock } from '@ssdp/runtime';
 import type { MqttArguments } from './mqtt-arguments.ts';
 import {
   brokerOptionsOf,

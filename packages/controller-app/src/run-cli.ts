@@ -6,7 +6,8 @@ import {
   type HttpGet,
 } from '@ssdp/control-point';
 import { EXIT_OK, readCommandLine, reportFailure, UsageError, type CliIo } from '@ssdp/cli-kit';
-import type { Clock, SsdpTransport, TransportOptions } from '@ssdp/transport';
+import type { Clock } from '@ssdp/runtime';
+import type { SsdpTransport, TransportOptions } from '@ssdp/transport';
 import { parseCliArguments, usage, type CliArguments } from './cli-arguments.ts';
 import type { CliMqttComponents } from './mqtt-cli.ts';
 import type { CliMqttPublisher } from './mqtt-publish.ts';

@@ -1,6 +1,7 @@
 // The real components: UDP, the system clock and Math.random (descriptions use the library's default fetch).
 import os from 'node:os';
-import { createSystemClock, createUdpTransport } from '@ssdp/transport';
+import { createSystemClock } from '@ssdp/runtime';
+import { createUdpTransport } from '@ssdp/transport';
 import type { CliComponents } from './run-cli.ts';
 
 export function createSystemComponents(shutdown?: AbortSignal): CliComponents {

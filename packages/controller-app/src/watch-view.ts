@@ -1,7 +1,7 @@
 // --watch in a terminal: a table of the registry redrawn in place (cursor home, rewrite, clear the rest), at
 // most a few times a second, plus once a second so "expires in" counts down. The last few events stay visible
 // under the table.
-import type { Clock, TimerHandle } from '@ssdp/transport';
+import type { Clock, TimerHandle } from '@ssdp/runtime';
 import type { ControlPointEvent, DiscoveredDevice } from '@ssdp/control-point';
 import { displayName, humanLine } from './output.ts';
 

@@ -3,7 +3,8 @@
 import type { HttpGet } from '@ssdp/control-point';
 import { createFakeDevice } from '@ssdp/control-point/testing';
 import { FakeBroker } from '@ssdp/mqtt-bridge/testing';
-import { createSystemClock, type TransportOptions } from '@ssdp/transport';
+import { createSystemClock } from '@ssdp/runtime';
+import type { TransportOptions } from '@ssdp/transport';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import { describe, expect, it, vi } from 'vitest';
 import type { CliIo } from '@ssdp/cli-kit';

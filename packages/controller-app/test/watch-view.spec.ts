@@ -1,4 +1,4 @@
-import { createSystemClock } from '@ssdp/transport';
+import { createSystemClock } from '@ssdp/runtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DiscoveredDevice } from '@ssdp/control-point';
 import { createWatchView, renderTable } from '../src/watch-view.ts';

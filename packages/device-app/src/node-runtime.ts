@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { createFileStateStore, createHttpDescriptionServer } from '@ssdp/device';
-import { createSystemClock, createUdpTransport } from '@ssdp/transport';
+import { createSystemClock } from '@ssdp/runtime';
+import { createUdpTransport } from '@ssdp/transport';
 import type { CliRuntime } from './run-cli.ts';
 
 /** `shutdown` aborts with the reason to stop ('SIGINT', 'SIGTERM', 'unexpected-error'). */

@@ -8,7 +8,8 @@ import {
   type StateStore,
 } from '@ssdp/device';
 import { EXIT_OK, readCommandLine, reportFailure, type CliIo } from '@ssdp/cli-kit';
-import type { Clock, SsdpTransport, TransportOptions } from '@ssdp/transport';
+import type { Clock } from '@ssdp/runtime';
+import type { SsdpTransport, TransportOptions } from '@ssdp/transport';
 import { parseCliArguments, usage, type CliArguments } from './cli-arguments.ts';
 import { createOutput, outputInterest } from './output.ts';
 import { version } from './version.ts';

@@ -2,7 +2,7 @@
 //   node --expose-gc --import tsx packages/device/scripts/measure.ts
 // On a MemoryNetwork with a manual clock: time to answer one ssdp:all for --count 1000, memory per pending
 // response, and the amplification (bytes out / bytes in) of on-link floods with the default limits.
-import { type Clock } from '@ssdp/transport';
+import type { Clock } from '@ssdp/runtime';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import { createDeviceEngine as createDevice } from '../src/device-engine.ts';
 import type { DeviceLimits } from '../src/limits.ts';

@@ -4,7 +4,8 @@
 // shutdown. Everything goes through the paced send queue, in order, so updates always precede the alives that
 // carry the new BOOTID.
 import type { Advertisement } from '@ssdp/protocol';
-import type { ScheduledTask, TransportInterface } from '@ssdp/transport';
+import type { ScheduledTask } from '@ssdp/runtime';
+import type { TransportInterface } from '@ssdp/transport';
 import type { DeviceContext } from './device-context.ts';
 import type { FleetMember } from './fleet.ts';
 import { buildAlive, buildByeBye, buildUpdate, notifyTarget } from './messages.ts';

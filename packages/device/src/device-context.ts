@@ -1,6 +1,7 @@
 // State and services shared by the responder, the announcer and the device factory of one running device.
 import type { SsdpProfile } from '@ssdp/protocol';
-import type { Clock, Scheduler, SsdpTransport, TransportInterface } from '@ssdp/transport';
+import type { Clock, Scheduler } from '@ssdp/runtime';
+import type { SsdpTransport, TransportInterface } from '@ssdp/transport';
 import type { DeviceEvent, DeviceEventName, DeviceStats, DropReason, Endpoint, EventInterest } from './events.ts';
 import type { Fleet, FleetMember } from './fleet.ts';
 import type { DeviceLimits } from './limits.ts';

@@ -2,14 +2,8 @@
 // random source, state store and description server. It reports what happens as events and never prints.
 import { randomUUID } from 'node:crypto';
 import { MAX_31_BIT, SSDP_PORT, type SsdpProfile } from '@ssdp/protocol';
-import {
-  createScheduler,
-  type Clock,
-  type InterfacesChange,
-  type SsdpTransport,
-  type TransportInterface,
-  type Unsubscribe,
-} from '@ssdp/transport';
+import { createScheduler, type Clock } from '@ssdp/runtime';
+import type { InterfacesChange, SsdpTransport, TransportInterface, Unsubscribe } from '@ssdp/transport';
 import { createAnnouncer, type Announcer } from './announcer.ts';
 import type { DeviceContext, UnstampedEvent } from './device-context.ts';
 import type { DeviceConfig } from './device-config.ts';

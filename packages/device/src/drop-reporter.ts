@@ -2,7 +2,8 @@
 // coalescing reporter (the first at once, with its source; the rest summed per second). `not-a-search`
 // (NOTIFYs and responses of the neighbours, our own multicast looped back) is normal traffic: counted, never
 // reported one by one.
-import { createDropReporter as createReporter, type Clock, type Scheduler } from '@ssdp/transport';
+import type { Clock, Scheduler } from '@ssdp/runtime';
+import { createDropReporter as createReporter } from '@ssdp/transport';
 import type { DropDetails, UnstampedEvent } from './device-context.ts';
 import type { DeviceStats, DropReason } from './events.ts';
 

@@ -10,7 +10,8 @@ import {
   type SearchMatch,
   type SearchTarget,
 } from '@ssdp/protocol';
-import { onSubnet, type Datagram, type ScheduledTask, type TransportInterface } from '@ssdp/transport';
+import type { ScheduledTask } from '@ssdp/runtime';
+import { onSubnet, type Datagram, type TransportInterface } from '@ssdp/transport';
 import { createAnswerCache } from './answer-cache.ts';
 import type { DeviceContext } from './device-context.ts';
 import type { DropReason, Endpoint } from './events.ts';

@@ -1,7 +1,8 @@
 // A bounded, paced FIFO for multicast bursts (announcements, byebyes, updates). A fleet of 1000 devices sends
 // thousands of NOTIFYs at once; handing them to the kernel in small slices keeps receivers' buffers (and ours)
 // from overflowing. Runs on the shared scheduler: one task per slice, not one timer per message.
-import type { Scheduler, ScheduledTask, SendTarget, SsdpTransport } from '@ssdp/transport';
+import type { Scheduler, ScheduledTask } from '@ssdp/runtime';
+import type { SendTarget, SsdpTransport } from '@ssdp/transport';
 
 export interface QueuedMessage {
   readonly bytes: Uint8Array;

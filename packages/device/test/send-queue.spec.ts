@@ -1,4 +1,4 @@
-import { createScheduler, createSystemClock } from '@ssdp/transport';
+import { createScheduler, createSystemClock } from '@ssdp/runtime';
 import { createMemoryTransport, MemoryNetwork } from '@ssdp/transport/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSendQueue } from '../src/send-queue.ts';

@@ -2,8 +2,7 @@
 // reason is reported at once, with its details; further drops of that reason within the next second are summed
 // into one report at the end of that second (with the sender when they all came from one). The caller keeps the
 // exact counters and builds its own events; this only decides when and what is reported.
-import type { Clock } from './clock.ts';
-import type { ScheduledTask, Scheduler } from './scheduler.ts';
+import type { Clock, ScheduledTask, Scheduler } from '@ssdp/runtime';
 
 export const DROP_REPORT_WINDOW_MS = 1000;
 

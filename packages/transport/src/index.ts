@@ -18,8 +18,6 @@ export { TransportError, isTransportError, transportErrorFromErrno, PORT_IN_USE_
 export type { TransportErrorCode, TransportErrorDetails } from './errors.ts';
 export { InvalidOptionError, AbortError, throwIfAborted } from './option-errors.ts';
 export { integerOption, interfacesOption, signalOption } from './option-checks.ts';
-export { createSystemClock } from './clock.ts';
-export type { Clock, TimerHandle } from './clock.ts';
 export { selectInterfaces } from './select-interfaces.ts';
 export { onSubnet, ipv4Broadcast, normalizeAddress, isLinkLocal } from './ip-address.ts';
 export type {
@@ -40,7 +38,5 @@ export type { UdpTransportComponents } from './udp-transport.ts';
 export type { ReceiveSocketsComponents } from './receive-sockets.ts';
 export { parseUdpSocketTable, readUdpSocketTables, socketInode } from './kernel-drops.ts';
 export type { UdpSocketRow } from './kernel-drops.ts';
-export { createScheduler } from './scheduler.ts';
 export { createDropReporter, DROP_REPORT_WINDOW_MS } from './drop-reporter.ts';
 export type { DropReport, DropReporter, DropReporterComponents } from './drop-reporter.ts';
-export type { ScheduledTask, Scheduler, SchedulerComponents } from './scheduler.ts';

@@ -2,7 +2,7 @@
 // unicast, with seeded loss, duplication, latency and reordering on an injectable clock. One instance per test.
 // It models sockets the way Linux does for what SSDP needs (SO_REUSEADDR sharing, an exclusive foreign socket
 // blocking a port, unicast to a shared port reaching only the most recently bound socket).
-import { createSystemClock, type Clock } from './clock.ts';
+import { createSystemClock, type Clock } from '@ssdp/runtime';
 import { PORT_IN_USE_HINT, TransportError } from './errors.ts';
 import { Listeners } from './listeners.ts';
 import { isLinkLocal, netmaskOf, normalizeAddress, sameAddress } from './ip-address.ts';

@@ -42,7 +42,7 @@
 import type dgram from 'node:dgram';
 import os from 'node:os';
 import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP, SSDP_PORT } from '@ssdp/protocol';
-import { createSystemClock, type Clock, type TimerHandle } from './clock.ts';
+import { createSystemClock, type Clock, type TimerHandle } from '@ssdp/runtime';
 import { TransportError, transportErrorFromErrno } from './errors.ts';
 import { Listeners } from './listeners.ts';
 import { checkReceiveBufferSize } from './receive-buffer.ts';

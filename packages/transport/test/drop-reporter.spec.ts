@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSystemClock } from '../src/clock.ts';
+import { createScheduler, createSystemClock } from '@ssdp/runtime';
 import { createDropReporter, type DropReport } from '../src/drop-reporter.ts';
-import { createScheduler } from '../src/scheduler.ts';
 
 type Reason = 'too-big' | 'rate';
 

@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../src/clock.ts';
+import type { Clock } from '@ssdp/runtime';
 import { TransportError, transportErrorFromErrno } from '../src/errors.ts';
 import type { NetworkInterfacesSnapshot } from '../src/select-interfaces.ts';
 import type { Datagram, InterfacesChange, SsdpTransport } from '../src/transport.ts';

@@ -7,6 +7,7 @@ import { publicPackages, type Manifest, type PackedPackage, type WorkspacePackag
 /** Published whatever else joins them: the check fails if one of these is missing or private. */
 export const REQUIRED_PACKAGES = [
   'protocol',
+  'runtime',
   'transport',
   'http-guard',
   'cli-kit',

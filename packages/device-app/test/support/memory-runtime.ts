@@ -1,6 +1,7 @@
 // A CliRuntime on a MemoryNetwork host: files from a map, an in-memory state store, a stub HTTP server and
 // signals the test raises itself.
-import { createSystemClock, type TransportOptions } from '@ssdp/transport';
+import { createSystemClock } from '@ssdp/runtime';
+import type { TransportOptions } from '@ssdp/transport';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import type { CliRuntime } from '../../src/run-cli.ts';
 import type { StateStore } from '@ssdp/device';

@@ -1,12 +1,7 @@
 // One MemoryNetwork per test with a device host and control point hosts, driven by vitest fake timers.
 import { createMSearch, parseMessage, serializeMessage, type MSearchInit, type SsdpMessage } from '@ssdp/protocol';
-import {
-  createSystemClock,
-  type Datagram,
-  type SendTarget,
-  type SsdpTransport,
-  type TransportOptions,
-} from '@ssdp/transport';
+import { createSystemClock } from '@ssdp/runtime';
+import type { Datagram, SendTarget, SsdpTransport, TransportOptions } from '@ssdp/transport';
 import {
   MemoryNetwork,
   createMemoryTransport,

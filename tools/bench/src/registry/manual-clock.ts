@@ -1,6 +1,6 @@
 // A clock that moves only when told: the registry's settle and expiry deadlines run exactly when the benchmark
 // advances time, so a "tick" is a measurable piece of work and 30 minutes of max-age pass in no time.
-import type { Clock, TimerHandle } from '@ssdp/transport';
+import type { Clock, TimerHandle } from '@ssdp/runtime';
 
 export interface ManualClock extends Clock {
   /** Moves time forward by `ms`, running every timer that falls due on the way, in order. */

@@ -15,6 +15,12 @@ export interface Scheduler {
   schedule(delayMs: number, run: () => void): ScheduledTask;
   /** Runs `run` at the absolute clock time `dueAt`. */
   scheduleAt(dueAt: number, run: () => void): ScheduledTask;
+  /**
+   * Moves a task of this scheduler to the absolute time `dueAt`, pending or not: a task that already ran or was
+   * cancelled is queued again with the same callback (so an owner keeps one task for life, also from inside its
+   * own run). Among tasks due at the same time it runs after those scheduled before this call.
+   */
+  reschedule(task: ScheduledTask, dueAt: number): void;
   /** Cancels a task; a no-op when it already ran or was cancelled. */
   cancel(task: ScheduledTask): void;
   /** Tasks still pending. */
@@ -29,19 +35,18 @@ export interface SchedulerComponents {
   readonly onTaskError?: (error: unknown) => void;
 }
 
-// A class, not an object literal with a getter: a literal's getter is a new closure per task and puts the
-// object in dictionary mode (~620 bytes a task, measured); with the prototype getter a task and its callback
-// take ~120 bytes.
+// A class with fields and a prototype getter, not an object literal: a literal's getter is a closure per task
+// (see docs/benchmarks.md for the cost of each). `index` is the heap position, -1 when not queued.
 class Entry implements ScheduledTask {
   constructor(
     public dueAt: number,
     public seq: number,
-    public run: (() => void) | undefined,
+    public readonly run: () => void,
     public index: number,
   ) {}
 
   get pending(): boolean {
-    return this.run !== undefined;
+    return this.index >= 0;
   }
 }
 
@@ -118,10 +123,8 @@ export function createScheduler({ clock, onTaskError }: SchedulerComponents): Sc
     // Run what is due now; tasks scheduled while running with a zero delay wait for the next turn.
     while (heap.length > 0 && heap[0]!.dueAt <= now) {
       const entry = removeAt(0);
-      const run = entry.run;
-      entry.run = undefined;
       try {
-        run?.();
+        entry.run();
       } catch (error) {
         onTaskError?.(error);
       }
@@ -129,21 +132,41 @@ export function createScheduler({ clock, onTaskError }: SchedulerComponents): Sc
     arm();
   }
 
-  function scheduleAt(dueAt: number, run: () => void): ScheduledTask {
-    const entry = new Entry(Number.isFinite(dueAt) ? dueAt : clock.now(), seq++, run, heap.length);
+  const finiteOrNow = (dueAt: number) => (Number.isFinite(dueAt) ? dueAt : clock.now());
+
+  function insert(entry: Entry) {
+    entry.index = heap.length;
     heap.push(entry);
     up(entry.index);
+  }
+
+  function scheduleAt(dueAt: number, run: () => void): ScheduledTask {
+    const entry = new Entry(finiteOrNow(dueAt), seq++, run, -1);
+    insert(entry);
     arm();
     return entry;
+  }
+
+  function reschedule(task: ScheduledTask, dueAt: number) {
+    const entry = task as Entry;
+    entry.dueAt = finiteOrNow(dueAt);
+    entry.seq = seq++;
+    if (entry.index >= 0 && heap[entry.index] === entry) {
+      down(entry.index);
+      up(entry.index);
+    } else {
+      insert(entry);
+    }
+    arm();
   }
 
   return {
     schedule: (delayMs, run) => scheduleAt(clock.now() + Math.max(0, Number.isFinite(delayMs) ? delayMs : 0), run),
     scheduleAt,
+    reschedule,
     cancel(task) {
       const entry = task as Entry;
-      if (entry.run === undefined || entry.index < 0 || heap[entry.index] !== entry) return;
-      entry.run = undefined;
+      if (entry.index < 0 || heap[entry.index] !== entry) return;
       removeAt(entry.index);
       arm();
     },
@@ -151,10 +174,7 @@ export function createScheduler({ clock, onTaskError }: SchedulerComponents): Sc
       return heap.length;
     },
     clear() {
-      for (const entry of heap) {
-        entry.run = undefined;
-        entry.index = -1;
-      }
+      for (const entry of heap) entry.index = -1;
       heap.length = 0;
       arm();
     },

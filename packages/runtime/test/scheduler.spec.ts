@@ -116,6 +116,90 @@ describe('createScheduler', () => {
     expect(ran).toEqual(want);
   });
 
+  it('reschedule moves a pending task later or earlier on the same single timer', () => {
+    vi.useFakeTimers({ now: 0 });
+    const scheduler = createScheduler({ clock: createSystemClock() });
+    const ran: string[] = [];
+    const a = scheduler.schedule(10, () => ran.push('a'));
+    const b = scheduler.schedule(20, () => ran.push('b'));
+    const c = scheduler.schedule(30, () => ran.push('c'));
+    scheduler.reschedule(a, 40);
+    scheduler.reschedule(c, 5);
+    expect([a.dueAt, c.dueAt]).toEqual([40, 5]);
+    expect(scheduler.size).toBe(3);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(25);
+    expect(ran).toEqual(['c', 'b']);
+    expect([a.pending, b.pending, c.pending]).toEqual([true, false, false]);
+    vi.advanceTimersByTime(20);
+    expect(ran).toEqual(['c', 'b', 'a']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('reschedule queues a task again after it ran (also from its own run) or was cancelled', () => {
+    vi.useFakeTimers({ now: 0 });
+    const scheduler = createScheduler({ clock: createSystemClock() });
+    const ran: number[] = [];
+    let runs = 0;
+    const repeating = scheduler.schedule(10, () => {
+      runs += 1;
+      ran.push(Date.now());
+      if (runs < 3) scheduler.reschedule(repeating, Date.now() + 10);
+    });
+    const cancelled = scheduler.schedule(15, () => ran.push(-1));
+    scheduler.cancel(cancelled);
+    expect(cancelled.pending).toBe(false);
+    scheduler.reschedule(cancelled, 100);
+    expect(cancelled.pending).toBe(true);
+    vi.advanceTimersByTime(200);
+    expect(ran).toEqual([10, 20, 30, -1]);
+    expect(scheduler.size).toBe(0);
+  });
+
+  it('a rescheduled task runs after tasks already due at the same time', () => {
+    vi.useFakeTimers({ now: 0 });
+    const scheduler = createScheduler({ clock: createSystemClock() });
+    const ran: string[] = [];
+    const first = scheduler.schedule(10, () => ran.push('first'));
+    scheduler.schedule(10, () => ran.push('second'));
+    scheduler.reschedule(first, 10);
+    vi.advanceTimersByTime(10);
+    expect(ran).toEqual(['second', 'first']);
+  });
+
+  it('matches a reference model for random schedule/reschedule/cancel sequences', () => {
+    vi.useFakeTimers({ now: 0 });
+    const scheduler = createScheduler({ clock: createSystemClock() });
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    // The model: each id's last due time and the step at which it was last (re)scheduled; cancelled ids are gone.
+    const model = new Map<number, { due: number; step: number }>();
+    const tasks: ReturnType<typeof scheduler.schedule>[] = [];
+    const ran: number[] = [];
+    for (let step = 0; step < 2000; step += 1) {
+      const roll = rand();
+      const due = Math.floor(rand() * 500);
+      if (roll < 0.4 || tasks.length === 0) {
+        const id = tasks.length;
+        tasks.push(scheduler.scheduleAt(due, () => ran.push(id)));
+        model.set(id, { due, step });
+      } else {
+        const id = Math.floor(rand() * tasks.length);
+        if (roll < 0.85) {
+          scheduler.reschedule(tasks[id]!, due);
+          model.set(id, { due, step });
+        } else {
+          scheduler.cancel(tasks[id]!);
+          model.delete(id);
+        }
+      }
+    }
+    expect(scheduler.size).toBe(model.size);
+    const want = [...model.entries()].sort(([, a], [, b]) => a.due - b.due || a.step - b.step).map(([id]) => id);
+    vi.advanceTimersByTime(600);
+    expect(ran).toEqual(want);
+  });
+
   it('clear() drops everything and disarms the timer', () => {
     vi.useFakeTimers();
     const scheduler = createScheduler({ clock: createSystemClock() });

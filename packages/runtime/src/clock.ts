@@ -1,5 +1,5 @@
-// The time source of the transports. The default calls the global timers at call time (not at import time), so
-// vitest fake timers drive it too.
+// The time source of the transports and engines. The default calls the global timers at call time (not at
+// import time), so vitest fake timers drive it too.
 
 export type TimerHandle = unknown;
 

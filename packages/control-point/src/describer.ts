@@ -3,7 +3,8 @@
 import { parseDeviceDescription, type DescribedDevice } from '@ssdp/protocol';
 import type { DescriptionFetcher } from './description-fetcher.ts';
 import type { DescribeFailureReason } from './events.ts';
-import type { DescriptionInfo } from './registry.ts';
+import type { DescriptionInfo } from './description-state.ts';
+import { createSenderQueue, waitingOf, type Sender } from './sender-queue.ts';
 
 export type DescribeResult =
   | { readonly ok: true; readonly info: DescriptionInfo }
@@ -58,14 +59,6 @@ const WARM_UP_DESCRIPTION = new TextEncoder().encode(
     '<device><deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType><friendlyName>-</friendlyName><manufacturer>-</manufacturer>' +
     '<modelName>-</modelName><UDN>uuid:00000000-0000-4000-8000-000000000000</UDN></device></root>',
 );
-
-/** One sender address: its running count and its own FIFO of waiting jobs. */
-interface Sender {
-  readonly address: string;
-  running: number;
-  queue: DescribeJob[];
-  head: number;
-}
 
 function stripUuid(udn: string): string {
   return udn.toLowerCase().startsWith('uuid:') ? udn.slice(5) : udn;
@@ -131,10 +124,7 @@ export function createDescriber(init: DescriberInit, components: DescriberCompon
   const concurrency = Math.max(1, init.concurrency ?? 8);
   const maxQueue = Math.max(0, init.maxQueue ?? 1024);
   const perSender = Math.min(concurrency, Math.max(1, init.perSender ?? 4));
-  const senders = new Map<string, Sender>();
-  /** Senders with waiting jobs, in turn order (a Set keeps insertion order; re-adding moves to the back). */
-  const waiting = new Set<Sender>();
-  let queued = 0;
+  const jobs = createSenderQueue();
   let running = 0;
   let stopped = false;
   const controllers = new Set<AbortController>();
@@ -142,71 +132,25 @@ export function createDescriber(init: DescriberInit, components: DescriberCompon
   const defer = components.defer;
   let pumpQueued = false;
 
-  function senderOf(address: string): Sender {
-    let sender = senders.get(address);
-    if (sender === undefined) {
-      sender = { address, running: 0, queue: [], head: 0 };
-      senders.set(address, sender);
-    }
-    return sender;
-  }
-
-  function waitingOf(sender: Sender): number {
-    return sender.queue.length - sender.head;
-  }
-
-  function forgetIfDone(sender: Sender): void {
-    if (sender.running === 0 && waitingOf(sender) === 0) senders.delete(sender.address);
-  }
-
-  function checkIdle(): void {
-    if (running > 0 || queued > 0) return;
+  function wakeIdle(): void {
     const waiters = idleWaiters;
     idleWaiters = [];
     for (const wake of waiters) wake();
-  }
-
-  function takeNext(sender: Sender): DescribeJob {
-    const job = sender.queue[sender.head]!;
-    sender.queue[sender.head] = undefined as unknown as DescribeJob;
-    sender.head += 1;
-    if (sender.head === sender.queue.length) {
-      sender.queue = [];
-      sender.head = 0;
-    } else if (sender.head > 1024 && sender.head * 2 > sender.queue.length) {
-      sender.queue.splice(0, sender.head);
-      sender.head = 0;
-    }
-    queued -= 1;
-    return job;
-  }
-
-  /** The waiting sender with the fewest fetches running (the first such one in turn), if it may start one. */
-  function nextSender(): Sender | undefined {
-    let best: Sender | undefined;
-    for (const sender of waiting) {
-      if (best === undefined || sender.running < best.running) best = sender;
-      if (best.running === 0) break;
-    }
-    return best !== undefined && best.running < perSender ? best : undefined;
   }
 
   /** Starts waiting jobs, the least busy sender first and senders in turn, none beyond its own limit. */
   function pump(): void {
     pumpQueued = false;
     while (!stopped && running < concurrency) {
-      const sender = nextSender();
-      if (sender === undefined) break;
-      waiting.delete(sender);
-      const job = takeNext(sender);
-      if (waitingOf(sender) > 0) waiting.add(sender); // to the back: senders take turns
-      if (job.wanted?.() === false) {
-        forgetIfDone(sender); // its device is gone or changed: nothing to fetch
+      const next = jobs.next(perSender);
+      if (next === undefined) break;
+      if (next.job.wanted?.() === false) {
+        jobs.forgetIfDone(next.sender); // its device is gone or changed: nothing to fetch
         continue;
       }
-      run(sender, job);
+      run(next.sender, next.job);
     }
-    checkIdle();
+    if (running === 0 && jobs.queued === 0) wakeIdle();
   }
 
   /** pump() at the caller's low priority (once, however many fetches end meanwhile). */
@@ -246,41 +190,14 @@ export function createDescriber(init: DescriberInit, components: DescriberCompon
         controllers.delete(controller);
         running -= 1;
         sender.running -= 1;
-        forgetIfDone(sender);
+        jobs.forgetIfDone(sender);
         schedulePump();
       });
   }
 
-  /**
-   * The sender holding the most waiting jobs: kept up to date as jobs are added, rescanned only once it has none
-   * left, so a flood from many addresses against a full queue costs no scan per datagram. (After sheds it may be
-   * one or two jobs short of the true longest: fair enough.)
-   */
-  let longest: Sender | undefined;
-
-  function noteLongest(sender: Sender): void {
-    if (longest === undefined || !waiting.has(longest) || waitingOf(sender) > waitingOf(longest)) longest = sender;
-  }
-
-  function longestWaiting(): Sender | undefined {
-    if (longest === undefined || !waiting.has(longest)) {
-      longest = undefined;
-      for (const sender of waiting)
-        if (longest === undefined || waitingOf(sender) > waitingOf(longest)) longest = sender;
-    }
-    return longest;
-  }
-
   /** Completes the newest waiting job of `victim` with `sender-limit` (it is retried on a later advertisement). */
   function shed(victim: Sender): void {
-    const job = victim.queue.pop()!;
-    queued -= 1;
-    if (waitingOf(victim) === 0) {
-      victim.queue = [];
-      victim.head = 0;
-      waiting.delete(victim);
-      forgetIfDone(victim);
-    }
+    const job = jobs.shed(victim);
     try {
       job.done({
         ok: false,
@@ -295,43 +212,34 @@ export function createDescriber(init: DescriberInit, components: DescriberCompon
   return {
     enqueue(job) {
       if (stopped) return false;
-      const existing = senders.get(job.source);
+      const existing = jobs.get(job.source);
       const canStart = running < concurrency && (existing === undefined || existing.running < perSender);
-      if (!canStart && queued >= maxQueue) {
+      if (!canStart && jobs.queued >= maxQueue) {
         // Full: make room only at the expense of a sender that holds more of the queue than this one would.
-        const victim = longestWaiting();
+        const victim = jobs.longest();
         const mine = existing === undefined ? 0 : waitingOf(existing);
         if (victim === undefined || waitingOf(victim) <= mine + 1) return false;
         shed(victim);
       }
-      const sender = senderOf(job.source);
-      sender.queue.push(job);
-      queued += 1;
-      waiting.add(sender);
-      noteLongest(sender);
+      jobs.add(job);
       pump();
       return true;
     },
     idle() {
-      if (running === 0 && queued === 0) return Promise.resolve();
+      if (running === 0 && jobs.queued === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     stop() {
       stopped = true;
-      senders.clear();
-      waiting.clear();
-      longest = undefined;
-      queued = 0;
+      jobs.clear();
       for (const controller of controllers) controller.abort(new Error('controller stopped'));
-      const waiters = idleWaiters;
-      idleWaiters = [];
-      for (const wake of waiters) wake();
+      wakeIdle();
     },
     get running() {
       return running;
     },
     get queued() {
-      return queued;
+      return jobs.queued;
     },
     concurrency,
     perSender,

@@ -2,14 +2,11 @@
 // events with the time each arrived, waits that fail early and loudly when the process dies, and a stop that
 // always ends it (signal, then SIGKILL).
 import type { ChildProcess } from 'node:child_process';
-import type { NetnsLab } from '@ssdp/netns';
+import { startLabProcess, type LabExit, type NetnsLab } from '@ssdp/netns';
 import { markedEnv } from './child-marker.ts';
-import { createLineSplitter, parseEventLine, type JsonEvent } from './ndjson.ts';
+import { parseEventLine, type JsonEvent } from './ndjson.ts';
 
-export interface ExitInfo {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
+export type ExitInfo = LabExit;
 
 export interface WaitOptions {
   readonly timeoutMs?: number;
@@ -64,11 +61,6 @@ export function startInHost(
   options: StartInHostOptions = {},
 ): HostProcess {
   const label = options.label ?? `${host}: ${file.split('/').pop()} ${args.join(' ')}`;
-  const child = lab.spawn(host, file, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: markedEnv(options.env),
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const events: JsonEvent[] = [];
@@ -77,38 +69,29 @@ export function startInHost(
   const notify = () => {
     for (const listener of [...listeners]) listener();
   };
-  let exitInfo: ExitInfo | undefined;
-
-  const out = createLineSplitter((line) => {
-    stdout.push(line);
-    const event = parseEventLine(line);
-    if (event !== undefined) {
-      arrival.set(event, Date.now());
-      events.push(event);
-    }
+  const labProcess = startLabProcess(lab, host, file, args, {
+    env: markedEnv(options.env),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    onStdoutLine: (line) => {
+      stdout.push(line);
+      const event = parseEventLine(line);
+      if (event !== undefined) {
+        arrival.set(event, Date.now());
+        events.push(event);
+      }
+      notify();
+    },
+    onStderrLine: (line) => {
+      stderr.push(line);
+      notify();
+    },
+  });
+  const { child, exited } = labProcess;
+  void exited.then(({ error }) => {
+    if (error !== undefined) stderr.push(`spawn error: ${error.message}`);
     notify();
   });
-  const err = createLineSplitter((line) => {
-    stderr.push(line);
-    notify();
-  });
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => err.push(chunk));
-  const exited = new Promise<ExitInfo>((resolve) => {
-    child.once('error', (error) => {
-      stderr.push(`spawn error: ${error.message}`);
-      exitInfo ??= { code: null, signal: null };
-      notify();
-      resolve(exitInfo);
-    });
-    child.once('close', (code, signal) => {
-      out.end();
-      err.end();
-      exitInfo = { code, signal };
-      notify();
-      resolve(exitInfo);
-    });
-  });
+  const exitOf = labProcess.exit;
 
   const transcript = (count = 25): string => {
     const tail = (lines: readonly string[]) =>
@@ -116,6 +99,7 @@ export function startInHost(
         .slice(-count)
         .map((l) => `    ${l.length > 400 ? `${l.slice(0, 400)}…` : l}`)
         .join('\n');
+    const exitInfo = exitOf();
     const state =
       exitInfo === undefined ? 'running' : `exited (code ${String(exitInfo.code)}, signal ${String(exitInfo.signal)})`;
     return `[${label}] ${state}\n  stdout (last ${count}):\n${tail(stdout)}\n  stderr (last ${count}):\n${tail(stderr)}`;
@@ -132,7 +116,7 @@ export function startInHost(
       const listener = () => {
         const value = check();
         if (value !== undefined) return done(() => resolve(value));
-        if (exitInfo !== undefined) done(() => reject(new Error(`${what}: the process exited first\n${transcript()}`)));
+        if (exitOf() !== undefined) done(() => reject(new Error(`${what}: the process exited first\n${transcript()}`)));
       };
       const timer = setTimeout(
         () => done(() => reject(new Error(`${what}: not within ${timeoutMs} ms\n${transcript()}`))),
@@ -149,7 +133,7 @@ export function startInHost(
     stderr,
     events,
     exited,
-    exit: () => exitInfo,
+    exit: exitOf,
     receivedAt: (event) => arrival.get(event) ?? Number.NaN,
     mark: () => events.length,
     waitForEvent: (predicate, what, options = {}) =>
@@ -170,17 +154,8 @@ export function startInHost(
           : (options.stream === 'stderr' ? stderr : stdout).slice(options.since ?? 0);
       return waitUntil(() => lines().find((line) => pattern.test(line)), what, options.timeoutMs ?? 15_000);
     },
-    signal: (signal) => {
-      if (exitInfo === undefined) child.kill(signal);
-    },
-    stop: async (signal = 'SIGTERM', graceMs = 5000) => {
-      if (exitInfo !== undefined) return exitInfo;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const info = await exited;
-      clearTimeout(timer);
-      return info;
-    },
+    signal: labProcess.signal,
+    stop: labProcess.stop,
     transcript,
   };
   return handle;

@@ -1,22 +1,7 @@
-// Splits a byte stream into lines and NDJSON lines into objects; a line that is not a JSON object is kept as
-// text, so a test can show it instead of dying on it.
+// NDJSON lines into objects; a line that is not a JSON object is kept as text, so a test can show it instead of
+// dying on it.
 
 export type JsonEvent = { readonly event: string; readonly time?: string } & Record<string, unknown>;
-
-export function createLineSplitter(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
-  let rest = '';
-  return {
-    push(chunk) {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) onLine(line.replace(/\r$/, ''));
-    },
-    end() {
-      if (rest !== '') onLine(rest);
-      rest = '';
-    },
-  };
-}
 
 /** The event object of one NDJSON line, or undefined for anything else (blank, text, an array, no "event"). */
 export function parseEventLine(line: string): JsonEvent | undefined {

@@ -1,6 +1,6 @@
 // Runs one command inside a lab host and collects everything, whatever the exit code: peers such as upnpc exit
 // non-zero on a normal "no IGD" run, and a test needs their stdout anyway.
-import type { NetnsLab } from '@ssdp/netns';
+import { startLabProcess, type NetnsLab } from '@ssdp/netns';
 import { markedEnv } from './child-marker.ts';
 
 export interface HostRun {
@@ -19,7 +19,7 @@ export interface RunInHostOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function runInHost(
+export async function runInHost(
   lab: NetnsLab,
   host: string,
   file: string,
@@ -28,26 +28,22 @@ export function runInHost(
 ): Promise<HostRun> {
   const started = Date.now();
   const command = [file, ...args].join(' ');
-  return new Promise((resolve, reject) => {
-    const child = lab.spawn(host, file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: markedEnv(options.env) });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, options.timeoutMs ?? 30_000);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`${command}: ${error.message}`));
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ command, code, signal, timedOut, stdout, stderr, durationMs: Date.now() - started });
-    });
+  let stdout = '';
+  let stderr = '';
+  const running = startLabProcess(lab, host, file, args, {
+    env: markedEnv(options.env),
+    onStdoutLine: (line) => (stdout += `${line}\n`),
+    onStderrLine: (line) => (stderr += `${line}\n`),
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    running.signal('SIGKILL');
+  }, options.timeoutMs ?? 30_000);
+  const { code, signal, error } = await running.exited;
+  clearTimeout(timer);
+  if (error !== undefined) throw new Error(`${command}: ${error.message}`);
+  return { command, code, signal, timedOut, stdout, stderr, durationMs: Date.now() - started };
 }
 
 /** One line for assertion messages: the command, how it ended, and the tail of its output. */

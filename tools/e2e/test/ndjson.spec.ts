@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLineSplitter, parseEventLine, parseEventLines } from '../src/ndjson.ts';
-
-describe('line splitter', () => {
-  it('joins lines split across chunks, strips CR, and flushes the last partial line on end', () => {
-    const lines: string[] = [];
-    const splitter = createLineSplitter((line) => lines.push(line));
-    splitter.push('{"event":"a"}\r\n{"ev');
-    splitter.push('ent":"b"}\n\npartial');
-    expect(lines).toEqual(['{"event":"a"}', '{"event":"b"}', '']);
-    splitter.end();
-    expect(lines.at(-1)).toBe('partial');
-  });
-});
+import { parseEventLine, parseEventLines } from '../src/ndjson.ts';
 
 describe('NDJSON events', () => {
   it('keeps only JSON objects with a string "event"', () => {

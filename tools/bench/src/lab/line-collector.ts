@@ -1,5 +1,6 @@
 // Lines of a child's stdout/stderr as they come, with a wait for the first line that matches.
 import type { Readable } from 'node:stream';
+import { createLineSplitter } from '@ssdp/netns';
 
 export interface LineCollector {
   readonly lines: string[];
@@ -7,15 +8,23 @@ export interface LineCollector {
   waitFor(test: (line: string) => boolean, timeoutMs: number, what?: string): Promise<string>;
 }
 
+/** The lines of `stream` (a child's stdout or stderr). */
 export function collectLines(stream: Readable | null | undefined, onLine?: (line: string) => void): LineCollector {
+  const collector = createLineCollector(onLine);
+  const splitter = createLineSplitter(collector.push);
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => splitter.push(chunk));
+  stream?.on('end', () => splitter.end());
+  return collector;
+}
+
+/** A collector fed line by line (e.g. by startLabProcess's line callbacks). */
+export function createLineCollector(onLine?: (line: string) => void): LineCollector & { push(line: string): void } {
   const lines: string[] = [];
   const waiters = new Set<{ test: (line: string) => boolean; resolve: (line: string) => void }>();
-  let partial = '';
-  stream?.setEncoding('utf8');
-  stream?.on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    for (const line of parts) {
+  return {
+    lines,
+    push(line) {
       lines.push(line);
       onLine?.(line);
       for (const waiter of waiters) {
@@ -24,10 +33,7 @@ export function collectLines(stream: Readable | null | undefined, onLine?: (line
           waiter.resolve(line);
         }
       }
-    }
-  });
-  return {
-    lines,
+    },
     waitFor(test, timeoutMs, what = 'a matching line') {
       const seen = lines.find(test);
       if (seen !== undefined) return Promise.resolve(seen);

@@ -3,8 +3,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import type { NetnsLab } from '@ssdp/netns';
-import { collectLines, type LineCollector } from './line-collector.ts';
+import { startLabProcess, type NetnsLab } from '@ssdp/netns';
+import { createLineCollector, type LineCollector } from './line-collector.ts';
 import { startSampler, type ProcessSampler } from './process-usage.ts';
 import { REPORT_USAGE_MODULE, takeUsage, usageFilePath, type ProcessUsage } from './usage-file.ts';
 
@@ -49,35 +49,31 @@ export function startMeasured(init: MeasuredProcessInit): MeasuredProcess {
   const usageFile = usageFilePath(init.tmpDirectory, init.label);
   const startedAt = Date.now();
   const stdoutFd = init.stdoutFile === undefined ? undefined : openSync(init.stdoutFile, 'w');
-  const child = init.lab.spawn(
+  const stdout = createLineCollector();
+  const stderr = createLineCollector();
+  const running = startLabProcess(
+    init.lab,
     init.host,
     process.execPath,
     [...(init.nodeFlags ?? []), '--import', REPORT_USAGE_MODULE, init.script, ...init.args],
     {
-      stdio: ['ignore', stdoutFd ?? 'pipe', 'pipe'],
       env: { ...process.env, ...init.env, BENCH_USAGE_FILE: usageFile },
+      ...(stdoutFd === undefined ? {} : { stdoutFd }),
+      onStdoutLine: stdout.push,
+      onStderrLine: stderr.push,
     },
   );
+  const child = running.child;
   if (stdoutFd !== undefined) closeSync(stdoutFd);
   setLabPriority(child.pid, init.priority);
-  const stdout = collectLines(child.stdout);
-  const stderr = collectLines(child.stderr);
   const sampler = startSampler(child.pid ?? -1, init.sampleMs ?? 50);
-  const exit = new Promise<MeasuredExit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      sampler.stop();
-      // Let the pipes drain before the caller reads the lines.
-      setTimeout(() => resolve({ code, signal, endedAt: Date.now(), usage: takeUsage(usageFile) }), 20);
-    });
+  const exit = running.exited.then(({ code, signal }) => {
+    sampler.stop();
+    return { code, signal, endedAt: Date.now(), usage: takeUsage(usageFile) };
   });
   const stop = async (graceMs = 5000): Promise<MeasuredExit> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    try {
-      return await exit;
-    } finally {
-      clearTimeout(timer);
-    }
+    await running.stop('SIGTERM', graceMs);
+    return exit;
   };
   return {
     child,

@@ -3,9 +3,8 @@
 // under a flood the controller prints one per datagram and keeping them would measure the runner, not the app.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { NetnsLab } from '@ssdp/netns';
+import { startLabProcess, type LabProcess, type NetnsLab } from '@ssdp/netns';
 import { readRssKiB } from './proc.ts';
 
 export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -17,6 +16,7 @@ export type AppEvent = Record<string, unknown> & { readonly event: string };
 export interface AppProcess {
   readonly name: string;
   readonly child: ChildProcess;
+  readonly process: LabProcess;
   readonly pid: number;
   /** Every event except `dropped` (see drops). */
   readonly events: AppEvent[];
@@ -78,12 +78,6 @@ export function spawnNode(
       ? process.env
       : { ...process.env, NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} ${nodeOptions}`.trim() };
   const [file, ...prefixArgs] = command ?? [process.execPath];
-  const child = lab.spawn(host, file!, [...prefixArgs, ...argv], {
-    cwd: WORKSPACE_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env,
-  });
-  if (child.pid === undefined) throw new Error(`${name}: could not spawn`);
   const events: AppEvent[] = [];
   const drops = new Map<string, number>();
   const dropsBySource = new Map<string, number>();
@@ -93,7 +87,7 @@ export function spawnNode(
   const waiters = new Set<{ predicate: (e: AppEvent) => boolean; resolve: (e: AppEvent) => void }>();
 
   let lines = 0;
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  const onLine = (line: string): void => {
     lines += 1;
     if (line.startsWith('{"event":"dropped"') && line.includes('"reason"')) {
       // Cheap path: a flood prints hundreds of thousands of these.
@@ -120,20 +114,26 @@ export function spawnNode(
         waiter.resolve(event);
       }
     }
+  };
+  const labProcess = startLabProcess(lab, host, file!, [...prefixArgs, ...argv], {
+    cwd: WORKSPACE_ROOT,
+    env,
+    onStdoutLine: onLine,
+    onStderrLine: (line) => {
+      if (stderr.length < 1_000_000) stderr += `${line}\n`;
+    },
   });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    if (stderr.length < 1_000_000) stderr += chunk.toString();
+  const child = labProcess.child;
+  if (child.pid === undefined) throw new Error(`${name}: could not spawn`);
+  const exited = labProcess.exited.then(({ code, signal }) => {
+    exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
+    return exitCode;
   });
-  const exited = new Promise<number>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
-      resolve(exitCode);
-    }),
-  );
 
   return {
     name,
     child,
+    process: labProcess,
     pid: child.pid,
     events,
     drops,
@@ -181,14 +181,8 @@ export function spawnNode(
 
 /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. Resolves with the exit code. */
 export async function stopApp(app: AppProcess, graceMs = 10_000): Promise<number> {
-  if (app.exitCode !== undefined) return app.exitCode;
-  app.child.kill('SIGTERM');
-  const timer = setTimeout(() => app.child.kill('SIGKILL'), graceMs);
-  try {
-    return await app.exited;
-  } finally {
-    clearTimeout(timer);
-  }
+  await app.process.stop('SIGTERM', graceMs);
+  return app.exited;
 }
 
 /** Samples RSS of some processes every `everyMs`: the peak and the last value of each. */

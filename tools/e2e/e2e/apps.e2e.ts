@@ -9,7 +9,7 @@ import {
   startController,
   startDevice,
   waitForInitialAnnouncements,
-  type DeviceFields,
+  type ControllerEventOf,
   type DeviceProcess,
 } from '../src/apps.ts';
 import type { HostProcess } from '../src/host-process.ts';
@@ -153,9 +153,9 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
       (e) => e.event === 'device-removed' && e['udn'] === udn,
       'device-removed after SIGTERM',
       { timeoutMs: 5000 },
-    )) as DeviceFields;
+    )) as unknown as ControllerEventOf<'device-removed'>;
     const latencyMs = controller.receivedAt(removed) - signalledAt;
-    expect(removed['reason']).toBe('byebye');
+    expect(removed.reason).toBe('byebye');
     expect(latencyMs).toBeLessThan(1000);
     expect(await leaver.exited).toEqual({ code: 0, signal: null });
     expect(leaver.events.filter((e) => e.event === 'byebye-sent').length).toBe(
@@ -178,14 +178,14 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
       (e) => e.event === 'device-removed' && e['udn'] === udn,
       'device-removed after kill -9',
       { timeoutMs: 15_000 },
-    )) as DeviceFields;
+    )) as unknown as ControllerEventOf<'device-removed'>;
     const removedAt = controller.receivedAt(removed);
-    expect(removed['reason']).toBe('expired');
+    expect(removed.reason).toBe('expired');
     // The controller kept the device for max-age after the last datagram it saw from it, and not much longer.
     const expiresAt = Date.parse(removed.expiresAt);
     expect(Math.abs(expiresAt - Date.parse(removed.lastSeen) - 10_000)).toBeLessThanOrEqual(5);
-    expect(Date.parse(removed.time!)).toBeGreaterThanOrEqual(expiresAt);
-    expect(Date.parse(removed.time!) - expiresAt).toBeLessThan(1000);
+    expect(Date.parse(removed.time)).toBeGreaterThanOrEqual(expiresAt);
+    expect(Date.parse(removed.time) - expiresAt).toBeLessThan(1000);
     expect(removedAt - killedAt).toBeLessThanOrEqual(10_000 + 1500);
     console.info(`[measure] kill -9 -> device-removed (expired): ${removedAt - killedAt} ms (max-age 10 s)`);
   });
@@ -198,7 +198,7 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
     const added = (await controller.waitForEvent(
       (e) => e.event === 'device-added' && e['udn'] === udn,
       'device-added of the first boot',
-    )) as DeviceFields;
+    )) as unknown as ControllerEventOf<'device-added'>;
     expect(added.bootId).toBe(first.started.bootId);
     const persisted = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { baseUuid: string; bootId: number };
     expect(`uuid:${persisted.baseUuid}`).toBe(udn);
@@ -215,9 +215,9 @@ describe.skipIf(!availability.ok)(`ssdp-device and ssdp-controller in namespaces
       (e) => e.event === 'device-rebooted' && e['udn'] === udn,
       'device-rebooted',
       { since },
-    )) as DeviceFields;
+    )) as unknown as ControllerEventOf<'device-rebooted'>;
     expect(rebooted.bootId).toBe(first.started.bootId + 1);
-    expect(rebooted['previousBootId']).toBe(first.started.bootId);
+    expect(rebooted.previousBootId).toBe(first.started.bootId);
     expect(
       controller.events
         .slice(since)

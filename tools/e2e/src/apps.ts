@@ -1,5 +1,7 @@
 // Our two programs as real processes inside lab hosts, with real flags: `ssdp-device ... --json` and
 // `ssdp-controller ... --json`.
+import type { ControlPointEvent } from '@ssdp/control-point';
+import type { DeviceEvent } from '@ssdp/device';
 import type { NetnsLab } from '@ssdp/netns';
 import { startInHost, type HostProcess } from './host-process.ts';
 import type { JsonEvent } from './ndjson.ts';
@@ -7,29 +9,23 @@ import { parseEventLines } from './ndjson.ts';
 import { controllerBin, deviceBin } from './repo-paths.ts';
 import { describeRun, runInHost, type HostRun } from './run-in-host.ts';
 
-export interface DeviceStarted extends JsonEvent {
-  readonly event: 'started';
-  readonly advertisementCount: number;
-  readonly bootId: number;
-  readonly interfaces: readonly { id: string; address: string; httpPort: number }[];
-  readonly devices: readonly { udn: string; friendlyName: string; locations: readonly string[] }[];
-}
+/**
+ * The `started` line of `ssdp-device --json`: the device library's own event, as device-app's output prints it
+ * (JSON.stringify of the DeviceEvent).
+ */
+export type DeviceStarted = Extract<DeviceEvent, { event: 'started' }>;
 
-/** The device fields of a controller event (README of controller-app). */
-export interface DeviceFields extends JsonEvent {
-  readonly udn: string;
-  readonly address: string;
-  readonly interfaceId: string;
-  readonly location: string | null;
-  readonly locations: readonly string[];
-  readonly usns: readonly string[];
-  readonly deviceType: string | null;
-  readonly friendlyName: string | null;
-  readonly bootId: number | null;
-  readonly lastSeen: string;
-  readonly expiresAt: string;
-  readonly describe: string;
-}
+/** One line of `ssdp-controller --json` with the given event name: the control point's own ControlPointEvent. */
+export type ControllerEventOf<N extends ControlPointEvent['event']> = ControlPointEvent extends infer E
+  ? E extends { readonly event: infer K }
+    ? N extends K
+      ? E & { readonly event: N }
+      : never
+    : never
+  : never;
+
+/** A `device-found` line (`ssdp-controller --once --json`). */
+export type DeviceFields = ControllerEventOf<'device-found'>;
 
 export interface DeviceProcess extends HostProcess {
   readonly started: DeviceStarted;
@@ -43,7 +39,7 @@ export async function startDevice(lab: NetnsLab, host: string, args: readonly st
   try {
     const started = (await process_.waitForEvent((e) => e.event === 'started', 'ssdp-device started', {
       timeoutMs: 20_000,
-    })) as DeviceStarted;
+    })) as unknown as DeviceStarted;
     return Object.assign(process_, { started });
   } catch (error) {
     await process_.stop('SIGKILL');
@@ -85,5 +81,5 @@ export async function runControllerOnce(
   if (run.code === 2 || run.timedOut || run.signal !== null)
     throw new Error(`ssdp-controller --once failed: ${describeRun(run)}`);
   const events = parseEventLines(run.stdout);
-  return { run, events, found: events.filter((e): e is DeviceFields => e.event === 'device-found') };
+  return { run, events, found: events.filter((e) => e.event === 'device-found') as unknown as DeviceFields[] };
 }

@@ -24,7 +24,7 @@ export interface HostProcess {
   /** undefined while it runs. */
   exit(): ExitInfo | undefined;
   /** Date.now() when this event's line arrived here. */
-  receivedAt(event: JsonEvent): number;
+  receivedAt(event: object): number;
   /** The number of events so far, for `since`. */
   mark(): number;
   waitForEvent(predicate: (event: JsonEvent) => boolean, what: string, options?: WaitOptions): Promise<JsonEvent>;
@@ -64,7 +64,7 @@ export function startInHost(
   const stdout: string[] = [];
   const stderr: string[] = [];
   const events: JsonEvent[] = [];
-  const arrival = new WeakMap<JsonEvent, number>();
+  const arrival = new WeakMap<object, number>();
   const listeners = new Set<() => void>();
   const notify = () => {
     for (const listener of [...listeners]) listener();

@@ -31,7 +31,8 @@ export function judgeForDevice(bytes: Uint8Array, via: { readonly multicast: boo
   if (!parsed.ok) return { verdict: 'malformed', code: parsed.error.code };
   const message = parsed.message;
   if (message.kind !== 'm-search') return { verdict: 'not-a-search' };
-  const man = getHeader(message, 'MAN')?.trim();
+  // The parser already trimmed SP/HTAB; String#trim would also drop \f and U+2028, which the device keeps.
+  const man = getHeader(message, 'MAN');
   if (man === undefined || !DISCOVER_MAN.test(man)) return { verdict: 'search-bad-man' };
   if (getHeader(message, 'HOST') === undefined) return { verdict: 'search-no-host' };
   const window = searchResponseWindow({ mx: message.mxRaw, multicast: via.multicast, profile: 'upnp' });

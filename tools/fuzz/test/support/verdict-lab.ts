@@ -20,7 +20,7 @@ import type { FuzzDatagram } from '../../src/generators.ts';
 import { CONTROLLER_STATEFUL_DROPS } from '../../src/oracle.ts';
 
 /** `registry` for a datagram that reached the control point's registry (an advert or byebye, kept or refused there). */
-export type AppControllerVerdict = 'ignored' | 'registry' | `drop:${string}`;
+type AppControllerVerdict = 'ignored' | 'registry' | `drop:${string}`;
 
 export interface VerdictLab {
   readonly deviceUuid: string;

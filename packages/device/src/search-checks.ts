@@ -1,6 +1,7 @@
 // The UDA 1.1 §1.3.2 header rules an M-SEARCH must meet before the device matches it: MAN is required (multicast
-// and unicast alike) with the value "ssdp:discover" (the prototype's unquoted form is accepted; the parser strips
-// the quotes), HOST is required, and the MX rule gives the response window or a drop.
+// and unicast alike) with the value "ssdp:discover" (the prototype's unquoted form and any letter case are
+// accepted, and blanks around the value are not part of it), HOST is required, and the MX rule gives the response
+// window or a drop.
 import { getHeader, searchResponseWindow, type MSearchMessage, type SsdpProfile } from '@ssdp/protocol';
 import type { DropReason } from './events.ts';
 
@@ -9,12 +10,11 @@ export type SearchCheck =
   | { readonly respond: false; readonly reason: DropReason; readonly detail: string };
 
 const DETAIL_CHARS = 40;
+const DISCOVER = /^(?:"ssdp:discover"|ssdp:discover)$/i;
 
 export function checkSearch(message: MSearchMessage, multicast: boolean, profile: SsdpProfile): SearchCheck {
-  const man = message.man;
-  if (man === undefined) return { respond: false, reason: 'search-bad-man', detail: 'no MAN' };
-  if (man.toLowerCase() !== 'ssdp:discover')
-    return { respond: false, reason: 'search-bad-man', detail: `MAN ${JSON.stringify(man.slice(0, DETAIL_CHARS))}` };
+  const manProblem = checkMan(message);
+  if (manProblem !== undefined) return { respond: false, reason: 'search-bad-man', detail: manProblem };
   // hostScope is 'unknown' for an absent or unreadable HOST; only an absent one is refused.
   if (message.hostScope === 'unknown' && getHeader(message, 'HOST') === undefined)
     return { respond: false, reason: 'search-no-host', detail: 'no HOST' };
@@ -25,4 +25,13 @@ export function checkSearch(message: MSearchMessage, multicast: boolean, profile
     reason: window.reason,
     detail: message.mxRaw === undefined ? 'no MX' : `MX ${message.mxRaw.slice(0, DETAIL_CHARS)}`,
   };
+}
+
+/** What is wrong with MAN, if anything. */
+function checkMan(message: MSearchMessage): string | undefined {
+  if (message.man === 'ssdp:discover') return undefined; // the common case: the parser took the quotes off
+  // Otherwise judge the header as received, without its surrounding blanks: quotes, if any, must enclose it all.
+  const man = getHeader(message, 'MAN')?.trim();
+  if (man === undefined) return 'no MAN';
+  return DISCOVER.test(man) ? undefined : `MAN ${JSON.stringify(man.slice(0, DETAIL_CHARS))}`;
 }

@@ -50,13 +50,14 @@ describe('search headers the device requires (UDA 1.1 §1.3.2)', () => {
     expect(lab.device.stats.dropped['search-bad-man']).toBe(2);
   });
 
-  it('answers MAN quoted, unquoted (the prototype) and in another letter case', async () => {
+  it('answers MAN quoted, unquoted (the prototype), in another letter case and with blanks around it', async () => {
     const { lab, cp, unicast } = await labWithControlPoint();
     await cp.sendRaw(search('HOST: 239.255.255.250:1900', 'MAN: "ssdp:discover"', 'MX: 1', 'ST: upnp:rootdevice'));
     await cp.sendRaw(search('HOST: 239.255.255.250:1900', 'MAN: ssdp:discover', 'MX: 1', 'ST: upnp:rootdevice'));
     await cp.sendRaw(search('HOST: 10.0.0.2:1900', 'Man: "SSDP:Discover"', 'ST: upnp:rootdevice'), unicast);
+    await cp.sendRaw(search('HOST: 10.0.0.2:1900', 'MAN:   "ssdp:discover" \t', 'ST: upnp:rootdevice'), unicast);
     await advance(2000);
-    expect(cp.responses()).toHaveLength(3);
+    expect(cp.responses()).toHaveLength(4);
     expect(lab.device.stats.dropped['search-bad-man']).toBe(0);
   });
 

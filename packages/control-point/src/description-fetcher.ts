@@ -50,7 +50,7 @@ export interface HttpDescriptionFetcherInit {
 export interface HttpDescriptionFetcherComponents {
   readonly clock: Clock;
   readonly httpGet: HttpGet;
-  /** Loads the HTTP client behind `httpGet` (see http-get.ts preloadFetch). */
+  /** Loads the HTTP client behind `httpGet` ahead of the first description. */
   readonly preloadHttp?: () => void;
 }
 

@@ -159,8 +159,6 @@ export type ControllerEvent =
       readonly text: string;
     };
 
-export type ControllerEventName = ControllerEvent['event'];
-
 /** Counters of what the controller saw; cheap to keep, printed with --verbose on exit. */
 export interface ControllerStats {
   datagrams: number;

@@ -102,15 +102,6 @@ export function createNodeHttpGet(options: { readonly idleMs?: number } = {}): H
   return (request) => nodeGet(request, agent, true);
 }
 
-/**
- * Loads Node's fetch implementation now. Node loads undici on the first use of fetch or of one of its globals;
- * that cost (about 75 ms of the first fetch here, median of 7 runs: 108 -> 31 ms) is then paid at startup,
- * not by the first description.
- */
-export function preloadFetch(): boolean {
-  return typeof globalThis.Response === 'function';
-}
-
 /** What production uses: node:http with a keep-alive agent (createNodeHttpGet), zoned link-local hosts included. */
 export function createSystemHttpGet(): HttpGet {
   return createNodeHttpGet();

@@ -202,8 +202,6 @@ export type DeviceEvent =
 
 export type DeviceEventName = DeviceEvent['event'];
 
-export type EventSink = (event: DeviceEvent) => void;
-
 /**
  * What the event sink will use, so the device builds only that: under a storm an event object per search and per
  * response, and the datagram decoded for `raw`, are a measurable share of the work per search.

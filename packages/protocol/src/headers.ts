@@ -60,7 +60,6 @@ export const F_CONFIGID = 17;
 export const F_NEXTBOOTID = 18;
 export const F_SEARCHPORT = 19;
 export const F_SECURELOCATION = 20;
-export const FIELD_COUNT = KNOWN_HEADER_NAMES.length;
 
 // Known names bucketed by length: a lookup is one array index plus a compare or two, with no allocation
 // (a Map keyed by freshly sliced strings would hash every name).

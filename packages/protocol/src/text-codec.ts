@@ -25,11 +25,6 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return utf8Decoder.decode(bytes);
 }
 
-/** Encodes a string as UTF-8 (lone surrogates become U+FFFD), into a fresh ArrayBuffer of its own. */
-export function encodeUtf8(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
-}
-
 // Allocating a Uint8Array of more than 64 bytes costs V8 an off-heap backing store and GC bookkeeping, more than
 // the encoding itself. Small results are therefore carved out of shared 8 KiB slabs, as Node's Buffer pool does.
 const SLAB_BYTES = 8192;

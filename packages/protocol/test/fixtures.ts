@@ -56,5 +56,4 @@ export function naiveHeaders(bytes: Uint8Array): { name: string; value: string }
   return headers;
 }
 
-export const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 export const bytesOf = (value: string): Uint8Array => new Uint8Array(Buffer.from(value, 'utf8'));

@@ -1,7 +1,6 @@
 // Where the things under test live: the two bins run as real processes from the repository's sources.
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const deviceBin = fileURLToPath(new URL('../../../packages/device-app/bin/ssdp-device.js', import.meta.url));
 export const controllerBin = fileURLToPath(
   new URL('../../../packages/controller-app/bin/ssdp-controller.js', import.meta.url),

@@ -40,9 +40,8 @@ export const EXPECTED: Readonly<Record<Attack, { reason: string; code?: string }
   'loopback-ssh': { reason: 'foreign-host' },
 };
 
-/** The controller's describe deadline (DEFAULT_DESCRIBE_TIMEOUT_MS) and body limit (DEFAULT_DESCRIPTION_MAX_BYTES). */
+/** The controller's describe deadline (DEFAULT_DESCRIBE_TIMEOUT_MS). */
 export const DESCRIBE_DEADLINE_MS = 3000;
-export const DESCRIPTION_MAX_BYTES = 262_144;
 
 export interface AttackOutcome {
   readonly attack: Attack;

@@ -28,15 +28,7 @@ import { createStringPool, detach } from './string-pool.ts';
 export type { DeviceRecord } from './device-record.ts';
 export type { DescriptionInfo } from './description-state.ts';
 
-export type {
-  Observation,
-  ObserveOutcome,
-  ObserveResult,
-  Registry,
-  RegistryComponents,
-  RegistryEvent,
-  RegistryInit,
-} from './registry-types.ts';
+export type { Observation, Registry, RegistryComponents, RegistryEvent, RegistryInit } from './registry-types.ts';
 
 export function createRegistry(init: RegistryInit, components: RegistryComponents): Registry {
   const { clock, scheduler, onEvent } = components;

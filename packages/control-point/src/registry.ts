@@ -26,7 +26,6 @@ import type { Observation, ObserveResult, Registry, RegistryComponents, Registry
 import { createStringPool, detach } from './string-pool.ts';
 
 export type { DeviceRecord } from './device-record.ts';
-export type { DescriptionInfo } from './description-state.ts';
 
 export type { Observation, Registry, RegistryComponents, RegistryEvent, RegistryInit } from './registry-types.ts';
 

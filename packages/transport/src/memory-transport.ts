@@ -3,7 +3,9 @@
 import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP, SSDP_PORT } from '@ssdp/protocol';
 import { TransportError } from './errors.ts';
 import { Listeners } from './listeners.ts';
-import type { Binding, MemoryHost, MemoryNetwork, MemoryPacket } from './memory-network.ts';
+import type { MemoryHost } from './memory-host.ts';
+import type { MemoryNetwork } from './memory-network.ts';
+import type { Binding, MemoryPacket } from './memory-network-types.ts';
 import { checkReceiveBufferSize, summarizeReceiveBuffers } from './receive-buffer.ts';
 import { normalizeAddress } from './ip-address.ts';
 import { selectInterfaces, type InterfaceAddress } from './select-interfaces.ts';

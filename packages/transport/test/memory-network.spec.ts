@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryNetwork, type MemoryNetworkInit } from '../src/memory-network.ts';
+import { MemoryNetwork } from '../src/memory-network.ts';
+import type { MemoryNetworkInit } from '../src/memory-network-types.ts';
 import { createMemoryTransport } from '../src/memory-transport.ts';
 import type { Datagram, InterfacesChange, SsdpTransport, TransportOptions } from '../src/transport.ts';
 

@@ -11,6 +11,8 @@ export type SearchCheck =
 
 const DETAIL_CHARS = 40;
 const DISCOVER = /^(?:"ssdp:discover"|ssdp:discover)$/i;
+/** HTTP's optional whitespace around a value: SP and HTAB only. */
+const OWS = /^[ \t]+|[ \t]+$/g;
 
 export function checkSearch(message: MSearchMessage, multicast: boolean, profile: SsdpProfile): SearchCheck {
   const manProblem = checkMan(message);
@@ -30,8 +32,8 @@ export function checkSearch(message: MSearchMessage, multicast: boolean, profile
 /** What is wrong with MAN, if anything. */
 function checkMan(message: MSearchMessage): string | undefined {
   if (message.man === 'ssdp:discover') return undefined; // the common case: the parser took the quotes off
-  // Otherwise judge the header as received, without its surrounding blanks: quotes, if any, must enclose it all.
-  const man = getHeader(message, 'MAN')?.trim();
+  // Otherwise judge the header as received, without SP/HTAB around it: quotes, if any, must enclose it all.
+  const man = getHeader(message, 'MAN')?.replace(OWS, '');
   if (man === undefined) return 'no MAN';
   return DISCOVER.test(man) ? undefined : `MAN ${JSON.stringify(man.slice(0, DETAIL_CHARS))}`;
 }

@@ -31,8 +31,8 @@ export function judgeForDevice(bytes: Uint8Array, via: { readonly multicast: boo
   if (!parsed.ok) return { verdict: 'malformed', code: parsed.error.code };
   const message = parsed.message;
   if (message.kind !== 'm-search') return { verdict: 'not-a-search' };
-  // The parser already trimmed SP/HTAB; String#trim would also drop \f and U+2028, which the device keeps.
-  const man = getHeader(message, 'MAN');
+  // HTTP's optional whitespace (SP, HTAB) around the value is not part of it; \f or U+2028 are.
+  const man = getHeader(message, 'MAN')?.replace(/^[ \t]+|[ \t]+$/g, '');
   if (man === undefined || !DISCOVER_MAN.test(man)) return { verdict: 'search-bad-man' };
   if (getHeader(message, 'HOST') === undefined) return { verdict: 'search-no-host' };
   const window = searchResponseWindow({ mx: message.mxRaw, multicast: via.multicast, profile: 'upnp' });

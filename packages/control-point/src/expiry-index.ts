@@ -1,6 +1,6 @@
 // When each record expires: one task per record on the shared scheduler (one heap, one clock timer for every
 // deadline of the engine). A refresh only moves `expiresAt`; the pending task notices when it fires and is armed
-// again, so a busy device costs no heap work. Only a shortened lifetime (or a first one) touches the heap at once.
+// again (the same task, moved), so a busy device costs no heap work. Only a shortened lifetime (or a first one) touches the heap at once.
 import type { ScheduledTask, Scheduler } from '@ssdp/runtime';
 import type { DeviceRecord, ExpirySlot } from './device-record.ts';
 
@@ -19,15 +19,15 @@ export function createExpiryIndex(
 ): ExpiryIndex {
   function arm(record: DeviceRecord): void {
     const task = taskOf(record);
-    if (task?.pending === true) {
-      if (task.dueAt <= record.expiresAt) return;
-      scheduler.cancel(task);
+    if (task === undefined) {
+      // One task for the record's life: it is moved, never replaced.
+      record.expiry = scheduler.scheduleAt(record.expiresAt, () => due(record)) as unknown as ExpirySlot;
+    } else if (!task.pending || task.dueAt > record.expiresAt) {
+      scheduler.reschedule(task, record.expiresAt);
     }
-    record.expiry = scheduler.scheduleAt(record.expiresAt, () => due(record)) as unknown as ExpirySlot;
   }
 
   function due(record: DeviceRecord): void {
-    record.expiry = undefined;
     if (record.removed) return;
     if (now() < record.expiresAt) arm(record);
     else onExpired(record);

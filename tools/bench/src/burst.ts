@@ -8,8 +8,7 @@
 // --receivers ours,ours-no-describe,node-ssdp,bare --rounds N --mx N --recv-buffer BYTES --profile-size N (0: no
 // profiles) --ours-node-flags "--trace-gc" --priority N --name NAME --no-write --check (exit 1 when a target of the
 // trials run is not met or a trial failed: the CI smoke, `nx run bench:burst-smoke`).
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +33,7 @@ import {
   type ReceiverOutcome,
   type RegimeName,
 } from './burst/burst-trial.ts';
+import { compileC } from './lab/compile-c.ts';
 
 const PREFIX = 'ssdpb';
 const SOURCES = 100;
@@ -125,17 +125,7 @@ interface Lab {
 }
 
 function compileBurst(root: string): string {
-  const output = join(root, 'tmp', 'bench', 'burst');
-  mkdirSync(join(root, 'tmp', 'bench'), { recursive: true });
-  const source = join(root, 'tools/bench/src/burst/burst.c');
-  try {
-    execFileSync('cc', ['-O2', '-Wall', '-o', output, source], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (error) {
-    throw new Error(`cannot compile ${source} with cc: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
-  return output;
+  return compileC(root, 'burst/burst.c', 'burst');
 }
 
 async function udpCounters(lab: Lab): Promise<UdpCounters> {

@@ -5,8 +5,7 @@
 // the caps raised (so parse + match + schedule + send is what is measured), a node-ssdp Server and an
 // @achingbrain/ssdp advertiser. Run: `nx run bench:storm` (root, Linux, a C compiler).
 // Options: --rates 1000,5000,20000,50000 --duration-ms 10000 --rounds N --devices a,b --generators N --name NAME --no-write
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createNetnsLab, listLabNamespaces, netnsAvailable, type NetnsLab } from '@ssdp/netns';
@@ -25,6 +24,7 @@ import {
   type UdpCounters,
 } from './storm/storm-counters.ts';
 import { DEVICE_NAMES, stormMarkdown, type DeviceName, type StormTrial } from './storm/storm-report.ts';
+import { compileC } from './lab/compile-c.ts';
 
 const PREFIX = 'ssdpb';
 const UUID = '5d9a3c1e-0b7e-4c55-9a53-2f0c0ffee001';
@@ -105,17 +105,7 @@ function readOptions(argv: readonly string[]): Options {
 }
 
 function compileFlood(root: string): string {
-  const output = join(root, 'tmp', 'bench', 'flood');
-  mkdirSync(join(root, 'tmp', 'bench'), { recursive: true });
-  const source = join(root, 'tools/bench/src/storm/flood.c');
-  try {
-    execFileSync('cc', ['-O2', '-Wall', '-o', output, source], { stdio: ['ignore', 'ignore', 'pipe'] });
-  } catch (error) {
-    throw new Error(`cannot compile ${source} with cc: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
-  return output;
+  return compileC(root, 'storm/flood.c', 'flood');
 }
 
 interface Lab {

@@ -37,36 +37,33 @@
  *
  * Receive buffer: every receiving socket requests `receiveBufferSize` (DEFAULT_RECEIVE_BUFFER_SIZE, receive-buffer.ts);
  * receive-sockets.ts keeps what the kernel granted each one and reads its kernel drops (kernel-drops.ts).
- * Addresses and targets are in udp-targets.ts, node:dgram plumbing in udp-sockets.ts.
+ * Addresses and targets are in udp-targets.ts, node:dgram plumbing in udp-sockets.ts, binding an interface's
+ * sockets in udp-bind.ts, sending in udp-send.ts.
  */
-import type dgram from 'node:dgram';
 import os from 'node:os';
-import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP, SSDP_PORT } from '@ssdp/protocol';
-import { createSystemClock, type Clock, type TimerHandle } from '@ssdp/runtime';
+import { SSDP_PORT } from '@ssdp/protocol';
+import { createSystemClock, type Clock } from '@ssdp/runtime';
 import { TransportError, transportErrorFromErrno } from './errors.ts';
 import { Listeners } from './listeners.ts';
 import { checkReceiveBufferSize } from './receive-buffer.ts';
 import { ReceiveSockets, type ReceiveSocketsComponents } from './receive-sockets.ts';
 import { reconcileInterfaces } from './reconcile-interfaces.ts';
-import {
-  listAddresses,
-  selectInterfaces,
-  type InterfaceAddress,
-  type NetworkInterfacesSnapshot,
-} from './select-interfaces.ts';
+import { listAddresses, type InterfaceAddress, type NetworkInterfacesSnapshot } from './select-interfaces.ts';
 import type {
   AddressFamily,
   Datagram,
   InterfacesChange,
   SendTarget,
   SsdpTransport,
-  TransportInterface,
   TransportOptions,
   Unsubscribe,
-  Via,
 } from './transport.ts';
-import { attributeArrival, multicastInterfaceOf, resolveTarget, scoped } from './udp-targets.ts';
-import { closeQuietly, linuxMulticastCapable, openUdpSocket } from './udp-sockets.ts';
+import { createUdpBinder, type InterfaceSockets, type UdpBinder } from './udp-bind.ts';
+import { sendFrom, tracked } from './udp-send.ts';
+import { attributeArrival } from './udp-targets.ts';
+import { asTransportError, selectRequested, sendRefusal, unknownInterface } from './transport-parts.ts';
+import { createInterfacePoller } from './interface-poller.ts';
+import { linuxMulticastCapable } from './udp-sockets.ts';
 
 export { DEFAULT_RECEIVE_BUFFER_SIZE, RECEIVE_BUFFER_SIZE_MAX } from './receive-buffer.ts';
 export const DEFAULT_MULTICAST_TTL = 2;
@@ -82,14 +79,46 @@ export interface UdpTransportComponents {
   readonly receiveSockets?: ReceiveSocketsComponents;
 }
 
-interface InterfaceSockets {
-  readonly iface: TransportInterface;
-  readonly unicast: dgram.Socket;
-  readonly group?: dgram.Socket;
-  readonly broadcast?: dgram.Socket;
+type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
+
+function bindSettings(init: TransportOptions, port: number) {
+  return {
+    port,
+    unicastPort: init.unicastPort ?? port,
+    joinGroup: init.joinGroup ?? true,
+    ttl: init.multicastTtl ?? DEFAULT_MULTICAST_TTL,
+    loopback: init.multicastLoopback ?? true,
+    ipv6SiteLocal: init.ipv6SiteLocal === true,
+    broadcast: init.broadcast === true,
+  };
 }
 
-type State = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped';
+/** One interface poll: re-selects, rebinds what changed and reports a non-empty change while still running. */
+async function pollOnce(
+  select: () => readonly InterfaceAddress[],
+  bound: Map<string, InterfaceSockets>,
+  binder: UdpBinder,
+  running: () => boolean,
+  report: (error: unknown) => void,
+  emit: (change: InterfacesChange) => void,
+): Promise<void> {
+  let wanted: readonly InterfaceAddress[];
+  try {
+    wanted = select();
+  } catch (error) {
+    report(error);
+    return;
+  }
+  const change = await reconcileInterfaces(bound, wanted, {
+    bind: binder.bind,
+    unbind: binder.unbind,
+    running,
+    report,
+  });
+  if (change !== undefined && change.added.length + change.removed.length + change.changed.length > 0 && running()) {
+    emit(change);
+  }
+}
 
 export function createUdpTransport(
   init: TransportOptions = {},
@@ -99,10 +128,6 @@ export function createUdpTransport(
   const snapshot = components.networkInterfaces ?? (() => os.networkInterfaces() as NetworkInterfacesSnapshot);
   const multicastCapable = components.multicastCapable ?? linuxMulticastCapable;
   const port = init.port ?? SSDP_PORT;
-  const unicastPort = init.unicastPort ?? port;
-  const joinGroup = init.joinGroup ?? true;
-  const ttl = init.multicastTtl ?? DEFAULT_MULTICAST_TTL;
-  const loopback = init.multicastLoopback ?? true;
   const receiveSockets = new ReceiveSockets(checkReceiveBufferSize(init.receiveBufferSize), components.receiveSockets);
   const pollMs = init.interfacePollMs ?? DEFAULT_INTERFACE_POLL_MS;
 
@@ -110,187 +135,32 @@ export function createUdpTransport(
   const changes = new Listeners<InterfacesChange>();
   const errors = new Listeners<TransportError>();
   const bound = new Map<string, InterfaceSockets>();
-  const familyGroups = new Map<string, dgram.Socket>();
   const pending = new Set<Promise<void>>();
   let state: State = 'idle';
   let starting: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
-  let pollTimer: TimerHandle | undefined;
-  let polling = false;
   /** Every address of this host (chosen or not), to recognise multicast from links we did not join. */
   let hostSubnets: readonly Pick<InterfaceAddress, 'family' | 'address' | 'prefixLength'>[] = [];
 
-  const report = (error: unknown): void => {
-    const typed =
-      error instanceof TransportError
-        ? error
-        : new TransportError('SSDP_ERR_HANDLER_FAILED', `a handler threw: ${String(error)}`, { cause: error });
-    errors.emit(typed, () => undefined);
-  };
+  const running = (): boolean => state === 'started';
+  const boundInterfaces = () => [...bound.values()].map((s) => s.iface);
+  const report = (error: unknown): void => errors.emit(asTransportError(error), () => undefined);
 
   function select(lenient: boolean): readonly InterfaceAddress[] {
     const current = snapshot();
     hostSubnets = listAddresses(current);
-    const result = selectInterfaces(current, {
-      ...(init.interfaces === undefined ? {} : { requested: init.interfaces }),
-      ...(init.families === undefined ? {} : { families: init.families }),
-      multicastCapable,
-      lenient,
-    });
-    if (!result.ok) throw result.error;
-    return result.interfaces;
+    return selectRequested(init, current, multicastCapable, lenient);
   }
 
-  function deliver(bytes: Buffer, rinfo: dgram.RemoteInfo, interfaceId: string, via: Via): void {
-    if (state !== 'started') return;
-    const datagram: Datagram = {
-      bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-      remote: { address: rinfo.address, port: rinfo.port, family: rinfo.family === 'IPv6' ? 'IPv6' : 'IPv4' },
-      interfaceId,
-      via,
-    };
-    datagrams.emit(datagram, report);
-  }
-
-  /** Opens a receiving socket and requests its receive buffer; `kind` and the bound address name it in reports. */
-  async function openSocket(
-    kind: 'unicast' | 'group' | 'broadcast',
-    family: AddressFamily,
-    address: string,
-    bindPort: number,
-    onMessage: (bytes: Buffer, rinfo: dgram.RemoteInfo) => void,
-    interfaceId?: string,
-  ): Promise<dgram.Socket> {
-    const shown = family === 'IPv6' ? `[${address}]` : address;
-    const socket = await openUdpSocket({
-      family,
-      address,
-      port: bindPort,
-      what: `bind ${shown}:${bindPort}`,
-      onMessage,
-      onError: report,
-    });
-    receiveSockets.add(socket, `${kind} ${shown}:${socket.address().port}`, interfaceId);
-    return socket;
-  }
-
-  /** Closes sockets, reading their last kernel drops first. */
-  function closeSockets(sockets: readonly (dgram.Socket | undefined)[]): void {
-    const open = sockets.filter((s): s is dgram.Socket => s !== undefined);
-    receiveSockets.retire(open);
-    for (const socket of open) closeQuietly(socket);
-  }
-
-  async function familyGroup(iface: TransportInterface, group: string): Promise<dgram.Socket> {
-    const key = `${iface.family}/${group}`;
-    const existing = familyGroups.get(key);
-    if (existing !== undefined) return existing;
-    const socket = await openSocket('group', iface.family, group, port, (bytes, rinfo) => {
-      const candidates = [...bound.values()].map((s) => s.iface);
-      const arrival = attributeArrival(candidates, hostSubnets, iface.family, rinfo.address);
-      if (arrival !== undefined) deliver(bytes, rinfo, arrival.id, 'multicast');
-    });
-    familyGroups.set(key, socket);
-    return socket;
-  }
-
-  async function bindInterface(address: InterfaceAddress): Promise<InterfaceSockets> {
-    const opened: dgram.Socket[] = [];
-    let iface: TransportInterface = { ...address, unicastPort };
-    try {
-      const unicastAddress = scoped(address.address, iface);
-      const unicast = await openSocket(
-        'unicast',
-        address.family,
-        unicastAddress,
-        unicastPort,
-        (bytes, rinfo) => deliver(bytes, rinfo, address.id, 'unicast'),
-        address.id,
-      );
-      opened.push(unicast);
-      iface = { ...address, unicastPort: unicast.address().port };
-      const what = `configure multicast on ${address.name} (${address.address})`;
-      try {
-        unicast.setMulticastInterface(multicastInterfaceOf(iface));
-        unicast.setMulticastTTL(ttl);
-        unicast.setMulticastLoopback(loopback);
-        if (address.family === 'IPv4') unicast.setBroadcast(true);
-      } catch (error) {
-        throw transportErrorFromErrno(error, what, { interfaceId: address.id });
-      }
-
-      let group: dgram.Socket | undefined;
-      if (joinGroup) {
-        const membership = multicastInterfaceOf(iface);
-        const join = (socket: dgram.Socket, groupAddress: string): void => {
-          try {
-            socket.addMembership(groupAddress, membership);
-          } catch (error) {
-            throw transportErrorFromErrno(error, `join ${groupAddress} on ${address.name}`, {
-              interfaceId: address.id,
-            });
-          }
-        };
-        if (address.family === 'IPv4') {
-          join(await familyGroup(iface, SSDP_IPV4_GROUP), SSDP_IPV4_GROUP);
-        } else {
-          const groupAddress = `${SSDP_IPV6_LINK_LOCAL_GROUP}%${address.name}`;
-          group = await openSocket(
-            'group',
-            'IPv6',
-            groupAddress,
-            port,
-            (bytes, rinfo) => deliver(bytes, rinfo, address.id, 'multicast'),
-            address.id,
-          );
-          opened.push(group);
-          join(group, SSDP_IPV6_LINK_LOCAL_GROUP);
-          if (init.ipv6SiteLocal === true)
-            join(await familyGroup(iface, SSDP_IPV6_SITE_LOCAL_GROUP), SSDP_IPV6_SITE_LOCAL_GROUP);
-        }
-      }
-
-      let broadcast: dgram.Socket | undefined;
-      if (init.broadcast === true && address.family === 'IPv4' && address.broadcast !== undefined) {
-        broadcast = await openSocket(
-          'broadcast',
-          'IPv4',
-          address.broadcast,
-          port,
-          (bytes, rinfo) => deliver(bytes, rinfo, address.id, 'broadcast'),
-          address.id,
-        );
-        opened.push(broadcast);
-      }
-      return {
-        iface,
-        unicast,
-        ...(group === undefined ? {} : { group }),
-        ...(broadcast === undefined ? {} : { broadcast }),
-      };
-    } catch (error) {
-      closeSockets(opened);
-      leaveFamilyGroups(iface);
-      throw error;
-    }
-  }
-
-  function leaveFamilyGroups(iface: TransportInterface): void {
-    for (const [key, socket] of familyGroups) {
-      if (!key.startsWith(`${iface.family}/`)) continue;
-      const groupAddress = key.slice(iface.family.length + 1);
-      try {
-        socket.dropMembership(groupAddress, multicastInterfaceOf(iface));
-      } catch {
-        // Not joined, or the address is already gone (the kernel dropped the membership with it).
-      }
-    }
-  }
-
-  function unbindInterface(sockets: InterfaceSockets): void {
-    leaveFamilyGroups(sockets.iface);
-    closeSockets([sockets.unicast, sockets.group, sockets.broadcast]);
-  }
+  const binder = createUdpBinder({
+    ...bindSettings(init, port),
+    receiveSockets,
+    report,
+    deliver: (datagram) => {
+      if (state === 'started') datagrams.emit(datagram, report);
+    },
+    arrivalOf: (family, source) => attributeArrival(boundInterfaces(), hostSubnets, family, source),
+  });
 
   async function start(): Promise<void> {
     if (state === 'started') return;
@@ -302,10 +172,10 @@ export function createUdpTransport(
     starting = (async () => {
       try {
         for (const address of select(false)) {
-          bound.set(address.id, await bindInterface(address));
+          bound.set(address.id, await binder.bind(address));
         }
         state = 'started';
-        schedulePoll();
+        poller.schedule();
       } catch (error) {
         closeAll();
         state = 'idle';
@@ -318,10 +188,8 @@ export function createUdpTransport(
   }
 
   function closeAll(): void {
-    for (const sockets of bound.values()) leaveFamilyGroups(sockets.iface);
-    closeSockets([...[...bound.values()].flatMap((s) => [s.unicast, s.group, s.broadcast]), ...familyGroups.values()]);
+    binder.closeAll(bound.values());
     bound.clear();
-    familyGroups.clear();
   }
 
   async function stop(): Promise<void> {
@@ -330,8 +198,7 @@ export function createUdpTransport(
     stopping = (async () => {
       if (starting !== undefined) await starting.catch(() => undefined);
       state = 'stopping';
-      if (pollTimer !== undefined) clock.clearTimeout(pollTimer);
-      pollTimer = undefined;
+      poller.cancel();
       await Promise.allSettled([...pending]);
       closeAll();
       state = 'stopped';
@@ -339,82 +206,23 @@ export function createUdpTransport(
     return stopping;
   }
 
-  function schedulePoll(): void {
-    if (pollMs <= 0 || state !== 'started') return;
-    pollTimer = clock.setTimeout(() => {
-      pollTimer = undefined;
-      void pollInterfaces().finally(schedulePoll);
-    }, pollMs);
-  }
-
-  async function pollInterfaces(): Promise<void> {
-    if (polling || state !== 'started') return;
-    polling = true;
-    try {
-      let wanted: readonly InterfaceAddress[];
-      try {
-        wanted = select(true);
-      } catch (error) {
-        report(error);
-        return;
-      }
-      const change = await reconcileInterfaces(bound, wanted, {
-        bind: bindInterface,
-        unbind: unbindInterface,
-        running: () => state === 'started',
-        report,
-      });
-      if (
-        change !== undefined &&
-        change.added.length + change.removed.length + change.changed.length > 0 &&
-        state === 'started'
-      ) {
-        changes.emit(change, report);
-      }
-    } finally {
-      polling = false;
-    }
-  }
+  const emitChange = (change: InterfacesChange): void => changes.emit(change, report);
+  const pollInterfaces = () => pollOnce(() => select(true), bound, binder, running, report, emitChange);
+  const poller = createInterfacePoller(clock, pollMs, running, pollInterfaces);
 
   async function send(bytes: Uint8Array, target: SendTarget): Promise<void> {
-    if (state !== 'started') {
-      throw new TransportError(
-        state === 'stopped' || state === 'stopping' ? 'SSDP_ERR_TRANSPORT_STOPPED' : 'SSDP_ERR_NOT_STARTED',
-        `cannot send: the transport is ${state}`,
-      );
-    }
+    if (state !== 'started') throw sendRefusal(state);
     const sockets = bound.get(target.interfaceId);
-    if (sockets === undefined) {
-      throw new TransportError('SSDP_ERR_UNKNOWN_INTERFACE', `no bound interface with id "${target.interfaceId}"`, {
-        interfaceId: target.interfaceId,
-      });
-    }
-    const { address, port: destinationPort } = resolveTarget(sockets.iface, target, port);
-    const what = `send ${target.kind} to ${address}:${destinationPort} via ${sockets.iface.id}`;
-    const sending = new Promise<void>((resolve, reject) => {
-      try {
-        sockets.unicast.send(bytes, destinationPort, address, (error) => {
-          if (error)
-            reject(
-              transportErrorFromErrno(error, what, { interfaceId: sockets.iface.id, address, port: destinationPort }),
-            );
-          else resolve();
-        });
-      } catch (error) {
-        reject(transportErrorFromErrno(error, what, { interfaceId: sockets.iface.id, address, port: destinationPort }));
-      }
-    });
-    const tracked = sending.catch(() => undefined);
-    pending.add(tracked);
-    void tracked.finally(() => pending.delete(tracked));
-    return sending;
+    if (sockets === undefined) throw unknownInterface(target.interfaceId);
+    const sending = sendFrom(sockets, bytes, target, port);
+    return tracked(pending, sending);
   }
 
   return {
     start,
     stop,
     get interfaces() {
-      return state === 'started' ? [...bound.values()].map((s) => s.iface) : [];
+      return running() ? boundInterfaces() : [];
     },
     onDatagram: (handler): Unsubscribe => datagrams.add(handler),
     onInterfacesChanged: (handler): Unsubscribe => changes.add(handler),

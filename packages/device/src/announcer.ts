@@ -3,12 +3,11 @@
 // refreshed at a random interval below max-age/2; ssdp:update before a BOOTID change and ssdp:byebye at
 // shutdown. Everything goes through the paced send queue, in order, so updates always precede the alives that
 // carry the new BOOTID.
-import type { Advertisement } from '@ssdp/protocol';
 import type { ScheduledTask } from '@ssdp/runtime';
 import type { TransportInterface } from '@ssdp/transport';
 import type { DeviceContext } from './device-context.ts';
-import type { FleetMember } from './fleet.ts';
-import { buildAlive, buildByeBye, buildUpdate, notifyTarget } from './messages.ts';
+import { queueBurst } from './announce-burst.ts';
+import { buildAlive, buildByeBye, buildUpdate } from './messages.ts';
 
 export const ANNOUNCE_ROUNDS = 3;
 export const FIRST_ROUND_MAX_DELAY_MS = 100;
@@ -26,8 +25,6 @@ export interface Announcer {
   byebyeAll(): Promise<void>;
 }
 
-type Build = (iface: TransportInterface, location: string, member: FleetMember, ad: Advertisement) => Uint8Array;
-
 export function createAnnouncer(context: DeviceContext): Announcer {
   const { scheduler, random, queue, stats } = context;
   const tasks = new Set<ScheduledTask>();
@@ -40,62 +37,17 @@ export function createAnnouncer(context: DeviceContext): Announcer {
     tasks.add(task);
   }
 
-  /** Queues one message per (interface, member, advertisement); resolves when all settled. */
-  function burst(
-    kind: 'alive' | 'byebye' | 'update',
-    interfaces: readonly TransportInterface[],
-    build: Build,
-    onSent: (iface: TransportInterface, ad: Advertisement) => void,
-  ): Promise<void> {
-    const waits: Promise<void>[] = [];
-    for (const iface of interfaces) {
-      const target = notifyTarget(context, iface);
-      if (target === undefined) continue;
-      for (const member of context.fleet.members) {
-        // A byebye carries no LOCATION, so it goes out even where the description is not served.
-        const location = context.location(iface, member) ?? (kind === 'byebye' ? '' : undefined);
-        if (location === undefined) continue;
-        for (const ad of member.advertisements) {
-          let bytes: Uint8Array;
-          try {
-            bytes = build(iface, location, member, ad);
-          } catch (error) {
-            context.drop('send-failed', 1, {
-              interfaceId: iface.id,
-              detail: error instanceof Error ? error.message : String(error),
-            });
-            continue;
-          }
-          const queued = queue.enqueue({
-            bytes,
-            target,
-            kind,
-            onSent: () => onSent(iface, ad),
-            onFailed: (error) =>
-              context.drop('send-failed', 1, {
-                interfaceId: iface.id,
-                detail: error instanceof Error ? error.message : String(error),
-              }),
-          });
-          if (queued === false) context.drop('send-failed', 1, { interfaceId: iface.id, detail: 'send queue full' });
-          else waits.push(queued);
-        }
-      }
-    }
-    return Promise.all(waits).then(() => undefined);
-  }
-
   function aliveRound(): void {
     const bootId = context.bootId();
-    void burst(
-      'alive',
-      context.transport.interfaces,
-      (iface, location, member, ad) => buildAlive(context, iface, location, member.configId, ad),
-      (iface, ad) => {
+    void queueBurst(context, {
+      kind: 'alive',
+      interfaces: context.transport.interfaces,
+      build: (iface, location, member, ad) => buildAlive(context, iface, location, member.configId, ad),
+      onSent: (iface, ad) => {
         stats.alive += 1;
         context.emit({ event: 'alive-sent', interfaceId: iface.id, nt: ad.nt, usn: ad.usn, bootId });
       },
-    );
+    });
   }
 
   function cycle(): void {
@@ -124,28 +76,28 @@ export function createAnnouncer(context: DeviceContext): Announcer {
     sendUpdates(interfaces, nextBootId) {
       queue.remove((kind) => kind === 'alive');
       const bootId = context.bootId();
-      return burst(
-        'update',
+      return queueBurst(context, {
+        kind: 'update',
         interfaces,
-        (iface, location, member, ad) => buildUpdate(context, iface, location, member.configId, ad, nextBootId),
-        (iface, ad) => {
+        build: (iface, location, member, ad) => buildUpdate(context, iface, location, member.configId, ad, nextBootId),
+        onSent: (iface, ad) => {
           stats.updates += 1;
           context.emit({ event: 'update-sent', interfaceId: iface.id, nt: ad.nt, usn: ad.usn, bootId, nextBootId });
         },
-      );
+      });
     },
     byebyeAll() {
       cancel();
       const bootId = context.bootId();
-      return burst(
-        'byebye',
-        context.transport.interfaces,
-        (iface, _location, member, ad) => buildByeBye(context, iface, member.configId, ad),
-        (iface, ad) => {
+      return queueBurst(context, {
+        kind: 'byebye',
+        interfaces: context.transport.interfaces,
+        build: (iface, _location, member, ad) => buildByeBye(context, iface, member.configId, ad),
+        onSent: (iface, ad) => {
           stats.byebye += 1;
           context.emit({ event: 'byebye-sent', interfaceId: iface.id, nt: ad.nt, usn: ad.usn, bootId });
         },
-      );
+      });
     },
   };
 }

@@ -7,8 +7,9 @@ import type { MemoryHost } from './memory-host.ts';
 import type { MemoryNetwork } from './memory-network.ts';
 import type { Binding, MemoryPacket } from './memory-network-types.ts';
 import { checkReceiveBufferSize, summarizeReceiveBuffers } from './receive-buffer.ts';
-import { normalizeAddress } from './ip-address.ts';
-import { selectInterfaces, type InterfaceAddress } from './select-interfaces.ts';
+import { type InterfaceAddress } from './select-interfaces.ts';
+import { memoryTarget } from './memory-targets.ts';
+import { asTransportError, selectRequested, sendRefusal, unknownInterface } from './transport-parts.ts';
 import type {
   AddressFamily,
   Datagram,
@@ -20,7 +21,6 @@ import type {
   TransportInterface,
   TransportOptions,
   Unsubscribe,
-  Via,
 } from './transport.ts';
 
 export interface MemoryTransportComponents {
@@ -36,6 +36,124 @@ interface Bound {
 }
 
 type State = 'idle' | 'started' | 'stopped';
+
+function receiveBufferOf(
+  bound: ReadonlyMap<string, Bound>,
+  receiveBufferSize: number,
+): ReceiveBufferReport | undefined {
+  const sockets = [...bound.values()].flatMap((b) =>
+    b.bindings.map(({ label }) => ({
+      socket: label,
+      interfaceId: b.iface.id,
+      granted: receiveBufferSize,
+      clamped: false,
+    })),
+  );
+  return summarizeReceiveBuffers(receiveBufferSize, sockets, undefined);
+}
+
+function kernelDropsOf(bound: ReadonlyMap<string, Bound>): readonly SocketKernelDrops[] {
+  return [...bound.values()].flatMap((b) =>
+    b.bindings.map(({ binding, label }) => ({
+      socket: label,
+      interfaceId: b.iface.id,
+      inode: undefined,
+      drops: binding.drops,
+    })),
+  );
+}
+
+/** Mirrors the UDP transport's interface poll, but runs at once when the host changes. */
+function reselectBound(
+  bound: Map<string, Bound>,
+  wanted: readonly InterfaceAddress[],
+  bindInterface: (address: InterfaceAddress) => Bound,
+  unbind: (entry: Bound) => void,
+  report: (error: unknown) => void,
+): InterfacesChange {
+  const added: TransportInterface[] = [];
+  const removed: TransportInterface[] = [];
+  const changed: { previous: TransportInterface; current: TransportInterface }[] = [];
+  for (const [id, entry] of [...bound]) {
+    const next = wanted.find((w) => w.id === id);
+    if (next !== undefined && next.address === entry.iface.address && next.prefixLength === entry.iface.prefixLength)
+      continue;
+    unbind(entry);
+    bound.delete(id);
+    if (next === undefined) {
+      removed.push(entry.iface);
+      continue;
+    }
+    try {
+      const rebound = bindInterface(next);
+      bound.set(id, rebound);
+      changed.push({ previous: entry.iface, current: rebound.iface });
+    } catch (error) {
+      report(error);
+      removed.push(entry.iface);
+    }
+  }
+  for (const next of wanted) {
+    if (bound.has(next.id) || changed.some((c) => c.current.id === next.id)) continue;
+    try {
+      const fresh = bindInterface(next);
+      bound.set(next.id, fresh);
+      added.push(fresh.iface);
+    } catch (error) {
+      report(error);
+    }
+  }
+  return { added, removed, changed };
+}
+
+interface BindSettings {
+  readonly port: number;
+  readonly unicastPort: number;
+  readonly joinGroup: boolean;
+  readonly ipv6SiteLocal: boolean;
+  readonly broadcast: boolean;
+}
+
+/** Binds `address`'s unicast, group and broadcast endpoints on `host`, all delivering to `receive`. */
+function bindOn(
+  host: MemoryHost,
+  address: InterfaceAddress,
+  settings: BindSettings,
+  receive: (packet: MemoryPacket) => void,
+): Bound {
+  const { port, unicastPort } = settings;
+  const bindings: { binding: Binding; label: string }[] = [];
+  const shown = (a: string): string => (a.includes(':') ? `[${a}]` : a);
+  try {
+    const unicast = host.bind(
+      { kind: 'unicast', family: address.family, address: address.address, port: unicastPort, reuse: true },
+      receive,
+    );
+    bindings.push({ binding: unicast, label: `unicast ${shown(address.address)}:${unicast.port}` });
+    const iface: TransportInterface = { ...address, unicastPort: unicast.port };
+    if (settings.joinGroup) {
+      const groups: string[] =
+        address.family === 'IPv4'
+          ? [SSDP_IPV4_GROUP]
+          : [SSDP_IPV6_LINK_LOCAL_GROUP, ...(settings.ipv6SiteLocal ? [SSDP_IPV6_SITE_LOCAL_GROUP] : [])];
+      for (const group of groups) {
+        const binding = host.bind({ kind: 'group', interfaceName: address.name, group, port }, receive);
+        bindings.push({ binding, label: `group ${shown(group)}:${port}` });
+      }
+    }
+    if (settings.broadcast && address.broadcast !== undefined) {
+      const binding = host.bind(
+        { kind: 'broadcast', interfaceName: address.name, address: address.broadcast, port },
+        receive,
+      );
+      bindings.push({ binding, label: `broadcast ${address.broadcast}:${port}` });
+    }
+    return { iface, bindings };
+  } catch (error) {
+    for (const { binding } of bindings) binding.close();
+    throw error;
+  }
+}
 
 export function createMemoryTransport(init: TransportOptions, components: MemoryTransportComponents): SsdpTransport {
   const { network } = components;
@@ -56,23 +174,11 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
   /** Receive-queue drops of the bindings closed so far (kernelDrops() never goes down). */
   let retiredDrops = 0;
 
-  const report = (error: unknown): void => {
-    const typed =
-      error instanceof TransportError
-        ? error
-        : new TransportError('SSDP_ERR_HANDLER_FAILED', `a handler threw: ${String(error)}`, { cause: error });
-    errors.emit(typed, () => undefined);
-  };
+  const report = (error: unknown): void => errors.emit(asTransportError(error), () => undefined);
 
   function select(lenient: boolean): readonly InterfaceAddress[] {
-    const result = selectInterfaces(host.networkInterfaces(), {
-      ...(init.interfaces === undefined ? {} : { requested: init.interfaces }),
-      ...(init.families === undefined ? {} : { families: init.families }),
-      multicastCapable: (name, family) => host.multicastCapable(name, family),
-      lenient,
-    });
-    if (!result.ok) throw result.error;
-    return result.interfaces;
+    const capable = (name: string, family: AddressFamily): boolean => host.multicastCapable(name, family);
+    return selectRequested(init, host.networkInterfaces(), capable, lenient);
   }
 
   function receiver(interfaceId: string): (packet: MemoryPacket) => void {
@@ -82,68 +188,20 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
     };
   }
 
-  function bindInterface(address: InterfaceAddress): Bound {
-    const bindings: { binding: Binding; label: string }[] = [];
-    const shown = (a: string): string => (a.includes(':') ? `[${a}]` : a);
-    try {
-      const unicast = host.bind(
-        { kind: 'unicast', family: address.family, address: address.address, port: unicastPort, reuse: true },
-        receiver(address.id),
-      );
-      bindings.push({ binding: unicast, label: `unicast ${shown(address.address)}:${unicast.port}` });
-      const iface: TransportInterface = { ...address, unicastPort: unicast.port };
-      if (joinGroup) {
-        const groups: string[] =
-          address.family === 'IPv4'
-            ? [SSDP_IPV4_GROUP]
-            : [SSDP_IPV6_LINK_LOCAL_GROUP, ...(init.ipv6SiteLocal === true ? [SSDP_IPV6_SITE_LOCAL_GROUP] : [])];
-        for (const group of groups) {
-          const binding = host.bind({ kind: 'group', interfaceName: address.name, group, port }, receiver(address.id));
-          bindings.push({ binding, label: `group ${shown(group)}:${port}` });
-        }
-      }
-      if (init.broadcast === true && address.broadcast !== undefined) {
-        const binding = host.bind(
-          { kind: 'broadcast', interfaceName: address.name, address: address.broadcast, port },
-          receiver(address.id),
-        );
-        bindings.push({ binding, label: `broadcast ${address.broadcast}:${port}` });
-      }
-      return { iface, bindings };
-    } catch (error) {
-      for (const { binding } of bindings) binding.close();
-      throw error;
-    }
-  }
+  const settings = {
+    port,
+    unicastPort,
+    joinGroup,
+    ipv6SiteLocal: init.ipv6SiteLocal === true,
+    broadcast: init.broadcast === true,
+  };
+  const bindInterface = (address: InterfaceAddress): Bound => bindOn(host, address, settings, receiver(address.id));
 
   function unbind(entry: Bound): void {
     for (const { binding } of entry.bindings) {
       retiredDrops += binding.drops;
       binding.close();
     }
-  }
-
-  function receiveBuffer(): ReceiveBufferReport | undefined {
-    const sockets = [...bound.values()].flatMap((b) =>
-      b.bindings.map(({ label }) => ({
-        socket: label,
-        interfaceId: b.iface.id,
-        granted: receiveBufferSize,
-        clamped: false,
-      })),
-    );
-    return summarizeReceiveBuffers(receiveBufferSize, sockets, undefined);
-  }
-
-  function kernelDropsBySocket(): readonly SocketKernelDrops[] {
-    return [...bound.values()].flatMap((b) =>
-      b.bindings.map(({ binding, label }) => ({
-        socket: label,
-        interfaceId: b.iface.id,
-        inode: undefined,
-        drops: binding.drops,
-      })),
-    );
   }
 
   function closeAll(): void {
@@ -167,7 +225,9 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
     state = 'started';
     unwatch = host.onInterfacesChanged(() => {
       try {
-        reselect();
+        if (state !== 'started') return;
+        const change = reselectBound(bound, select(true), bindInterface, unbind, report);
+        if (change.added.length + change.removed.length + change.changed.length > 0) changes.emit(change, report);
       } catch (error) {
         report(error);
       }
@@ -183,107 +243,15 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
     return Promise.resolve();
   }
 
-  /** Mirrors the UDP transport's interface poll, but runs at once when the host changes. */
-  function reselect(): void {
-    if (state !== 'started') return;
-    const wanted = select(true);
-    const added: TransportInterface[] = [];
-    const removed: TransportInterface[] = [];
-    const changed: { previous: TransportInterface; current: TransportInterface }[] = [];
-    for (const [id, entry] of [...bound]) {
-      const next = wanted.find((w) => w.id === id);
-      if (next !== undefined && next.address === entry.iface.address && next.prefixLength === entry.iface.prefixLength)
-        continue;
-      unbind(entry);
-      bound.delete(id);
-      if (next === undefined) {
-        removed.push(entry.iface);
-        continue;
-      }
-      try {
-        const rebound = bindInterface(next);
-        bound.set(id, rebound);
-        changed.push({ previous: entry.iface, current: rebound.iface });
-      } catch (error) {
-        report(error);
-        removed.push(entry.iface);
-      }
-    }
-    for (const next of wanted) {
-      if (bound.has(next.id) || changed.some((c) => c.current.id === next.id)) continue;
-      try {
-        const fresh = bindInterface(next);
-        bound.set(next.id, fresh);
-        added.push(fresh.iface);
-      } catch (error) {
-        report(error);
-      }
-    }
-    if (added.length + removed.length + changed.length > 0) changes.emit({ added, removed, changed }, report);
-  }
-
   function send(bytes: Uint8Array, target: SendTarget): Promise<void> {
-    if (state !== 'started') {
-      const code = state === 'stopped' ? 'SSDP_ERR_TRANSPORT_STOPPED' : 'SSDP_ERR_NOT_STARTED';
-      return Promise.reject(new TransportError(code, `cannot send: the transport is ${state}`));
-    }
+    if (state !== 'started') return Promise.reject(sendRefusal(state));
     const entry = bound.get(target.interfaceId);
-    if (entry === undefined) {
-      return Promise.reject(
-        new TransportError('SSDP_ERR_UNKNOWN_INTERFACE', `no bound interface with id "${target.interfaceId}"`, {
-          interfaceId: target.interfaceId,
-        }),
-      );
-    }
+    if (entry === undefined) return Promise.reject(unknownInterface(target.interfaceId));
     const { iface } = entry;
     const from = { address: iface.address, port: iface.unicastPort };
-    let to: { address: string; port: number };
-    let via: Via;
-    switch (target.kind) {
-      case 'multicast':
-        via = 'multicast';
-        to = {
-          address:
-            iface.family === 'IPv4'
-              ? SSDP_IPV4_GROUP
-              : target.group === 'site-local'
-                ? SSDP_IPV6_SITE_LOCAL_GROUP
-                : SSDP_IPV6_LINK_LOCAL_GROUP,
-          port,
-        };
-        break;
-      case 'unicast': {
-        const family: AddressFamily = normalizeAddress(target.address).includes(':') ? 'IPv6' : 'IPv4';
-        if (family !== iface.family) {
-          return Promise.reject(
-            new TransportError('SSDP_ERR_INVALID_TARGET', `${target.address} is not ${iface.family} like ${iface.id}`, {
-              interfaceId: iface.id,
-              address: target.address,
-            }),
-          );
-        }
-        // A directed broadcast address sent "unicast" is still a broadcast on the wire.
-        via =
-          iface.broadcast !== undefined && normalizeAddress(target.address) === iface.broadcast
-            ? 'broadcast'
-            : 'unicast';
-        to = { address: target.address, port: target.port };
-        break;
-      }
-      case 'broadcast': {
-        const address = target.address ?? iface.broadcast;
-        if (iface.family !== 'IPv4' || address === undefined) {
-          return Promise.reject(
-            new TransportError('SSDP_ERR_INVALID_TARGET', `${iface.id} has no IPv4 broadcast address`, {
-              interfaceId: iface.id,
-            }),
-          );
-        }
-        via = 'broadcast';
-        to = { address, port: target.port ?? port };
-        break;
-      }
-    }
+    const resolved = memoryTarget(iface, target, port);
+    if (resolved instanceof TransportError) return Promise.reject(resolved);
+    const { to, via } = resolved;
     // Off-link unicast is routed (the network finds the owner on any link), as a default route would.
     network.route(host, iface.name, from, to, via, bytes, loopback);
     return Promise.resolve();
@@ -299,8 +267,8 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
     onInterfacesChanged: (handler): Unsubscribe => changes.add(handler),
     onError: (handler): Unsubscribe => errors.add(handler),
     send,
-    receiveBuffer,
-    kernelDrops: () => kernelDropsBySocket().reduce((sum, s) => sum + (s.drops ?? 0), retiredDrops),
-    kernelDropsBySocket,
+    receiveBuffer: () => receiveBufferOf(bound, receiveBufferSize),
+    kernelDrops: () => kernelDropsOf(bound).reduce((sum, s) => sum + (s.drops ?? 0), retiredDrops),
+    kernelDropsBySocket: () => kernelDropsOf(bound),
   };
 }

@@ -3,7 +3,6 @@
 // drop counters with these verdicts, per reason; test/expected-verdicts.spec.ts holds these verdicts and the real
 // apps to hand-written ones (src/expected-verdicts.ts), and test/node-ssdp-differential.spec.ts the parser to
 // node-ssdp's.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the cycle is only through the packages' fuzz-hardening tests, which draw from these generators
 import { defaultLimits } from '@ssdp/device';
 import { DEFAULT_PARSE_LIMITS, getHeader, parseMessage, searchResponseWindow, type ParseLimits } from '@ssdp/protocol';
 

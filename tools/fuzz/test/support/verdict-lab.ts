@@ -1,13 +1,9 @@
 // The real apps' verdict on one datagram: a device and a control point from the public packages on the memory
 // network (fake timers drive it), the device's rate limits opened wide so each datagram is judged alone. The
 // verdict is read from their own counters: which drop reason grew, or the searches / ignored counts.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the cycle is only through the packages' fuzz-hardening tests, which draw from these generators
 import { createControlPoint, type ControlPoint } from '@ssdp/control-point';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the cycle is only through the packages' fuzz-hardening tests, which draw from these generators
 import { createMemoryTransport as createCpTransport } from '@ssdp/control-point/testing';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the cycle is only through the packages' fuzz-hardening tests, which draw from these generators
 import { createDevice, type Device } from '@ssdp/device';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the cycle is only through the packages' fuzz-hardening tests, which draw from these generators
 import {
   MemoryNetwork,
   createMemoryDescriptionServer,

@@ -1,23 +1,16 @@
-// A seeded sample of the fuzz generators (tools/fuzz, the same streams as the real-UDP run) against the
-// controller on the memory network: every parse and USN drop is counted under the oracle's reason, the registry
-// stays at its bound under random-UDN floods, the string pool and the registry give their memory back after the
-// clean-up byebyes, nothing reaches the log as an internal error, and a real device is still discovered.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only: the generators are shared with the tools/fuzz runs
-import { createGenerator, judgeForController, loadVectors, type FuzzCategory } from '@ssdp/fuzz';
-import { type SsdpTransport } from '@ssdp/transport';
-import { MemoryNetwork, createMemoryTransport } from '@ssdp/transport/testing';
+// A seeded sample of the fuzz generators (the same streams as the real-UDP run) against the control point library
+// on the memory network: every parse and USN drop is counted under the oracle's reason, the registry stays at its
+// bound under random-UDN floods, the string pool and the registry give their memory back after the clean-up
+// byebyes, nothing reaches the log as an internal error, and a real device is still discovered.
+import { createControlPoint, type ControlPoint, type ControlPointEvent, type HttpGet } from '@ssdp/control-point';
+import { MemoryNetwork, createFakeDevice, createMemoryTransport } from '@ssdp/control-point/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createControlPointEngine as createController,
-  type ControlPointEngine as Controller,
-} from '../src/control-point-engine.ts';
-import { controlPointTransportOptions } from '../src/control-point-options.ts';
-import type { DescriptionFetcher } from '../src/description-fetcher.ts';
-import type { ControllerEvent } from '../src/events.ts';
-import { createFakeDevice } from '../src/testing/fake-device.ts';
+import { createGenerator, type FuzzCategory } from '../src/generators.ts';
+import { judgeForController } from '../src/oracle.ts';
+import { loadVectors } from '../src/vectors.ts';
 
 const vectors = loadVectors();
-const running: Controller[] = [];
+const running: ControlPoint[] = [];
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 0 });
@@ -28,47 +21,36 @@ afterEach(async () => {
 });
 
 /** LOCATIONs of the attacker are fetched and refused at once (like a closed port). */
-const refusingFetcher: DescriptionFetcher = {
-  fetch: () => Promise.resolve({ ok: false, reason: 'network', detail: 'connect ECONNREFUSED' }),
-};
+const refusingHttpGet: HttpGet = () => Promise.reject(new Error('connect ECONNREFUSED'));
 
 async function setup(maxDevices: number) {
   const network = new MemoryNetwork({ seed: 3 });
   network.addHost('cp', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.1/24' }]);
   network.addHost('attacker', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.4/24' }]);
-  const transport = createMemoryTransport(
-    { ...controlPointTransportOptions('upnp', 1900, ['eth0']), families: ['IPv4'] },
-    { network, host: 'cp' },
-  );
-  const events: ControllerEvent[] = [];
+  const events: ControlPointEvent[] = [];
   const logs: string[] = [];
-  const controller = createController(
+  let transport: ReturnType<typeof createMemoryTransport> | undefined;
+  const controller = createControlPoint(
+    { interfaces: ['eth0'], maxDevices, userAgent: 'Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0' },
     {
-      profile: 'upnp',
-      target: 'ssdp:all',
-      mx: 3,
-      intervalMs: 10_000,
-      port: 1900,
-      describe: true,
-      userAgent: 'Linux/6.1 UPnP/2.0 ssdp-controller/0.1.0',
-      registry: { maxDevices },
-    },
-    {
-      transport,
+      createTransport: (o) =>
+        (transport = createMemoryTransport({ ...o, families: ['IPv4'] }, { network, host: 'cp' })),
       clock: network.clock,
-      fetcher: refusingFetcher,
-      onEvent: (e) => events.push(e),
-      onLog: (l) => logs.push(l),
+      httpGet: refusingHttpGet,
     },
   );
+  controller.on('event', (e) => events.push(e));
+  controller.on('warning', (l) => logs.push(l));
   running.push(controller);
   await controller.start();
-  const attacker: SsdpTransport = createMemoryTransport(
+  const attacker = createMemoryTransport(
     { interfaces: ['eth0'], families: ['IPv4'], port: 1900, unicastPort: 0, joinGroup: false },
     { network, host: 'attacker' },
   );
   await attacker.start();
-  return { network, controller, transport, attacker, events, logs };
+  /** The controller's search port, where answers to its searches come. */
+  const searchPort = transport!.interfaces[0]!.unicastPort;
+  return { network, controller, searchPort, attacker, events, logs };
 }
 
 /** Sends `count` generated datagrams, advancing the clock by `stepMs` every 100 (0: all at once). */
@@ -80,7 +62,7 @@ async function blast(
   stepMs = 5,
 ) {
   const setupResult = await setup(maxDevices);
-  const { controller, transport, attacker } = setupResult;
+  const { controller, searchPort, attacker } = setupResult;
   const generator = createGenerator(seed, { vectors, attackerAddress: '10.0.0.4' }, weights);
   const expected: Record<string, number> = {};
   const interfaceId = attacker.interfaces[0]!.id;
@@ -93,7 +75,7 @@ async function blast(
     await attacker.send(
       datagram.bytes,
       datagram.to === 'controller'
-        ? { kind: 'unicast', interfaceId, address: '10.0.0.1', port: transport.interfaces[0]!.unicastPort }
+        ? { kind: 'unicast', interfaceId, address: '10.0.0.1', port: searchPort }
         : { kind: 'multicast', interfaceId },
     );
     if (i % 100 === 0) {
@@ -128,7 +110,9 @@ describe('fuzz sample against the controller (memory network)', () => {
     );
     expect(sorted(stateless)).toEqual(drops(expected));
     // The --json `dropped` lines add up to the counters, but are summed per reason per second, not one per datagram.
-    const dropEvents = events.filter((e): e is Extract<ControllerEvent, { event: 'dropped' }> => e.event === 'dropped');
+    const dropEvents = events.filter(
+      (e): e is Extract<ControlPointEvent, { event: 'dropped' }> => e.event === 'dropped',
+    );
     const datagramDrops = Object.entries(controller.stats.dropped)
       .filter(([reason]) => !reason.startsWith('describe-') && reason !== 'evicted-unannounced')
       .reduce((a, [, n]) => a + n, 0);

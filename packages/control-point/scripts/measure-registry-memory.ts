@@ -3,7 +3,8 @@
 // Run: node --expose-gc --import tsx packages/control-point/scripts/measure-registry-memory.ts [devices]
 // A script, not a test: heap numbers vary with the machine and the V8 version.
 import { createNotifyAlive, parseMessage, serializeMessage, type SsdpMessage } from '@ssdp/protocol';
-import { createScheduler, type Clock } from '@ssdp/runtime';
+import { createScheduler } from '@ssdp/runtime';
+import { createManualClock } from '@ssdp/runtime/testing';
 import { toObservation } from '../src/observation.ts';
 import { createRegistry } from '../src/registry.ts';
 
@@ -11,8 +12,7 @@ const count = Number(process.argv[2] ?? 100_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');
 
-let now = 1_764_000_000_000;
-const clock: Clock = { now: () => now, setTimeout: () => 0, clearTimeout: () => undefined };
+const clock = createManualClock(1_764_000_000_000);
 const scheduler = createScheduler({ clock });
 let added = 0;
 const registry = createRegistry(
@@ -63,9 +63,9 @@ for (let i = 0; i < count; i += 1) {
     if (typeof observation === 'string') throw new Error(observation);
     registry.observe(observation);
   }
-  now += 1;
+  clock.advance(1);
 }
-now += 1; // due the announcement tasks
+clock.advance(1); // due the announcement tasks
 registry.settleAll();
 gc();
 const after = process.memoryUsage().heapUsed;

@@ -1,38 +1,9 @@
-import { createScheduler, type Clock } from '@ssdp/runtime';
+import { createScheduler } from '@ssdp/runtime';
+import { createManualClock } from '@ssdp/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { DeviceRecord } from '../src/device-record.ts';
 import { createExpiryIndex } from '../src/expiry-index.ts';
 import { createRegistry, type Observation, type RegistryEvent, type RegistryInit } from '../src/registry.ts';
-
-/** A manual clock: `advance` runs what falls due, in order. */
-function manualClock() {
-  let now = 0;
-  const timers = new Map<number, { at: number; run: () => void }>();
-  let nextId = 1;
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (run, ms) => {
-      const id = nextId++;
-      timers.set(id, { at: now + Math.max(0, ms), run });
-      return id;
-    },
-    clearTimeout: (id) => void timers.delete(id as number),
-  };
-  function advance(ms: number) {
-    const end = now + ms;
-    for (;;) {
-      const next = [...timers.entries()]
-        .filter(([, t]) => t.at <= end)
-        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
-      if (next === undefined) break;
-      timers.delete(next[0]);
-      now = next[1].at;
-      next[1].run();
-    }
-    now = end;
-  }
-  return { clock, advance, pendingTimers: () => timers.size };
-}
 
 const ROOT = '11111111-1111-1111-1111-111111111111';
 const EMB = '22222222-2222-2222-2222-222222222222';
@@ -40,7 +11,9 @@ const OTHER = '33333333-3333-3333-3333-333333333333';
 const LOCATION = 'http://10.0.0.2:80/d.xml';
 
 function setup(init: RegistryInit = {}) {
-  const { clock, advance, pendingTimers } = manualClock();
+  const clock = createManualClock();
+  const advance = (ms: number) => clock.advance(ms);
+  const pendingTimers = () => clock.pending;
   const scheduler = createScheduler({ clock });
   const events: RegistryEvent[] = [];
   const unannouncedEvictions: string[] = [];
@@ -337,7 +310,7 @@ describe('registry', () => {
 
 describe('expiry index', () => {
   it('expires records at expiresAt through the shared scheduler: refreshed late, shortened at once, removed never', () => {
-    const { clock, advance, pendingTimers } = manualClock();
+    const clock = createManualClock();
     const scheduler = createScheduler({ clock });
     const expired: string[] = [];
     const index = createExpiryIndex(scheduler, clock.now, (record) => expired.push(`${record.key}@${clock.now()}`));
@@ -353,13 +326,13 @@ describe('expiry index', () => {
       records.set(key, record);
       index.arm(record);
     }
-    expect(pendingTimers()).toBe(1); // one clock timer for every deadline
+    expect(clock.pending).toBe(1); // one clock timer for every deadline
     records.get('a')!.expiresAt = 5; // shortened: moved now
     index.arm(records.get('a')!);
     records.get('b')!.expiresAt = 60; // refreshed: noticed when its old deadline fires
     index.arm(records.get('b')!);
     index.remove(records.get('c')!);
-    advance(100);
+    clock.advance(100);
     expect(expired).toEqual(['a@5', 'd@20', 'b@60']);
     expect(scheduler.size).toBe(0);
   });

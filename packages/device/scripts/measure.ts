@@ -2,54 +2,19 @@
 //   node --expose-gc --import tsx packages/device/scripts/measure.ts
 // On a MemoryNetwork with a manual clock: time to answer one ssdp:all for --count 1000, memory per pending
 // response, and the amplification (bytes out / bytes in) of on-link floods with the default limits.
-import type { Clock } from '@ssdp/runtime';
+import { createManualClock } from '@ssdp/runtime/testing';
 import { MemoryNetwork, createMemoryTransport, seededRandom } from '@ssdp/transport/testing';
 import { createDeviceEngine as createDevice } from '../src/device-engine.ts';
 import type { DeviceLimits } from '../src/limits.ts';
 import { createMemoryStateStore } from '../src/testing/memory-state-store.ts';
 import { createMemoryDescriptionServer } from '../src/testing/memory-description-server.ts';
 
-/** A clock that only moves when told to; timers run in due order, with microtasks flushed between them. */
-function manualClock(): Clock & { advance(ms: number): Promise<void> } {
-  let now = 0;
-  let seq = 0;
-  const timers = new Map<number, { at: number; seq: number; run: () => void }>();
-  const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
-  return {
-    now: () => now,
-    setTimeout(run, ms) {
-      const id = ++seq;
-      timers.set(id, { at: now + Math.max(0, ms), seq: id, run });
-      return id;
-    },
-    clearTimeout(handle) {
-      timers.delete(handle as number);
-    },
-    async advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        await flush();
-        let next: { id: number; at: number; seq: number; run: () => void } | undefined;
-        for (const [id, t] of timers)
-          if (t.at <= until && (next === undefined || t.at < next.at || (t.at === next.at && t.seq < next.seq)))
-            next = { id, ...t };
-        if (next === undefined) break;
-        timers.delete(next.id);
-        now = Math.max(now, next.at);
-        next.run();
-      }
-      now = until;
-      await flush();
-    },
-  };
-}
-
 const SEARCH = new TextEncoder().encode(
   'M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: "ssdp:discover"\r\nMX: 3\r\nST: ssdp:all\r\n\r\n',
 );
 
 async function lab(count: number, controlPoints: number, limits: Partial<DeviceLimits> = {}) {
-  const clock = manualClock();
+  const clock = createManualClock();
   const network = new MemoryNetwork({ clock, seed: 1 });
   const host = network.addHost('device', [{ name: 'eth0', link: 'lan', ipv4: '10.0.0.2/16' }]);
   const transport = createMemoryTransport({ interfaces: ['eth0'] }, { network, host });
@@ -86,16 +51,16 @@ async function fleetAnswer(): Promise<void> {
   const { clock, network, device, cps } = await lab(1000, 1);
   await device.start();
   const startMs = ms(t0);
-  await clock.advance(5000); // initial announcements (9,000 NOTIFYs, paced)
+  await clock.advanceAsync(5000); // initial announcements (9,000 NOTIFYs, paced)
   const cp = cps[0]!;
   const before = network.log.length;
   const t1 = process.hrtime.bigint();
   await cp.send(SEARCH, { kind: 'multicast', interfaceId: cp.interfaces[0]!.id });
-  await clock.advance(1);
+  await clock.advanceAsync(1);
   const scheduleMs = ms(t1);
   const pending = device.pendingResponses;
   const t2 = process.hrtime.bigint();
-  await clock.advance(3001);
+  await clock.advanceAsync(3001);
   const sendMs = ms(t2);
   const answers = network.log.slice(before).filter((r) => r.host === 'device' && r.via === 'unicast').length;
   console.log(
@@ -114,11 +79,11 @@ async function memoryPerPending(): Promise<void> {
   }
   const { clock, device, cps } = await lab(1000, 20, { maxPendingResponses: 1_000_000, responseBurst: 1_000_000 });
   await device.start();
-  await clock.advance(5000);
+  await clock.advanceAsync(5000);
   gc();
   const before = process.memoryUsage().heapUsed;
   for (const cp of cps) await cp.send(SEARCH, { kind: 'multicast', interfaceId: cp.interfaces[0]!.id });
-  await clock.advance(1);
+  await clock.advanceAsync(1);
   gc();
   const after = process.memoryUsage().heapUsed;
   const pending = device.pendingResponses;
@@ -130,7 +95,7 @@ async function memoryPerPending(): Promise<void> {
 async function flood(label: string, sources: number, perSourcePerSecond: number, seconds: number): Promise<void> {
   const { clock, network, device, cps } = await lab(1, sources);
   await device.start();
-  await clock.advance(2000);
+  await clock.advanceAsync(2000);
   const mark = network.log.length;
   let bytesIn = 0;
   const stepMs = 10;
@@ -145,9 +110,9 @@ async function flood(label: string, sources: number, perSourcePerSecond: number,
         bytesIn += SEARCH.length;
       }
     }
-    await clock.advance(stepMs);
+    await clock.advanceAsync(stepMs);
   }
-  await clock.advance(3100);
+  await clock.advanceAsync(3100);
   const out = network.log.slice(mark).filter((r) => r.host === 'device' && r.via === 'unicast');
   const bytesOut = out.reduce((sum, r) => sum + r.bytes.length, 0);
   const searches = (sources * perSourcePerSecond * seconds).toFixed(0);

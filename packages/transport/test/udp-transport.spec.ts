@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock } from '@ssdp/runtime';
+import { createManualClock } from '@ssdp/runtime/testing';
 import { TransportError, transportErrorFromErrno } from '../src/errors.ts';
 import type { NetworkInterfacesSnapshot } from '../src/select-interfaces.ts';
 import type { Datagram, InterfacesChange, SsdpTransport } from '../src/transport.ts';
@@ -31,30 +31,6 @@ async function waitFor(predicate: () => boolean, what: string, timeoutMs = 3000)
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-/** A clock whose timers run only when the test says so. */
-function manualClock() {
-  let now = 0;
-  let timers: { at: number; callback: () => void }[] = [];
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (callback, ms) => {
-      const timer = { at: now + ms, callback };
-      timers.push(timer);
-      return timer;
-    },
-    clearTimeout: (handle) => {
-      timers = timers.filter((t) => t !== handle);
-    },
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    const due = timers.filter((t) => t.at <= now);
-    timers = timers.filter((t) => t.at > now);
-    for (const timer of due) timer.callback();
-  };
-  return { clock, advance };
 }
 
 const lo = (address: string): NetworkInterfacesSnapshot => ({
@@ -147,7 +123,7 @@ describe('UDP transport on loopback', () => {
 
   it('follows interface changes found by polling: address change, gone, back', async () => {
     const port = await freePort();
-    const { clock, advance } = manualClock();
+    const clock = createManualClock();
     let snapshot = lo('127.0.0.1');
     const device = createUdpTransport(
       { interfaces: ['lo'], families: ['IPv4'], port, interfacePollMs: 1000 },
@@ -170,7 +146,7 @@ describe('UDP transport on loopback', () => {
     await searcher.start();
 
     snapshot = lo('127.0.0.2');
-    advance(1000);
+    clock.advance(1000);
     await waitFor(() => changes.length === 1, 'the change');
     expect(changes[0]!.changed.map((c) => [c.previous.address, c.current.address, c.current.id])).toEqual([
       ['127.0.0.1', '127.0.0.2', 'lo/IPv4'],
@@ -186,13 +162,13 @@ describe('UDP transport on loopback', () => {
     expect(received[0]).toMatchObject({ via: 'unicast', interfaceId: 'lo/IPv4' });
 
     snapshot = {};
-    advance(1000);
+    clock.advance(1000);
     await waitFor(() => changes.length === 2, 'the removal');
     expect(changes[1]!.removed.map((i) => i.id)).toEqual(['lo/IPv4']);
     expect(device.interfaces).toEqual([]);
 
     snapshot = lo('127.0.0.2');
-    advance(1000);
+    clock.advance(1000);
     await waitFor(() => changes.length === 3, 'the return');
     expect(changes[2]!.added.map((i) => i.address)).toEqual(['127.0.0.2']);
     await searcher.send(encoder.encode('multicast after return'), { kind: 'multicast', interfaceId: 'lo/IPv4' });

@@ -8,11 +8,11 @@
 // --name NAME --no-write.
 import { parseArgs } from 'node:util';
 import { createControlPoint, type ControlPoint } from '@ssdp/control-point';
+import { createManualClock, type ManualClock } from '@ssdp/runtime/testing';
 import { describeCommand, describeMachine, describeRevision } from './machine.ts';
 import { findWorkspaceRoot, writeResults } from './results.ts';
 import { summarize } from './stats.ts';
 import { createInjectedTransport } from './registry/injected-transport.ts';
-import { createManualClock, type ManualClock } from './registry/manual-clock.ts';
 import { simulatedAnnouncement, USNS_PER_DEVICE } from './registry/simulated-device.ts';
 import { registryMarkdown, type RegistrySize } from './registry/registry-report.ts';
 

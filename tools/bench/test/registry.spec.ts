@@ -1,7 +1,6 @@
 import { parseMessage } from '@ssdp/protocol';
 import { describe, expect, it } from 'vitest';
 import { createInjectedTransport } from '../src/registry/injected-transport.ts';
-import { createManualClock } from '../src/registry/manual-clock.ts';
 import { expiryGrowth, type RegistrySize } from '../src/registry/registry-report.ts';
 import {
   simulatedAddress,
@@ -11,24 +10,6 @@ import {
 } from '../src/registry/simulated-device.ts';
 
 describe('registry benchmark parts', () => {
-  it('runs timers in due order, only as far as the clock is advanced', () => {
-    const clock = createManualClock(1000);
-    const ran: string[] = [];
-    clock.setTimeout(() => ran.push('b'), 20);
-    clock.setTimeout(() => {
-      ran.push('a');
-      clock.setTimeout(() => ran.push('c'), 5); // due at 1015, inside the same advance
-    }, 10);
-    const cancelled = clock.setTimeout(() => ran.push('x'), 1);
-    clock.clearTimeout(cancelled);
-    clock.advance(15);
-    expect(ran).toEqual(['a', 'c']);
-    expect(clock.now()).toBe(1015);
-    clock.advance(100);
-    expect(ran).toEqual(['a', 'c', 'b']);
-    expect(clock.pending).toBe(0);
-  });
-
   it('delivers datagrams to the subscribers as one interface would', async () => {
     const transport = createInjectedTransport();
     const seen: string[] = [];

@@ -14,23 +14,18 @@ import {
   type DescriptionRequests,
   type DescriptionRequestsParts,
 } from './description-requests.ts';
-import { createDropReporter } from './drop-reporter.ts';
 import { createEngineCounters } from './engine-counters.ts';
-import { createEventOutbox } from './event-outbox.ts';
-import type { ControllerEvent, ControllerStats, DeviceSnapshot, DropReason } from './events.ts';
+import { startEngine, stopEngine } from './engine-lifecycle.ts';
+import { engineMethods, engineStats } from './engine-methods.ts';
+import { createEngineOutput } from './engine-output.ts';
+import type { EngineParts } from './engine-parts.ts';
+import type { ControllerEvent, ControllerStats, DeviceSnapshot } from './events.ts';
 import { oneLine } from './one-line.ts';
 import { createReceiveLoop, type ReceiveLoopInit } from './receive-loop.ts';
-import { createReceiveWatch } from './receive-stats.ts';
-import {
-  createRegistry,
-  type DeviceRecord,
-  type Observation,
-  type Registry,
-  type RegistryEvent,
-  type RegistryInit,
-} from './registry.ts';
-import { createRepeatFilter } from './repeat-filter.ts';
-import { createSearchCycles } from './search-cycles.ts';
+import { createReceiveWatch, type ReceiveWatch } from './receive-stats.ts';
+import { createRegistry, type Registry, type RegistryInit } from './registry.ts';
+import { createRepeatFilter, type RepeatFilter } from './repeat-filter.ts';
+import { createSearchCycles, type SearchCycles, type SearchCyclesParts } from './search-cycles.ts';
 import { createSearchMessages } from './search-messages.ts';
 
 export interface ControlPointEngineInit {
@@ -113,17 +108,12 @@ export function createControlPointEngine(
   const { transport, clock, onEvent } = components;
   const log = components.onLog ?? (() => undefined);
   const now = (): number => clock.now();
-  const maxDevices = init.registry?.maxDevices ?? 10_000;
-  const counters = createEngineCounters(maxDevices, log);
+  const counters = createEngineCounters(init.registry?.maxDevices ?? 10_000, log);
   const { counts } = counters;
   const scheduler = createScheduler({
     clock,
     onTaskError: (error) => log(`internal error in a timer: ${String(error)}`),
   });
-  const registry: Registry = createRegistry(
-    { describeWaitMs: init.describe ? 1000 : 0, ...init.registry, describe: init.describe },
-    { clock, scheduler, onEvent: onRegistryEvent, onEvictedUnannounced: () => counters.evicted(false) },
-  );
   // Receiving first: the socket callback only queues; parsing runs in slices, describing and output below it.
   const loop = createReceiveLoop(init.receiveLoop ?? {}, {
     handle: (datagram, receivedAt) => handleDatagram(datagram, receivedAt),
@@ -131,29 +121,18 @@ export function createControlPointEngine(
     ...(components.defer === undefined ? {} : { defer: components.defer }),
     onTaskError: (error) => log(`internal error in a deferred task: ${oneLine(error)}`),
   });
-  const outbox = createEventOutbox({ later: loop.later, deliver });
+  const output = createEngineOutput({ clock, scheduler, counters, later: loop.later, onEvent, log });
+  const { outbox, drops, drop } = output;
+  const registry: Registry = createRegistry(
+    { describeWaitMs: init.describe ? 1000 : 0, ...init.registry, describe: init.describe },
+    { clock, scheduler, onEvent: output.onRegistryEvent, onEvictedUnannounced: () => counters.evicted(false) },
+  );
   const repeats = createRepeatFilter({ maxEntries: init.verbose === true ? 0 : (init.repeatCache ?? 16_384) });
   let state: 'idle' | 'started' | 'stopped' = 'idle';
   const running = (): boolean => state === 'started';
   const descriptions = describing(init, components, { registry, counters, later: loop.later, log, running });
-  // Counted exactly here; reported at most once per reason per second (a flood must not flood stdout).
-  const drops = createDropReporter({ clock, scheduler, emit: (event) => outbox.emit(event) });
   const receiving = createReceiveWatch(transport, log);
-  const searchFor = createSearchMessages({ ...init, cpuuid: randomUUID() }, log);
-  const searches = createSearchCycles(init, {
-    transport,
-    scheduler,
-    searchFor,
-    outbox,
-    counts,
-    log,
-    now,
-    running,
-    onCycle: (cycle) => {
-      if (cycle > 1) receiving.check();
-      repeats.sweep();
-    },
-  });
+  const searches = searching(init, { transport, scheduler, outbox, counts, log, now, running, receiving, repeats });
   const handleDatagram = createDatagramHandler({
     init,
     registry,
@@ -162,38 +141,27 @@ export function createControlPointEngine(
     stats: counts,
     outbox,
     drop,
-    maybeDescribe,
+    maybeDescribe: (record, observation, datagram) => descriptions?.request(record, observation, datagram),
     now,
     log,
   });
-  const unsubscribes: (() => void)[] = [];
-
-  function onRegistryEvent(event: RegistryEvent): void {
-    if (event.event === 'device-removed' && event.reason === 'evicted') counters.evicted(true);
-    if (event.event === 'describe-failed') counts.describeFailed += 1;
-    outbox.emit({ ...event, time: clock.now() });
-  }
-
-  function deliver(event: ControllerEvent): void {
-    try {
-      onEvent(event);
-    } catch (error) {
-      log(`an event handler failed: ${oneLine(error)}`);
-    }
-  }
-
-  function drop(reason: DropReason, datagram: Datagram): void {
-    counters.countDrop(reason);
-    drops.drop(reason, {
-      address: datagram.remote.address,
-      port: datagram.remote.port,
-      interfaceId: datagram.interfaceId,
-    });
-  }
-
-  function maybeDescribe(record: DeviceRecord, observation: Observation, datagram: Datagram): void {
-    descriptions?.request(record, observation, datagram);
-  }
+  const parts: EngineParts = {
+    transport,
+    scheduler,
+    registry,
+    loop,
+    outbox,
+    repeats,
+    descriptions,
+    drops,
+    receiving,
+    searches,
+    counts,
+    unsubscribes: [],
+    onEvent,
+    now,
+    log,
+  };
 
   /** The socket callback: queue and return (read time: first/last seen do not include the wait or the parse). */
   function onDatagram(datagram: Datagram): void {
@@ -203,62 +171,40 @@ export function createControlPointEngine(
   }
 
   return {
-    async start() {
-      if (state !== 'idle') return;
-      unsubscribes.push(transport.onDatagram(onDatagram));
-      unsubscribes.push(transport.onError((error) => log(error.toOneLine())));
-      await transport.start();
-      receiving.started();
-      loop.warm(); // before the search: its answers may all come at once
-      descriptions?.warm(); // so the answers' descriptions do not wait for the HTTP client and the XML parser
-      state = 'started';
-      searches.start();
+    start() {
+      if (state !== 'idle') return Promise.resolve();
+      return startEngine(parts, onDatagram, () => {
+        state = 'started';
+      });
     },
-    async stop() {
-      if (state === 'stopped') return;
+    stop() {
+      if (state === 'stopped') return Promise.resolve();
       const wasStarted = state === 'started';
       state = 'stopped';
-      descriptions?.describer.stop();
-      loop.stop();
-      if (wasStarted) receiving.check();
-      drops.flush();
-      outbox.flush(); // what happened is still said; nothing new happens
-      scheduler.clear();
-      registry.clear();
-      repeats.clear();
-      searches.stop();
-      for (const unsubscribe of unsubscribes) unsubscribe();
-      await transport.stop();
+      return stopEngine(parts, wasStarted);
     },
-    search: (st) => searches.search(st),
-    devices: () => registry.devices(),
-    device(udn) {
-      const record = registry.get(udn);
-      return record !== undefined && record.announced && !record.removed ? registry.snapshot(record) : undefined;
-    },
-    settle() {
-      loop.drainDatagrams(); // what was read before the listing counts
-      registry.settleAll();
-      receiving.check();
-    },
-    reportFound() {
-      outbox.flush();
-      for (const device of registry.devices()) onEvent({ event: 'device-found', time: now(), device });
-    },
-    whenDescribed: () => descriptions?.describer.idle() ?? Promise.resolve(),
-    describeDrainBoundMs: (timeoutMs) => descriptions?.drainBoundMs(timeoutMs) ?? 0,
-    whenSearched: () => searches.whenSearched(),
+    ...engineMethods(parts),
     get stats(): ControllerStats {
-      return {
-        ...counts,
-        dropped: { ...counts.dropped },
-        receiveQueuePeak: loop.peakQueued,
-        kernelDrops: receiving.kernelDrops(),
-        receiveBuffer: receiving.receiveBuffer(),
-      };
+      return engineStats(parts);
     },
     scheduler,
   };
+}
+
+/** The search cycles; each cycle checks the kernel's drops (from the second on) and sweeps the repeat filter. */
+function searching(
+  init: ControlPointEngineInit,
+  parts: Omit<SearchCyclesParts, 'searchFor' | 'onCycle'> & { receiving: ReceiveWatch; repeats: RepeatFilter },
+): SearchCycles {
+  const { receiving, repeats, ...cycleParts } = parts;
+  return createSearchCycles(init, {
+    ...cycleParts,
+    searchFor: createSearchMessages({ ...init, cpuuid: randomUUID() }, parts.log),
+    onCycle: (cycle) => {
+      if (cycle > 1) receiving.check();
+      repeats.sweep();
+    },
+  });
 }
 
 /** The description requests when `describe` is on (it needs a fetcher), else undefined. */

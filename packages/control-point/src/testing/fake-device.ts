@@ -3,7 +3,6 @@
 // a test double for control points, not a device to ship (that is @ssdp/device).
 import {
   advertisementSet,
-  buildDeviceDescription,
   createNotifyAlive,
   createNotifyByeBye,
   createNotifyUpdate,
@@ -11,10 +10,13 @@ import {
   parseMessage,
   searchResponses,
   serializeMessage,
+  type Advertisement,
   type DeviceModel,
+  type SsdpMessage,
 } from '@ssdp/protocol';
 import { type Datagram, type SsdpTransport } from '@ssdp/transport';
 import { createMemoryTransport, type MemoryNetwork } from '@ssdp/transport/testing';
+import { fakeDescriptionXml, fakeDeviceModel } from './fake-description.ts';
 
 export interface FakeDeviceInit {
   readonly network: MemoryNetwork;
@@ -57,20 +59,12 @@ export function createFakeDevice(init: FakeDeviceInit): FakeDevice {
     { interfaces: init.interfaces ?? ['eth0'], families: ['IPv4'], port },
     { network: init.network, host: init.host },
   );
-  const deviceType = init.deviceType ?? 'urn:schemas-upnp-org:device:BinaryLight:1';
-  const model: DeviceModel = {
-    udn: `uuid:${init.uuid}`,
-    deviceType,
-    services: (init.services ?? ['urn:schemas-upnp-org:service:SwitchPower:1']).map((serviceType, i) => ({
-      serviceType,
-      serviceId: `urn:upnp-org:serviceId:S${i}`,
-    })),
-    devices: (init.embedded ?? []).map((e) => ({ udn: `uuid:${e.uuid}`, deviceType: e.deviceType, services: [] })),
-  };
+  const model = fakeDeviceModel(init);
   const server = init.server ?? 'Linux/6.1 UPnP/2.0 fake-device/1.0';
   const maxAge = init.maxAge ?? 1800;
-  const searchesSeen: Datagram[] = [];
+  const host = `239.255.255.250:${port}`;
   let address = '';
+  const notify = (build: (ad: Advertisement) => SsdpMessage): Promise<void> => notifyEach(transport, model, build);
 
   const device: FakeDevice = {
     transport,
@@ -83,120 +77,93 @@ export function createFakeDevice(init: FakeDeviceInit): FakeDevice {
     async start() {
       await transport.start();
       address = transport.interfaces[0]!.address;
-      transport.onDatagram((datagram) => {
-        const parsed = parseMessage(datagram.bytes);
-        if (!parsed.ok || parsed.message.kind !== 'm-search') return;
-        searchesSeen.push(datagram);
-        if (init.answerSearches === false || parsed.message.st === undefined) return;
-        const matches = searchResponses(model, parsed.message.st);
-        matches.forEach((match, index) => {
-          const bytes = serializeMessage(
-            createSearchResponse({
-              st: match.st,
-              usn: match.usn,
-              location: device.location,
-              maxAge,
-              date: init.network.clock.now(),
-              server,
-              bootId: device.bootId,
-              configId: device.configId,
-            }),
-          );
-          const send = () =>
-            void transport
-              .send(bytes, {
-                kind: 'unicast',
-                interfaceId: datagram.interfaceId,
-                address: datagram.remote.address,
-                port: datagram.remote.port,
-              })
-              .catch(() => undefined);
-          const delay = init.responseDelayMs?.(index) ?? 0;
-          if (delay > 0) init.network.clock.setTimeout(send, delay);
-          else send();
-        });
-      });
+      transport.onDatagram(searchAnswerer(init, device, { maxAge, server }));
     },
     stop: () => transport.stop(),
-    async alive() {
-      for (const ad of advertisementSet(model)) {
-        const bytes = serializeMessage(
-          createNotifyAlive({
-            nt: ad.nt,
-            usn: ad.usn,
-            location: device.location,
-            maxAge,
-            server,
-            bootId: device.bootId,
-            configId: device.configId,
-            host: `239.255.255.250:${port}`,
-          }),
-        );
-        for (const iface of transport.interfaces)
-          await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
-      }
-    },
-    async byebye() {
-      for (const ad of advertisementSet(model)) {
-        const bytes = serializeMessage(
-          createNotifyByeBye({
-            nt: ad.nt,
-            usn: ad.usn,
-            bootId: device.bootId,
-            configId: device.configId,
-            host: `239.255.255.250:${port}`,
-          }),
-        );
-        for (const iface of transport.interfaces)
-          await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
-      }
-    },
-    async update(nextBootId) {
-      for (const ad of advertisementSet(model)) {
-        const bytes = serializeMessage(
-          createNotifyUpdate({
-            nt: ad.nt,
-            usn: ad.usn,
-            location: device.location,
-            bootId: device.bootId,
-            configId: device.configId,
-            nextBootId,
-            host: `239.255.255.250:${port}`,
-          }),
-        );
-        for (const iface of transport.interfaces)
-          await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
-      }
-    },
-    descriptionXml() {
-      return buildDeviceDescription({
-        specVersion: { major: 2, minor: 0 },
-        configId: device.configId,
-        device: {
-          ...model,
-          friendlyName: init.friendlyName ?? `Fake ${init.uuid.slice(0, 4)}`,
-          manufacturer: 'Test Corp',
-          modelName: 'Fake 1',
-          icons: [],
-          services: (model.services ?? []).map((s) => ({
-            ...s,
-            scpdURL: '/scpd.xml',
-            controlURL: '/ctl',
-            eventSubURL: '/evt',
-          })),
-          devices: (model.devices ?? []).map((d) => ({
-            ...d,
-            friendlyName: 'embedded',
-            manufacturer: 'Test Corp',
-            modelName: 'Fake E',
-            icons: [],
-            services: [],
-            devices: [],
-          })),
-        },
-      });
-    },
-    searchesSeen,
+    alive: () =>
+      notify((ad) =>
+        createNotifyAlive({
+          nt: ad.nt,
+          usn: ad.usn,
+          location: device.location,
+          maxAge,
+          server,
+          bootId: device.bootId,
+          configId: device.configId,
+          host,
+        }),
+      ),
+    byebye: () =>
+      notify((ad) =>
+        createNotifyByeBye({ nt: ad.nt, usn: ad.usn, bootId: device.bootId, configId: device.configId, host }),
+      ),
+    update: (nextBootId) =>
+      notify((ad) =>
+        createNotifyUpdate({
+          nt: ad.nt,
+          usn: ad.usn,
+          location: device.location,
+          bootId: device.bootId,
+          configId: device.configId,
+          nextBootId,
+          host,
+        }),
+      ),
+    descriptionXml: () => fakeDescriptionXml(init, model, device.configId),
+    searchesSeen: [],
   };
   return device;
+}
+
+/** Sends the message `build` makes for each advertisement as multicast on every interface, one send at a time. */
+async function notifyEach(
+  transport: SsdpTransport,
+  model: DeviceModel,
+  build: (ad: Advertisement) => SsdpMessage,
+): Promise<void> {
+  for (const ad of advertisementSet(model)) {
+    const bytes = serializeMessage(build(ad));
+    for (const iface of transport.interfaces) await transport.send(bytes, { kind: 'multicast', interfaceId: iface.id });
+  }
+}
+
+/** The datagram handler: keeps each M-SEARCH in searchesSeen and answers it (unless told not to), once per match. */
+function searchAnswerer(
+  init: FakeDeviceInit,
+  device: FakeDevice,
+  headers: { readonly maxAge: number; readonly server: string },
+): (datagram: Datagram) => void {
+  const { transport, model, searchesSeen } = device;
+  return (datagram) => {
+    const parsed = parseMessage(datagram.bytes);
+    if (!parsed.ok || parsed.message.kind !== 'm-search') return;
+    searchesSeen.push(datagram);
+    if (init.answerSearches === false || parsed.message.st === undefined) return;
+    searchResponses(model, parsed.message.st).forEach((match, index) => {
+      const bytes = serializeMessage(
+        createSearchResponse({
+          st: match.st,
+          usn: match.usn,
+          location: device.location,
+          maxAge: headers.maxAge,
+          date: init.network.clock.now(),
+          server: headers.server,
+          bootId: device.bootId,
+          configId: device.configId,
+        }),
+      );
+      const send = () =>
+        void transport
+          .send(bytes, {
+            kind: 'unicast',
+            interfaceId: datagram.interfaceId,
+            address: datagram.remote.address,
+            port: datagram.remote.port,
+          })
+          .catch(() => undefined);
+      const delay = init.responseDelayMs?.(index) ?? 0;
+      if (delay > 0) init.network.clock.setTimeout(send, delay);
+      else send();
+    });
+  };
 }

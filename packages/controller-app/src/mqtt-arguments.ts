@@ -1,6 +1,7 @@
 // The MQTT flags of ssdp-controller: --mqtt URL publishes the registry, --from-mqtt URL shows the broker's
 // registries instead of searching; --site, --mqtt-topic and --mqtt-ca go with either. Credentials come from
 // SSDP_MQTT_USERNAME / SSDP_MQTT_PASSWORD only, never from the command line.
+import { stringFlag, type FlagValues } from '@ssdp/cli-kit';
 import { isMqttBridgeError, parseBrokerUrl, validateSite, validateTopicPrefix } from '@ssdp/mqtt-bridge';
 
 export const mqttOptions = {
@@ -32,20 +33,19 @@ export interface MqttArguments {
 
 /** The MQTT part of the arguments; `fail` throws the CLI's usage error. */
 export function parseMqttArguments(
-  values: Record<string, unknown>,
+  values: FlagValues,
   once: boolean,
   fail: (message: string) => never,
 ): MqttArguments | undefined {
-  const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
-  const publish = text('mqtt');
-  const view = text('from-mqtt');
-  const site = text('site');
-  const topicPrefix = text('mqtt-topic');
-  const caFile = text('mqtt-ca');
+  const publish = stringFlag(values, 'mqtt');
+  const view = stringFlag(values, 'from-mqtt');
+  const site = stringFlag(values, 'site');
+  const topicPrefix = stringFlag(values, 'mqtt-topic');
+  const caFile = stringFlag(values, 'mqtt-ca');
   if (publish !== undefined && view !== undefined) fail('--mqtt and --from-mqtt do not go together');
   const url = publish ?? view;
   if (url === undefined) {
-    const stray = ['site', 'mqtt-topic', 'mqtt-ca'].find((name) => text(name) !== undefined);
+    const stray = ['site', 'mqtt-topic', 'mqtt-ca'].find((name) => stringFlag(values, name) !== undefined);
     if (stray !== undefined) fail(`--${stray} needs --mqtt or --from-mqtt`);
     return undefined;
   }

@@ -9,20 +9,15 @@ import {
   RECEIVE_BUFFER_SIZE_MAX,
   type TransportOptions,
 } from '@ssdp/transport';
-import {
-  describeIssue,
-  rootDeviceSchema,
-  type DeviceConfig,
-  type IconConfig,
-  type ServiceConfig,
-} from './device-config.ts';
+import { describeIssue, rootDeviceSchema, type DeviceConfig } from './device-config.ts';
 import { defaultLimits, type DeviceLimits } from './limits.ts';
 
 export const LEGACY_PORT = 1337;
 export const DEFAULT_MAX_AGE = 1800;
 export const MAX_FLEET_SIZE = 10_000;
 
-export interface DeviceOptions {
+/** The root device's description fields (DeviceConfig, as in a `--config` file) and how it runs. */
+export interface DeviceOptions extends DeviceConfig {
   /** Interface names or addresses, or 'all'. Default: loopback only (nothing leaves the machine). */
   readonly interfaces?: readonly string[] | 'all';
   /** Default `urn:schemas-upnp-org:device:Basic:1`. */
@@ -31,17 +26,6 @@ export interface DeviceOptions {
   readonly friendlyName?: string;
   /** The root UUID (with or without `uuid:`). Default: the one persisted under `stateDir`, made on first start. */
   readonly uuid?: string;
-  readonly manufacturer?: string;
-  readonly manufacturerURL?: string;
-  readonly modelName?: string;
-  readonly modelNumber?: string;
-  readonly modelDescription?: string;
-  readonly modelURL?: string;
-  readonly serialNumber?: string;
-  readonly upc?: string;
-  readonly presentationURL?: string;
-  readonly services?: readonly ServiceConfig[];
-  readonly icons?: readonly IconConfig[];
   /** Embedded devices (each needs a deviceType). */
   readonly devices?: readonly DeviceConfig[];
   /** `upnp` (default) or `legacy`: the Python prototype's dialect (broadcast on port 1337). */
@@ -113,7 +97,7 @@ const DESCRIPTION_KEYS = [
   'services',
   'icons',
   'devices',
-] as const;
+] as const satisfies readonly (keyof DeviceConfig)[];
 
 const OTHER_KEYS = [
   'interfaces',

@@ -1,11 +1,16 @@
 // The options of createControlPoint and discover: checked, completed with defaults, and turned into the engine's
 // init. A wrong option throws InvalidOptionError naming it.
-import { SSDP_PORT, parseSearchTarget } from '@ssdp/protocol';
+import { parseSearchTarget } from '@ssdp/protocol';
 import {
+  broadcastAddressOption,
   integerOption,
   interfacesOption,
   InvalidOptionError,
-  RECEIVE_BUFFER_SIZE_MAX,
+  knownOptions,
+  portOption,
+  profileOption,
+  receiveBufferOption,
+  textOption as text,
   type TransportOptions,
 } from '@ssdp/transport';
 import type { ControlPointEngineInit } from './control-point-engine.ts';
@@ -88,14 +93,6 @@ function boolean(name: string, value: unknown, fallback: boolean): boolean {
   return value;
 }
 
-function text(name: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '' || /[\r\n]/.test(value)) {
-    throw new InvalidOptionError(name, `expected a non-empty one-line string, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 /** What the transport needs, per profile. */
 export function controlPointTransportOptions(
   profile: ControlPointProfile,
@@ -111,13 +108,9 @@ export function controlPointTransportOptions(
 }
 
 export function resolveControlPointOptions(options: ControlPointOptions): ResolvedControlPointOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options))
-    throw new InvalidOptionError('options', 'expected an object');
-  for (const key of Object.keys(options)) if (!KNOWN.has(key)) throw new InvalidOptionError(key, 'unknown option');
+  knownOptions(options, KNOWN);
 
-  const profile = options.profile ?? 'upnp';
-  if (profile !== 'upnp' && profile !== 'legacy')
-    throw new InvalidOptionError('profile', "expected 'upnp' or 'legacy'");
+  const profile = profileOption(options.profile);
   const legacy = profile === 'legacy';
   const target = text('target', options.target) ?? 'ssdp:all';
   if (!legacy && !parseSearchTarget(target).ok) {
@@ -126,10 +119,8 @@ export function resolveControlPointOptions(options: ControlPointOptions): Resolv
       `expected ssdp:all, upnp:rootdevice, uuid:… or a urn:…:device|service:…:v, got ${JSON.stringify(target)}`,
     );
   }
-  const port = options.port === undefined ? (legacy ? 1337 : SSDP_PORT) : integerOption('port', options.port, 1, 65535);
-  const broadcast = text('broadcastAddress', options.broadcastAddress);
-  if (broadcast !== undefined && !legacy)
-    throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
+  const port = portOption(options.port, profile);
+  const broadcast = broadcastAddressOption(options.broadcastAddress, profile);
   const describe = boolean('describe', options.describe, true);
   const engine: Omit<ControlPointEngineInit, 'userAgent'> = {
     profile,
@@ -156,9 +147,7 @@ export function resolveControlPointOptions(options: ControlPointOptions): Resolv
     engine,
     transport: {
       ...controlPointTransportOptions(profile, port, interfacesOption(options.interfaces)),
-      ...(options.recvBufferSize === undefined
-        ? {}
-        : { receiveBufferSize: integerOption('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
+      ...receiveBufferOption(options.recvBufferSize),
     },
     describeTimeoutMs:
       options.describeTimeoutMs === undefined

@@ -1,18 +1,23 @@
 // The options of createDevice: what a library user writes, validated into the engine's init. Every option has a
 // default; a wrong one throws InvalidOptionError naming it.
-import { SSDP_PORT, type SsdpProfile } from '@ssdp/protocol';
+import { LEGACY_PORT, type SsdpProfile } from '@ssdp/protocol';
 import { resolveHttpGuardOptions, type HttpGuardOptions } from '@ssdp/http-guard';
 import {
+  broadcastAddressOption,
   integerOption,
   interfacesOption,
   InvalidOptionError,
-  RECEIVE_BUFFER_SIZE_MAX,
+  knownOptions,
+  portOption,
+  profileOption,
+  receiveBufferOption,
+  textOption,
   type TransportOptions,
 } from '@ssdp/transport';
 import { describeIssue, rootDeviceSchema, type DeviceConfig } from './device-config.ts';
 import { defaultLimits, type DeviceLimits } from './limits.ts';
 
-export const LEGACY_PORT = 1337;
+export { LEGACY_PORT };
 export const DEFAULT_MAX_AGE = 1800;
 export const MAX_FLEET_SIZE = 10_000;
 
@@ -119,13 +124,6 @@ const OTHER_KEYS = [
 const KNOWN = new Set<string>([...DESCRIPTION_KEYS, ...OTHER_KEYS]);
 const LIMIT_KEYS = new Set<string>(Object.keys(defaultLimits(1)));
 
-function optionalText(name: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.trim() === '')
-    throw new InvalidOptionError(name, `expected a non-empty string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
 function limitsOf(value: unknown): Partial<DeviceLimits> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -158,12 +156,7 @@ function httpLimitsOf(value: unknown): Omit<HttpGuardOptions, 'onDrop'> {
 
 /** Checks `options` and fills in every default that does not depend on the host. Throws InvalidOptionError. */
 export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError('options', 'expected an object');
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new InvalidOptionError(key, 'unknown option');
-  }
+  knownOptions(options, KNOWN);
   const record = options as Record<string, unknown>;
   const description: Record<string, unknown> = {};
   for (const key of DESCRIPTION_KEYS) if (record[key] !== undefined) description[key] = record[key];
@@ -177,21 +170,16 @@ export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOpti
   }
   const config = parsed.data as DeviceConfig;
 
-  const profile = options.profile ?? 'upnp';
-  if (profile !== 'upnp' && profile !== 'legacy')
-    throw new InvalidOptionError('profile', "expected 'upnp' or 'legacy'");
+  const profile = profileOption(options.profile);
   const legacy = profile === 'legacy';
-  const port =
-    options.port === undefined ? (legacy ? LEGACY_PORT : SSDP_PORT) : integerOption('port', options.port, 1, 65535);
+  const port = portOption(options.port, profile);
   const httpPort = options.httpPort === undefined ? 0 : integerOption('httpPort', options.httpPort, 0, 65535);
   const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : integerOption('maxAge', options.maxAge, 10, 604_800);
   const count = options.count === undefined ? 1 : integerOption('count', options.count, 1, MAX_FLEET_SIZE);
   const ttl =
     options.multicastTtl === undefined ? undefined : integerOption('multicastTtl', options.multicastTtl, 1, 255);
   const interfaces = interfacesOption(options.interfaces);
-  const broadcastAddress = optionalText('broadcastAddress', options.broadcastAddress);
-  if (broadcastAddress !== undefined && !legacy)
-    throw new InvalidOptionError('broadcastAddress', "only with profile 'legacy'");
+  const broadcastAddress = broadcastAddressOption(options.broadcastAddress, profile);
   if (options.rawMessages !== undefined && typeof options.rawMessages !== 'boolean')
     throw new InvalidOptionError('rawMessages', 'expected a boolean');
 
@@ -200,9 +188,7 @@ export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOpti
     port,
     ...(legacy ? { broadcast: true, joinGroup: false, families: ['IPv4'] } : {}),
     ...(ttl === undefined ? {} : { multicastTtl: ttl }),
-    ...(options.recvBufferSize === undefined
-      ? {}
-      : { receiveBufferSize: integerOption('recvBufferSize', options.recvBufferSize, 1, RECEIVE_BUFFER_SIZE_MAX) }),
+    ...receiveBufferOption(options.recvBufferSize),
   };
   return {
     profile,
@@ -212,11 +198,11 @@ export function resolveDeviceOptions(options: DeviceOptions): ResolvedDeviceOpti
     count,
     config,
     transport,
-    stateDir: optionalText('stateDir', options.stateDir),
+    stateDir: textOption('stateDir', options.stateDir),
     uuid: config.uuid,
     broadcastAddress,
     limits: limitsOf(options.limits),
-    server: optionalText('server', options.server),
+    server: textOption('server', options.server),
     rawMessages: options.rawMessages ?? false,
     httpLimits: httpLimitsOf(options.httpLimits),
   };

@@ -1,6 +1,12 @@
 // Public surface of @ssdp/protocol: the SSDP message layer (UDA 1.1/2.0 section 1, plus the Python prototype's
 // dialect) and root device descriptions (UDA section 2). Pure: no I/O, no timers, no clock, no randomness.
-export { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP, SSDP_PORT } from './constants.ts';
+export {
+  LEGACY_PORT,
+  SSDP_IPV4_GROUP,
+  SSDP_IPV6_LINK_LOCAL_GROUP,
+  SSDP_IPV6_SITE_LOCAL_GROUP,
+  SSDP_PORT,
+} from './constants.ts';
 
 // Errors
 export { SsdpError } from './errors.ts';

@@ -17,7 +17,17 @@ export type {
 export { TransportError, isTransportError, transportErrorFromErrno, PORT_IN_USE_HINT } from './errors.ts';
 export type { TransportErrorCode, TransportErrorDetails } from './errors.ts';
 export { InvalidOptionError, AbortError, throwIfAborted } from './option-errors.ts';
-export { integerOption, interfacesOption, signalOption } from './option-checks.ts';
+export {
+  broadcastAddressOption,
+  integerOption,
+  interfacesOption,
+  knownOptions,
+  portOption,
+  profileOption,
+  receiveBufferOption,
+  signalOption,
+  textOption,
+} from './option-checks.ts';
 export { selectInterfaces } from './select-interfaces.ts';
 export { onSubnet, ipv4Broadcast, normalizeAddress, isLinkLocal } from './ip-address.ts';
 export type {

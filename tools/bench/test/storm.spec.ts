@@ -55,6 +55,16 @@ describe('storm counters', () => {
         'stopped (duration) after 1.00 s: 0 searches, 0 responses, 3 alive, 3 byebye, 0 updates, 0 other messages ignored; dropped: none',
       ).dropped,
     ).toEqual({});
+    expect(
+      parseDeviceStopped(
+        'stopped (SIGTERM) after 10.46 s: 25 searches, 30 responses, 9 alive, 3 byebye, 0 updates, 9 other messages ignored; dropped: source-rate-limit 1975; kernel-drops 7',
+      ),
+    ).toEqual({ searches: 25, responses: 30, ignored: 9, dropped: { 'source-rate-limit': 1975 }, kernelDrops: 7 });
+    expect(
+      parseDeviceStopped(
+        'stopped (SIGTERM) after 1.00 s: 0 searches, 0 responses, 3 alive, 3 byebye, 0 updates, 0 other messages ignored; dropped: none; kernel-drops 0',
+      ),
+    ).toEqual({ searches: 0, responses: 0, ignored: 0, dropped: {}, kernelDrops: 0 });
     expect(() => parseDeviceStopped('search from 10.0.0.1:5 -')).toThrow(/not a stopped line/);
   });
 

@@ -49,15 +49,18 @@ export interface DeviceStopStats {
   readonly responses: number;
   readonly ignored: number;
   readonly dropped: Readonly<Record<string, number>>;
+  /** What the kernel dropped before the device read it, by its own count (absent where it cannot tell). */
+  readonly kernelDrops?: number;
 }
 
 /**
  * Our device's human summary: `stopped (SIGTERM) after 12.34 s: 5 searches, 7 responses, 3 alive, 3 byebye,
- * 0 updates, 2 other messages ignored; dropped: source-rate-limit 10, pending-cap 2` (or `dropped: none`).
+ * 0 updates, 2 other messages ignored; dropped: source-rate-limit 10, pending-cap 2` (or `dropped: none`),
+ * then `; kernel-drops N` where the device can read that count.
  */
 export function parseDeviceStopped(line: string): DeviceStopStats {
   const match =
-    /^stopped \([^)]*\) after [\d.]+ s: (\d+) searches, (\d+) responses, \d+ alive, \d+ byebye, \d+ updates, (\d+) other messages ignored; dropped: (.*)$/.exec(
+    /^stopped \([^)]*\) after [\d.]+ s: (\d+) searches, (\d+) responses, \d+ alive, \d+ byebye, \d+ updates, (\d+) other messages ignored; dropped: (.*?)(?:; kernel-drops (\d+))?$/.exec(
       line.trim(),
     );
   if (match === null) throw new Error(`not a stopped line: ${line}`);
@@ -69,7 +72,13 @@ export function parseDeviceStopped(line: string): DeviceStopStats {
       dropped[item[1]!] = Number(item[2]);
     }
   }
-  return { searches: Number(match[1]), responses: Number(match[2]), ignored: Number(match[3]), dropped };
+  return {
+    searches: Number(match[1]),
+    responses: Number(match[2]),
+    ignored: Number(match[3]),
+    dropped,
+    ...(match[5] === undefined ? {} : { kernelDrops: Number(match[5]) }),
+  };
 }
 
 export interface LibraryStopStats {

@@ -16,6 +16,8 @@ import {
   type FloodResult,
 } from '../src/storm/storm-counters.ts';
 import { formatRate } from '../src/storm/storm-report.ts';
+import { compileC } from '../src/lab/compile-c.ts';
+import { findWorkspaceRoot } from '../src/results.ts';
 
 const SNMP = `Ip: Forwarding DefaultTTL InReceives
 Ip: 1 64 1000
@@ -151,8 +153,7 @@ function compiler(): boolean {
 describe.skipIf(!compiler())('the flood generator (loopback)', () => {
   it('sends at the rate, counts responses and flags late ones', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flood-test-'));
-    const binary = join(dir, 'flood');
-    execFileSync('cc', ['-O2', '-o', binary, join(import.meta.dirname, '../src/storm/flood.c')]);
+    compileC(findWorkspaceRoot(), 'storm/flood.c', 'flood', dir);
     const port = 40_000 + Math.floor(Math.random() * 20_000);
     const responder = createSocket({ type: 'udp4', reuseAddr: true });
     await new Promise<void>((resolve) => responder.bind(port, '0.0.0.0', resolve));
@@ -173,7 +174,7 @@ describe.skipIf(!compiler())('the flood generator (loopback)', () => {
     });
     try {
       // 60 ports x 100 ms: ports 0..9 take turns during the 1 s storm, MX = 1 + port mod 5.
-      const child = spawn(binary, [
+      const child = spawn(join(dir, 'flood'), [
         '--bind',
         '127.0.0.1',
         '--port',

@@ -7,7 +7,6 @@
 // C, not Node: a Node sender shares the 2 cores with the receiver under test and cannot make "all at once".
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -18,19 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "udp-lab.h"
+
 #define MAX_SOURCES 1024
-
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static const char *arg(int argc, char **argv, const char *name, const char *fallback) {
-  for (int i = 1; i + 1 < argc; i++)
-    if (strcmp(argv[i], name) == 0) return argv[i + 1];
-  return fallback;
-}
 
 static void sleep_ns(int64_t ns) {
   struct timespec ts = {.tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL};
@@ -65,14 +54,8 @@ int main(int argc, char **argv) {
   }
 
   // The group socket: hears the M-SEARCH.
-  int listener = socket(AF_INET, SOCK_DGRAM, 0);
-  int on = 1;
-  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  struct sockaddr_in bind_group = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr = group};
-  if (bind(listener, (struct sockaddr *)&bind_group, sizeof bind_group) != 0) {
-    perror("burst: bind the group");
-    return 1;
-  }
+  int listener = bind_udp(group, (uint16_t)port, BIND_REUSEADDR, "burst");
+  if (listener < 0) return 1;
   struct ip_mreq membership = {.imr_multiaddr = group, .imr_interface = listen_address};
   if (setsockopt(listener, IPPROTO_IP, IP_ADD_MEMBERSHIP, &membership, sizeof membership) != 0) {
     perror("burst: join the group");
@@ -80,17 +63,14 @@ int main(int argc, char **argv) {
   }
 
   // One socket per source address, as many devices on one link would have.
+  ensure_fd_limit(sources + 64);
   int fds[MAX_SOURCES];
   char source_text[MAX_SOURCES][INET_ADDRSTRLEN];
   for (int s = 0; s < sources; s++) {
     struct in_addr address = {.s_addr = htonl(ntohl(first_source.s_addr) + (uint32_t)s)};
     inet_ntop(AF_INET, &address, source_text[s], sizeof source_text[s]);
-    fds[s] = socket(AF_INET, SOCK_DGRAM, 0);
-    struct sockaddr_in local = {.sin_family = AF_INET, .sin_port = 0, .sin_addr = address};
-    if (fds[s] < 0 || bind(fds[s], (struct sockaddr *)&local, sizeof local) != 0) {
-      fprintf(stderr, "burst: bind %s: %s\n", source_text[s], strerror(errno));
-      return 1;
-    }
+    fds[s] = bind_udp(address, 0, 0, "burst");
+    if (fds[s] < 0) return 1;
   }
   printf("{\"event\":\"ready\"}\n");
   fflush(stdout);

@@ -18,29 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "udp-lab.h"
 
 #define BATCH 64
 #define ST_COUNT 5
 #define MX_COUNT 5
 #define RECV_BATCH 64
-
-// CLOCK_REALTIME, the clock of the kernel's receive timestamps (SO_TIMESTAMPNS): a response is timed when it
-// reached our socket, not when this process got round to reading it.
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static const char *arg(int argc, char **argv, const char *name, const char *fallback) {
-  for (int i = 1; i + 1 < argc; i++)
-    if (strcmp(argv[i], name) == 0) return argv[i + 1];
-  return fallback;
-}
 
 int main(int argc, char **argv) {
   const char *bind_address = arg(argc, argv, "--bind", NULL);
@@ -62,12 +49,7 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  struct rlimit limit;
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < (rlim_t)sockets + 64) {
-    limit.rlim_cur = (rlim_t)sockets + 64;
-    if (limit.rlim_max < limit.rlim_cur) limit.rlim_max = limit.rlim_cur;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
+  ensure_fd_limit(sockets + 64);
 
   struct in_addr local;
   if (inet_pton(AF_INET, bind_address, &local) != 1) {
@@ -83,16 +65,10 @@ int main(int argc, char **argv) {
   int64_t *use_end = calloc((size_t)sockets, sizeof(int64_t));
   int64_t *use_slot = calloc((size_t)sockets, sizeof(int64_t));
   for (int s = 0; s < sockets; s++) {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-      perror("flood: socket");
-      return 1;
-    }
-    struct sockaddr_in source = {.sin_family = AF_INET, .sin_addr = local, .sin_port = 0};
-    if (bind(fd, (struct sockaddr *)&source, sizeof source) != 0) {
-      perror("flood: bind");
-      return 1;
-    }
+    // Responses are timed by the kernel (SO_TIMESTAMPNS, same clock as now_ns): when they reached the socket, not
+    // when this process got round to reading them.
+    int fd = bind_udp(local, 0, BIND_NONBLOCK, "flood");
+    if (fd < 0) return 1;
     unsigned char ttl = 2, loop = 0;
     setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &local, sizeof local);
     setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);

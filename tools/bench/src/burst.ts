@@ -8,40 +8,49 @@
 // --receivers ours,ours-no-describe,node-ssdp,bare --rounds N --mx N --recv-buffer BYTES --profile-size N (0: no
 // profiles) --ours-node-flags "--trace-gc" --priority N --name NAME --no-write --check (exit 1 when a target of the
 // trials run is not met or a trial failed: the CI smoke, `nx run bench:burst-smoke`).
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createNetnsLab, listLabNamespaces, netnsAvailable, type NetnsLab } from '@ssdp/netns';
-import { describeCommand, describeMachine, describeRevision } from './machine.ts';
+import { netnsAvailable, type NetnsLab } from '@ssdp/netns';
+import {
+  integerListOption,
+  integerOption,
+  listOption,
+  namesOption,
+  outputOptions,
+  priorityOption,
+  OUTPUT_OPTIONS,
+  type OutputOptions,
+} from './bench-options.ts';
+import { roundOrder } from './harness.ts';
+import { describeMachine, describeRun } from './machine.ts';
 import { firstSampleOf, hotSpots, hotSpotsBetween, type CpuProfile, type HotSpot } from './profile-summary.ts';
-import { findWorkspaceRoot, writeResults } from './results.ts';
-import { collectLines, sleep } from './lab/line-collector.ts';
-import { resetLabPriority, setLabPriority, startMeasured } from './lab/measured-process.ts';
+import { findWorkspaceRoot, publishResults } from './results.ts';
+import { withBenchLab } from './lab/bench-lab.ts';
+import { startLabChild } from './lab/lab-child.ts';
+import { sleep } from './lab/line-collector.ts';
+import { startMeasured } from './lab/measured-process.ts';
 import { parseUdpSnmp, type UdpCounters } from './storm/storm-counters.ts';
 import { burstMarkdown, checkTargets } from './burst/burst-report.ts';
 import {
-  bareOutcome,
-  nodeSsdpOutcome,
-  oursOutcome,
+  longestGcPauses,
   parseSenderResult,
   reduceTrial,
   RECEIVER_NAMES,
   REGIMES,
   type BurstTrial,
   type ReceiverName,
-  type ReceiverOutcome,
   type RegimeName,
 } from './burst/burst-trial.ts';
+import { outcomeOf, receiverCommand } from './burst/burst-receivers.ts';
 import { compileC } from './lab/compile-c.ts';
 
-const PREFIX = 'ssdpb';
 const SOURCES = 100;
 const FIRST_SOURCE_HOST = 100;
 const HTTP_PORT = 8080;
 const TAG = '0b5e55ed0b5e';
 
-interface Options {
+interface Options extends OutputOptions {
   readonly regimes: readonly RegimeName[];
   readonly sizes: readonly number[];
   readonly receivers: readonly ReceiverName[];
@@ -52,8 +61,6 @@ interface Options {
   /** Extra node flags for our controller (e.g. --trace-gc, --max-semi-space-size=16). */
   readonly oursNodeFlags: readonly string[];
   readonly priority: number;
-  readonly name: string;
-  readonly write: boolean;
   readonly check: boolean;
 }
 
@@ -70,45 +77,24 @@ function readOptions(argv: readonly string[]): Options {
       'profile-size': { type: 'string' },
       'ours-node-flags': { type: 'string' },
       priority: { type: 'string' },
-      name: { type: 'string' },
-      'no-write': { type: 'boolean' },
       check: { type: 'boolean' },
+      ...OUTPUT_OPTIONS,
     },
     strict: true,
   });
-  const list = (text: string): string[] => text.split(',').filter((part) => part !== '');
-  const integer = (text: string, flag: string, min: number): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min)
-      throw new Error(`${flag}: expected an integer >= ${min}, got ${JSON.stringify(text)}`);
-    return value;
-  };
-  const priority = Number(values.priority ?? 0);
-  if (!Number.isInteger(priority) || priority < -20 || priority > 19)
-    throw new Error('--priority must be a niceness in -20..19');
-  const name = values.name ?? 'burst';
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
   return {
-    regimes: list(values.regimes ?? 'a,b,c').map((r) => {
-      if (!(r in REGIMES)) throw new Error(`--regimes: unknown ${r} (a, b, c)`);
-      return r as RegimeName;
-    }),
-    sizes: list(values.sizes ?? '1000,5000,20000').map((s) => integer(s, '--sizes', 1)),
-    receivers: list(values.receivers ?? RECEIVER_NAMES.join(',')).map((r) => {
-      if (!(RECEIVER_NAMES as readonly string[]).includes(r))
-        throw new Error(`--receivers: unknown ${r} (${RECEIVER_NAMES.join(', ')})`);
-      return r as ReceiverName;
-    }),
-    rounds: integer(values.rounds ?? '1', '--rounds', 1),
-    mx: integer(values.mx ?? '5', '--mx', 1),
-    recvBuffer: integer(values['recv-buffer'] ?? String(4 * 1024 * 1024), '--recv-buffer', 1),
-    profileSize: integer(values['profile-size'] ?? '5000', '--profile-size', 0),
-    oursNodeFlags: list(values['ours-node-flags'] ?? '')
+    regimes: namesOption(values.regimes ?? 'a,b,c', Object.keys(REGIMES) as RegimeName[], '--regimes'),
+    sizes: integerListOption(values.sizes ?? '1000,5000,20000', '--sizes'),
+    receivers: namesOption(values.receivers ?? RECEIVER_NAMES.join(','), RECEIVER_NAMES, '--receivers'),
+    rounds: integerOption(values.rounds, 1, '--rounds'),
+    mx: integerOption(values.mx, 5, '--mx'),
+    recvBuffer: integerOption(values['recv-buffer'], 4 * 1024 * 1024, '--recv-buffer'),
+    profileSize: integerOption(values['profile-size'], 5000, '--profile-size', 0),
+    oursNodeFlags: listOption(values['ours-node-flags'] ?? '')
       .flatMap((flag) => flag.split(' '))
       .filter((flag) => flag !== ''),
-    priority,
-    name,
-    write: values['no-write'] !== true,
+    priority: priorityOption(values.priority),
+    ...outputOptions(values, 'burst'),
     check: values.check === true,
   };
 }
@@ -132,58 +118,6 @@ async function udpCounters(lab: Lab): Promise<UdpCounters> {
   return parseUdpSnmp((await lab.lab.exec('rx', 'cat', ['/proc/net/snmp'])).stdout);
 }
 
-/** The receiver's process: script, node flags and arguments. */
-function receiverCommand(
-  lab: Lab,
-  receiver: ReceiverName,
-  size: number,
-): { script: string; nodeFlags: string[]; args: string[] } {
-  const listenMs = String((lab.options.mx + 1) * 1000);
-  if (receiver === 'node-ssdp')
-    return {
-      script: join(lab.root, 'tools/bench/src/discovery/node-ssdp-client.ts'),
-      nodeFlags: ['--import', 'tsx'],
-      args: ['--listen-ms', listenMs],
-    };
-  if (receiver === 'bare') {
-    return {
-      script: join(lab.root, 'tools/bench/src/burst/bare-receiver.ts'),
-      nodeFlags: ['--import', 'tsx'],
-      args: [
-        '--address',
-        lab.receiverAddress,
-        '--listen-ms',
-        listenMs,
-        '--recv-buffer',
-        String(lab.options.recvBuffer),
-      ],
-    };
-  }
-  return {
-    script: join(lab.root, 'packages/controller-app/bin/ssdp-controller.js'),
-    nodeFlags: [...lab.options.oursNodeFlags],
-    args: [
-      '--interface',
-      lab.receiverAddress,
-      '--once',
-      '--json',
-      '--mx',
-      String(lab.options.mx),
-      '--recv-buffer',
-      String(lab.options.recvBuffer),
-      '--max-devices',
-      String(Math.max(10_000, size)),
-      ...(receiver === 'ours-no-describe' ? ['--no-describe'] : []),
-    ],
-  };
-}
-
-function outcomeOf(receiver: ReceiverName, lines: readonly string[]): ReceiverOutcome {
-  if (receiver === 'node-ssdp') return nodeSsdpOutcome(lines);
-  if (receiver === 'bare') return bareOutcome(lines);
-  return oursOutcome(lines);
-}
-
 async function runTrial(
   lab: Lab,
   regime: RegimeName,
@@ -194,10 +128,11 @@ async function runTrial(
 ): Promise<BurstTrial> {
   const { answers, spreadMs } = REGIMES[regime];
   const before = await udpCounters(lab);
-  const sender = lab.lab.spawn(
-    'fleet',
-    lab.burst,
-    [
+  const sender = startLabChild({
+    lab: lab.lab,
+    host: 'fleet',
+    file: lab.burst,
+    args: [
       '--searcher',
       lab.receiverAddress,
       '--listen',
@@ -219,14 +154,19 @@ async function runTrial(
       '--timeout-ms',
       '60000',
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  setLabPriority(sender.pid, lab.options.priority);
-  const senderLines = collectLines(sender.stdout);
-  await senderLines.waitFor((line) => line.includes('"ready"'), 10_000, 'burst.c to be ready');
-  const senderExit = new Promise<void>((resolve) => sender.once('exit', () => resolve()));
+    priority: lab.options.priority,
+    echoStderr: true,
+  });
+  await sender.stdout.waitFor((line) => line.includes('"ready"'), 10_000, 'burst.c to be ready');
 
-  const command = receiverCommand(lab, receiver, size);
+  const command = receiverCommand(receiver, {
+    root: lab.root,
+    address: lab.receiverAddress,
+    mx: lab.options.mx,
+    recvBuffer: lab.options.recvBuffer,
+    oursNodeFlags: lab.options.oursNodeFlags,
+    size,
+  });
   const label = `${receiver}-${regime}-${size}-${round}${profileDir === undefined ? '' : '-profile'}`;
   const measured = startMeasured({
     lab: lab.lab,
@@ -243,12 +183,12 @@ async function runTrial(
     sampleMs: 50,
   });
   const exit = await measured.exited(180_000);
-  await Promise.race([senderExit, sleep(5000)]);
-  if (sender.exitCode === null) sender.kill('SIGKILL');
+  await Promise.race([sender.process.exited, sleep(5000)]);
+  await sender.process.stop('SIGKILL');
   const after = await udpCounters(lab);
   let senderResult;
   try {
-    senderResult = parseSenderResult(senderLines.lines);
+    senderResult = parseSenderResult(sender.stdout.lines);
   } catch (error) {
     const why = `exit ${exit.code} ${exit.signal}; its stderr: ${measured.stderr.lines
       .filter((l) => l !== '')
@@ -275,19 +215,9 @@ async function runTrial(
     maxRssKiB: exit.usage.maxRssKiB,
     exitCode: exit.code,
   });
-  // With --ours-node-flags --trace-gc: the longest pauses (V8 prints "Mark-Compact 123.4 (...) -> ..., 45.6 / 0.0 ms").
-  const pauses = measured.stdout.lines
-    .map((line) => /^\[\d+:0x[0-9a-f]+\]\s+\d+ ms: (\S+).*?, ([\d.]+) \/ [\d.]+ ms/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ kind: match[1]!, ms: Number(match[2]) }))
-    .sort((x, y) => y.ms - x.ms);
+  const pauses = longestGcPauses(measured.stdout.lines, 5);
   if (pauses.length > 0)
-    process.stderr.write(
-      `burst: longest GC pauses: ${pauses
-        .slice(0, 5)
-        .map((p) => `${p.kind} ${p.ms} ms`)
-        .join(', ')}\n`,
-    );
+    process.stderr.write(`burst: longest GC pauses: ${pauses.map((p) => `${p.kind} ${p.ms} ms`).join(', ')}\n`);
   process.stderr.write(
     `burst: (${regime}) ${size} ${receiver} r${round}: sent ${trial.sent} in ${trial.sendMs.toFixed(0)} ms, received ${trial.received}, ` +
       `found ${trial.found} (${(trial.fraction * 100).toFixed(1)}%)${trial.described === undefined ? '' : `, described ${trial.described}`}` +
@@ -367,30 +297,13 @@ async function main(): Promise<void> {
     process.stderr.write(`burst: skipped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
     return;
   }
-  const tmp = mkdtempSync(join(tmpdir(), 'ssdp-bench-burst-'));
-  const netns = await createNetnsLab({ prefix: PREFIX, hosts: ['fleet', 'rx'] });
-  try {
-    const fleetAddress = netns.host('fleet').interfaces[0]!.address;
-    const subnet = fleetAddress.split('.').slice(0, 3).join('.');
-    // The fleet's 100 source addresses, on the same link.
-    await netns.exec('fleet', 'sh', [
-      '-c',
-      `for i in $(seq ${FIRST_SOURCE_HOST} ${FIRST_SOURCE_HOST + SOURCES - 1}); do ip addr add ${subnet}.$i/24 dev eth0; done`,
-    ]);
-    const lab: Lab = {
+  await withBenchLab({ benchmark: 'burst', hosts: ['fleet', 'rx'], priority: options.priority }, async (netns, tmp) => {
+    const lab = await prepareLab(netns, { root, tmp, burst, options });
+    const server = startLabChild({
       lab: netns,
-      root,
-      tmp,
-      burst,
-      options,
-      fleetAddress,
-      firstSource: `${subnet}.${FIRST_SOURCE_HOST}`,
-      receiverAddress: netns.host('rx').interfaces[0]!.address,
-    };
-    const server = netns.spawn(
-      'fleet',
-      process.execPath,
-      [
+      host: 'fleet',
+      file: process.execPath,
+      args: [
         '--import',
         'tsx',
         join(root, 'tools/bench/src/burst/description-server.ts'),
@@ -399,41 +312,15 @@ async function main(): Promise<void> {
         '--tag',
         TAG,
       ],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    setLabPriority(server.pid, options.priority);
-    const serverLines = collectLines(server.stdout);
-    await serverLines.waitFor((line) => line.includes('"ready"'), 30_000, 'the description server');
-
-    const trials: BurstTrial[] = [];
-    const failures: string[] = [];
-    for (let round = 1; round <= options.rounds; round += 1) {
-      for (const regime of options.regimes) {
-        for (const size of options.sizes) {
-          const shift = (round - 1) % options.receivers.length;
-          const order = [...options.receivers.slice(shift), ...options.receivers.slice(0, shift)];
-          for (const receiver of order) {
-            try {
-              trials.push(await runTrial(lab, regime, size, receiver, round));
-            } catch (error) {
-              // One broken trial is reported, not the end of a half-hour run.
-              const message = error instanceof Error ? error.message : String(error);
-              failures.push(message);
-              process.stderr.write(`burst: trial failed: ${message}\n`);
-            }
-            await sleep(1000);
-          }
-        }
-      }
-    }
+      priority: options.priority,
+      echoStderr: true,
+    });
+    await server.stdout.waitFor((line) => line.includes('"ready"'), 30_000, 'the description server');
+    const { trials, failures } = await runTrials(lab);
     const profiled = options.profileSize > 0 ? await profiles(lab) : [];
-    server.kill('SIGTERM');
+    await server.process.stop();
 
-    const date = new Date().toISOString();
-    const command = describeCommand(root);
-    const revision = describeRevision(root, [
+    const facts = describeRun(root, machine, [
       'packages/control-point/src',
       'packages/controller-app/src',
       'packages/transport/src',
@@ -441,10 +328,7 @@ async function main(): Promise<void> {
       'tools/bench/src',
     ]);
     const input = {
-      date,
-      machine,
-      command,
-      revision,
+      ...facts,
       rounds: options.rounds,
       mx: options.mx,
       recvBuffer: options.recvBuffer,
@@ -453,28 +337,56 @@ async function main(): Promise<void> {
       failures,
       profiles: profiled,
     };
-    const markdown = burstMarkdown(input);
-    process.stdout.write(`${markdown}\n`);
-    if (options.write) {
-      const [jsonPath, markdownPath] = writeResults(
-        options.name,
-        { benchmark: 'burst', ...input, targets: checkTargets(trials) },
-        markdown,
-      );
-      process.stderr.write(`burst: wrote ${jsonPath} and ${markdownPath}\n`);
-    }
-    const missed = checkTargets(trials).filter((target) => !target.met);
+    const targets = checkTargets(trials);
+    publishResults('burst', options, { benchmark: 'burst', ...input, targets }, burstMarkdown(input));
+    const missed = targets.filter((target) => !target.met);
     if (options.check && (missed.length > 0 || failures.length > 0 || trials.length === 0)) {
       process.stderr.write(`burst: --check: ${missed.length} target(s) not met, ${failures.length} trial(s) failed\n`);
       process.exitCode = 1;
     }
-  } finally {
-    await netns.destroy();
-    resetLabPriority(options.priority);
-    rmSync(tmp, { recursive: true, force: true });
-    const left = (await listLabNamespaces(PREFIX)).filter((name) => name.startsWith(netns.id));
-    if (left.length > 0) process.stderr.write(`burst: namespaces left behind: ${left.join(', ')}\n`);
+  });
+}
+
+/** Gives the fleet host its 100 source addresses, on the same link. */
+async function prepareLab(netns: NetnsLab, init: Pick<Lab, 'root' | 'tmp' | 'burst' | 'options'>): Promise<Lab> {
+  const fleetAddress = netns.host('fleet').interfaces[0]!.address;
+  const subnet = fleetAddress.split('.').slice(0, 3).join('.');
+  await netns.exec('fleet', 'sh', [
+    '-c',
+    `for i in $(seq ${FIRST_SOURCE_HOST} ${FIRST_SOURCE_HOST + SOURCES - 1}); do ip addr add ${subnet}.$i/24 dev eth0; done`,
+  ]);
+  return {
+    ...init,
+    lab: netns,
+    fleetAddress,
+    firstSource: `${subnet}.${FIRST_SOURCE_HOST}`,
+    receiverAddress: netns.host('rx').interfaces[0]!.address,
+  };
+}
+
+/** Every regime, size and receiver, round by round, the receivers' order rotating; a failed trial is kept apart. */
+async function runTrials(lab: Lab): Promise<{ trials: BurstTrial[]; failures: string[] }> {
+  const { options } = lab;
+  const trials: BurstTrial[] = [];
+  const failures: string[] = [];
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const regime of options.regimes) {
+      for (const size of options.sizes) {
+        for (const receiver of roundOrder(options.receivers, round - 1)) {
+          try {
+            trials.push(await runTrial(lab, regime, size, receiver, round));
+          } catch (error) {
+            // One broken trial is reported, not the end of a half-hour run.
+            const message = error instanceof Error ? error.message : String(error);
+            failures.push(message);
+            process.stderr.write(`burst: trial failed: ${message}\n`);
+          }
+          await sleep(1000);
+        }
+      }
+    }
   }
+  return { trials, failures };
 }
 
 await main();

@@ -3,6 +3,7 @@
 // Options: --rounds N, --round-ms N, --slices N, --warmup-ms N, --only a,b (contenders named a or b, else whose name contains a or b),
 // --name NAME (result file name, default codec), --no-write (print only).
 import { parseArgs } from 'node:util';
+import { integerOption, listOption, outputOptions, OUTPUT_OPTIONS } from './bench-options.ts';
 import { runRounds, type RoundsResult } from './harness.ts';
 import { describeCommand, describeMachine, describeRevision } from './machine.ts';
 import { findWorkspaceRoot, writeResults } from './results.ts';
@@ -24,14 +25,6 @@ interface CliOptions {
   readonly write: boolean;
 }
 
-function positive(text: string | undefined, fallback: number, flag: string): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${flag} must be a positive integer, not ${JSON.stringify(text)}`);
-  return value;
-}
-
 function readOptions(argv: readonly string[]): CliOptions {
   const { values } = parseArgs({
     args: [...argv],
@@ -41,22 +34,20 @@ function readOptions(argv: readonly string[]): CliOptions {
       'warmup-ms': { type: 'string' },
       slices: { type: 'string' },
       only: { type: 'string' },
-      name: { type: 'string' },
-      'no-write': { type: 'boolean' },
+      ...OUTPUT_OPTIONS,
     },
     strict: true,
   });
-  const name = values.name ?? 'codec';
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
+  const output = outputOptions(values, 'codec');
   return {
-    rounds: positive(values.rounds, 15, '--rounds'),
-    roundMs: positive(values['round-ms'], 250, '--round-ms'),
-    warmupMs: positive(values['warmup-ms'], 500, '--warmup-ms'),
-    slices: positive(values.slices, 10, '--slices'),
-    only: values.only === undefined ? [] : values.only.split(',').filter((part) => part !== ''),
-    name,
+    rounds: integerOption(values.rounds, 15, '--rounds'),
+    roundMs: integerOption(values['round-ms'], 250, '--round-ms'),
+    warmupMs: integerOption(values['warmup-ms'], 500, '--warmup-ms'),
+    slices: integerOption(values.slices, 10, '--slices'),
+    only: values.only === undefined ? [] : listOption(values.only),
+    name: output.name,
     // A filtered run is for profiling: it does not overwrite the committed full result unless named.
-    write: values['no-write'] !== true && (values.only === undefined || values.name !== undefined),
+    write: output.write && (values.only === undefined || values.name !== undefined),
   };
 }
 

@@ -4,15 +4,26 @@
 // `ssdp-controller --once --mx 3 --json` and node-ssdp's Client (same two sends, same listening window).
 // Run: `nx run bench:discovery` (root, Linux). Options: --sizes 100,1000,5000 --node-ssdp-sizes 100,1000,5000,max
 // --rounds N --gap-ms N --clients ours,ours-no-describe,node-ssdp --priority=N --name NAME --no-write.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createNetnsLab, listLabNamespaces, netnsAvailable, type NetnsLab } from '@ssdp/netns';
-import { describeCommand, describeMachine, describeRevision } from './machine.ts';
-import { findWorkspaceRoot, writeResults } from './results.ts';
-import { collectLines, sleep } from './lab/line-collector.ts';
-import { resetLabPriority, setLabPriority, startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
+import { netnsAvailable, type NetnsLab } from '@ssdp/netns';
+import {
+  integerListOption,
+  integerOption,
+  listOption,
+  namesOption,
+  outputOptions,
+  priorityOption,
+  OUTPUT_OPTIONS,
+  type OutputOptions,
+} from './bench-options.ts';
+import { roundOrder } from './harness.ts';
+import { describeMachine, describeRun } from './machine.ts';
+import { findWorkspaceRoot, publishResults } from './results.ts';
+import { withBenchLab } from './lab/bench-lab.ts';
+import { startLabChild } from './lab/lab-child.ts';
+import { sleep } from './lab/line-collector.ts';
+import { startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
 import { countKind, firstSearchFrom, lastOfKind, parseTapLine, type TapEvent } from './lab/tap-events.ts';
 import {
   firstSeenFromControllerOutput,
@@ -25,27 +36,17 @@ import {
 } from './discovery/discovery-trial.ts';
 import { discoveryMarkdown, type FleetRun } from './discovery/discovery-report.ts';
 
-const PREFIX = 'ssdpb';
 const MX = 3;
 const LISTEN_MS = MX * 1000 + 1000;
 
-interface Options {
+interface Options extends OutputOptions {
   readonly sizes: readonly number[];
   readonly nodeSsdpSizes: readonly (number | 'max')[];
   readonly rounds: number;
   readonly gapMs: number;
   readonly clients: readonly ClientName[];
-  readonly name: string;
-  readonly write: boolean;
   /** Niceness of every lab process (0: unchanged). */
   readonly priority: number;
-}
-
-function readPriority(text: string | undefined): number {
-  const value = Number(text ?? 0);
-  if (!Number.isInteger(value) || value < -20 || value > 19)
-    throw new Error(`--priority must be a niceness in -20..19, not ${JSON.stringify(text)}`);
-  return value;
 }
 
 function readOptions(argv: readonly string[]): Options {
@@ -57,36 +58,21 @@ function readOptions(argv: readonly string[]): Options {
       rounds: { type: 'string' },
       'gap-ms': { type: 'string' },
       clients: { type: 'string' },
-      name: { type: 'string' },
-      'no-write': { type: 'boolean' },
       priority: { type: 'string' },
+      ...OUTPUT_OPTIONS,
     },
     strict: true,
   });
-  const list = (text: string): string[] => text.split(',').filter((part) => part !== '');
-  const count = (text: string, flag: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1)
-      throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
-    return value;
-  };
-  const name = values.name ?? 'discovery';
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
   return {
-    sizes: list(values.sizes ?? '100,1000,5000').map((part) => count(part, '--sizes')),
-    nodeSsdpSizes: list(values['node-ssdp-sizes'] ?? '100,1000,5000,max').map((part) =>
-      part === 'max' ? 'max' : count(part, '--node-ssdp-sizes'),
+    sizes: integerListOption(values.sizes ?? '100,1000,5000', '--sizes'),
+    nodeSsdpSizes: listOption(values['node-ssdp-sizes'] ?? '100,1000,5000,max').map((part) =>
+      part === 'max' ? 'max' : integerOption(part, 0, '--node-ssdp-sizes'),
     ),
-    rounds: count(values.rounds ?? '3', '--rounds'),
-    gapMs: Number(values['gap-ms'] ?? 1500),
-    clients: list(values.clients ?? 'ours,node-ssdp').map((part) => {
-      if (!(CLIENT_NAMES as readonly string[]).includes(part))
-        throw new Error(`--clients: unknown ${part} (${CLIENT_NAMES.join(', ')})`);
-      return part as ClientName;
-    }),
-    name,
-    write: values['no-write'] !== true,
-    priority: readPriority(values.priority),
+    rounds: integerOption(values.rounds, 3, '--rounds'),
+    gapMs: integerOption(values['gap-ms'], 1500, '--gap-ms', 0),
+    clients: namesOption(values.clients ?? 'ours,node-ssdp', CLIENT_NAMES, '--clients'),
+    ...outputOptions(values, 'discovery'),
+    priority: priorityOption(values.priority),
   };
 }
 
@@ -235,9 +221,7 @@ async function runFleet(lab: Lab, fleet: Fleet, options: Options): Promise<Fleet
   const trials: TrialResult[] = [];
   for (let round = 1; round <= options.rounds; round += 1) {
     // The order rotates every round (with two clients: A B, B A, A B ...).
-    const shift = (round - 1) % options.clients.length;
-    const order: ClientName[] = [...options.clients.slice(shift), ...options.clients.slice(0, shift)];
-    for (const client of order) {
+    for (const client of roundOrder(options.clients, round - 1)) {
       trials.push(await runTrial(lab, fleet, client, round));
       // The fleet refills its response budget (our device: 2 x S burst, S/2 per second) before the next search.
       await sleep(options.gapMs);
@@ -253,34 +237,35 @@ async function main(): Promise<void> {
   if (!availability.ok) throw new Error(`network namespaces are not available: ${availability.reason}`);
   const root = findWorkspaceRoot();
   const machine = describeMachine();
-  const tmp = mkdtempSync(join(tmpdir(), 'ssdp-bench-discovery-'));
-  const netns = await createNetnsLab({ prefix: PREFIX, hosts: ['device', 'ctl', 'tap'] });
-  const tap: TapEvent[] = [];
-  try {
+  const labInit = { benchmark: 'discovery', hosts: ['device', 'ctl', 'tap'], priority: options.priority };
+  await withBenchLab(labInit, async (netns, tmp) => {
     const lab: Lab = {
       lab: netns,
       priority: options.priority,
       root,
       tmp,
-      tap,
+      tap: [],
       deviceAddress: netns.host('device').interfaces[0]!.address,
       controllerAddress: netns.host('ctl').interfaces[0]!.address,
     };
-    const tapAddress = netns.host('tap').interfaces[0]!.address;
-    const tapProcess = netns.spawn(
-      'tap',
-      process.execPath,
-      ['--import', 'tsx', join(root, 'tools/bench/src/lab/multicast-tap.ts'), tapAddress],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
+    const tap = startLabChild({
+      lab: netns,
+      host: 'tap',
+      file: process.execPath,
+      args: [
+        '--import',
+        'tsx',
+        join(root, 'tools/bench/src/lab/multicast-tap.ts'),
+        netns.host('tap').interfaces[0]!.address,
+      ],
+      priority: options.priority,
+      echoStderr: true,
+      onStdoutLine: (line) => {
+        const event = parseTapLine(line);
+        if (event !== undefined) lab.tap.push(event);
       },
-    );
-    setLabPriority(tapProcess.pid, options.priority);
-    const tapLines = collectLines(tapProcess.stdout, (line) => {
-      const event = parseTapLine(line);
-      if (event !== undefined) tap.push(event);
     });
-    await tapLines.waitFor((line) => line.includes('"k":"ready"'), 30_000, 'the tap');
+    await tap.stdout.waitFor((line) => line.includes('"k":"ready"'), 30_000, 'the tap');
 
     const runs: FleetRun[] = [];
     for (const size of options.sizes) {
@@ -291,52 +276,22 @@ async function main(): Promise<void> {
       process.stderr.write(`discovery: starting ${size} node-ssdp Servers\n`);
       runs.push(await runFleet(lab, await startNodeSsdpFleet(lab, size), options));
     }
-    tapProcess.kill('SIGTERM');
+    await tap.process.stop();
 
-    const command = describeCommand(root);
-    const revision = describeRevision(root, [
+    const facts = describeRun(root, machine, [
       'packages/controller-app/src',
       'packages/device-app/src',
       'packages/transport/src',
       'packages/protocol/src',
       'tools/bench/src',
     ]);
-    const date = new Date().toISOString();
+    const shared = { ...facts, mx: MX, listenMs: LISTEN_MS };
     // The JSON keeps per-UDN times as quantiles: the raw arrays of a full run are megabytes.
-    const json = {
-      benchmark: 'discovery',
-      date,
-      machine,
-      command,
-      revision,
-      options,
-      mx: MX,
-      listenMs: LISTEN_MS,
-      runs: runs.map((run) => ({ ...run, trials: run.trials.map(compactTrial) })),
-    };
-    const markdown = discoveryMarkdown({
-      date,
-      machine,
-      command,
-      revision,
-      rounds: options.rounds,
-      mx: MX,
-      listenMs: LISTEN_MS,
-      runs,
-      priority: options.priority,
-    });
-    process.stdout.write(`${markdown}\n`);
-    if (options.write) {
-      const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);
-      process.stderr.write(`discovery: wrote ${jsonPath} and ${markdownPath}\n`);
-    }
-  } finally {
-    await netns.destroy();
-    resetLabPriority(options.priority);
-    rmSync(tmp, { recursive: true, force: true });
-    const left = (await listLabNamespaces(PREFIX)).filter((name) => name.startsWith(netns.id));
-    if (left.length > 0) process.stderr.write(`discovery: namespaces left behind: ${left.join(', ')}\n`);
-  }
+    const compacted = runs.map((run) => ({ ...run, trials: run.trials.map(compactTrial) }));
+    const json = { benchmark: 'discovery', ...shared, options, runs: compacted };
+    const markdown = discoveryMarkdown({ ...shared, rounds: options.rounds, runs, priority: options.priority });
+    publishResults('discovery', options, json, markdown);
+  });
 }
 
 await main();

@@ -193,3 +193,9 @@ export function runRounds(contenders: readonly Contender[], options: RoundsOptio
     })),
   };
 }
+
+/** Round r runs the items rotated by r (A B C D, B C D A, ...): no item always goes first or last. */
+export function roundOrder<T>(items: readonly T[], round: number): T[] {
+  const shift = round % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}

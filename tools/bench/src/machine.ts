@@ -66,3 +66,24 @@ export function describeRevision(root: string, paths: readonly string[]): Revisi
     return { commit: undefined, dirty: [] };
   }
 }
+
+/** What every result states about its run: when, on what, started how, measuring which code. */
+export interface RunFacts {
+  readonly date: string;
+  readonly machine: MachineInfo;
+  readonly command: CommandInfo;
+  readonly revision: RevisionInfo;
+}
+
+/**
+ * The facts of a run that ends now; `machine` is described when the run starts (its load average is the one at
+ * the start), `paths` are the code the benchmark measures (for the uncommitted-changes note).
+ */
+export function describeRun(root: string, machine: MachineInfo, paths: readonly string[]): RunFacts {
+  return {
+    date: new Date().toISOString(),
+    machine,
+    command: describeCommand(root),
+    revision: describeRevision(root, paths),
+  };
+}

@@ -1,4 +1,5 @@
 // Markdown output: every benchmark prints its tables with these, so docs/benchmarks.md can take them verbatim.
+import type { RunFacts } from './machine.ts';
 
 /** A GitHub-flavoured Markdown table; cells are escaped for `|`. `align` is per column (default left). */
 export function markdownTable(
@@ -26,4 +27,15 @@ export function formatRate(perSecond: number): string {
 /** A ratio like `5.21×`. */
 export function formatRatio(ratio: number): string {
   return `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}×`;
+}
+
+/** The lines under a section's title that say when, on what, how and which code a result was measured. */
+export function runHeader({ date, machine, command, revision }: RunFacts): string[] {
+  return [
+    `Measured ${date} on ${machine.cpuModel}, ${machine.cores} logical cores (${machine.availableParallelism} available), ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average at start ${machine.loadAverage.join(' / ')}.`,
+    '',
+    `Command: \`${command.nx ?? command.node}\`${command.nx === undefined ? '' : ` (runs \`${command.node}\`)`}.`,
+    '',
+    `Code: commit \`${revision.commit?.slice(0, 10) ?? 'unknown'}\`${revision.dirty.length === 0 ? '' : ` with uncommitted changes in ${revision.dirty.join(', ')}`}.`,
+  ];
 }

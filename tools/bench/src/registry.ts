@@ -9,8 +9,16 @@
 import { parseArgs } from 'node:util';
 import { createControlPoint, type ControlPoint } from '@ssdp/control-point';
 import { createManualClock, type ManualClock } from '@ssdp/runtime/testing';
-import { describeCommand, describeMachine, describeRevision } from './machine.ts';
-import { findWorkspaceRoot, writeResults } from './results.ts';
+import {
+  integerListOption,
+  integerOption,
+  outputOptions,
+  OUTPUT_OPTIONS,
+  type OutputOptions,
+} from './bench-options.ts';
+import { roundOrder } from './harness.ts';
+import { describeMachine, describeRun } from './machine.ts';
+import { findWorkspaceRoot, publishResults } from './results.ts';
 import { summarize } from './stats.ts';
 import { createInjectedTransport } from './registry/injected-transport.ts';
 import { simulatedAnnouncement, USNS_PER_DEVICE } from './registry/simulated-device.ts';
@@ -20,12 +28,10 @@ const MAX_AGE_S = 1800;
 const START = 1_764_000_000_000;
 export const TARGET_BYTES_PER_DEVICE = 2048;
 
-interface Options {
+interface Options extends OutputOptions {
   readonly sizes: readonly number[];
   readonly perTick: number;
   readonly ticks: number;
-  readonly name: string;
-  readonly write: boolean;
 }
 
 function readOptions(argv: readonly string[]): Options {
@@ -35,25 +41,15 @@ function readOptions(argv: readonly string[]): Options {
       sizes: { type: 'string' },
       'per-tick': { type: 'string' },
       ticks: { type: 'string' },
-      name: { type: 'string' },
-      'no-write': { type: 'boolean' },
+      ...OUTPUT_OPTIONS,
     },
     strict: true,
   });
-  const count = (text: string, flag: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1)
-      throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
-    return value;
-  };
-  const name = values.name ?? 'registry';
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
   const options = {
-    sizes: (values.sizes ?? '1000,10000,100000').split(',').map((part) => count(part, '--sizes')),
-    perTick: count(values['per-tick'] ?? '10', '--per-tick'),
-    ticks: count(values.ticks ?? '40', '--ticks'),
-    name,
-    write: values['no-write'] !== true,
+    sizes: integerListOption(values.sizes ?? '1000,10000,100000', '--sizes'),
+    perTick: integerOption(values['per-tick'], 10, '--per-tick'),
+    ticks: integerOption(values.ticks, 40, '--ticks'),
+    ...outputOptions(values, 'registry'),
   };
   const smallest = Math.min(...options.sizes);
   if (options.perTick * options.ticks > smallest / 2)
@@ -170,8 +166,7 @@ async function main(): Promise<void> {
   const ticks = new Map<number, Tick[]>(options.sizes.map((size) => [size, []]));
   const idle = new Map<number, Tick[]>(options.sizes.map((size) => [size, []]));
   for (let round = 0; round < options.ticks; round += 1) {
-    const order = [...fleets.slice(round % fleets.length), ...fleets.slice(0, round % fleets.length)];
-    for (const fleet of order) {
+    for (const fleet of roundOrder(fleets, round)) {
       ticks.get(fleet.size)!.push(await tick(fleet, options.perTick * fleet.spacingMs));
       // A tick where nothing falls due: the cost of having N devices waiting.
       idle.get(fleet.size)!.push(await tick(fleet, 0));
@@ -197,41 +192,15 @@ async function main(): Promise<void> {
   });
   for (const fleet of fleets) await fleet.controller.stop();
 
-  const command = describeCommand(root);
-  const revision = describeRevision(root, [
+  const facts = describeRun(root, machine, [
     'packages/controller-app/src',
     'packages/transport/src',
     'packages/protocol/src',
     'tools/bench/src',
   ]);
-  const date = new Date().toISOString();
-  const json = {
-    benchmark: 'registry',
-    date,
-    machine,
-    command,
-    revision,
-    options,
-    maxAgeSeconds: MAX_AGE_S,
-    usnsPerDevice: USNS_PER_DEVICE,
-    sizes,
-  };
-  const markdown = registryMarkdown({
-    date,
-    machine,
-    command,
-    revision,
-    options,
-    maxAgeSeconds: MAX_AGE_S,
-    usnsPerDevice: USNS_PER_DEVICE,
-    target: TARGET_BYTES_PER_DEVICE,
-    sizes,
-  });
-  process.stdout.write(`${markdown}\n`);
-  if (options.write) {
-    const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);
-    process.stderr.write(`registry: wrote ${jsonPath} and ${markdownPath}\n`);
-  }
+  const shared = { ...facts, options, maxAgeSeconds: MAX_AGE_S, usnsPerDevice: USNS_PER_DEVICE, sizes };
+  const markdown = registryMarkdown({ ...shared, target: TARGET_BYTES_PER_DEVICE });
+  publishResults('registry', options, { benchmark: 'registry', ...shared }, markdown);
 }
 
 await main();

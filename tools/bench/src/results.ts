@@ -33,3 +33,16 @@ export function writeResults(
   writeFileSync(markdownPath, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   return [jsonPath, markdownPath];
 }
+
+/** Prints a benchmark's Markdown and, unless `--no-write`, writes it with its JSON under `name`. */
+export function publishResults(
+  benchmark: string,
+  output: { readonly name: string; readonly write: boolean },
+  json: unknown,
+  markdown: string,
+): void {
+  process.stdout.write(`${markdown}\n`);
+  if (!output.write) return;
+  const [jsonPath, markdownPath] = writeResults(output.name, json, markdown);
+  process.stderr.write(`${benchmark}: wrote ${jsonPath} and ${markdownPath}\n`);
+}

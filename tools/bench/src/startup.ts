@@ -8,17 +8,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeCommand, describeMachine, describeRevision } from './machine.ts';
-import { findWorkspaceRoot, writeResults } from './results.ts';
-import { roundOrder, startupCommands, type StartupCommand } from './startup/commands.ts';
+import { integerOption, outputOptions, OUTPUT_OPTIONS, type OutputOptions } from './bench-options.ts';
+import { describeMachine, describeRun } from './machine.ts';
+import { findWorkspaceRoot, publishResults } from './results.ts';
+import { roundOrder } from './harness.ts';
+import { startupCommands, type StartupCommand } from './startup/commands.ts';
 import { startupMarkdown, startupVerdict } from './startup/startup-report.ts';
 
-interface Options {
+interface Options extends OutputOptions {
   readonly rounds: number;
   readonly warmupRounds: number;
   readonly mx: number;
-  readonly name: string;
-  readonly write: boolean;
 }
 
 function readOptions(argv: readonly string[]): Options {
@@ -28,25 +28,15 @@ function readOptions(argv: readonly string[]): Options {
       rounds: { type: 'string' },
       'warmup-rounds': { type: 'string' },
       mx: { type: 'string' },
-      name: { type: 'string' },
-      'no-write': { type: 'boolean' },
+      ...OUTPUT_OPTIONS,
     },
     strict: true,
   });
-  const integer = (text: string, flag: string, min: number): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min)
-      throw new Error(`${flag}: not an integer >= ${min}: ${JSON.stringify(text)}`);
-    return value;
-  };
-  const name = values.name ?? 'startup';
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
   return {
-    rounds: integer(values.rounds ?? '20', '--rounds', 15),
-    warmupRounds: integer(values['warmup-rounds'] ?? '2', '--warmup-rounds', 0),
-    mx: integer(values.mx ?? '1', '--mx', 1),
-    name,
-    write: values['no-write'] !== true,
+    rounds: integerOption(values.rounds, 20, '--rounds', 15),
+    warmupRounds: integerOption(values['warmup-rounds'], 2, '--warmup-rounds', 0),
+    mx: integerOption(values.mx, 1, '--mx'),
+    ...outputOptions(values, 'startup'),
   };
 }
 
@@ -147,31 +137,20 @@ async function main(): Promise<void> {
     rmSync(stateDir, { recursive: true, force: true });
   }
 
-  const command = describeCommand(root);
-  const revision = describeRevision(root, [
+  const facts = describeRun(root, machine, [
     'packages/device-app/src',
     'packages/controller-app/src',
     'packages/device/src',
     'packages/control-point/src',
     'tools/bench/src',
   ]);
-  const date = new Date().toISOString();
   const input = {
-    date,
-    machine,
-    command,
-    revision,
+    ...facts,
     options: { rounds: options.rounds, warmupRounds: options.warmupRounds, mx: options.mx },
     times,
   };
   const verdict = startupVerdict(input);
-  const markdown = startupMarkdown(input);
-  process.stdout.write(`${markdown}\n`);
-  if (options.write) {
-    const json = { benchmark: 'startup', ...input, verdict };
-    const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);
-    process.stderr.write(`startup: wrote ${jsonPath} and ${markdownPath}\n`);
-  }
+  publishResults('startup', options, { benchmark: 'startup', ...input, verdict }, startupMarkdown(input));
 }
 
 await main();

@@ -4,15 +4,28 @@
 // of every storm. Devices, alternating within each round: `ssdp-device` with its default defences, the same with
 // the caps raised (so parse + match + schedule + send is what is measured), a node-ssdp Server and an
 // @achingbrain/ssdp advertiser. Run: `nx run bench:storm` (root, Linux, a C compiler).
-// Options: --rates 1000,5000,20000,50000 --duration-ms 10000 --rounds N --devices a,b --generators N --name NAME --no-write
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Options: --rates 1000,5000,20000,50000 --duration-ms 10000 --rounds N --devices a,b --generators N --priority N
+// --name NAME --no-write
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createNetnsLab, listLabNamespaces, netnsAvailable, type NetnsLab } from '@ssdp/netns';
-import { describeCommand, describeMachine, describeRevision } from './machine.ts';
-import { findWorkspaceRoot, writeResults } from './results.ts';
-import { collectLines, sleep } from './lab/line-collector.ts';
-import { resetLabPriority, setLabPriority, startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
+import { netnsAvailable, type NetnsLab } from '@ssdp/netns';
+import {
+  integerListOption,
+  integerOption,
+  namesOption,
+  outputOptions,
+  priorityOption,
+  OUTPUT_OPTIONS,
+  type OutputOptions,
+} from './bench-options.ts';
+import { roundOrder } from './harness.ts';
+import { describeMachine, describeRun } from './machine.ts';
+import { findWorkspaceRoot, publishResults } from './results.ts';
+import { withBenchLab } from './lab/bench-lab.ts';
+import { startLabChild } from './lab/lab-child.ts';
+import { sleep } from './lab/line-collector.ts';
+import { startMeasured, type MeasuredProcess } from './lab/measured-process.ts';
 import {
   combineFloods,
   parseDeviceStopped,
@@ -26,7 +39,6 @@ import {
 import { DEVICE_NAMES, stormMarkdown, type DeviceName, type StormTrial } from './storm/storm-report.ts';
 import { compileC } from './lab/compile-c.ts';
 
-const PREFIX = 'ssdpb';
 const UUID = '5d9a3c1e-0b7e-4c55-9a53-2f0c0ffee001';
 const UDN = `uuid:${UUID}`;
 const DRAIN_MS = 5600;
@@ -43,23 +55,14 @@ const RAISED_CAPS = [
   '10000000',
 ];
 
-interface Options {
+interface Options extends OutputOptions {
   readonly rates: readonly number[];
   readonly durationMs: number;
   readonly rounds: number;
   readonly devices: readonly DeviceName[];
   readonly generators: number | 'auto';
-  readonly name: string;
-  readonly write: boolean;
   /** Niceness of every lab process (0: unchanged). */
   readonly priority: number;
-}
-
-function readPriority(text: string | undefined): number {
-  const value = Number(text ?? 0);
-  if (!Number.isInteger(value) || value < -20 || value > 19)
-    throw new Error(`--priority must be a niceness in -20..19, not ${JSON.stringify(text)}`);
-  return value;
 }
 
 function readOptions(argv: readonly string[]): Options {
@@ -71,36 +74,22 @@ function readOptions(argv: readonly string[]): Options {
       rounds: { type: 'string' },
       devices: { type: 'string' },
       generators: { type: 'string' },
-      name: { type: 'string' },
-      'no-write': { type: 'boolean' },
       priority: { type: 'string' },
+      ...OUTPUT_OPTIONS,
     },
     strict: true,
   });
-  const count = (text: string, flag: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 1)
-      throw new Error(`${flag}: not a positive integer: ${JSON.stringify(text)}`);
-    return value;
-  };
-  const devices = (values.devices ?? DEVICE_NAMES.join(',')).split(',').filter((d) => d !== '');
-  for (const device of devices)
-    if (!(DEVICE_NAMES as readonly string[]).includes(device))
-      throw new Error(`--devices: unknown ${device} (${DEVICE_NAMES.join(', ')})`);
-  const name = values.name ?? 'storm';
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new Error(`--name must be kebab-case, not ${JSON.stringify(name)}`);
   return {
-    rates: (values.rates ?? '1000,5000,20000,50000').split(',').map((part) => count(part, '--rates')),
-    durationMs: count(values['duration-ms'] ?? '10000', '--duration-ms'),
-    rounds: count(values.rounds ?? '2', '--rounds'),
-    devices: devices as DeviceName[],
+    rates: integerListOption(values.rates ?? '1000,5000,20000,50000', '--rates'),
+    durationMs: integerOption(values['duration-ms'], 10_000, '--duration-ms'),
+    rounds: integerOption(values.rounds, 2, '--rounds'),
+    devices: namesOption(values.devices ?? DEVICE_NAMES.join(','), DEVICE_NAMES, '--devices'),
     generators:
       values.generators === undefined || values.generators === 'auto'
         ? 'auto'
-        : count(values.generators, '--generators'),
-    name,
-    write: values['no-write'] !== true,
-    priority: readPriority(values.priority),
+        : integerOption(values.generators, 1, '--generators'),
+    ...outputOptions(values, 'storm'),
+    priority: priorityOption(values.priority),
   };
 }
 
@@ -207,11 +196,12 @@ async function runTrial(
 
   const generators = generatorCount(options, rate);
   const stormStart = Date.now();
-  const floods = [...Array(generators).keys()].map((index) => {
-    const child = lab.lab.spawn(
-      'gen',
-      lab.flood,
-      [
+  const floods = [...Array(generators).keys()].map(async (index) => {
+    const flood = startLabChild({
+      lab: lab.lab,
+      host: 'gen',
+      file: lab.flood,
+      args: [
         '--bind',
         lab.generatorAddress,
         '--udn',
@@ -225,21 +215,13 @@ async function runTrial(
         '--st-offset',
         String(index),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    setLabPriority(child.pid, lab.priority);
-    const lines = collectLines(child.stdout);
-    const errors = collectLines(child.stderr);
-    const done = new Promise<string>((resolve, reject) =>
-      child.once('exit', (code) => {
-        setTimeout(() => {
-          const line = lines.lines.find((l) => l.startsWith('{'));
-          if (code === 0 && line !== undefined) resolve(line);
-          else reject(new Error(`flood exited ${code}: ${errors.lines.join(' ')}`));
-        }, 20);
-      }),
-    );
-    return done;
+      priority: lab.priority,
+    });
+    const { code, signal } = await flood.process.exited;
+    const line = flood.stdout.lines.find((l) => l.startsWith('{'));
+    if (code !== 0 || line === undefined)
+      throw new Error(`flood exited ${code ?? signal}: ${flood.stderr.lines.join(' ')}`);
+    return line;
   });
 
   // The legitimate search, in the middle of the storm.
@@ -311,9 +293,14 @@ async function main(): Promise<void> {
   const root = findWorkspaceRoot();
   const machine = describeMachine();
   const flood = compileFlood(root);
-  const tmp = mkdtempSync(join('/dev/shm', 'ssdp-bench-storm-'));
-  const netns = await createNetnsLab({ prefix: PREFIX, hosts: ['gen', 'device', 'ctl'] });
-  try {
+  // The scratch directory holds our device's stdout (a line per search): on tmpfs.
+  const labInit = {
+    benchmark: 'storm',
+    hosts: ['gen', 'device', 'ctl'],
+    priority: options.priority,
+    scratchParent: '/dev/shm',
+  };
+  await withBenchLab(labInit, async (netns, tmp) => {
     const lab: Lab = {
       lab: netns,
       priority: options.priority,
@@ -328,55 +315,21 @@ async function main(): Promise<void> {
     for (const rate of options.rates) {
       for (let round = 1; round <= options.rounds; round += 1) {
         // Rotate the order every round so no device always runs first (or right after the heaviest one).
-        const shift = (round - 1) % options.devices.length;
-        const order = [...options.devices.slice(shift), ...options.devices.slice(0, shift)];
-        for (const device of order) trials.push(await runTrial(lab, device, rate, round, options));
+        for (const device of roundOrder(options.devices, round - 1))
+          trials.push(await runTrial(lab, device, rate, round, options));
       }
     }
-    const command = describeCommand(root);
-    const revision = describeRevision(root, [
+    const facts = describeRun(root, machine, [
       'packages/device-app/src',
       'packages/transport/src',
       'packages/protocol/src',
       'tools/bench/src',
     ]);
-    const date = new Date().toISOString();
-    const json = {
-      benchmark: 'storm',
-      date,
-      machine,
-      command,
-      revision,
-      options,
-      udn: UDN,
-      raisedCaps: RAISED_CAPS,
-      drainMs: DRAIN_MS,
-      trials,
-    };
-    const markdown = stormMarkdown({
-      date,
-      machine,
-      command,
-      revision,
-      options,
-      raisedCaps: RAISED_CAPS,
-      drainMs: DRAIN_MS,
-      controllerAtMs: CONTROLLER_AT_MS,
-      trials,
-      priority: options.priority,
-    });
-    process.stdout.write(`${markdown}\n`);
-    if (options.write) {
-      const [jsonPath, markdownPath] = writeResults(options.name, json, markdown);
-      process.stderr.write(`storm: wrote ${jsonPath} and ${markdownPath}\n`);
-    }
-  } finally {
-    await netns.destroy();
-    resetLabPriority(options.priority);
-    rmSync(tmp, { recursive: true, force: true });
-    const left = (await listLabNamespaces(PREFIX)).filter((name) => name.startsWith(netns.id));
-    if (left.length > 0) process.stderr.write(`storm: namespaces left behind: ${left.join(', ')}\n`);
-  }
+    const shared = { ...facts, options, raisedCaps: RAISED_CAPS, drainMs: DRAIN_MS, trials };
+    const json = { benchmark: 'storm', ...shared, udn: UDN };
+    const markdown = stormMarkdown({ ...shared, controllerAtMs: CONTROLLER_AT_MS, priority: options.priority });
+    publishResults('storm', options, json, markdown);
+  });
 }
 
 await main();

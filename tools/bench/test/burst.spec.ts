@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { burstMarkdown, cellOf, checkTargets } from '../src/burst/burst-report.ts';
 import {
   bareOutcome,
+  longestGcPauses,
   nodeSsdpOutcome,
   oursOutcome,
   parseSenderResult,
@@ -9,7 +10,7 @@ import {
   type BurstTrial,
   type TrialInput,
 } from '../src/burst/burst-trial.ts';
-import type { MachineInfo } from '../src/machine.ts';
+import { testRunFacts } from './run-facts.ts';
 import { firstSampleOf, hotSpotsBetween, type CpuProfile } from '../src/profile-summary.ts';
 
 const SENT =
@@ -85,6 +86,22 @@ function input(overrides: Partial<TrialInput> = {}): TrialInput {
     ...overrides,
   };
 }
+
+describe('--trace-gc lines', () => {
+  it('gives the longest pauses first', () => {
+    const lines = [
+      '[123:0x5a1b2c3d4e5f]      812 ms: Scavenge 12.1 (14.5) -> 11.9 (15.5) MB, 1.25 / 0.00 ms  (average mu = 1.000) allocation failure;',
+      '{"event":"device-found"}',
+      '[123:0x5a1b2c3d4e5f]     2410 ms: Mark-Compact 80.4 (95.1) -> 60.2 (90.0) MB, 45.6 / 0.0 ms  (average mu = 0.9) task;',
+      '[123:0x5a1b2c3d4e5f]     2500 ms: Scavenge 61.0 (90.0) -> 60.5 (90.0) MB, 3.5 / 0.0 ms  (average mu = 0.9) task;',
+    ];
+    expect(longestGcPauses(lines, 2)).toEqual([
+      { kind: 'Mark-Compact', ms: 45.6 },
+      { kind: 'Scavenge', ms: 3.5 },
+    ]);
+    expect(longestGcPauses(['no gc here'], 5)).toEqual([]);
+  });
+});
 
 describe('a burst trial', () => {
   it('is exact when sent - received is the namespace count and the receiver\u2019s own', () => {
@@ -163,21 +180,8 @@ describe('the burst report', () => {
   });
 
   it('prints a section per regime and the targets', () => {
-    const machine: MachineInfo = {
-      cpuModel: 'Test CPU',
-      cores: 2,
-      availableParallelism: 2,
-      node: 'v20',
-      v8: '11',
-      os: 'Linux',
-      totalMemoryGiB: 4,
-      loadAverage: [0, 0, 0],
-    };
     const text = burstMarkdown({
-      date: '2026-01-01',
-      machine,
-      command: { nx: 'nx run bench:burst', node: 'node burst.ts' },
-      revision: { commit: 'abc', dirty: [] },
+      ...testRunFacts('nx run bench:burst'),
       rounds: 2,
       mx: 5,
       recvBuffer: 4194304,

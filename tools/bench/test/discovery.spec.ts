@@ -9,7 +9,7 @@ import {
   type TrialResult,
 } from '../src/discovery/discovery-trial.ts';
 import { discoveryMarkdown, roundRatios, targetVerdict, type FleetRun } from '../src/discovery/discovery-report.ts';
-import type { MachineInfo } from '../src/machine.ts';
+import { testRunFacts } from './run-facts.ts';
 
 const base: TrialInput = {
   client: 'ours',
@@ -98,27 +98,17 @@ describe('the discovery report', () => {
   });
 
   it('prints a section with the verdict', () => {
-    const machine: MachineInfo = {
-      cpuModel: 'cpu',
-      cores: 2,
-      availableParallelism: 2,
-      node: 'v20',
-      v8: '11',
-      os: 'Linux',
-      totalMemoryGiB: 1,
-      loadAverage: [0, 0, 0],
-    };
     const text = discoveryMarkdown({
-      date: 'd',
-      machine,
-      command: { nx: 'nx run bench:discovery', node: 'node x' },
-      revision: { commit: 'abc', dirty: [] },
+      ...testRunFacts('nx run bench:discovery'),
       rounds: 2,
       mx: 3,
       listenMs: 4000,
       runs: [run],
     });
     expect(text).toMatch(/^## Discovery at scale/);
+    expect(text).toContain('Measured 2026-01-01 on Test CPU, 2 logical cores (2 available), 4 GiB, Linux, Node v20;');
+    expect(text).toContain('Command: `nx run bench:discovery` (runs `node x.ts`).');
+    expect(text).toContain('Code: commit `abc`.');
     expect(text).toContain('**met**');
     expect(text).toContain('`ssdp-device --count 1000`');
   });

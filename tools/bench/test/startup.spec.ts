@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   controllerOnce,
   onceCheck,
-  roundOrder,
   startupCommands,
   BARE_NODE,
   CONTROLLER_VERSION,
@@ -10,6 +9,7 @@ import {
 } from '../src/startup/commands.ts';
 import { startupMarkdown, startupVerdict, type StartupReportInput } from '../src/startup/startup-report.ts';
 import { describeCommand, describeMachine } from '../src/machine.ts';
+import { roundOrder } from '../src/harness.ts';
 
 const UDN = 'uuid:2fac1234-31f8-11b4-a222-08002b34c003';
 const bins = { device: '/x/ssdp-device.js', controller: '/x/ssdp-controller.js' };

@@ -178,3 +178,16 @@ export function reduceTrial(input: TrialInput): BurstTrial {
     granted: outcome.granted,
   };
 }
+
+/**
+ * The `top` longest GC pauses in a node process's `--trace-gc` lines (V8 prints
+ * "[pid:0x…] 123 ms: Mark-Compact 123.4 (…) -> …, 45.6 / 0.0 ms …"), longest first.
+ */
+export function longestGcPauses(lines: readonly string[], top: number): { kind: string; ms: number }[] {
+  return lines
+    .map((line) => /^\[\d+:0x[0-9a-f]+\]\s+\d+ ms: (\S+).*?, ([\d.]+) \/ [\d.]+ ms/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ kind: match[1]!, ms: Number(match[2]) }))
+    .sort((x, y) => y.ms - x.ms)
+    .slice(0, top);
+}

@@ -1,7 +1,7 @@
 // Benchmark 2's Markdown: per fleet, each control point's numbers over the rounds (median, min – max), the
 // per-round ratios ours / node-ssdp, and the target verdict.
-import type { CommandInfo, MachineInfo, RevisionInfo } from '../machine.ts';
-import { formatRatio, markdownTable } from '../markdown.ts';
+import type { RunFacts } from '../machine.ts';
+import { formatRatio, markdownTable, runHeader } from '../markdown.ts';
 import { pairedRatios, summarize, type Summary } from '../stats.ts';
 import { CLIENT_NAMES, type ClientName, type TrialResult } from './discovery-trial.ts';
 
@@ -12,11 +12,7 @@ export interface FleetRun {
   readonly trials: readonly TrialResult[];
 }
 
-export interface DiscoveryReportInput {
-  readonly date: string;
-  readonly machine: MachineInfo;
-  readonly command: CommandInfo;
-  readonly revision: RevisionInfo;
+export interface DiscoveryReportInput extends RunFacts {
   readonly rounds: number;
   readonly mx: number;
   readonly listenMs: number;
@@ -168,7 +164,6 @@ function fleetSection(run: FleetRun): string {
 }
 
 export function discoveryMarkdown(input: DiscoveryReportInput): string {
-  const { machine, command, revision } = input;
   const verdict = targetVerdict(input.runs);
   const summaryRows = input.runs.map((run) => {
     const ours = trialsOf(run, 'ours');
@@ -196,11 +191,7 @@ export function discoveryMarkdown(input: DiscoveryReportInput): string {
   return [
     '## Discovery at scale',
     '',
-    `Measured ${input.date} on ${machine.cpuModel}, ${machine.cores} logical cores (${machine.availableParallelism} available), ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average at start ${machine.loadAverage.join(' / ')}.`,
-    '',
-    `Command: \`${command.nx ?? command.node}\`${command.nx === undefined ? '' : ` (runs \`${command.node}\`)`}.`,
-    '',
-    `Code: commit \`${revision.commit?.slice(0, 10) ?? 'unknown'}\`${revision.dirty.length === 0 ? '' : ` with uncommitted changes in ${revision.dirty.join(', ')}`}.`,
+    ...runHeader(input),
     '',
     `Method: a lab of network namespaces (tools/netns): the fleet in one host, the control point in another, a passive tap in a third, on one bridge; IPv4 only (each process is given its host's address). ` +
       `For every fleet, ${input.rounds} rounds; each round runs both control points one after the other, the order alternating. ` +

@@ -1,21 +1,10 @@
-// Lines of a child's stdout/stderr as they come, with a wait for the first line that matches.
-import type { Readable } from 'node:stream';
-import { createLineSplitter } from '@ssdp/netns';
+// Lines of a child's stdout/stderr as they come (fed by startLabProcess's line callbacks), with a wait for the
+// first line that matches.
 
 export interface LineCollector {
   readonly lines: string[];
   /** Resolves with the first line (already seen or future) that passes `test`; rejects after `timeoutMs`. */
   waitFor(test: (line: string) => boolean, timeoutMs: number, what?: string): Promise<string>;
-}
-
-/** The lines of `stream` (a child's stdout or stderr). */
-export function collectLines(stream: Readable | null | undefined, onLine?: (line: string) => void): LineCollector {
-  const collector = createLineCollector(onLine);
-  const splitter = createLineSplitter(collector.push);
-  stream?.setEncoding('utf8');
-  stream?.on('data', (chunk: string) => splitter.push(chunk));
-  stream?.on('end', () => splitter.end());
-  return collector;
 }
 
 /** A collector fed line by line (e.g. by startLabProcess's line callbacks). */

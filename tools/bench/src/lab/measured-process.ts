@@ -1,10 +1,10 @@
 // Runs one node process inside a lab host and measures it: its stdout lines, /proc samples while it runs, and
 // its own getrusage at exit (report-usage.mjs, preloaded).
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync, writeFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
-import { startLabProcess, type NetnsLab } from '@ssdp/netns';
-import { createLineCollector, type LineCollector } from './line-collector.ts';
+import { closeSync, openSync } from 'node:fs';
+import type { NetnsLab } from '@ssdp/netns';
+import { startLabChild } from './lab-child.ts';
+import type { LineCollector } from './line-collector.ts';
 import { startSampler, type ProcessSampler } from './process-usage.ts';
 import { REPORT_USAGE_MODULE, takeUsage, usageFilePath, type ProcessUsage } from './usage-file.ts';
 
@@ -41,7 +41,7 @@ export interface MeasuredProcessInit {
   readonly env?: Readonly<Record<string, string>>;
   /** Send stdout to this file instead of a pipe (a chatty process then costs the benchmark nothing). */
   readonly stdoutFile?: string;
-  /** Niceness for the process (see setLabPriority). */
+  /** Niceness for the process (see lab-priority.ts). */
   readonly priority?: number;
 }
 
@@ -49,23 +49,21 @@ export function startMeasured(init: MeasuredProcessInit): MeasuredProcess {
   const usageFile = usageFilePath(init.tmpDirectory, init.label);
   const startedAt = Date.now();
   const stdoutFd = init.stdoutFile === undefined ? undefined : openSync(init.stdoutFile, 'w');
-  const stdout = createLineCollector();
-  const stderr = createLineCollector();
-  const running = startLabProcess(
-    init.lab,
-    init.host,
-    process.execPath,
-    [...(init.nodeFlags ?? []), '--import', REPORT_USAGE_MODULE, init.script, ...init.args],
-    {
-      env: { ...process.env, ...init.env, BENCH_USAGE_FILE: usageFile },
-      ...(stdoutFd === undefined ? {} : { stdoutFd }),
-      onStdoutLine: stdout.push,
-      onStderrLine: stderr.push,
-    },
-  );
+  const {
+    process: running,
+    stdout,
+    stderr,
+  } = startLabChild({
+    lab: init.lab,
+    host: init.host,
+    file: process.execPath,
+    args: [...(init.nodeFlags ?? []), '--import', REPORT_USAGE_MODULE, init.script, ...init.args],
+    env: { ...process.env, ...init.env, BENCH_USAGE_FILE: usageFile },
+    ...(stdoutFd === undefined ? {} : { stdoutFd }),
+    priority: init.priority,
+  });
   const child = running.child;
   if (stdoutFd !== undefined) closeSync(stdoutFd);
-  setLabPriority(child.pid, init.priority);
   const sampler = startSampler(child.pid ?? -1, init.sampleMs ?? 50);
   const exit = running.exited.then(({ code, signal }) => {
     sampler.stop();
@@ -101,35 +99,4 @@ export function startMeasured(init: MeasuredProcessInit): MeasuredProcess {
       }
     },
   };
-}
-
-/**
- * Gives a lab process a niceness: its main thread (os.setPriority; threads and children it starts inherit it) and,
- * where the kernel groups processes by session (sched_autogroup), its autogroup, because across autogroups only
- * the group's niceness counts. The autogroup is the benchmark's own session (lab processes are its children). On
- * a machine shared with other people's CI, a negative value keeps the measured processes from being starved by
- * unrelated load; the benchmarks record the value they used. 0 or undefined: leave it alone.
- */
-export function setLabPriority(pid: number | undefined, priority: number | undefined): void {
-  if (pid === undefined || priority === undefined || priority === 0) return;
-  try {
-    setPriority(pid, priority);
-  } catch {
-    // Not allowed (not root) or already gone: measure at the default priority.
-  }
-  try {
-    writeFileSync(`/proc/${pid}/autogroup`, String(priority));
-  } catch {
-    // No autogroups in this kernel, or not allowed.
-  }
-}
-
-/** Puts the benchmark's autogroup back to niceness 0 (setLabPriority raised it for the whole session). */
-export function resetLabPriority(priority: number | undefined): void {
-  if (priority === undefined || priority === 0) return;
-  try {
-    writeFileSync('/proc/self/autogroup', '0');
-  } catch {
-    // No autogroups in this kernel.
-  }
 }

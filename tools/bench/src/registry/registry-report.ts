@@ -1,6 +1,6 @@
 // Benchmark 4's Markdown: bytes per device at each N, and the expiry cost per tick at each N.
-import type { CommandInfo, MachineInfo, RevisionInfo } from '../machine.ts';
-import { formatRatio, markdownTable } from '../markdown.ts';
+import type { RunFacts } from '../machine.ts';
+import { formatRatio, markdownTable, runHeader } from '../markdown.ts';
 import type { Summary } from '../stats.ts';
 
 export interface RegistrySize {
@@ -28,11 +28,7 @@ export interface RegistrySize {
   readonly remaining: number;
 }
 
-export interface RegistryReportInput {
-  readonly date: string;
-  readonly machine: MachineInfo;
-  readonly command: CommandInfo;
-  readonly revision: RevisionInfo;
+export interface RegistryReportInput extends RunFacts {
   readonly options: { readonly sizes: readonly number[]; readonly perTick: number; readonly ticks: number };
   readonly maxAgeSeconds: number;
   readonly usnsPerDevice: number;
@@ -62,7 +58,6 @@ export function registryVerdict(input: RegistryReportInput): {
 }
 
 export function registryMarkdown(input: RegistryReportInput): string {
-  const { machine, command, revision } = input;
   const verdict = registryVerdict(input);
   const memoryRows = input.sizes.map((s) => [
     s.size.toLocaleString('en-US'),
@@ -86,11 +81,7 @@ export function registryMarkdown(input: RegistryReportInput): string {
   return [
     '## Registry memory',
     '',
-    `Measured ${input.date} on ${machine.cpuModel}, ${machine.cores} logical cores (${machine.availableParallelism} available), ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average at start ${machine.loadAverage.join(' / ')}.`,
-    '',
-    `Command: \`${command.nx ?? command.node}\`${command.nx === undefined ? '' : ` (runs \`${command.node}\`)`}.`,
-    '',
-    `Code: commit \`${revision.commit?.slice(0, 10) ?? 'unknown'}\`${revision.dirty.length === 0 ? '' : ` with uncommitted changes in ${revision.dirty.join(', ')}`}.`,
+    ...runHeader(input),
     '',
     `Method: one controller per N from the public factory \`createController\` (describe off, registry bound = N) on an in-process transport (datagrams handed to it as one interface would; sends go nowhere) and a manual clock. ` +
       `Every simulated device announces NOTIFY ssdp:alive for ${input.usnsPerDevice} USNs (upnp:rootdevice, its UUID, a MediaServer device type, two service types) from its own address with its own LOCATION, CACHE-CONTROL max-age=${input.maxAgeSeconds}, BOOTID and CONFIGID, serialized with our codec; each datagram takes the controller's real path (parseMessage → observation → registry). ` +

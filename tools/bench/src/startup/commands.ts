@@ -75,9 +75,3 @@ export function startupCommands(
     },
   ];
 }
-
-/** Round r runs the commands rotated by r (A B C D, B C D A, ...): no command always goes first or last. */
-export function roundOrder<T>(items: readonly T[], round: number): T[] {
-  const shift = round % items.length;
-  return [...items.slice(shift), ...items.slice(0, shift)];
-}

@@ -1,7 +1,7 @@
 // Benchmark 5's verdicts and Markdown: spawn-to-exit times of each command, the --version runs against bare Node
 // (ratio of medians, and the median of the per-round ratios), and --once against MX + 0.5 s.
-import type { CommandInfo, MachineInfo, RevisionInfo } from '../machine.ts';
-import { formatRatio, markdownTable } from '../markdown.ts';
+import type { RunFacts } from '../machine.ts';
+import { formatRatio, markdownTable, runHeader } from '../markdown.ts';
 import { median, pairedRatios, summarize, type Summary } from '../stats.ts';
 import { LISTEN_MARGIN_MS } from '@ssdp/control-point';
 import { BARE_NODE, controllerOnce, CONTROLLER_VERSION, DEVICE_VERSION } from './commands.ts';
@@ -11,11 +11,7 @@ export const VERSION_RATIO_TARGET = 1.5;
 /** `--once` may take at most MX + this, from spawn to exit. */
 export const ONCE_SLACK_MS = 500;
 
-export interface StartupReportInput {
-  readonly date: string;
-  readonly machine: MachineInfo;
-  readonly command: CommandInfo;
-  readonly revision: RevisionInfo;
+export interface StartupReportInput extends RunFacts {
   readonly options: { readonly rounds: number; readonly warmupRounds: number; readonly mx: number };
   /** Spawn-to-exit milliseconds per command name, one per measured round, in round order. */
   readonly times: Readonly<Record<string, readonly number[]>>;
@@ -63,7 +59,7 @@ const spread = (s: Summary): string => `${ms(s.median)} (${ms(s.q1)} – ${ms(s.
 const met = (ok: boolean): string => (ok ? 'met' : 'missed');
 
 export function startupMarkdown(input: StartupReportInput): string {
-  const { machine, command, revision, options } = input;
+  const { options } = input;
   const verdict = startupVerdict(input);
   const once = controllerOnce(options.mx);
   const listenMs = options.mx * 1000 + LISTEN_MARGIN_MS;
@@ -76,11 +72,7 @@ export function startupMarkdown(input: StartupReportInput): string {
   return [
     '## Startup',
     '',
-    `Measured ${input.date} on ${machine.cpuModel}, ${machine.cores} logical cores (${machine.availableParallelism} available), ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average at start ${machine.loadAverage.join(' / ')}.`,
-    '',
-    `Command: \`${command.nx ?? command.node}\`${command.nx === undefined ? '' : ` (runs \`${command.node}\`)`}.`,
-    '',
-    `Code: commit \`${revision.commit?.slice(0, 10) ?? 'unknown'}\`${revision.dirty.length === 0 ? '' : ` with uncommitted changes in ${revision.dirty.join(', ')}`}.`,
+    ...runHeader(input),
     '',
     `Method: each command is spawned with the same node executable (the bins' built \`dist/\`, no tsx) and timed from \`spawn()\` to its exit; its output is checked (a version line; for \`--once\`, exactly the device under test, by UDN). ` +
       `${options.rounds} measured rounds after ${options.warmupRounds} discarded; in each round the four commands run one after the other in a rotating order, so load from elsewhere falls on all of them alike. ` +

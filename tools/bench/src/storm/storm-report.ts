@@ -1,7 +1,7 @@
 // Benchmark 3's Markdown: per storm rate, every device's numbers (median over the rounds, min – max), per-round
 // ratios against the libraries, and the target verdict.
-import type { CommandInfo, MachineInfo, RevisionInfo } from '../machine.ts';
-import { formatRate as formatRateRaw, formatRatio, markdownTable } from '../markdown.ts';
+import type { RunFacts } from '../machine.ts';
+import { formatRate as formatRateRaw, formatRatio, markdownTable, runHeader } from '../markdown.ts';
 import { pairedRatios, summarize } from '../stats.ts';
 import type { FloodResult, StormUsage, UdpCounters } from './storm-counters.ts';
 
@@ -35,11 +35,7 @@ export interface StormTrial {
   readonly legitimate: { readonly answered: boolean; readonly usns: number; readonly exitCode: number | null };
 }
 
-export interface StormReportInput {
-  readonly date: string;
-  readonly machine: MachineInfo;
-  readonly command: CommandInfo;
-  readonly revision: RevisionInfo;
+export interface StormReportInput extends RunFacts {
   readonly options: {
     readonly rates: readonly number[];
     readonly durationMs: number;
@@ -233,16 +229,11 @@ export function targetVerdict(input: StormReportInput): { met: boolean; lines: s
 }
 
 export function stormMarkdown(input: StormReportInput): string {
-  const { machine, command, revision } = input;
   const verdict = targetVerdict(input);
   return [
     '## Responder under a storm',
     '',
-    `Measured ${input.date} on ${machine.cpuModel}, ${machine.cores} logical cores (${machine.availableParallelism} available), ${machine.totalMemoryGiB} GiB, ${machine.os}, Node ${machine.node}; load average at start ${machine.loadAverage.join(' / ')}.`,
-    '',
-    `Command: \`${command.nx ?? command.node}\`${command.nx === undefined ? '' : ` (runs \`${command.node}\`)`}.`,
-    '',
-    `Code: commit \`${revision.commit?.slice(0, 10) ?? 'unknown'}\`${revision.dirty.length === 0 ? '' : ` with uncommitted changes in ${revision.dirty.join(', ')}`}.`,
+    ...runHeader(input),
     '',
     `Method: three lab hosts on one bridge (tools/netns). The generator (\`tools/bench/src/storm/flood.c\`, compiled with cc; one process, two above 25k/s) sends valid M-SEARCHes to 239.255.255.250:1900 at the rate, paced per millisecond with sendmmsg, for ${input.options.durationMs / 1000} s; ` +
       `1,024 source ports take turns for 8 ms each (a port comes back after 8.2 s), port s always says MX = 1 + s mod 5, and the ST turns through \`ssdp:all\`, \`upnp:rootdevice\`, the device's \`uuid:\`, its device type and a type nobody has (1.2 responses per search from a one-device set of 3). ` +

@@ -3,9 +3,11 @@
 //
 // Embedded devices race their root: search responses are spread over MX seconds, so `uuid:EMBEDDED::…` can arrive
 // before the root's `upnp:rootdevice`. A record that is not known to be a root yet is "pending": the registry
-// announces it when it settles, unless a root shows up at one of its LOCATIONs first; then it is folded into it.
+// announces it when it settles, unless a root shows up at one of its LOCATIONs first; then it is folded into it
+// (pending-index.ts files them by LOCATION).
 import { detach } from './string-pool.ts';
 import { embeddedUuidOf, fullUsn, type DeviceRecord } from './device-record.ts';
+import { createPendingIndex } from './pending-index.ts';
 
 export interface EmbeddedResolverInit {
   readonly maxUsns: number;
@@ -50,20 +52,7 @@ export function createEmbeddedResolver(init: EmbeddedResolverInit, parts: Embedd
   const embedded = new Map<string, DeviceRecord>();
   /** LOCATION -> the record that claimed it (a root takes it over from a pending record). */
   const byLocation = new Map<string, DeviceRecord>();
-  const pending = new Set<DeviceRecord>();
-  /** LOCATION -> the records at it that are not announced yet (few: embedded devices racing their root). */
-  const pendingAt = new Map<string, DeviceRecord[]>();
-
-  /** Whether `record` has `entry`, an embedded device's UUID compared case-insensitively. */
-  function hasUsn(record: DeviceRecord, entry: string): boolean {
-    if (record.usns.includes(entry)) return true;
-    if (!entry.startsWith('uuid:')) return false;
-    const uuid = embeddedUuidOf(entry);
-    const rest = entry.slice(5 + uuid.length);
-    return record.usns.some(
-      (other) => other.startsWith('uuid:') && embeddedUuidOf(other) === uuid && other.slice(5 + uuid.length) === rest,
-    );
-  }
+  const pending = createPendingIndex();
 
   function addUsn(record: DeviceRecord, entry: string): boolean | 'full' {
     if (hasUsn(record, entry)) return false;
@@ -76,33 +65,14 @@ export function createEmbeddedResolver(init: EmbeddedResolverInit, parts: Embedd
     return true;
   }
 
-  function noteEmbedded(uuid: string, record: DeviceRecord): void {
-    if (!embedded.has(uuid)) embedded.set(detach(uuid), record);
-  }
-
   function addLocation(record: DeviceRecord, location: string): boolean {
     if (record.locations.includes(location) || record.locations.length >= init.maxLocations) return false;
     const stored = detach(location);
     record.locations = [...record.locations, stored];
-    if (pending.has(record)) {
-      const here = pendingAt.get(stored);
-      if (here === undefined) pendingAt.set(stored, [record]);
-      else here.push(record);
-    }
+    pending.addLocation(record, stored);
     const owner = byLocation.get(stored);
     if (owner === undefined || (!owner.root && record.root)) byLocation.set(stored, record);
     return true;
-  }
-
-  function unpend(record: DeviceRecord): void {
-    if (!pending.delete(record)) return;
-    for (const location of record.locations) {
-      const here = pendingAt.get(location);
-      if (here === undefined) continue;
-      const index = here.indexOf(record);
-      if (index >= 0) here.splice(index, 1);
-      if (here.length === 0) pendingAt.delete(location);
-    }
   }
 
   function fold(record: DeviceRecord, root: DeviceRecord): void {
@@ -121,46 +91,38 @@ export function createEmbeddedResolver(init: EmbeddedResolverInit, parts: Embedd
       if (own !== undefined) return own;
       const root = embedded.get(uuid);
       if (root !== undefined && !root.removed) return root;
-      if (location !== undefined && target !== 'upnp:rootdevice') {
-        const owner = byLocation.get(location);
-        if (owner !== undefined && owner.root && !owner.removed) return owner;
-      }
-      return undefined;
+      return location !== undefined && target !== 'upnp:rootdevice' ? liveRootAt(byLocation, location) : undefined;
     },
     addUsn,
     addLocation,
-    noteEmbedded,
+    noteEmbedded(uuid, record) {
+      if (!embedded.has(uuid)) embedded.set(detach(uuid), record);
+    },
     dropEmbedded(root, uuid) {
       const before = root.usns.length;
       root.usns = root.usns.filter((entry) => !entry.startsWith('uuid:') || embeddedUuidOf(entry) !== uuid);
       embedded.delete(uuid);
       return root.usns.length !== before;
     },
-    markPending(record) {
-      pending.add(record);
-    },
-    unpend,
-    pending,
+    markPending: pending.add,
+    unpend: pending.delete,
+    pending: pending.records,
     forget(record) {
-      unpend(record);
-      for (const location of record.locations) if (byLocation.get(location) === record) byLocation.delete(location);
-      for (const entry of record.usns) {
-        if (!entry.startsWith('uuid:')) continue;
-        const uuid = embeddedUuidOf(entry);
-        if (embedded.get(uuid) === record) embedded.delete(uuid);
-      }
+      pending.delete(record);
+      forgetIndexed(embedded, byLocation, record);
     },
     rootAt(record) {
-      for (const location of record.root ? [] : record.locations) {
-        const owner = byLocation.get(location);
-        if (owner !== undefined && owner !== record && owner.root && !owner.removed) return owner;
+      if (record.root) return undefined;
+      for (const location of record.locations) {
+        const root = liveRootAt(byLocation, location);
+        if (root !== undefined && root !== record) return root;
       }
       return undefined;
     },
     fold,
     adoptPending(root, alsoUuids = []) {
       for (const location of root.locations) {
-        const here = pendingAt.get(location);
+        const here = pending.at(location);
         if (here === undefined) continue;
         for (const candidate of [...here]) if (candidate !== root && !candidate.root) fold(candidate, root);
       }
@@ -174,7 +136,37 @@ export function createEmbeddedResolver(init: EmbeddedResolverInit, parts: Embedd
       embedded.clear();
       byLocation.clear();
       pending.clear();
-      pendingAt.clear();
     },
   };
+}
+
+/** Whether `record` has `entry`, an embedded device's UUID compared case-insensitively. */
+function hasUsn(record: DeviceRecord, entry: string): boolean {
+  if (record.usns.includes(entry)) return true;
+  if (!entry.startsWith('uuid:')) return false;
+  const uuid = embeddedUuidOf(entry);
+  const rest = entry.slice(5 + uuid.length);
+  return record.usns.some(
+    (other) => other.startsWith('uuid:') && embeddedUuidOf(other) === uuid && other.slice(5 + uuid.length) === rest,
+  );
+}
+
+/** The root that claimed `location`, unless it is gone. */
+function liveRootAt(byLocation: ReadonlyMap<string, DeviceRecord>, location: string): DeviceRecord | undefined {
+  const owner = byLocation.get(location);
+  return owner !== undefined && owner.root && !owner.removed ? owner : undefined;
+}
+
+/** Takes `record` out of the LOCATION and embedded-UUID indexes where it is the one filed. */
+function forgetIndexed(
+  embedded: Map<string, DeviceRecord>,
+  byLocation: Map<string, DeviceRecord>,
+  record: DeviceRecord,
+): void {
+  for (const location of record.locations) if (byLocation.get(location) === record) byLocation.delete(location);
+  for (const entry of record.usns) {
+    if (!entry.startsWith('uuid:')) continue;
+    const uuid = embeddedUuidOf(entry);
+    if (embedded.get(uuid) === record) embedded.delete(uuid);
+  }
 }

@@ -1,6 +1,8 @@
 // The control point's view of the network: one record per root device, keyed by UDN. This factory wires the parts:
-// the state transitions (registry-core.ts), the grouping of embedded devices (embedded-resolver.ts), expiry
-// (expiry-index.ts) and description state (description-state.ts); it keeps the records and their announcement.
+// the records (registry-records.ts), what an advertisement does (registry-observe.ts, with the state transitions in
+// registry-core.ts), when a pending record is announced (registry-announce.ts), what a description does
+// (registry-describe.ts), the grouping of embedded devices (embedded-resolver.ts) and expiry (expiry-index.ts); the
+// parts share one RegistryState (registry-state.ts).
 //
 // - Bounded: when full, the least recently seen device is evicted (counted, reported).
 // - A record keeps only what the events need (no datagrams, no header lists); strings are detached from the
@@ -8,241 +10,52 @@
 // - A new root is announced after `gatherMs` (its advertisement set arrives as a burst), or once described (up to
 //   `describeWaitMs`); a record not known to be a root yet is announced after `settleMs` unless it is folded into a
 //   root first.
-import {
-  applyDescribeFailure,
-  applyDescription,
-  DescriptionState,
-  refuseDescribing,
-  startDescribing,
-  wantsDescription,
-  type DescriptionInfo,
-} from './description-state.ts';
-import { DeviceRecord, snapshotOf } from './device-record.ts';
+import { refuseDescribing, startDescribing, wantsDescription } from './description-state.ts';
+import { snapshotOf, type DeviceRecord } from './device-record.ts';
 import { createEmbeddedResolver } from './embedded-resolver.ts';
-import type { DescribeFailureReason, DeviceSnapshot, RemovalReason } from './events.ts';
+import type { DeviceSnapshot } from './events.ts';
 import { createExpiryIndex } from './expiry-index.ts';
-import { applyObservation, eventOf, isStale } from './registry-core.ts';
-import type { Observation, ObserveResult, Registry, RegistryComponents, RegistryInit } from './registry-types.ts';
-import { createStringPool, detach } from './string-pool.ts';
+import { settle } from './registry-announce.ts';
+import { describeFailed, described } from './registry-describe.ts';
+import { observe } from './registry-observe.ts';
+import { removeRecord, touch, unlink } from './registry-records.ts';
+import { lifetimeMs, registryLimits, type RegistryState } from './registry-state.ts';
+import type { Registry, RegistryComponents, RegistryInit } from './registry-types.ts';
+import { createStringPool } from './string-pool.ts';
 
 export type { DeviceRecord } from './device-record.ts';
 
 export type { Observation, Registry, RegistryComponents, RegistryEvent, RegistryInit } from './registry-types.ts';
 
 export function createRegistry(init: RegistryInit, components: RegistryComponents): Registry {
-  const { clock, scheduler, onEvent } = components;
-  const maxDevices = Math.max(1, init.maxDevices ?? 10_000);
-  const settleMs = Math.max(0, init.settleMs ?? 1000);
-  const gatherMs = Math.min(settleMs, Math.max(0, init.gatherMs ?? 100));
-  const rootWaitMs = Math.max(gatherMs, init.describeWaitMs ?? 0);
-  const defaultMaxAge = init.defaultMaxAge ?? 1800;
-  const maxMaxAge = init.maxMaxAge ?? 86_400;
-  const describe = init.describe !== false;
-  const pool = createStringPool();
-  /** Key -> record, in least-recently-seen order (a refresh moves the record to the end). */
+  const { clock, scheduler } = components;
   const records = new Map<string, DeviceRecord>();
-  const resolver = createEmbeddedResolver(
-    { maxUsns: init.maxUsnsPerDevice ?? 64, maxLocations: init.maxLocationsPerDevice ?? 4 },
-    { lookup: (key) => records.get(key), unlink },
-  );
-  const context = { resolver, pool };
-  const expiry = createExpiryIndex(scheduler, clock.now, (record) => remove(record, 'expired'));
-  let announcedCount = 0;
-  let evicted = 0;
-
-  function touch(record: DeviceRecord): void {
-    records.delete(record.key);
-    records.set(record.key, record);
-  }
-
-  function unlink(record: DeviceRecord): void {
-    record.removed = true;
-    records.delete(record.key);
-    resolver.forget(record);
-    expiry.remove(record);
-    cancelSettle(record);
-  }
-
-  function remove(record: DeviceRecord, reason: RemovalReason): void {
-    if (record.removed) return;
-    const wasAnnounced = record.announced;
-    unlink(record);
-    if (wasAnnounced) {
-      announcedCount -= 1;
-      onEvent({ event: 'device-removed', device: snapshotOf(record), reason });
-    }
-  }
-
-  function evictOne(): void {
-    for (const oldest of records.values()) {
-      evicted += 1;
-      if (oldest.announced) remove(oldest, 'evicted');
-      else {
-        unlink(oldest); // never announced: no event, but the caller counts it
-        components.onEvictedUnannounced?.(oldest);
-      }
-      return;
-    }
-  }
-
-  function lifetimeMs(maxAge: number | undefined): number {
-    return Math.min(Math.max(0, maxAge ?? defaultMaxAge), maxMaxAge) * 1000;
-  }
-
-  function create(observation: Observation, uuid: string, now: number): DeviceRecord {
-    if (records.size >= maxDevices) evictOne();
-    const key = detach(uuid);
-    const record = new DeviceRecord(
-      key,
-      uuid === observation.uuid ? key : detach(observation.uuid),
-      observation.syntheticKey === true,
-      detach(observation.address),
-      pool.intern(observation.interfaceId),
-      now,
-      describe ? new DescriptionState() : undefined,
-    );
-    records.set(record.key, record);
-    resolver.markPending(record);
-    return record;
-  }
-
-  function byebye(record: DeviceRecord | undefined, observation: Observation, uuid: string): ObserveResult {
-    if (record === undefined) return { outcome: 'unknown', record: undefined };
-    if (isStale(record, observation)) return { outcome: 'stale-bootid', record };
-    if (uuid === record.key) {
-      remove(record, 'byebye');
-      return { outcome: 'removed', record: undefined };
-    }
-    // An embedded device said goodbye: forget its USNs, keep the root.
-    if (resolver.dropEmbedded(record, uuid) && record.announced) {
-      onEvent({ event: 'device-updated', device: snapshotOf(record), changes: ['usns'] });
-      return { outcome: 'updated', record };
-    }
-    return { outcome: 'refreshed', record };
-  }
-
-  function observe(observation: Observation): ObserveResult {
-    // The datagram's read time, not the end of its parsing: first/last seen and max-age count from when it came.
-    const now = observation.receivedAt ?? clock.now();
-    // The registry's key: a UUID in lower case (`uuid:ABC…` and `uuid:abc…` are one device), a synthetic key as is.
-    const uuid = observation.syntheticKey === true ? observation.uuid : observation.uuid.toLowerCase();
-    const found = resolver.find(uuid, observation.location, observation.target);
-    if (observation.kind === 'byebye') return byebye(found, observation, uuid);
-    if (found === undefined && observation.kind === 'update') return { outcome: 'unknown', record: undefined };
-    if (found !== undefined && isStale(found, observation)) return { outcome: 'stale-bootid', record: found };
-    const record = found ?? create(observation, uuid, now);
-    const transition = applyObservation(record, observation, uuid, context);
-    record.lastSeen = now;
-    if (observation.kind === 'alive' || record.expiresAt < now) record.expiresAt = now + lifetimeMs(observation.maxAge);
-    expiry.arm(record);
-    if (found !== undefined) touch(record);
-    if (!record.announced) {
-      schedulePending(record, found === undefined, now);
-      return { outcome: 'pending', record };
-    }
-    if (record.root) resolver.adoptPending(record);
-    const { outcome, event } = eventOf(record, transition);
-    if (event !== undefined) onEvent(event);
-    return { outcome, record };
-  }
-
-  /** When a record not announced yet will be. */
-  function schedulePending(record: DeviceRecord, isNew: boolean, now: number): void {
-    if (record.root) {
-      resolver.adoptPending(record);
-      // Announced once its description is in (or failed), after the gather time, or at the wait limit.
-      announceBy(record, record.firstSeen + (record.description === undefined ? gatherMs : rootWaitMs));
-    } else if (isNew) {
-      announceBy(record, now + settleMs);
-    }
-  }
-
-  /** Announces `record` at `at` at the latest. */
-  function announceBy(record: DeviceRecord, at: number): void {
-    const task = record.settleTask;
-    if (task?.pending === true) {
-      if (task.dueAt <= at) return;
-      scheduler.cancel(task);
-    }
-    record.settleTask = scheduler.scheduleAt(at, () => settle(record));
-  }
-
-  function cancelSettle(record: DeviceRecord): void {
-    if (record.settleTask?.pending === true) scheduler.cancel(record.settleTask);
-    record.settleTask = undefined;
-  }
-
-  function settle(record: DeviceRecord): void {
-    cancelSettle(record);
-    if (record.removed || record.announced) return;
-    // A root may have shown up at the same LOCATION in the meantime: then this was one of its embedded devices.
-    const root = resolver.rootAt(record);
-    if (root !== undefined) resolver.fold(record, root);
-    else announce(record);
-  }
-
-  function announce(record: DeviceRecord): void {
-    cancelSettle(record);
-    resolver.unpend(record);
-    announcedCount += 1;
-    record.announced = true;
-    onEvent({ event: 'device-added', device: snapshotOf(record) });
-    const d = record.description;
-    if (d?.state === 'failed' && d.error !== undefined) {
-      const detail = d.detail ?? d.error;
-      onEvent({ event: 'describe-failed', device: snapshotOf(record), reason: d.error, code: d.code, detail });
-    }
-    if (d !== undefined) {
-      d.detail = undefined;
-      d.code = undefined;
-    }
-  }
-
-  function described(record: DeviceRecord, generation: number, info: DescriptionInfo): void {
-    const d = record.description;
-    if (record.removed || d === undefined || !applyDescription(d, generation, info, pool)) return;
-    if (info.isRoot) record.root = true;
-    for (const spelled of info.embedded) {
-      const uuid = spelled.toLowerCase();
-      if (uuid !== record.key) resolver.noteEmbedded(uuid, record);
-    }
-    if (!record.announced) {
-      if (!record.root) return; // announced when it settles; it carries the description then
-      resolver.adoptPending(record, info.embedded);
-      announceBy(record, Math.max(clock.now(), record.firstSeen + gatherMs));
-      return;
-    }
-    resolver.adoptPending(record, record.root ? info.embedded : []);
-    onEvent({ event: 'device-updated', device: snapshotOf(record), changes: ['description'] });
-  }
-
-  function describeFailed(
-    record: DeviceRecord,
-    generation: number,
-    reason: DescribeFailureReason,
-    detail: string,
-    code?: string,
-  ): void {
-    const d = record.description;
-    if (record.removed || d === undefined || !applyDescribeFailure(d, generation, reason)) return;
-    if (record.announced) onEvent({ event: 'describe-failed', device: snapshotOf(record), reason, code, detail });
-    else {
-      d.detail = detail;
-      d.code = code;
-      if (record.root) announceBy(record, Math.max(clock.now(), record.firstSeen + gatherMs));
-    }
-  }
-
+  const state: RegistryState = {
+    limits: registryLimits(init),
+    clock,
+    scheduler,
+    onEvent: components.onEvent,
+    onEvictedUnannounced: components.onEvictedUnannounced,
+    records,
+    resolver: createEmbeddedResolver(
+      { maxUsns: init.maxUsnsPerDevice ?? 64, maxLocations: init.maxLocationsPerDevice ?? 4 },
+      { lookup: (key) => records.get(key), unlink: (record) => unlink(state, record) },
+    ),
+    pool: createStringPool(),
+    expiry: createExpiryIndex(scheduler, clock.now, (record) => removeRecord(state, record, 'expired')),
+    announcedCount: 0,
+    evicted: 0,
+  };
   return {
-    observe,
+    observe: (observation) => observe(state, observation),
     refresh(record, receivedAt, lifetime) {
       if (record.removed) return;
       record.lastSeen = receivedAt;
       record.expiresAt = receivedAt + lifetime;
-      expiry.arm(record);
-      touch(record);
+      state.expiry.arm(record);
+      touch(state, record);
     },
-    lifetimeMs,
+    lifetimeMs: (maxAge) => lifetimeMs(state.limits, maxAge),
     describing: (record) => (record.description === undefined ? -1 : startDescribing(record.description)),
     describeRefused(record, generation, previous) {
       if (!record.removed && record.description !== undefined)
@@ -250,10 +63,11 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
     },
     needsDescription: (record) =>
       !record.removed && record.description !== undefined && wantsDescription(record.description),
-    described,
-    describeFailed,
+    described: (record, generation, info) => described(state, record, generation, info),
+    describeFailed: (record, generation, reason, detail, code) =>
+      describeFailed(state, record, generation, reason, detail, code),
     settleAll() {
-      for (const record of [...resolver.pending]) settle(record);
+      for (const record of [...state.resolver.pending]) settle(state, record);
     },
     snapshot: snapshotOf,
     devices() {
@@ -266,18 +80,18 @@ export function createRegistry(init: RegistryInit, components: RegistryComponent
       return records.get(key) ?? records.get(key.toLowerCase());
     },
     get size() {
-      return announcedCount;
+      return state.announcedCount;
     },
     get storedSize() {
       return records.size;
     },
     get evicted() {
-      return evicted;
+      return state.evicted;
     },
     clear() {
-      for (const record of [...records.values()]) unlink(record);
-      resolver.clear();
-      announcedCount = 0;
+      for (const record of [...records.values()]) unlink(state, record);
+      state.resolver.clear();
+      state.announcedCount = 0;
     },
   };
 }

@@ -8,7 +8,8 @@ import type { MemoryNetwork } from './memory-network.ts';
 import type { Binding, MemoryPacket } from './memory-network-types.ts';
 import { checkReceiveBufferSize, summarizeReceiveBuffers } from './receive-buffer.ts';
 import { type InterfaceAddress } from './select-interfaces.ts';
-import { memoryTarget } from './memory-targets.ts';
+import { memoryVia } from './memory-targets.ts';
+import { resolveSendTarget } from './send-target.ts';
 import { asTransportError, selectRequested, sendRefusal, unknownInterface } from './transport-parts.ts';
 import type {
   AddressFamily,
@@ -249,11 +250,14 @@ export function createMemoryTransport(init: TransportOptions, components: Memory
     if (entry === undefined) return Promise.reject(unknownInterface(target.interfaceId));
     const { iface } = entry;
     const from = { address: iface.address, port: iface.unicastPort };
-    const resolved = memoryTarget(iface, target, port);
-    if (resolved instanceof TransportError) return Promise.reject(resolved);
-    const { to, via } = resolved;
+    let to: { address: string; port: number };
+    try {
+      to = resolveSendTarget(iface, target, port);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     // Off-link unicast is routed (the network finds the owner on any link), as a default route would.
-    network.route(host, iface.name, from, to, via, bytes, loopback);
+    network.route(host, iface.name, from, to, memoryVia(iface, target), bytes, loopback);
     return Promise.resolve();
   }
 

@@ -2,7 +2,8 @@
 import { transportErrorFromErrno } from './errors.ts';
 import type { SendTarget } from './transport.ts';
 import type { InterfaceSockets } from './udp-bind.ts';
-import { resolveTarget } from './udp-targets.ts';
+import { resolveSendTarget } from './send-target.ts';
+import { scoped } from './udp-targets.ts';
 
 /** Sends `bytes` to `target` from `sockets`' unicast socket; `port` is the SSDP port multicast goes to. */
 export function sendFrom(
@@ -11,7 +12,9 @@ export function sendFrom(
   target: SendTarget,
   port: number,
 ): Promise<void> {
-  const { address, port: destinationPort } = resolveTarget(sockets.iface, target, port);
+  const destination = resolveSendTarget(sockets.iface, target, port);
+  const address = scoped(destination.address, sockets.iface);
+  const destinationPort = destination.port;
   const what = `send ${target.kind} to ${address}:${destinationPort} via ${sockets.iface.id}`;
   const failed = (error: unknown) =>
     transportErrorFromErrno(error, what, { interfaceId: sockets.iface.id, address, port: destinationPort });

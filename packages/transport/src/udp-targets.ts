@@ -1,10 +1,8 @@
-// Addresses of the UDP transport: where a SendTarget goes, the scoped forms Node wants for IPv6 link-local, and
-// which interface a datagram on a shared (per-family) group socket arrived on. See the design in udp-transport.ts.
-import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP } from '@ssdp/protocol';
-import { TransportError } from './errors.ts';
-import { isLinkLocal, normalizeAddress, onSubnet } from './ip-address.ts';
+// Addresses of the UDP transport: the scoped forms Node wants for IPv6 link-local, and which interface a datagram
+// on a shared (per-family) group socket arrived on. See the design in udp-transport.ts.
+import { isLinkLocal, onSubnet } from './ip-address.ts';
 import type { InterfaceAddress } from './select-interfaces.ts';
-import type { AddressFamily, SendTarget, TransportInterface } from './transport.ts';
+import type { AddressFamily, TransportInterface } from './transport.ts';
 
 /** The scoped form Node wants for an IPv6 link-local address or group: `fe80::1%eth0`. */
 export function scoped(address: string, iface: TransportInterface): string {
@@ -15,48 +13,6 @@ export function scoped(address: string, iface: TransportInterface): string {
 /** The IP_MULTICAST_IF / membership interface of an interface: its IPv4 address, or `::%<name>`. */
 export function multicastInterfaceOf(iface: TransportInterface): string {
   return iface.family === 'IPv4' ? iface.address : `::%${iface.name}`;
-}
-
-/** Destination address and port of `target`, sent from `iface`; throws SSDP_ERR_INVALID_TARGET. */
-export function resolveTarget(
-  iface: TransportInterface,
-  target: SendTarget,
-  ssdpPort: number,
-): { address: string; port: number } {
-  switch (target.kind) {
-    case 'multicast': {
-      const group =
-        iface.family === 'IPv4'
-          ? SSDP_IPV4_GROUP
-          : target.group === 'site-local'
-            ? SSDP_IPV6_SITE_LOCAL_GROUP
-            : SSDP_IPV6_LINK_LOCAL_GROUP;
-      return { address: scoped(group, iface), port: ssdpPort };
-    }
-    case 'unicast': {
-      const isV6 = normalizeAddress(target.address).includes(':');
-      if (isV6 !== (iface.family === 'IPv6')) {
-        throw new TransportError(
-          'SSDP_ERR_INVALID_TARGET',
-          `${target.address} is not ${iface.family} like ${iface.id}`,
-          {
-            interfaceId: iface.id,
-            address: target.address,
-          },
-        );
-      }
-      return { address: scoped(target.address, iface), port: target.port };
-    }
-    case 'broadcast': {
-      const address = target.address ?? iface.broadcast;
-      if (iface.family !== 'IPv4' || address === undefined) {
-        throw new TransportError('SSDP_ERR_INVALID_TARGET', `${iface.id} has no IPv4 broadcast address`, {
-          interfaceId: iface.id,
-        });
-      }
-      return { address, port: target.port ?? ssdpPort };
-    }
-  }
 }
 
 /**

@@ -37,8 +37,9 @@
  *
  * Receive buffer: every receiving socket requests `receiveBufferSize` (DEFAULT_RECEIVE_BUFFER_SIZE, receive-buffer.ts);
  * receive-sockets.ts keeps what the kernel granted each one and reads its kernel drops (kernel-drops.ts).
- * Addresses and targets are in udp-targets.ts, node:dgram plumbing in udp-sockets.ts, binding an interface's
- * sockets in udp-bind.ts, sending in udp-send.ts.
+ * Where a target goes is send-target.ts (shared with the memory transport), scoped addresses and arrival in
+ * udp-targets.ts, node:dgram plumbing in udp-sockets.ts, binding an interface's sockets in udp-bind.ts, sending
+ * in udp-send.ts.
  */
 import os from 'node:os';
 import { SSDP_PORT } from '@ssdp/protocol';

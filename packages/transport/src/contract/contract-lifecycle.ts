@@ -1,5 +1,6 @@
 // The contract's lifecycle and error tests: idempotent start and stop, nothing after stop, throwing and removed
-// handlers, typed start and send errors, IPv6 link-local, the receive buffer and kernel drops.
+// handlers, typed start and send errors (impossible targets too), IPv6 link-local, the receive buffer and kernel
+// drops.
 import { expect, it } from 'vitest';
 import { normalizeAddress } from '../ip-address.ts';
 import { TransportError } from '../errors.ts';
@@ -134,6 +135,25 @@ export function errorTests(ctx: ContractContext): void {
     const ok = await open(0);
     const bad = await rejection(ok.send(encoder.encode('x'), { kind: 'multicast', interfaceId: 'nope/IPv4' }));
     expect(bad.code).toBe('SSDP_ERR_UNKNOWN_INTERFACE');
+  });
+
+  it('rejects an impossible send target with SSDP_ERR_INVALID_TARGET: the other family, no broadcast address', async () => {
+    const v4 = await open(0);
+    const iface = first(v4);
+    const bytes = encoder.encode('x');
+    const other = await rejection(v4.send(bytes, { kind: 'unicast', interfaceId: iface.id, address: '::1', port: 9 }));
+    expect(other.code).toBe('SSDP_ERR_INVALID_TARGET');
+    expect(other.toOneLine()).toContain(iface.id);
+    if (ctx.harness.ipv6 !== true) return; // the IPv6 half needs an IPv6 link-local interface
+    const v6 = await open(1, { families: ['IPv6'] });
+    const v6Iface = first(v6);
+    const noBroadcast = await rejection(v6.send(bytes, { kind: 'broadcast', interfaceId: v6Iface.id }));
+    expect(noBroadcast.code).toBe('SSDP_ERR_INVALID_TARGET');
+    expect(noBroadcast.toOneLine()).toContain(v6Iface.id);
+    const v4Address = await rejection(
+      v6.send(bytes, { kind: 'unicast', interfaceId: v6Iface.id, address: iface.address, port: 9 }),
+    );
+    expect(v4Address.code).toBe('SSDP_ERR_INVALID_TARGET');
   });
 
   it('carries IPv6 link-local multicast and a scoped unicast reply', async (context) => {

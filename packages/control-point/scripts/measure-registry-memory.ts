@@ -1,8 +1,8 @@
 // Heap cost of the registry per device: N devices, each seen through the real parse path (serialized NOTIFY
-// alive for its 3 + k USNs -> parseMessage -> toObservation -> registry), on a manual clock.
+// alive for its 3 + k USNs -> parseMessageView -> toObservation -> registry), on a manual clock.
 // Run: node --expose-gc --import tsx packages/control-point/scripts/measure-registry-memory.ts [devices]
 // A script, not a test: heap numbers vary with the machine and the V8 version.
-import { createNotifyAlive, parseMessage, serializeMessage, type SsdpMessage } from '@ssdp/protocol';
+import { createNotifyAlive, parseMessageView, serializeMessage, type SsdpMessage } from '@ssdp/protocol';
 import { createScheduler } from '@ssdp/runtime';
 import { createManualClock } from '@ssdp/runtime/testing';
 import { toObservation } from '../src/observation.ts';
@@ -53,7 +53,7 @@ for (let i = 0; i < count; i += 1) {
         configId: 1,
       }),
     );
-    const parsed = parseMessage(bytes);
+    const parsed = parseMessageView(bytes);
     if (!parsed.ok) throw parsed.error;
     const observation = toObservation(
       parsed.message as Exclude<SsdpMessage, { kind: 'm-search' }>,

@@ -1,7 +1,7 @@
 // The receive path's work on one datagram, in a turn of the work loop (receive-loop.ts): a repeat only refreshes its
 // device (repeat-filter.ts); anything else is parsed, turned into an observation and fed to the registry, which
 // may ask for a description. Every datagram that is not used is counted under a reason.
-import { parseMessage } from '@ssdp/protocol';
+import { parseMessageView } from '@ssdp/protocol';
 import type { Datagram } from '@ssdp/transport';
 import type { Describer } from './describer.ts';
 import type { EventOutbox } from './event-outbox.ts';
@@ -39,7 +39,7 @@ export function createDatagramHandler(parts: DatagramHandlerParts): (datagram: D
         stats.repeats += 1;
         return;
       }
-      const parsed = parseMessage(bytes);
+      const parsed = parseMessageView(bytes);
       if (!parsed.ok) {
         drop(parsed.error.code, datagram);
         return;

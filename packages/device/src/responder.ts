@@ -2,7 +2,7 @@
 // bucket, global caps), then each response of each device is scheduled at its own uniform random delay in
 // [0, window - REPLY_MARGIN_MS] on the one shared scheduler, so a search never blocks the next one and its
 // responses are spread. This file wires the parts: search-admission (caps), search-matcher, answer-sender.
-import { getHeader, parseMessage } from '@ssdp/protocol';
+import { getHeader, parseMessageView } from '@ssdp/protocol';
 import { onSubnet, type Datagram, type TransportInterface } from '@ssdp/transport';
 import { createAnswerSender, type Search } from './answer-sender.ts';
 import type { DeviceContext } from './device-context.ts';
@@ -61,7 +61,7 @@ export function createResponder(context: DeviceContext): Responder {
       context.drop('off-link', 1, { source, interfaceId: iface.id });
       return;
     }
-    const parsed = parseMessage(datagram.bytes, { limits: limits.parseLimits });
+    const parsed = parseMessageView(datagram.bytes, { limits: limits.parseLimits });
     if (!parsed.ok) {
       context.drop('malformed', 1, { source, interfaceId: iface.id, detail: parsed.error.code });
       return;

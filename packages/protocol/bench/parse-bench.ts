@@ -1,7 +1,8 @@
 // Timing script for the codec's own hot paths (not a test: timings on shared machines are noisy). It answers
 // "what does each part cost" over the real captures, in the same process and in alternating slots, so one run
-// gives comparable numbers: parse alone, parse + header list, parse + raw header() reads, parse + typed fields,
-// parse + one typed field at a time (the cost of each), and serializeMessage; all against the floor the codec
+// gives comparable numbers: the lazy view (parseMessageView) alone, + header list, + raw header() reads, + typed
+// fields, + one typed field at a time (the cost of each), the plain parseMessage, and serializeMessage; all against
+// the floor the codec
 // benchmark uses, "Buffer latin1 decode + split on CRLF". The side-by-side comparison with other libraries is
 // `nx run bench:codec` (tools/bench).
 //
@@ -12,7 +13,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseMessage, serializeMessage, type SsdpMessage } from '../src/index.ts';
+import {
+  parseMessage,
+  parseMessageView,
+  serializeMessage,
+  type SsdpMessage,
+  type SsdpMessageView,
+} from '../src/index.ts';
 
 const { values: options } = parseArgs({ options: { rounds: { type: 'string' }, 'slot-ms': { type: 'string' } } });
 const rounds = Number(options.rounds ?? 15);
@@ -35,17 +42,17 @@ function typedFields(m: SsdpMessage): number {
   return present(m.nt) + present(m.nts) + present(m.usn) + present(m.location);
 }
 
-function rawFields(m: SsdpMessage): number {
+function rawFields(m: SsdpMessageView): number {
   if (m.kind === 'm-search') return present(m.header('ST')) + present(m.header('MX')) + present(m.header('MAN'));
   if (m.kind === 'search-response')
     return present(m.header('ST')) + present(m.header('USN')) + present(m.header('LOCATION'));
   return present(m.header('NT')) + present(m.header('NTS')) + present(m.header('USN')) + present(m.header('LOCATION'));
 }
 
-/** parseMessage, then `read` on the message. */
-function parsing(read: (m: SsdpMessage) => number): (bytes: Buffer) => number {
+/** parseMessageView, then `read` on the view. */
+function parsing(read: (m: SsdpMessageView) => number): (bytes: Buffer) => number {
   return (bytes) => {
-    const result = parseMessage(bytes);
+    const result = parseMessageView(bytes);
     return result.ok ? 1 + read(result.message) : -1;
   };
 }
@@ -54,7 +61,7 @@ const parsedOnce = new Map(sequence.map((bytes) => [bytes, (parseMessage(bytes) 
 
 const contenders: { name: string; touch: (bytes: Buffer) => number }[] = [
   { name: 'floor: latin1 + split CRLF', touch: (bytes) => bytes.toString('latin1').split('\r\n').length },
-  { name: 'parseMessage', touch: parsing(() => 0) },
+  { name: 'parseMessageView', touch: parsing(() => 0) },
   { name: '+ headers', touch: parsing((m) => m.headers.length) },
   { name: '+ 3-4 raw header() reads', touch: parsing(rawFields) },
   { name: '+ 3-4 typed fields (bench)', touch: parsing(typedFields) },
@@ -67,6 +74,13 @@ const contenders: { name: string; touch: (bytes: Buffer) => number }[] = [
   {
     name: '+ st only',
     touch: parsing((m) => (m.kind === 'm-search' || m.kind === 'search-response' ? present(m.st) : 0)),
+  },
+  {
+    name: 'parseMessage (plain)',
+    touch: (bytes) => {
+      const result = parseMessage(bytes);
+      return result.ok ? 1 + typedFields(result.message) : -1;
+    },
   },
   { name: 'serializeMessage', touch: (bytes) => serializeMessage(parsedOnce.get(bytes)!).length },
 ];

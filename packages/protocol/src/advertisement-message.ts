@@ -1,5 +1,5 @@
-// Search responses and NOTIFYs: their shared advertisement fields and their own, each computed on first read
-// (see lazy-message.ts).
+// The lazy views of search responses and NOTIFYs: their shared advertisement fields and their own, each computed
+// on first read (see lazy-message.ts).
 import {
   rawOf,
   readBootId,
@@ -11,12 +11,18 @@ import {
   readSearchPort,
   readSt,
   readUsnField,
-  type ProblemList,
 } from './field-readers.ts';
 import type { FieldSlots } from './header-index.ts';
 import { F_EXT, F_LOCATION, F_SECURELOCATION, F_SERVER, type SsdpHeader } from './headers.ts';
 import { LazyMessage, UNSET, type Cached } from './lazy-message.ts';
-import type { FieldProblem, SearchResponseMessage } from './message.ts';
+import { notifyData, searchResponseData } from './message-data.ts';
+import type {
+  FieldProblem,
+  NotifyMessage,
+  SearchResponseMessage,
+  SearchResponseMessageView,
+  SsdpMessageViewMethods,
+} from './message.ts';
 import type { SsdpProfile } from './profile.ts';
 import type { NotificationType, SearchTarget } from './search-target.ts';
 import type { Usn } from './usn.ts';
@@ -36,7 +42,10 @@ interface AdvertisementCache {
 }
 
 /** Search responses and NOTIFYs share their advertisement fields. */
-abstract class AdvertisementMessage extends LazyMessage<AdvertisementCache> {
+abstract class AdvertisementMessage<M extends SearchResponseMessage | NotifyMessage> extends LazyMessage<
+  AdvertisementCache,
+  M
+> {
   protected newCache(): AdvertisementCache {
     return {
       problems: undefined,
@@ -50,18 +59,6 @@ abstract class AdvertisementMessage extends LazyMessage<AdvertisementCache> {
       nt: UNSET,
       nextBootId: UNSET,
     };
-  }
-  protected check(problems: ProblemList): void {
-    const { text, slots } = this;
-    readMaxAgeField(text, slots, problems);
-    readDateField(text, slots, problems);
-    readSt(text, slots, problems);
-    readNt(text, slots, problems);
-    readUsnField(text, slots, problems);
-    readBootId(text, slots, problems);
-    readConfigId(text, slots, problems);
-    readNextBootId(text, slots, problems);
-    readSearchPort(text, slots, problems);
   }
   get maxAge(): number | undefined {
     const c = this.cache;
@@ -92,24 +89,17 @@ abstract class AdvertisementMessage extends LazyMessage<AdvertisementCache> {
   get secureLocation(): string | undefined {
     return rawOf(this.text, this.slots, F_SECURELOCATION);
   }
-  protected advertisementJson(): Record<string, unknown> {
-    return {
-      problems: this.problems,
-      host: this.host,
-      maxAge: this.maxAge,
-      location: this.location,
-      server: this.server,
-      usn: this.usn,
-      bootId: this.bootId,
-      configId: this.configId,
-      searchPort: this.searchPort,
-      secureLocation: this.secureLocation,
-    };
-  }
 }
 
-export class SearchResponseMessageImpl extends AdvertisementMessage implements SearchResponseMessage {
+export class SearchResponseMessageImpl
+  extends AdvertisementMessage<SearchResponseMessage>
+  implements SearchResponseMessageView
+{
   readonly kind = 'search-response' as const;
+
+  protected data(headers: readonly SsdpHeader[]): SearchResponseMessage {
+    return searchResponseData(this.profile, this.text, this.slots, headers);
+  }
 
   get st(): SearchTarget | undefined {
     const c = this.cache;
@@ -122,29 +112,21 @@ export class SearchResponseMessageImpl extends AdvertisementMessage implements S
   get ext(): boolean {
     return this.slots[F_EXT << 1]! >= 0;
   }
-  toJSON(): Record<string, unknown> {
-    return {
-      kind: this.kind,
-      profile: this.profile,
-      headers: this.headers,
-      ...this.advertisementJson(),
-      st: this.st,
-      date: this.date,
-      ext: this.ext,
-    };
-  }
 }
 
-export class NotifyMessageImpl<
-  K extends 'notify-alive' | 'notify-byebye' | 'notify-update',
-  N extends string,
-> extends AdvertisementMessage {
+/** The plain NOTIFY whose kind is `K`. */
+type NotifyOf<K extends NotifyMessage['kind']> = Extract<NotifyMessage, { readonly kind: K }>;
+
+export class NotifyMessageImpl<K extends NotifyMessage['kind']>
+  extends AdvertisementMessage<NotifyOf<K>>
+  implements SsdpMessageViewMethods<NotifyOf<K>>
+{
   readonly kind: K;
-  readonly nts: N;
+  readonly nts: NotifyOf<K>['nts'];
 
   constructor(
     kind: K,
-    nts: N,
+    nts: NotifyOf<K>['nts'],
     profile: SsdpProfile,
     text: string,
     slots: FieldSlots,
@@ -155,6 +137,9 @@ export class NotifyMessageImpl<
     this.kind = kind;
     this.nts = nts;
   }
+  protected data(headers: readonly SsdpHeader[]): NotifyOf<K> {
+    return notifyData(this.kind, this.nts, this.profile, this.text, this.slots, headers) as NotifyOf<K>;
+  }
   get nt(): NotificationType | undefined {
     const c = this.cache;
     return c.nt === UNSET ? (c.nt = readNt(this.text, this.slots)) : c.nt;
@@ -162,16 +147,5 @@ export class NotifyMessageImpl<
   get nextBootId(): number | undefined {
     const c = this.cache;
     return c.nextBootId === UNSET ? (c.nextBootId = readNextBootId(this.text, this.slots)) : c.nextBootId;
-  }
-  toJSON(): Record<string, unknown> {
-    return {
-      kind: this.kind,
-      profile: this.profile,
-      headers: this.headers,
-      ...this.advertisementJson(),
-      nt: this.nt,
-      nts: this.nts,
-      nextBootId: this.nextBootId,
-    };
   }
 }

@@ -1,13 +1,13 @@
-// Turns a header block into a message. Shared by parseMessage and the create* constructors, so a constructed
+// Turns a header block into a message view. Shared by the parsers and the create* constructors, so a constructed
 // message and a parsed one can never disagree about their typed fields. Classification needs NTS only; the
-// typed fields are computed on first read (see lazy-message.ts).
+// typed fields are computed on first read (see lazy-message.ts), or all at once by toJSON() (message-data.ts).
 import { NotifyMessageImpl, SearchResponseMessageImpl } from './advertisement-message.ts';
 import { equalsLowerAt } from './ascii.ts';
 import { failure, type Failure } from './errors.ts';
 import { readField } from './field-readers.ts';
 import { cutValue, trimEnd, trimStart, type FieldSlots } from './header-index.ts';
 import { F_NTS, type SsdpHeader } from './headers.ts';
-import type { SsdpMessage } from './message.ts';
+import type { SsdpMessageView } from './message.ts';
 import { MSearchMessageImpl } from './msearch-message.ts';
 import type { SsdpProfile } from './profile.ts';
 
@@ -38,7 +38,7 @@ function ntsFailure(text: string, slots: FieldSlots): Failure {
 }
 
 /**
- * @internal Classifies a header block into a message: `text` holds the header lines from offset `first` on (for
+ * @internal Classifies a header block into a message view: `text` holds the header lines from offset `first` on (for
  * a parsed datagram, the whole decoded datagram), `slots` locate the known headers' values (see FieldSlots),
  * `headers` is the header list when the caller already has it (constructed messages, continuation lines).
  * Nothing is copied: callers hand over fresh objects and never touch them again.
@@ -50,7 +50,7 @@ export function buildMessage(
   slots: FieldSlots,
   first: number,
   headers: readonly SsdpHeader[] | undefined,
-): SsdpMessage | Failure {
+): SsdpMessageView | Failure {
   if (start === 'm-search') return new MSearchMessageImpl(profile, text, slots, first, headers);
   if (start === 'response') return new SearchResponseMessageImpl(profile, text, slots, first, headers);
   const nts = readField(text, slots, F_NTS, ntsAt, 'SSDP_ERR_UNKNOWN_NTS', undefined);

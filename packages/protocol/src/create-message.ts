@@ -1,5 +1,5 @@
-// Ergonomic constructors: typed values in, a message with headers in canonical UDA order out. The message is
-// classified by the same code as parsed messages, so its typed fields are exactly what a receiver would see.
+// Ergonomic constructors: typed values in, a plain message with headers in canonical UDA order out. The message
+// is classified and read by the same code as parsed messages, so its typed fields are exactly what a receiver sees.
 import { buildMessage, type StartKind } from './build-message.ts';
 import { formatCacheControl } from './cache-control.ts';
 import { indexHeaderList } from './header-index.ts';
@@ -172,7 +172,7 @@ function build<T extends SsdpMessage>(
   const { text, slots } = indexHeaderList(headers);
   const built = buildMessage(start, profile ?? 'upnp', text, slots, 0, headers);
   if (built.kind === 'failure') throw new SsdpError('SSDP_ERR_INVALID_ARGUMENT', built.message); // unreachable: NTS is always set
-  return built as T;
+  return built.toJSON() as T;
 }
 
 /**

@@ -145,8 +145,8 @@ export function sameName(a: string, b: string): boolean {
 }
 
 /**
- * The first value of a header (ASCII case-insensitive), or undefined. On a parsed message this reads the one
- * header without cutting the whole header list out of the datagram.
+ * The first value of a header (ASCII case-insensitive), or undefined. Works on a plain message and on a view (see
+ * `parseMessageView`), where it reads the one header without cutting the whole header list out of the datagram.
  */
 export function getHeader(
   message: { readonly headers: readonly SsdpHeader[]; header?(name: string): string | undefined },

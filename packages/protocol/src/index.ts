@@ -18,20 +18,27 @@ export type {
   AdvertisementFields,
   FieldProblem,
   MSearchMessage,
+  MSearchMessageView,
   NotifyAliveMessage,
+  NotifyAliveMessageView,
   NotifyByeByeMessage,
+  NotifyByeByeMessageView,
   NotifyFields,
   NotifyMessage,
   NotifyUpdateMessage,
+  NotifyUpdateMessageView,
   SearchResponseMessage,
+  SearchResponseMessageView,
   SsdpMessage,
   SsdpMessageBase,
   SsdpMessageKind,
+  SsdpMessageView,
+  SsdpMessageViewMethods,
 } from './message.ts';
 export { KNOWN_HEADER_NAMES, canonicalHeaderName, getHeader, getHeaders, isValidHeaderName } from './headers.ts';
 export type { KnownHeaderName, SsdpHeader } from './headers.ts';
-export { DEFAULT_PARSE_LIMITS, parseMessage } from './parse.ts';
-export type { ParseLimits, ParseOptions, ParseResult } from './parse.ts';
+export { DEFAULT_PARSE_LIMITS, parseMessage, parseMessageView } from './parse.ts';
+export type { ParseLimits, ParseOptions, ParseResult, ParseViewResult } from './parse.ts';
 export { MAX_DATAGRAM_PAYLOAD, serializeMessage, serializeMessageText } from './serialize.ts';
 export type { SerializeOptions } from './serialize.ts';
 export {

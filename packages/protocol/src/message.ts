@@ -19,14 +19,10 @@ export interface FieldProblem {
 }
 
 /**
- * What every message carries. Messages are immutable.
- *
- * `kind` and `profile` (and `nts` of a NOTIFY) are plain properties, set while parsing. `headers` is a getter
- * that cuts the header lines out of the datagram on first read; every other field is a getter that reads its own
- * value (located while parsing) on its first read. All are cached. This keeps {@link parseMessage} close to the
- * cost of merely splitting the datagram into lines. So `Object.keys`/spread see only the plain properties: read
- * fields by name, or call {@link SsdpMessageBase.toJSON} for a plain snapshot of everything
- * (`JSON.stringify(message)` uses it).
+ * What every message carries. A message is plain, immutable data: every field of its kind is an own enumerable
+ * data property (an absent or invalid one holds `undefined`), there are no methods, so spread, `Object.keys`,
+ * `structuredClone`, `JSON.stringify` and `postMessage` see all of it. Read an extension header with
+ * `getHeader(message, 'X-Foo')`. ({@link SsdpMessageView} is the lazy form for hot receive loops.)
  *
  * Conventions for the typed fields:
  * - A field is `undefined` when its header is absent **or** its value is invalid; an invalid value is listed in
@@ -45,10 +41,6 @@ export interface SsdpMessageBase {
   readonly problems: readonly FieldProblem[];
   /** HOST as received. */
   readonly host: string | undefined;
-  /** First value of any header (ASCII case-insensitive), e.g. `message.header('01-NLS')`; undefined when absent. */
-  header(name: string): string | undefined;
-  /** A plain object with every field of this message (typed fields included). */
-  toJSON(): Record<string, unknown>;
 }
 
 /** M-SEARCH (UDA §1.3.2). */
@@ -138,3 +130,32 @@ export type SsdpMessage =
 
 /** Any NOTIFY. */
 export type NotifyMessage = NotifyAliveMessage | NotifyByeByeMessage | NotifyUpdateMessage;
+
+/**
+ * What a lazy message view adds to the data of its kind `M`: `header()` and `toJSON()`. See {@link SsdpMessageView}.
+ */
+export interface SsdpMessageViewMethods<M extends SsdpMessage> {
+  /** First value of any header (ASCII case-insensitive), e.g. `view.header('01-NLS')`; undefined when absent. */
+  header(name: string): string | undefined;
+  /** The plain data of this message: exactly what `parseMessage` returns for the same datagram. */
+  toJSON(): M;
+}
+
+export type MSearchMessageView = MSearchMessage & SsdpMessageViewMethods<MSearchMessage>;
+export type SearchResponseMessageView = SearchResponseMessage & SsdpMessageViewMethods<SearchResponseMessage>;
+export type NotifyAliveMessageView = NotifyAliveMessage & SsdpMessageViewMethods<NotifyAliveMessage>;
+export type NotifyByeByeMessageView = NotifyByeByeMessage & SsdpMessageViewMethods<NotifyByeByeMessage>;
+export type NotifyUpdateMessageView = NotifyUpdateMessage & SsdpMessageViewMethods<NotifyUpdateMessage>;
+
+/**
+ * What `parseMessageView` returns: the fast path for hot receive loops. It reads like the plain message of its
+ * kind, but `kind`, `profile` (and `nts`) are its only own properties; `headers` and every typed field are
+ * getters computed on first read and cached. So spread, `Object.keys` and `structuredClone` do **not** see the
+ * fields: read them by name, or call `toJSON()` for the plain data (`JSON.stringify` uses it).
+ */
+export type SsdpMessageView =
+  | MSearchMessageView
+  | SearchResponseMessageView
+  | NotifyAliveMessageView
+  | NotifyByeByeMessageView
+  | NotifyUpdateMessageView;

@@ -1,18 +1,11 @@
-// The M-SEARCH message: its typed fields, each computed on first read (see lazy-message.ts).
-import {
-  rawOf,
-  readHostScopeField,
-  readMan,
-  readMxField,
-  readSt,
-  readTcpPort,
-  type ProblemList,
-} from './field-readers.ts';
-import { F_CPFN, F_CPUUID, F_MX, F_USER_AGENT } from './headers.ts';
+// The lazy view of an M-SEARCH: its typed fields, each computed on first read (see lazy-message.ts).
+import { rawOf, readHostScopeField, readMan, readMxField, readSt, readTcpPort } from './field-readers.ts';
+import { F_CPFN, F_CPUUID, F_MX, F_USER_AGENT, type SsdpHeader } from './headers.ts';
 import type { HostScope } from './host.ts';
 import { LazyMessage, UNSET, type Cached } from './lazy-message.ts';
-import type { FieldProblem, MSearchMessage } from './message.ts';
-import { searchResponseWindow, type SearchResponseWindow } from './mx.ts';
+import { mSearchData, mxRuleOf } from './message-data.ts';
+import type { FieldProblem, MSearchMessage, MSearchMessageView } from './message.ts';
+import type { SearchResponseWindow } from './mx.ts';
 import type { SearchTarget } from './search-target.ts';
 
 /** The typed fields of an M-SEARCH once computed; created on the first typed read (a literal: one allocation). */
@@ -26,19 +19,14 @@ interface MSearchCache {
   tcpPort: Cached<number | undefined>;
 }
 
-export class MSearchMessageImpl extends LazyMessage<MSearchCache> implements MSearchMessage {
+export class MSearchMessageImpl extends LazyMessage<MSearchCache, MSearchMessage> implements MSearchMessageView {
   readonly kind = 'm-search' as const;
 
   protected newCache(): MSearchCache {
     return { problems: undefined, hostScope: UNSET, man: UNSET, mx: UNSET, mxRule: UNSET, st: UNSET, tcpPort: UNSET };
   }
-  protected check(problems: ProblemList): void {
-    const { text, slots } = this;
-    readHostScopeField(text, slots, problems);
-    readMan(text, slots, problems);
-    readMxField(text, slots, problems);
-    readSt(text, slots, problems);
-    readTcpPort(text, slots, problems);
+  protected data(headers: readonly SsdpHeader[]): MSearchMessage {
+    return mSearchData(this.profile, this.text, this.slots, headers);
   }
   get hostScope(): HostScope | 'unknown' {
     const c = this.cache;
@@ -58,9 +46,7 @@ export class MSearchMessageImpl extends LazyMessage<MSearchCache> implements MSe
   get mxRule(): SearchResponseWindow {
     const c = this.cache;
     if (c.mxRule !== UNSET) return c.mxRule;
-    // The prototype broadcasts its search, so a legacy search counts as one-to-many whatever HOST says.
-    const multicast = this.hostScope !== 'unicast' || this.profile === 'legacy';
-    return (c.mxRule = searchResponseWindow({ multicast, mx: this.mx ?? this.mxRaw, profile: this.profile }));
+    return (c.mxRule = mxRuleOf(this.hostScope, this.mx, this.mxRaw, this.profile));
   }
   get st(): SearchTarget | undefined {
     const c = this.cache;
@@ -78,24 +64,5 @@ export class MSearchMessageImpl extends LazyMessage<MSearchCache> implements MSe
   get tcpPort(): number | undefined {
     const c = this.cache;
     return c.tcpPort === UNSET ? (c.tcpPort = readTcpPort(this.text, this.slots)) : c.tcpPort;
-  }
-  toJSON(): Record<string, unknown> {
-    return {
-      kind: this.kind,
-      profile: this.profile,
-      headers: this.headers,
-      problems: this.problems,
-      host: this.host,
-      hostScope: this.hostScope,
-      man: this.man,
-      mxRaw: this.mxRaw,
-      mx: this.mx,
-      mxRule: this.mxRule,
-      st: this.st,
-      userAgent: this.userAgent,
-      cpfn: this.cpfn,
-      cpuuid: this.cpuuid,
-      tcpPort: this.tcpPort,
-    };
   }
 }

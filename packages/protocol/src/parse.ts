@@ -12,7 +12,7 @@ import {
   recordField,
 } from './header-index.ts';
 import { TOKEN_CHARS, type SsdpHeader } from './headers.ts';
-import type { SsdpMessage } from './message.ts';
+import type { SsdpMessage, SsdpMessageView } from './message.ts';
 import { decodeUtf8, utf8ByteOffset } from './text-codec.ts';
 
 /** Bounds that keep parsing of untrusted datagrams cheap; exceeding one is a typed error. */
@@ -32,15 +32,19 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = Object.freeze({
   maxLineLength: 8192,
 });
 
-/** Options of {@link parseMessage}. */
+/** Options of {@link parseMessage} and {@link parseMessageView}. */
 export interface ParseOptions {
   /** Overrides for some of the {@link DEFAULT_PARSE_LIMITS}. */
   readonly limits?: Partial<ParseLimits>;
 }
 
-/** Result of {@link parseMessage}. */
+/** Result of {@link parseMessage}: plain data. */
 export type ParseResult =
   { readonly ok: true; readonly message: SsdpMessage } | { readonly ok: false; readonly error: SsdpError };
+
+/** Result of {@link parseMessageView}: a lazy view. */
+export type ParseViewResult =
+  { readonly ok: true; readonly message: SsdpMessageView } | { readonly ok: false; readonly error: SsdpError };
 
 // The hot loop uses only module-local helpers: cross-module calls cost a getter each when a consumer loads this
 // package through a CommonJS loader, and these run once per character of a header name or blank.
@@ -180,7 +184,7 @@ function parseFoldedBlock(
  * which V8 loads faster than it runs charCodeAt. Structure (LF, CR, ':', blanks, token characters)
  * is ASCII, so both give the same answers.
  */
-function parseText(text: string, bytes: Uint8Array | undefined, limits: ParseLimits): SsdpMessage | Failure {
+function parseText(text: string, bytes: Uint8Array | undefined, limits: ParseLimits): SsdpMessageView | Failure {
   const n = text.length;
   let pos = 0;
   // RFC 9112 §2.2: ignore blank lines before the start line.
@@ -275,7 +279,7 @@ function parseFolded(
   start: StartKind,
   firstHeaderLine: number,
   limits: ParseLimits,
-): SsdpMessage | Failure {
+): SsdpMessageView | Failure {
   const block = parseFoldedBlock(text, firstHeaderLine, limits);
   if (block.kind === 'failure') return block;
   const { text: listText, slots } = indexHeaderList(block.headers);
@@ -313,9 +317,17 @@ function toError(fail: Failure, text: string | undefined, isBytes: boolean): Ssd
   return new SsdpError(fail.code, fail.message, details);
 }
 
+/** Unreachable by design (the fuzz suite asserts it never happens); kept so a bug cannot crash a socket handler. */
+function internalError(cause: unknown): { readonly ok: false; readonly error: SsdpError } {
+  return { ok: false, error: new SsdpError('SSDP_ERR_INTERNAL', `internal parser error: ${String(cause)}`) };
+}
+
 /**
- * Parses one SSDP datagram. **Never throws**: returns `{ ok: true, message }` or `{ ok: false, error }` with a
- * typed {@link SsdpError} (`code`, and `offset` in bytes (characters for string input) where known).
+ * Parses one SSDP datagram into plain data. **Never throws**: returns `{ ok: true, message }` or
+ * `{ ok: false, error }` with a typed {@link SsdpError} (`code`, and `offset` in bytes (characters for string
+ * input) where known). The message is a plain object: every field of its kind is an own data property (absent or
+ * invalid ones hold `undefined`), so spread, `Object.keys`, `structuredClone` and `JSON.stringify` see all of it.
+ * Every field is computed here; a hot receive loop that reads a few fields should use {@link parseMessageView}.
  *
  * Bytes are decoded as UTF-8 (invalid sequences become U+FFFD). Tolerated quirks: LF-only line endings, no
  * final CRLF (the message is then marked `profile: 'legacy'`), no blank after the colon, blanks before the colon,
@@ -327,6 +339,23 @@ function toError(fail: Failure, text: string | undefined, isBytes: boolean): Ssd
  * grammar. Bytes after the empty line that ends the headers are ignored.
  */
 export function parseMessage(input: Uint8Array | string, options?: ParseOptions): ParseResult {
+  const result = parseMessageView(input, options);
+  if (!result.ok) return result;
+  try {
+    return { ok: true, message: result.message.toJSON() };
+  } catch (cause) {
+    return internalError(cause);
+  }
+}
+
+/**
+ * Parses one SSDP datagram like {@link parseMessage} (same checks, errors and fields) into a lazy view: the fast
+ * path for hot receive loops. `kind`, `profile` and `nts` are set while parsing; `headers` and every typed field
+ * are getters computed on first read and cached, so the datagram costs about what splitting it into lines costs
+ * plus the fields actually read. Spread, `Object.keys` and `structuredClone` do not see the getters: read fields
+ * by name, `view.header(name)` for any header, `view.toJSON()` for the plain data `parseMessage` gives.
+ */
+export function parseMessageView(input: Uint8Array | string, options?: ParseOptions): ParseViewResult {
   let text: string | undefined;
   const isBytes = typeof input !== 'string';
   try {
@@ -356,7 +385,6 @@ export function parseMessage(input: Uint8Array | string, options?: ParseOptions)
       ? { ok: false, error: toError(result, text, isBytes) }
       : { ok: true, message: result };
   } catch (cause) {
-    // Unreachable by design (the fuzz suite asserts it never happens); kept so a bug cannot crash a socket handler.
-    return { ok: false, error: new SsdpError('SSDP_ERR_INTERNAL', `internal parser error: ${String(cause)}`) };
+    return internalError(cause);
   }
 }

@@ -35,9 +35,9 @@ export interface InvalidExpectation {
   readonly limits?: Partial<ParseLimits>;
 }
 
-/** A message as the fixtures store it: toJSON with undefined written as null, dates as ISO strings. */
+/** A message (plain, or a view through its toJSON) as the fixtures store it: undefined as null, dates as ISO strings. */
 export function snapshot(message: SsdpMessage): unknown {
-  return JSON.parse(JSON.stringify(message.toJSON(), (_key, value: unknown) => (value === undefined ? null : value)));
+  return JSON.parse(JSON.stringify(message, (_key, value: unknown) => (value === undefined ? null : value)));
 }
 
 /**

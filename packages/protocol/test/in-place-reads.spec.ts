@@ -3,13 +3,14 @@
 // bytes. These tests pin each of those paths to a plain string-based reading of the same datagram.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KNOWN_HEADER_NAMES, parseMessage, type SsdpMessage } from '../src/index.ts';
+import { KNOWN_HEADER_NAMES, parseMessage, parseMessageView, type SsdpMessageView } from '../src/index.ts';
 import { readSearchTarget } from '../src/search-target.ts';
 import { readUsn } from '../src/usn.ts';
 import { snapshot } from './fixtures.ts';
 
-function parse(input: Uint8Array | string): SsdpMessage {
-  const result = parseMessage(input);
+/** The lazy view, whose typed fields and header() read in place. */
+function parse(input: Uint8Array | string): SsdpMessageView {
+  const result = parseMessageView(input);
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result.message;
 }

@@ -1,4 +1,4 @@
-// Benchmark 1, codec throughput: our parseMessage/serializeMessage against node-ssdp's and @achingbrain/ssdp's
+// Benchmark 1, codec throughput: our parseMessageView (and the plain parseMessage)/serializeMessage against node-ssdp's and @achingbrain/ssdp's
 // parsing paths and a latin1+split floor, over the real captured datagrams. Run: `nx run bench:codec`.
 // Options: --rounds N, --round-ms N, --slices N, --warmup-ms N, --only a,b (contenders named a or b, else whose name contains a or b),
 // --name NAME (result file name, default codec), --no-write (print only).
@@ -10,7 +10,7 @@ import { findWorkspaceRoot, writeResults } from './results.ts';
 import { loadCorpus, TRAFFIC_WEIGHTS, vectorsDirectory } from './corpus.ts';
 import { codecMarkdown, codecRatios, type CodecNames } from './codec/codec-report.ts';
 import type { CodecContender } from './codec/codec-contender.ts';
-import { createOursBareParse, createOursParse, createOursSerialize } from './codec/ours.ts';
+import { createOursBareParse, createOursParse, createOursPlainParse, createOursSerialize } from './codec/ours.ts';
 import { createNodeSsdpParse, createNodeSsdpSerialize } from './codec/node-ssdp.ts';
 import { createAchingbrainParse } from './codec/achingbrain.ts';
 import { createFloorParse } from './codec/floor.ts';
@@ -93,6 +93,7 @@ function main(options: CliOptions): void {
 
   const allParse = [
     createOursParse(sequence),
+    createOursPlainParse(sequence),
     createOursBareParse(sequence),
     createNodeSsdpParse(sequence),
     createAchingbrainParse(sequence),
@@ -106,6 +107,7 @@ function main(options: CliOptions): void {
   const names: CodecNames = {
     ours: 'ours',
     oursBare: 'ours (no field read)',
+    oursPlain: 'ours: plain parseMessage',
     libraries: ['node-ssdp 4.0.1', '@achingbrain/ssdp 4.2.4'],
     floor: 'floor',
     oursSerialize: 'ours: serializeMessage',

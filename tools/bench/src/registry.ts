@@ -1,7 +1,7 @@
 // Benchmark 4, registry memory and expiry cost: N simulated devices (N = 1k, 10k, 100k by default) announce
 // themselves (NOTIFY ssdp:alive, 5 USNs each, each from its own address) to one controller built with the public
 // public `createControlPoint`, over an in-process transport and a manual clock; every datagram takes the real
-// path (parseMessage -> observation -> registry). Bytes per device = heap growth after a full GC / N. Then the
+// path (parseMessageView -> observation -> registry). Bytes per device = heap growth after a full GC / N. Then the
 // expiry: announcements were spread evenly over one max-age, so advancing the clock in equal ticks expires the
 // same number of devices per tick at every N; ticks alternate between the N's and are timed (wall and CPU).
 // Run: `nx run bench:registry` (node --expose-gc). Options: --sizes 1000,10000,100000 --per-tick 10 --ticks 40

@@ -7,7 +7,7 @@ import { parseMessage } from '@ssdp/protocol';
 import { loadCorpus, vectorsDirectory, type DatagramKind } from '../src/corpus.ts';
 import { findWorkspaceRoot } from '../src/results.ts';
 import { FIELDS_READ, loopContender } from '../src/codec/codec-contender.ts';
-import { createOursSerialize, touchOurs, touchOursBare } from '../src/codec/ours.ts';
+import { createOursSerialize, touchOurs, touchOursBare, touchOursPlain } from '../src/codec/ours.ts';
 import { createNodeSsdpSerialize, createNodeSsdpTouch } from '../src/codec/node-ssdp.ts';
 import { createAchingbrainTouch } from '../src/codec/achingbrain.ts';
 import { touchFloor } from '../src/codec/floor.ts';
@@ -47,6 +47,7 @@ describe('codec contenders see every datagram', () => {
     const present = headersPresent(entry.file, entry.kind);
     expect(present).toBeGreaterThan(0);
     expect(touchOurs(entry.bytes)).toBe(typedPresent(entry.file, entry.kind));
+    expect(touchOursPlain(entry.bytes)).toBe(typedPresent(entry.file, entry.kind));
     expect(touchOursBare(entry.bytes)).toBe(1);
     expect(nodeSsdp(entry.bytes)).toBe(present);
     expect(achingbrain(entry.bytes)).toBe(present);

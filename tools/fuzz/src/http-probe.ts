@@ -2,7 +2,7 @@
 //   http-probe.ts fetch <url> <timeoutMs>              GET the description: status, time, friendlyName
 //   http-probe.ts usearch <from> <device> <st> <waitMs> a unicast M-SEARCH to <device>:1900: time of the first answer
 import dgram from 'node:dgram';
-import { parseMessage } from '@ssdp/protocol';
+import { parseMessageView } from '@ssdp/protocol';
 
 export interface FetchProbe {
   readonly ok: boolean;
@@ -54,7 +54,7 @@ export async function unicastSearch(
   let firstAnswerMs: number | undefined;
   let sentAt = 0;
   socket.on('message', (bytes) => {
-    const parsed = parseMessage(bytes);
+    const parsed = parseMessageView(bytes);
     if (!parsed.ok || parsed.message.kind !== 'search-response') return;
     answers += 1;
     firstAnswerMs ??= performance.now() - sentAt;

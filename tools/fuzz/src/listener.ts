@@ -2,7 +2,7 @@
 // the interface of <address> and prints one NDJSON line per NOTIFY heard: {"event":"notify", "at", "nts",
 // "usn", "nt", "bootId", "from"}. Used to count byebyes at shutdown and announcements under faults.
 import dgram from 'node:dgram';
-import { parseMessage } from '@ssdp/protocol';
+import { parseMessageView } from '@ssdp/protocol';
 
 const address = process.argv[2];
 if (address === undefined) {
@@ -11,7 +11,7 @@ if (address === undefined) {
 }
 const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
 socket.on('message', (bytes, remote) => {
-  const parsed = parseMessage(bytes);
+  const parsed = parseMessageView(bytes); // the lazy view: only four raw header reads per datagram
   if (!parsed.ok || !parsed.message.kind.startsWith('notify')) return;
   const message = parsed.message;
   process.stdout.write(

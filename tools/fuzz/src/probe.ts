@@ -1,7 +1,7 @@
 // A one-shot helper run inside a lab host: `probe.ts search <from> <st> <mx> <waitMs>` multicasts one real
 // M-SEARCH from <from> and prints one JSON line with every answer that came back within waitMs.
 import dgram from 'node:dgram';
-import { parseMessage } from '@ssdp/protocol';
+import { getHeader, parseMessage } from '@ssdp/protocol';
 
 export interface ProbeAnswer {
   readonly address: string;
@@ -26,9 +26,9 @@ export async function probeSearch(
     answers.push({
       address: remote.address,
       kind: parsed.ok ? parsed.message.kind : 'malformed',
-      st: parsed.ok ? parsed.message.header('ST') : undefined,
-      usn: parsed.ok ? parsed.message.header('USN') : undefined,
-      location: parsed.ok ? parsed.message.header('LOCATION') : undefined,
+      st: parsed.ok ? getHeader(parsed.message, 'ST') : undefined,
+      usn: parsed.ok ? getHeader(parsed.message, 'USN') : undefined,
+      location: parsed.ok ? getHeader(parsed.message, 'LOCATION') : undefined,
       bytes: bytes.length,
     });
   });

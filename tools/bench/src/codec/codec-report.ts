@@ -23,6 +23,8 @@ export interface Ratio {
 export interface CodecNames {
   readonly ours: string;
   readonly oursBare: string;
+  /** The plain parseMessage, next to `ours` (the lazy view the engines use). */
+  readonly oursPlain?: string;
   readonly libraries: readonly string[];
   readonly floor: string;
   readonly oursSerialize: string;
@@ -98,6 +100,9 @@ export function codecRatios(input: Pick<CodecInput, 'names' | 'parse' | 'seriali
     if (library !== faster) ratios.push(ratio(parse, names.ours, library, `ours / ${library}`));
   }
   ratios.push(ratio(parse, names.floor, names.oursBare, 'floor / ours (no field read)'));
+  if (names.oursPlain !== undefined) {
+    ratios.push(ratio(parse, names.ours, names.oursPlain, `ours / ${names.oursPlain} (the view's gain)`));
+  }
   if (names.librarySerialize !== undefined) {
     ratios.push(
       ratio(serialize, names.oursSerialize, names.librarySerialize, `serialize: ours / ${names.librarySerialize}`),
@@ -176,7 +181,7 @@ export function codecMarkdown(input: CodecInput, ratios: readonly Ratio[]): stri
     '',
   );
   lines.push(
-    'Every contender reads the same fields after parsing (counted as present/absent). Ours: the typed getters `nt`, `nts`, `usn`, `location`, `st`, `mx`, `man`. They are lazy (computed on first read, then cached), so the work they defer is counted here: finding the header, slicing its value, and parsing it (NT/ST into a search target, USN into uuid + target, MX into a validated integer, MAN unquoted and checked). `nts` is set during parsing; `location` is the raw string. The libraries: the plain values on the header object they build (node-ssdp: strings; achingbrain: strings, or numbers where a value looks numeric).',
+    'Every contender reads the same fields after parsing (counted as present/absent). Ours (`parseMessageView`, the lazy view the engines use): the typed getters `nt`, `nts`, `usn`, `location`, `st`, `mx`, `man`. They are lazy (computed on first read, then cached), so the work they defer is counted here: finding the header, slicing its value, and parsing it (NT/ST into a search target, USN into uuid + target, MX into a validated integer, MAN unquoted and checked). `nts` is set during parsing; `location` is the raw string. The plain `parseMessage` (the public default) computes every field and the header list while parsing, then reads the same properties. The libraries: the plain values on the header object they build (node-ssdp: strings; achingbrain: strings, or numbers where a value looks numeric).',
     '',
   );
 

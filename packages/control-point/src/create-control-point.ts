@@ -2,7 +2,7 @@
 // system clock, Node's fetch for descriptions) and reports devices as plain, JSON-ready data in typed events.
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
-import { formatProductTokens } from '@ssdp/protocol';
+import { formatProductTokens, productTokenPart } from '@ssdp/protocol';
 import { createSystemClock, type Clock } from '@ssdp/runtime';
 import {
   AbortError,
@@ -78,10 +78,10 @@ const DRAIN_GUARD_MS = 1000;
 /** Listening after MX: UDA devices answer within MX of the search; this covers transit and a late timer. */
 export const LISTEN_MARGIN_MS = 250;
 
+/** USER-AGENT: `<os>/<release> UPnP/2.0 ssdp-controller/<version>` (UDA §1.3.2). */
 function userAgentOf(system: { readonly type: string; readonly release: string }): string {
-  const part = (value: string) => value.replace(/[\s,()/]+/g, '_') || 'unknown';
   return formatProductTokens({
-    os: { name: part(system.type), version: part(system.release) },
+    os: { name: productTokenPart(system.type), version: productTokenPart(system.release) },
     product: { name: 'ssdp-controller', version },
   });
 }

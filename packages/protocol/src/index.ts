@@ -92,7 +92,7 @@ export {
   parseSearchPort,
   parseTcpPort,
 } from './upnp-numbers.ts';
-export { formatProductTokens, parseProductTokens } from './product-tokens.ts';
+export { formatProductTokens, parseProductTokens, productTokenPart } from './product-tokens.ts';
 export type { ProductToken, ProductTokens, ProductTokensInit, UpnpVersion } from './product-tokens.ts';
 export { formatHost, parseHost } from './host.ts';
 export type { HostScope, SsdpHost } from './host.ts';

@@ -133,6 +133,15 @@ export function formatProductTokens(init: ProductTokensInit): string {
   return `${init.os.name}/${init.os.version} UPnP/${upnp.major}.${upnp.minor} ${init.product.name}/${init.product.version}`;
 }
 
+/**
+ * A token part made from free text such as an OS name or release (which may hold blanks, commas, parentheses or
+ * slashes): each run of those becomes `-`, and nothing left becomes `unknown`, so formatProductTokens accepts it.
+ */
+export function productTokenPart(text: string): string {
+  const cleaned = text.trim().replace(/[\s,()/]+/g, '-');
+  return cleaned === '' ? 'unknown' : cleaned;
+}
+
 /** Accepts structured tokens or a raw string and returns the wire string. */
 export function productTokensText(value: ProductTokensInit | string): string {
   return typeof value === 'string' ? value.trim() : formatProductTokens(value);

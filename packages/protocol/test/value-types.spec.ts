@@ -10,6 +10,7 @@ import {
   formatHttpDate,
   formatNextBootId,
   formatProductTokens,
+  productTokenPart,
   formatSearchPort,
   formatSearchTarget,
   formatTcpPort,
@@ -329,6 +330,20 @@ describe('SERVER / USER-AGENT product tokens', () => {
       version: undefined,
     });
     expect(code(parseProductTokens('  '))).toBe('SSDP_ERR_INVALID_PRODUCT_TOKENS');
+  });
+
+  it('makes a token part of free text (an OS name or release) that formatProductTokens accepts', () => {
+    expect(productTokenPart('Linux')).toBe('Linux');
+    expect(productTokenPart(' 5.15.0 (WSL2, x86/64) ')).toBe('5.15.0-WSL2-x86-64-');
+    expect(productTokenPart(' ')).toBe('unknown');
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (osName, osVersion) => {
+        const os = { name: productTokenPart(osName), version: productTokenPart(osVersion) };
+        expect(value(parseProductTokens(formatProductTokens({ os, product: { name: 'p', version: '1' } }))).os).toEqual(
+          os,
+        );
+      }),
+    );
   });
 
   it('formats OS/ver UPnP/2.0 product/ver and round-trips', () => {

@@ -156,39 +156,6 @@ export function errorTests(ctx: ContractContext): void {
     expect(v4Address.code).toBe('SSDP_ERR_INVALID_TARGET');
   });
 
-  it('carries IPv6 link-local multicast and a scoped unicast reply', async (context) => {
-    if (ctx.harness.ipv6 !== true) {
-      context.skip(`IPv6 link-local: ${ctx.harness.ipv6}`);
-      return;
-    }
-    const device = await open(0, { families: ['IPv6'] });
-    const searcher = await open(1, { families: ['IPv6'], unicastPort: 0 });
-    const [inDevice, inSearcher] = [inbox(device), inbox(searcher)];
-    expect(first(device).family).toBe('IPv6');
-    expect(first(device).address).toMatch(/^fe80:/);
-    expect(first(device).scopeId).toBeGreaterThan(0);
-
-    const search = token('M-SEARCH v6');
-    await searcher.send(encoder.encode(search), { kind: 'multicast', interfaceId: first(searcher).id });
-    await waitFor(() => inDevice.containing(search).length > 0, ctx.settleMs * 20, 'the IPv6 search');
-    const [request] = inDevice.containing(search);
-    expect(request?.via).toBe('multicast');
-    expect(request?.interfaceId).toBe(first(device).id);
-    expect(request?.remote.family).toBe('IPv6');
-    expect(request?.remote.address).toMatch(/^fe80:.*%.+$/);
-
-    const reply = token('HTTP/1.1 200 OK v6');
-    await device.send(encoder.encode(reply), {
-      kind: 'unicast',
-      interfaceId: request!.interfaceId,
-      address: request!.remote.address,
-      port: request!.remote.port,
-    });
-    await waitFor(() => inSearcher.containing(reply).length > 0, ctx.settleMs * 20, 'the IPv6 reply');
-    expect(inSearcher.containing(reply)[0]?.via).toBe('unicast');
-    expect(normalizeAddress(inSearcher.containing(reply)[0]!.remote.address)).toBe(first(device).address);
-  });
-
   it('rejects an invalid receiveBufferSize with SSDP_ERR_INVALID_OPTION, when created or at start', async () => {
     let failure: unknown;
     try {
@@ -230,5 +197,42 @@ export function errorTests(ctx: ContractContext): void {
     expect(transport.receiveBuffer?.()).toBeUndefined();
     expect(transport.kernelDropsBySocket?.() ?? []).toEqual([]);
     if (drops !== undefined) expect(transport.kernelDrops?.()).toBeGreaterThanOrEqual(drops);
+  });
+}
+
+/** IPv6 across the link: skipped where the harness has no IPv6 link-local interface. */
+export function ipv6Tests(ctx: ContractContext): void {
+  const { open, first } = ctx;
+  it('carries IPv6 link-local multicast and a scoped unicast reply', async (context) => {
+    if (ctx.harness.ipv6 !== true) {
+      context.skip(`IPv6 link-local: ${ctx.harness.ipv6}`);
+      return;
+    }
+    const device = await open(0, { families: ['IPv6'] });
+    const searcher = await open(1, { families: ['IPv6'], unicastPort: 0 });
+    const [inDevice, inSearcher] = [inbox(device), inbox(searcher)];
+    expect(first(device).family).toBe('IPv6');
+    expect(first(device).address).toMatch(/^fe80:/);
+    expect(first(device).scopeId).toBeGreaterThan(0);
+
+    const search = token('M-SEARCH v6');
+    await searcher.send(encoder.encode(search), { kind: 'multicast', interfaceId: first(searcher).id });
+    await waitFor(() => inDevice.containing(search).length > 0, ctx.settleMs * 20, 'the IPv6 search');
+    const [request] = inDevice.containing(search);
+    expect(request?.via).toBe('multicast');
+    expect(request?.interfaceId).toBe(first(device).id);
+    expect(request?.remote.family).toBe('IPv6');
+    expect(request?.remote.address).toMatch(/^fe80:.*%.+$/);
+
+    const reply = token('HTTP/1.1 200 OK v6');
+    await device.send(encoder.encode(reply), {
+      kind: 'unicast',
+      interfaceId: request!.interfaceId,
+      address: request!.remote.address,
+      port: request!.remote.port,
+    });
+    await waitFor(() => inSearcher.containing(reply).length > 0, ctx.settleMs * 20, 'the IPv6 reply');
+    expect(inSearcher.containing(reply)[0]?.via).toBe('unicast');
+    expect(normalizeAddress(inSearcher.containing(reply)[0]!.remote.address)).toBe(first(device).address);
   });
 }

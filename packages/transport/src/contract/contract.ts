@@ -2,7 +2,7 @@
 // the memory network, real UDP on loopback, and real UDP across network namespaces all run this one file.
 import { describe } from 'vitest';
 import { deliveryTests } from './contract-delivery.ts';
-import { errorTests, lifecycleTests } from './contract-lifecycle.ts';
+import { errorTests, ipv6Tests, lifecycleTests } from './contract-lifecycle.ts';
 import { contractContext, type ContractOptions } from './contract-support.ts';
 
 export type { ContractHarness, ContractHost, ContractOptions } from './contract-support.ts';
@@ -13,5 +13,6 @@ export function transportContract(label: string, options: ContractOptions): void
     deliveryTests(ctx);
     lifecycleTests(ctx);
     errorTests(ctx);
+    ipv6Tests(ctx);
   });
 }

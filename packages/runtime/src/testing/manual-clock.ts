@@ -23,64 +23,22 @@ interface Timer {
   readonly callback: () => void;
 }
 
-const before = (a: Timer, b: Timer): boolean => a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.id < b.id);
-
-/** A binary min-heap of timers by (dueAt, id); cleared timers stay in it until they reach the top. */
-class TimerHeap {
-  private readonly items: Timer[] = [];
-
-  push(timer: Timer): void {
-    const items = this.items;
-    let i = items.push(timer) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(timer, items[parent]!)) break;
-      items[i] = items[parent]!;
-      i = parent;
-    }
-    items[i] = timer;
-  }
-
-  peek(): Timer | undefined {
-    return this.items[0];
-  }
-
-  pop(): void {
-    const items = this.items;
-    const last = items.pop();
-    if (last === undefined || items.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= items.length) break;
-      const right = left + 1;
-      const child = right < items.length && before(items[right]!, items[left]!) ? right : left;
-      if (!before(items[child]!, last)) break;
-      items[i] = items[child]!;
-      i = child;
-    }
-    items[i] = last;
-  }
-}
-
 /** A manual clock whose `now()` starts at `start` (default 0). */
 export function createManualClock(start = 0): ManualClock {
   let now = start;
   let nextId = 1;
+  // Timers in the order they were set; code on a scheduler keeps one at a time here, so a scan is enough.
   const live = new Map<number, Timer>();
-  const heap = new TimerHeap();
 
-  /** The next live timer due at or before `limit`, dropping cleared ones from the top of the heap. */
+  /** The earliest live timer due at or before `limit` (ties: the one set first). */
   function nextDue(limit: number): Timer | undefined {
-    for (let top = heap.peek(); top !== undefined; top = heap.peek()) {
-      if (!live.has(top.id)) heap.pop();
-      else return top.dueAt <= limit ? top : undefined;
-    }
-    return undefined;
+    let next: Timer | undefined;
+    for (const timer of live.values())
+      if (timer.dueAt <= limit && (next === undefined || timer.dueAt < next.dueAt)) next = timer;
+    return next;
   }
 
   function runTimer(timer: Timer): void {
-    heap.pop();
     live.delete(timer.id);
     now = Math.max(now, timer.dueAt);
     timer.callback();
@@ -93,7 +51,6 @@ export function createManualClock(start = 0): ManualClock {
     setTimeout(callback, ms): TimerHandle {
       const timer = { id: nextId++, dueAt: now + Math.max(0, ms), callback };
       live.set(timer.id, timer);
-      heap.push(timer);
       return timer.id;
     },
     clearTimeout(handle) {

@@ -56,6 +56,12 @@ export interface ControlPointOptions {
    * thousands of answers. Linux caps it at net.core.rmem_max; `stats.receiveBuffer` says what was granted.
    */
   readonly recvBufferSize?: number;
+  /**
+   * Read the search socket on a worker thread that only copies datagrams into a shared ring, so that thousands of
+   * answers arriving at once are read as fast as a bare socket reads them, whatever the main thread is doing.
+   * Default true; false reads on the event loop (one thread fewer).
+   */
+  readonly readInWorker?: boolean;
 }
 
 export interface ResolvedControlPointOptions {
@@ -84,6 +90,7 @@ const KNOWN = new Set([
   'userAgent',
   'friendlyName',
   'recvBufferSize',
+  'readInWorker',
 ]);
 
 function boolean(name: string, value: unknown, fallback: boolean): boolean {
@@ -148,6 +155,7 @@ export function resolveControlPointOptions(options: ControlPointOptions): Resolv
     transport: {
       ...controlPointTransportOptions(profile, port, interfacesOption(options.interfaces)),
       ...receiveBufferOption(options.recvBufferSize),
+      readInWorker: boolean('readInWorker', options.readInWorker, true),
     },
     describeTimeoutMs:
       options.describeTimeoutMs === undefined

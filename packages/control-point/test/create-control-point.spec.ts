@@ -87,7 +87,7 @@ function invalidOption(run: () => unknown): InvalidOptionError {
 describe('createControlPoint defaults', () => {
   it('loopback only (the transport gets no interfaces), port 1900 from an ephemeral port, on the group', async () => {
     const { cp, transportOptions, events } = memoryControlPoint();
-    expect(transportOptions).toEqual([{ port: 1900, unicastPort: 0, joinGroup: true }]);
+    expect(transportOptions).toEqual([{ port: 1900, unicastPort: 0, joinGroup: true, readInWorker: true }]);
     await cp.start();
     expect(
       events.filter((e) => e.event === 'search-sent').map((e) => (e as { interfaceId: string }).interfaceId),
@@ -97,8 +97,13 @@ describe('createControlPoint defaults', () => {
   it('legacy profile: port 1337, where the prototype devices answer; IPv4 only, no group', () => {
     const { transportOptions } = memoryControlPoint({ profile: 'legacy' });
     expect(transportOptions).toEqual([
-      { families: ['IPv4'], port: 1337, unicastPort: 1337, joinGroup: false, broadcast: false },
+      { families: ['IPv4'], port: 1337, unicastPort: 1337, joinGroup: false, broadcast: false, readInWorker: true },
     ]);
+  });
+
+  it('readInWorker: false reads the search socket on the event loop', () => {
+    const { transportOptions } = memoryControlPoint({ readInWorker: false });
+    expect(transportOptions).toEqual([{ port: 1900, unicastPort: 0, joinGroup: true, readInWorker: false }]);
   });
 
   it('searches ssdp:all with MX 3, twice 100 ms apart, every 10 s, with our USER-AGENT and CPFN', async () => {
@@ -154,6 +159,7 @@ describe('option validation', () => {
     ['interfaces with a number', { interfaces: [0] }, 'interfaces', /'all' or an array/],
     ['broadcastAddress without legacy', { broadcastAddress: '10.0.0.255' }, 'broadcastAddress', /legacy/],
     ['describe as text', { describe: 'yes' }, 'describe', /boolean/],
+    ['readInWorker as text', { readInWorker: 'yes' }, 'readInWorker', /boolean/],
     ['describeTimeoutMs too small', { describeTimeoutMs: 5 }, 'describeTimeoutMs', /100\.\./],
     ['describePerSender 9', { describePerSender: 9 }, 'describePerSender', /1\.\.8/],
     ['maxDevices 0', { maxDevices: 0 }, 'maxDevices', /integer/],

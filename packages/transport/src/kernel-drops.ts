@@ -94,7 +94,11 @@ export function socketInode(
   socket: dgram.Socket,
   readLink: (path: string) => string = readlinkSync,
 ): number | undefined {
-  const fd = socketFd(socket);
+  return fdInode(socketFd(socket), readLink);
+}
+
+/** The inode of the socket behind file descriptor `fd` of this process; undefined when it cannot be found. */
+export function fdInode(fd: number | undefined, readLink: (path: string) => string = readlinkSync): number | undefined {
   if (fd === undefined) return undefined;
   try {
     return parseSocketLink(readLink(`/proc/self/fd/${fd}`));

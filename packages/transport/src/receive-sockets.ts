@@ -21,7 +21,7 @@ interface Tracked {
 }
 
 export class ReceiveSockets {
-  private readonly open = new Map<dgram.Socket, Tracked>();
+  private readonly open = new Map<object, Tracked>();
   private readonly readTables: () => ReadonlyMap<number, UdpSocketRow> | undefined;
   private readonly inodeOf: (socket: dgram.Socket) => number | undefined;
   private readonly rmemMax: () => number | undefined;
@@ -31,7 +31,7 @@ export class ReceiveSockets {
   /** A closed socket whose drops could not be read: the total is unknown from then on. */
   private retiredUnknown = false;
 
-  private readonly requested: number;
+  readonly requested: number;
 
   constructor(requested: number, components: ReceiveSocketsComponents = {}) {
     this.requested = requested;
@@ -39,6 +39,18 @@ export class ReceiveSockets {
     this.inodeOf = components.inodeOf ?? ((socket) => socketInode(socket));
     this.rmemMax = components.readRmemMax ?? (() => readRmemMax());
     this.platform = components.platform ?? process.platform;
+  }
+
+  /** Counts the drops of a socket opened elsewhere (the reader thread), which reported its buffer and inode. */
+  addReported(
+    key: object,
+    label: string,
+    interfaceId: string,
+    granted: number | undefined,
+    inode: number | undefined,
+  ): void {
+    const clamped = isClamped(this.requested, granted, this.platform);
+    this.open.set(key, { buffer: { socket: label, interfaceId, granted, clamped }, inode });
   }
 
   /** Requests the receive buffer on a bound socket and starts counting its drops. Never throws. */
@@ -66,10 +78,10 @@ export class ReceiveSockets {
   }
 
   /** Call before closing sockets: adds their last drop counts to the total and forgets them. */
-  retire(sockets: readonly dgram.Socket[]): void {
+  retire(sockets: readonly object[]): void {
     const leaving = sockets
       .map((s) => [s, this.open.get(s)] as const)
-      .filter((e): e is readonly [dgram.Socket, Tracked] => e[1] !== undefined);
+      .filter((e): e is readonly [object, Tracked] => e[1] !== undefined);
     if (leaving.length === 0) return;
     const tables = this.readTables();
     for (const [socket, tracked] of leaving) {

@@ -91,6 +91,14 @@ export interface TransportOptions {
   readonly receiveBufferSize?: number;
   /** How often to look for interface changes, in ms. 0 disables. */
   readonly interfacePollMs?: number;
+  /**
+   * Read the unicast sockets (where the answers to our searches arrive) on a worker thread that only copies each
+   * datagram into a shared ring, so a burst of answers is read as fast as a bare socket reads it whatever the event
+   * loop is doing. Default false. The ring is `readerRingBytes` (default 32 MiB, 64 KiB..512 MiB; its pages are
+   * touched only as far as bursts reach); a datagram that finds it full is dropped and reported on onError.
+   */
+  readonly readInWorker?: boolean;
+  readonly readerRingBytes?: number;
 }
 
 export type Unsubscribe = () => void;

@@ -10,10 +10,17 @@ import type { InterfaceAddress } from './select-interfaces.ts';
 import type { AddressFamily, Datagram, TransportInterface, Via } from './transport.ts';
 import { multicastInterfaceOf, scoped } from './udp-targets.ts';
 import { closeQuietly, openUdpSocket } from './udp-sockets.ts';
+import { openWorkerUnicast, type WorkerUnicastInit } from './udp-worker-unicast.ts';
+
+/** What we do with a unicast socket: a dgram.Socket, or one on the reader thread (udp-worker-unicast.ts). */
+export interface UnicastSocket {
+  send(bytes: Uint8Array, port: number, address: string, callback: (error: Error | null) => void): void;
+  close(): void;
+}
 
 export interface InterfaceSockets {
   readonly iface: TransportInterface;
-  readonly unicast: dgram.Socket;
+  readonly unicast: UnicastSocket;
   readonly group?: dgram.Socket;
   readonly broadcast?: dgram.Socket;
 }
@@ -29,6 +36,8 @@ export interface UdpBinderOptions {
   readonly receiveSockets: ReceiveSockets;
   readonly report: (error: unknown) => void;
   readonly deliver: (datagram: Datagram) => void;
+  /** Open unicast sockets on this reader thread (udp-worker-unicast.ts) instead of the event loop. */
+  readonly worker?: Omit<WorkerUnicastInit, 'receiveSockets' | 'report' | 'deliver' | 'ttl' | 'loopback'>;
   /** The bound interface a family-group datagram from `source` arrived on, if any. */
   readonly arrivalOf: (family: AddressFamily, source: string) => TransportInterface | undefined;
 }
@@ -75,8 +84,8 @@ async function openSocket(
 }
 
 /** Closes sockets, reading their last kernel drops first. */
-function closeSockets(receiveSockets: ReceiveSockets, sockets: readonly (dgram.Socket | undefined)[]): void {
-  const open = sockets.filter((s): s is dgram.Socket => s !== undefined);
+function closeSockets(receiveSockets: ReceiveSockets, sockets: readonly (UnicastSocket | undefined)[]): void {
+  const open = sockets.filter((s): s is UnicastSocket => s !== undefined);
   receiveSockets.retire(open);
   for (const socket of open) closeQuietly(socket);
 }
@@ -143,7 +152,7 @@ export function createUdpBinder(options: UdpBinderOptions): UdpBinder {
   }
 
   /** Joins the SSDP groups on `iface`; returns the interface's own IPv6 link-local group socket, if opened. */
-  async function joinGroups(iface: TransportInterface, opened: dgram.Socket[]): Promise<dgram.Socket | undefined> {
+  async function joinGroups(iface: TransportInterface, opened: UnicastSocket[]): Promise<dgram.Socket | undefined> {
     const membership = multicastInterfaceOf(iface);
     const join = (socket: dgram.Socket, groupAddress: string): void => {
       try {
@@ -163,14 +172,29 @@ export function createUdpBinder(options: UdpBinderOptions): UdpBinder {
     return group;
   }
 
+  /** The interface's unicast socket, bound and configured for sending multicast. */
+  async function openUnicast(address: InterfaceAddress, iface: TransportInterface, opened: UnicastSocket[]) {
+    const bindAddress = scoped(address.address, iface);
+    if (options.worker !== undefined) {
+      const { ttl, loopback, report, deliver } = options;
+      const init = { ...options.worker, receiveSockets, ttl, loopback, report, deliver };
+      const socket = await openWorkerUnicast(init, address, bindAddress, unicastPort);
+      opened.push(socket);
+      return { unicast: socket, port: socket.port };
+    }
+    const unicast = await openFor('unicast', address, bindAddress, unicastPort, 'unicast');
+    opened.push(unicast);
+    const port = unicast.address().port;
+    configureMulticast(unicast, { ...address, unicastPort: port }, options.ttl, options.loopback);
+    return { unicast, port };
+  }
+
   async function bind(address: InterfaceAddress): Promise<InterfaceSockets> {
-    const opened: dgram.Socket[] = [];
+    const opened: UnicastSocket[] = [];
     let iface: TransportInterface = { ...address, unicastPort };
     try {
-      const unicast = await openFor('unicast', address, scoped(address.address, iface), unicastPort, 'unicast');
-      opened.push(unicast);
-      iface = { ...address, unicastPort: unicast.address().port };
-      configureMulticast(unicast, iface, options.ttl, options.loopback);
+      const { unicast, port: boundPort } = await openUnicast(address, iface, opened);
+      iface = { ...address, unicastPort: boundPort };
       const group = options.joinGroup ? await joinGroups(iface, opened) : undefined;
       let broadcast: dgram.Socket | undefined;
       if (options.broadcast && address.family === 'IPv4' && address.broadcast !== undefined) {

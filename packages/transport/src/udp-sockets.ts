@@ -47,7 +47,7 @@ export async function openUdpSocket(init: OpenUdpSocketInit): Promise<dgram.Sock
   return socket;
 }
 
-export function closeQuietly(socket: dgram.Socket): void {
+export function closeQuietly(socket: { close(): void }): void {
   try {
     socket.close();
   } catch {

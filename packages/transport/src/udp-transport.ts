@@ -65,6 +65,7 @@ import { attributeArrival } from './udp-targets.ts';
 import { asTransportError, selectRequested, sendRefusal, unknownInterface } from './transport-parts.ts';
 import { createInterfacePoller } from './interface-poller.ts';
 import { linuxMulticastCapable } from './udp-sockets.ts';
+import { createReaderThread } from './udp-worker-unicast.ts';
 
 export { DEFAULT_RECEIVE_BUFFER_SIZE, RECEIVE_BUFFER_SIZE_MAX } from './receive-buffer.ts';
 export const DEFAULT_MULTICAST_TTL = 2;
@@ -153,6 +154,7 @@ export function createUdpTransport(
     return selectRequested(init, current, multicastCapable, lenient);
   }
 
+  const reader = init.readInWorker === true ? createReaderThread(init.readerRingBytes, report) : undefined;
   const binder = createUdpBinder({
     ...bindSettings(init, port),
     receiveSockets,
@@ -160,6 +162,7 @@ export function createUdpTransport(
     deliver: (datagram) => {
       if (state === 'started') datagrams.emit(datagram, report);
     },
+    ...(reader === undefined ? {} : { worker: { reader, requested: receiveSockets.requested } }),
     arrivalOf: (family, source) => attributeArrival(boundInterfaces(), hostSubnets, family, source),
   });
 
@@ -191,6 +194,7 @@ export function createUdpTransport(
   function closeAll(): void {
     binder.closeAll(bound.values());
     bound.clear();
+    reader?.close();
   }
 
   async function stop(): Promise<void> {

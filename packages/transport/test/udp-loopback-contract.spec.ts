@@ -49,3 +49,23 @@ transportContract('UDP on loopback', {
   },
   async teardown() {},
 });
+
+// The same contract with the unicast sockets read on the reader thread (readInWorker).
+const loopbackInWorker: ContractHost = {
+  ...loopback,
+  create: (options) =>
+    createUdpTransport({ interfaces: ['127.0.0.1'], interfacePollMs: 0, readInWorker: true, ...options }),
+};
+
+transportContract('UDP on loopback, unicast read in a worker', {
+  async setup() {
+    return {
+      hosts: [loopbackInWorker, loopbackInWorker, loopbackInWorker],
+      port: await freePort(),
+      settleMs: 50,
+      ipv6: loopbackIpv6Reason(),
+      broadcast: true,
+    };
+  },
+  async teardown() {},
+});

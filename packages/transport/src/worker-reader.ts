@@ -1,11 +1,9 @@
 // The main thread's side of the reader thread (reader-worker-source.ts): opens unicast sockets there, sends through
-// them, and hands what they read to `deliver`. The main thread stays off the CPU while a burst is on: it takes the
-// ring's datagrams once none came for `quietMs`, or once the ring is half full, or once the oldest has waited
-// `maxHoldMs`, so the reader thread and the senders keep the cores while the burst lasts (what the main thread does
-// with the datagrams, parsing and the registry, would otherwise take a core from them on a small machine).
+// them, and hands what they read to each socket's `onRecord`, when ring-taker.ts says.
 import { Worker } from 'node:worker_threads';
 import { READER_WORKER_SOURCE } from './reader-worker-source.ts';
-import { createRingBuffers, createRingReader, RING_SEQ, type RingReader, type RingRecord } from './worker-ring.ts';
+import { createRingTaker, type RingTaker } from './ring-taker.ts';
+import { createRingBuffers, createRingReader, type RingReader, type RingRecord } from './worker-ring.ts';
 
 export interface ErrorInfo {
   readonly message: string;
@@ -49,9 +47,8 @@ export class WorkerOpenError extends Error {
 export interface WorkerReaderOptions {
   /** Ring size, bytes. */
   readonly ringBytes: number;
-  /** The ring is taken once no datagram came for this long, ms. Default 4. */
+  /** See ring-taker.ts. */
   readonly quietMs?: number;
-  /** Longest a datagram waits in the ring, ms. Default 500. */
   readonly maxHoldMs?: number;
   /** The reader thread failed (it is restarted by the next open). */
   readonly onFailure: (error: Error) => void;
@@ -73,79 +70,26 @@ type Reply =
   | { op: 'error'; slot: number; error: ErrorInfo }
   | { op: 'sent'; id: number; error?: ErrorInfo };
 
-/** Atomics.waitAsync (Node ≥ 16; not in this project's TypeScript lib yet). */
-const waitAsync = (
-  Atomics as unknown as {
-    waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<unknown> | unknown };
-  }
-).waitAsync;
-
 const errorOf = (info: ErrorInfo): Error & ErrorInfo => Object.assign(new Error(info.message), info);
 
+interface Session {
+  readonly thread: Worker;
+  readonly ring: RingReader;
+  readonly taker: RingTaker;
+}
+
 export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
-  const quietMs = options.quietMs ?? 4;
-  const maxHoldMs = options.maxHoldMs ?? 500;
-  const buffers = createRingBuffers(options.ringBytes);
-  const ring: RingReader = createRingReader(buffers.ring, buffers.control);
-  const control = new Int32Array(buffers.control);
   const sockets = new Map<number, WorkerSocketInit>();
   const opening = new Map<number, { resolve: (reply: Reply) => void }>();
   const sends = new Map<number, (error: Error | null) => void>();
-  let worker: Worker | undefined;
+  let session: Session | undefined;
+  /** Ring drops of the threads ended so far. */
+  let retiredDrops = 0;
   let nextSlot = 0;
   let nextSend = 0;
-  let closed = false;
-  let waiting = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastSeq = -1;
-  /** When the oldest waiting datagram was seen, and when the last new one was. */
-  let since = 0;
-  let changedAt = 0;
-  let ringDrops = 0;
-
-  function take(): void {
-    ring.drain(deliver);
-    const full = ring.full();
-    if (full !== ringDrops) {
-      ringDrops = full;
-      options.onRingFull?.(full);
-    }
-  }
 
   function deliver(record: RingRecord): void {
     sockets.get(record.slot)?.onRecord(record);
-  }
-
-  /** A tick (every ms while datagrams wait): take them once the burst paused, the ring is half full or they waited. */
-  function tick(): void {
-    timer = undefined;
-    if (closed) return;
-    const seq = ring.seq();
-    if (ring.pending() === 0) return watch();
-    const now = performance.now();
-    if (lastSeq === -1) since = now;
-    if (seq !== lastSeq) changedAt = now;
-    if (now - changedAt >= quietMs || ring.pending() * 2 > ring.capacity || now - since >= maxHoldMs) {
-      take();
-      lastSeq = -1;
-      return tick();
-    }
-    lastSeq = seq;
-    timer = setTimeout(tick, 1);
-  }
-
-  /** Sleeps until the reader thread writes. */
-  function watch(): void {
-    if (waiting || closed) return;
-    const seq = ring.seq();
-    if (ring.pending() > 0) return tick();
-    const wait = waitAsync(control, RING_SEQ, seq);
-    if (!wait.async) return tick();
-    waiting = true;
-    void (wait.value as Promise<unknown>).then(() => {
-      waiting = false;
-      tick();
-    });
   }
 
   function onReply(reply: Reply): void {
@@ -157,26 +101,48 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
     else opening.get(reply.slot)?.resolve(reply);
   }
 
-  function start(): Worker {
+  /** Ends the current thread: what its ring holds is delivered, whatever waits on it fails. */
+  function end(reason: string): void {
+    const ending = session;
+    if (ending === undefined) return;
+    session = undefined;
+    ending.taker.close();
+    retiredDrops += ending.ring.full();
+    const gone = { op: 'failed', stage: 'bind', error: { message: reason } } as const;
+    for (const [slot, { resolve }] of opening) resolve({ ...gone, slot });
+    for (const callback of sends.values()) callback(new Error(reason));
+    sends.clear();
+    sockets.clear();
+    void ending.thread.terminate();
+  }
+
+  /** A thread with its own ring (a new one each time, so an ending thread can never write into the next one's). */
+  function start(): Session {
+    const buffers = createRingBuffers(options.ringBytes);
+    const ring = createRingReader(buffers.ring, buffers.control);
     const thread = new Worker(READER_WORKER_SOURCE, { eval: true, workerData: buffers, execArgv: [] });
+    const taker = createRingTaker(ring, new Int32Array(buffers.control), {
+      deliver,
+      ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
+      ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),
+      onRingFull: (total) => options.onRingFull?.(retiredDrops + total),
+    });
+    const started: Session = { thread, ring, taker };
     thread.on('message', onReply);
     thread.on('error', (error) => {
-      if (worker === thread) worker = undefined;
-      options.onFailure(error);
+      if (session === started) options.onFailure(error);
     });
     thread.on('exit', () => {
-      if (worker === thread) worker = undefined;
-      const gone = { op: 'failed', stage: 'bind', error: { message: 'the reader thread ended' } } as const;
-      for (const [slot, { resolve }] of opening) resolve({ ...gone, slot });
+      if (session === started) end('the reader thread ended');
     });
-    watch();
-    return thread;
+    return started;
   }
 
   return {
     async open(init) {
-      worker ??= start();
-      const thread = worker;
+      session ??= start();
+      const { thread } = session;
+      const live = session;
       const slot = nextSlot;
       nextSlot = (nextSlot + 1) % 0x10000;
       const { onRecord: _r, onError: _e, ...request } = init;
@@ -193,30 +159,21 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
         granted: reply.granted,
         fd: reply.fd,
         send(bytes, port, address, callback) {
+          if (session !== live) return callback(new Error('the reader thread ended'));
           const id = nextSend++;
           sends.set(id, callback);
           thread.postMessage({ op: 'send', slot, id, bytes, port, address });
         },
         close() {
-          if (!sockets.delete(slot)) return;
-          thread.postMessage({ op: 'close', slot });
+          if (session === live && sockets.delete(slot)) thread.postMessage({ op: 'close', slot });
         },
       };
     },
     get ringDrops() {
-      return ring.full();
+      return retiredDrops + (session?.ring.full() ?? 0);
     },
     close() {
-      if (closed) return;
-      closed = true;
-      if (timer !== undefined) clearTimeout(timer);
-      if (ring.pending() > 0) take();
-      sockets.clear();
-      for (const callback of sends.values()) callback(new Error('transport closed'));
-      sends.clear();
-      Atomics.notify(control, RING_SEQ);
-      void worker?.terminate();
-      worker = undefined;
+      end('transport closed');
     },
   };
 }

@@ -3,9 +3,11 @@
 // waited `maxHoldMs`, so the reader thread and the senders keep the cores while the burst lasts (what the main thread
 // does with the datagrams, parsing and the registry, would otherwise take a core from them on a small machine).
 // Between datagrams it sleeps on Atomics.waitAsync; while datagrams wait it looks every millisecond.
+import type { Clock, TimerHandle } from '@ssdp/runtime';
 import { RING_SEQ, type RingReader, type RingRecord } from './worker-ring.ts';
 
 export interface RingTakerOptions {
+  readonly clock: Clock;
   /** Take the ring once no datagram came for this long, ms. Default 4. */
   readonly quietMs?: number;
   /** Longest a datagram waits, ms. Default 500. */
@@ -32,7 +34,8 @@ export function createRingTaker(ring: RingReader, control: Int32Array, options: 
   const maxHoldMs = options.maxHoldMs ?? 500;
   let closed = false;
   let waiting = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const { clock } = options;
+  let timer: TimerHandle | undefined;
   let lastSeq = -1;
   /** When the oldest waiting datagram was seen, and when the last new one was. */
   let since = 0;
@@ -53,7 +56,7 @@ export function createRingTaker(ring: RingReader, control: Int32Array, options: 
     if (closed) return;
     const seq = ring.seq();
     if (ring.pending() === 0) return watch();
-    const now = performance.now();
+    const now = clock.now();
     if (lastSeq === -1) since = now;
     if (seq !== lastSeq) changedAt = now;
     if (now - changedAt >= quietMs || ring.pending() * 2 > ring.capacity || now - since >= maxHoldMs) {
@@ -62,7 +65,7 @@ export function createRingTaker(ring: RingReader, control: Int32Array, options: 
       return tick();
     }
     lastSeq = seq;
-    timer = setTimeout(tick, 1);
+    timer = clock.setTimeout(tick, 1);
   }
 
   function watch(): void {
@@ -83,7 +86,7 @@ export function createRingTaker(ring: RingReader, control: Int32Array, options: 
     close() {
       if (closed) return;
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) clock.clearTimeout(timer);
       if (ring.pending() > 0) take();
       Atomics.notify(control, RING_SEQ);
     },

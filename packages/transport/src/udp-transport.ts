@@ -154,7 +154,7 @@ export function createUdpTransport(
     return selectRequested(init, current, multicastCapable, lenient);
   }
 
-  const reader = init.readInWorker === true ? createReaderThread(init.readerRingBytes, report) : undefined;
+  const reader = init.readInWorker === true ? createReaderThread(init.readerRingBytes, clock, report) : undefined;
   const binder = createUdpBinder({
     ...bindSettings(init, port),
     receiveSockets,

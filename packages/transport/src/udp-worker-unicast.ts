@@ -1,5 +1,6 @@
 // An interface's unicast socket opened on the reader thread (worker-reader.ts) instead of the event loop: bound,
 // configured for multicast sending and counted like the others; what it reads arrives as `unicast` datagrams.
+import type { Clock } from '@ssdp/runtime';
 import { TransportError, transportErrorFromErrno } from './errors.ts';
 import { fdInode } from './kernel-drops.ts';
 import type { ReceiveSockets } from './receive-sockets.ts';
@@ -23,7 +24,11 @@ const RING_MIN = 64 * 1024;
 const RING_MAX = 512 * 1024 * 1024;
 
 /** The transport's reader thread (`readInWorker`); its failures and ring overflows go to `report`. */
-export function createReaderThread(ringBytes: number | undefined, report: (error: unknown) => void): WorkerReader {
+export function createReaderThread(
+  ringBytes: number | undefined,
+  clock: Clock,
+  report: (error: unknown) => void,
+): WorkerReader {
   const bytes = ringBytes ?? DEFAULT_READER_RING_BYTES;
   if (!Number.isInteger(bytes) || bytes < RING_MIN || bytes > RING_MAX) {
     throw new TransportError(
@@ -33,6 +38,7 @@ export function createReaderThread(ringBytes: number | undefined, report: (error
     );
   }
   return createWorkerReader({
+    clock,
     ringBytes: bytes,
     onFailure: (error) =>
       report(new TransportError('SSDP_ERR_SOCKET', `reader thread: ${error.message}`, { cause: error })),

@@ -1,6 +1,7 @@
 // The main thread's side of the reader thread (reader-worker-source.ts): opens unicast sockets there, sends through
 // them, and hands what they read to each socket's `onRecord`, when ring-taker.ts says.
 import { Worker } from 'node:worker_threads';
+import type { Clock } from '@ssdp/runtime';
 import { READER_WORKER_SOURCE } from './reader-worker-source.ts';
 import { createRingTaker, type RingTaker } from './ring-taker.ts';
 import { createRingBuffers, createRingReader, type RingReader, type RingRecord } from './worker-ring.ts';
@@ -45,6 +46,7 @@ export class WorkerOpenError extends Error {
 }
 
 export interface WorkerReaderOptions {
+  readonly clock: Clock;
   /** Ring size, bytes. */
   readonly ringBytes: number;
   /** See ring-taker.ts. */
@@ -122,6 +124,7 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
     const ring = createRingReader(buffers.ring, buffers.control);
     const thread = new Worker(READER_WORKER_SOURCE, { eval: true, workerData: buffers, execArgv: [] });
     const taker = createRingTaker(ring, new Int32Array(buffers.control), {
+      clock: options.clock,
       deliver,
       ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
       ...(options.maxHoldMs === undefined ? {} : { maxHoldMs: options.maxHoldMs }),

@@ -2,6 +2,7 @@ import dgram from 'node:dgram';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSystemClock } from '@ssdp/runtime';
 import { createUdpTransport } from '../src/udp-transport.ts';
 import { createWorkerReader, type WorkerReader } from '../src/worker-reader.ts';
 import type { RingRecord } from '../src/worker-ring.ts';
@@ -33,7 +34,11 @@ describe('the reader thread', () => {
 
   it('hands over every datagram whole, in order, with its source, through a ring that wraps', async () => {
     const received: RingRecord[] = [];
-    reader = createWorkerReader({ ringBytes: 64 * 1024, onFailure: (error) => expect.fail(error.message) });
+    reader = createWorkerReader({
+      clock: createSystemClock(),
+      ringBytes: 64 * 1024,
+      onFailure: (error) => expect.fail(error.message),
+    });
     const socket = await reader.open({
       ...quiet,
       family: 'IPv4',
@@ -64,6 +69,7 @@ describe('the reader thread', () => {
     const received: RingRecord[] = [];
     const reports: number[] = [];
     reader = createWorkerReader({
+      clock: createSystemClock(),
       ringBytes: 64 * 1024,
       onFailure: (error) => expect.fail(error.message),
       onRingFull: (total) => reports.push(total),
@@ -89,7 +95,11 @@ describe('the reader thread', () => {
   });
 
   it('rejects a bind that fails with the errno, and a ring size out of range', async () => {
-    reader = createWorkerReader({ ringBytes: 64 * 1024, onFailure: (error) => expect.fail(error.message) });
+    reader = createWorkerReader({
+      clock: createSystemClock(),
+      ringBytes: 64 * 1024,
+      onFailure: (error) => expect.fail(error.message),
+    });
     await expect(
       reader.open({
         ...quiet,
@@ -109,7 +119,7 @@ describe('the reader thread', () => {
     const transport = fileURLToPath(new URL('../src/udp-transport.ts', import.meta.url));
     const script = `import { createUdpTransport } from ${JSON.stringify(transport)};
       const t = createUdpTransport({ interfaces: ['127.0.0.1'], unicastPort: 0, joinGroup: false, readInWorker: true, interfacePollMs: 0 });
-      await t.start(); console.log(t.interfaces.length); await t.stop();`;
+      await t.start(); process.stdout.write(String(t.interfaces.length)); await t.stop();`;
     const started = performance.now();
     const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       timeout: 10_000,

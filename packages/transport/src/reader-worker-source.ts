@@ -12,6 +12,7 @@ const view = new DataView(workerData.ring);
 const ctl = new Int32Array(workerData.control);
 const W = 0, R = 1, SEQ = 2, FULL = 3, HEADER = 16, WRAP = 0xffffffff;
 const capacity = ring.length;
+const RESTART_AT = Math.min(capacity / 2, 1024 * 1024);
 const sockets = new Map();
 
 function errorInfo(error) {
@@ -34,7 +35,13 @@ function write(slot, message, rinfo) {
   const size = HEADER + address.length + message.length;
   const r = Atomics.load(ctl, R);
   let w = ctl[W];
-  if (w >= r) {
+  if (w === r && r >= RESTART_AT && size < r) {
+    // Empty and far in: start again at 0, so light traffic keeps using the same first pages instead of walking
+    // through the whole ring. [0, r) is then free; the reader reaches 0 at its next take (pending() counts the
+    // skipped tail, so that take comes at once).
+    if (capacity - w >= HEADER) view.setUint32(w, WRAP);
+    w = 0;
+  } else if (w >= r) {
     if (w + size >= capacity) {
       if (size >= r) return void Atomics.add(ctl, FULL, 1);
       if (capacity - w >= HEADER) view.setUint32(w, WRAP);
@@ -99,7 +106,13 @@ function send(request) {
 }
 
 parentPort.on('message', (request) => {
-  if (request.op === 'open') open(request);
+  if (request.op === 'open') {
+    try {
+      open(request);
+    } catch (error) {
+      parentPort.postMessage({ op: 'failed', slot: request.slot, stage: 'bind', error: errorInfo(error) });
+    }
+  }
   else if (request.op === 'send') send(request);
   else if (request.op === 'close') {
     const socket = sockets.get(request.slot);

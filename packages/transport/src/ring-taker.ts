@@ -8,10 +8,11 @@ import { RING_SEQ, type RingReader, type RingRecord } from './worker-ring.ts';
 
 export interface RingTakerOptions {
   readonly clock: Clock;
-  /** Take the ring once no datagram came for this long, ms. Default 4. */
+  /** Take the ring once no datagram came for this many 1 ms ticks (so at least this many ms). Default 4. */
   readonly quietMs?: number;
-  /** Longest a datagram waits, ms. Default 500. */
+  /** Longest a datagram waits, in 1 ms ticks. Default 500. */
   readonly maxHoldMs?: number;
+  /** Gets each datagram; must not throw. */
   readonly deliver: (record: RingRecord) => void;
   /** More datagrams found the ring full; `total` since the start. */
   readonly onRingFull?: (total: number) => void;
@@ -36,10 +37,11 @@ export function createRingTaker(ring: RingReader, control: Int32Array, options: 
   let waiting = false;
   const { clock } = options;
   let timer: TimerHandle | undefined;
-  let lastSeq = -1;
-  /** When the oldest waiting datagram was seen, and when the last new one was. */
-  let since = 0;
-  let changedAt = 0;
+  let lastSeq = 0;
+  /** Ticks since the oldest waiting datagram was seen (-1: none waits), and ticks without a new one. Counted, not
+   * timed, so a step of the wall clock cannot hold datagrams back. */
+  let held = -1;
+  let quiet = 0;
   let ringDrops = 0;
 
   function take(): void {
@@ -55,16 +57,23 @@ export function createRingTaker(ring: RingReader, control: Int32Array, options: 
     timer = undefined;
     if (closed) return;
     const seq = ring.seq();
-    if (ring.pending() === 0) return watch();
-    const now = clock.now();
-    if (lastSeq === -1) since = now;
-    if (seq !== lastSeq) changedAt = now;
-    if (now - changedAt >= quietMs || ring.pending() * 2 > ring.capacity || now - since >= maxHoldMs) {
-      take();
-      lastSeq = -1;
-      return tick();
+    if (ring.pending() === 0) {
+      held = -1;
+      return watch();
+    }
+    if (held === -1) {
+      held = 0;
+      quiet = 0;
+    } else {
+      held += 1;
+      quiet = seq === lastSeq ? quiet + 1 : 0;
     }
     lastSeq = seq;
+    if (quiet >= quietMs || ring.pending() * 2 > ring.capacity || held >= maxHoldMs) {
+      take();
+      held = -1;
+      return tick();
+    }
     timer = clock.setTimeout(tick, 1);
   }
 

@@ -94,8 +94,9 @@ export interface TransportOptions {
   /**
    * Read the unicast sockets (where the answers to our searches arrive) on a worker thread that only copies each
    * datagram into a shared ring, so a burst of answers is read as fast as a bare socket reads it whatever the event
-   * loop is doing. Default false. The ring is `readerRingBytes` (default 32 MiB, 64 KiB..512 MiB; its pages are
-   * touched only as far as bursts reach); a datagram that finds it full is dropped and reported on onError.
+   * loop is doing, at the cost of 4-6 ms of latency (README: readInWorker). Default false. The ring is
+   * `readerRingBytes` (default 32 MiB, 64 KiB..512 MiB; light traffic keeps to its first MiB, a burst touches what
+   * it needs); a datagram that finds it full is dropped and reported on onError.
    */
   readonly readInWorker?: boolean;
   readonly readerRingBytes?: number;

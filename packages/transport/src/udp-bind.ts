@@ -4,13 +4,14 @@
  */
 import type dgram from 'node:dgram';
 import { SSDP_IPV4_GROUP, SSDP_IPV6_LINK_LOCAL_GROUP, SSDP_IPV6_SITE_LOCAL_GROUP } from '@ssdp/protocol';
-import { transportErrorFromErrno } from './errors.ts';
+import { TransportError, transportErrorFromErrno } from './errors.ts';
 import type { ReceiveSockets } from './receive-sockets.ts';
 import type { InterfaceAddress } from './select-interfaces.ts';
 import type { AddressFamily, Datagram, TransportInterface, Via } from './transport.ts';
 import { multicastInterfaceOf, scoped } from './udp-targets.ts';
 import { closeQuietly, openUdpSocket } from './udp-sockets.ts';
 import { openWorkerUnicast, type WorkerUnicastInit } from './udp-worker-unicast.ts';
+import { WorkerUnavailableError } from './worker-reader.ts';
 
 /** What we do with a unicast socket: a dgram.Socket, or one on the reader thread (udp-worker-unicast.ts). */
 export interface UnicastSocket {
@@ -117,6 +118,7 @@ function configureMulticast(unicast: dgram.Socket, iface: TransportInterface, tt
 export function createUdpBinder(options: UdpBinderOptions): UdpBinder {
   const { port, unicastPort, receiveSockets } = options;
   const familyGroups = new Map<string, dgram.Socket>();
+  let workerRefused = false;
 
   /** Opens a socket that delivers everything it receives as arriving on `address` by `via`. */
   const openFor = (kind: Kind, address: InterfaceAddress, bindAddress: string, bindPort: number, via: Via) =>
@@ -175,12 +177,18 @@ export function createUdpBinder(options: UdpBinderOptions): UdpBinder {
   /** The interface's unicast socket, bound and configured for sending multicast. */
   async function openUnicast(address: InterfaceAddress, iface: TransportInterface, opened: UnicastSocket[]) {
     const bindAddress = scoped(address.address, iface);
-    if (options.worker !== undefined) {
+    if (options.worker !== undefined && !workerRefused) {
       const { ttl, loopback, report, deliver } = options;
       const init = { ...options.worker, receiveSockets, ttl, loopback, report, deliver };
-      const socket = await openWorkerUnicast(init, address, bindAddress, unicastPort);
-      opened.push(socket);
-      return { unicast: socket, port: socket.port };
+      try {
+        const socket = await openWorkerUnicast(init, address, bindAddress, unicastPort);
+        opened.push(socket);
+        return { unicast: socket, port: socket.port };
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailableError)) throw error;
+        workerRefused = true; // Node refused a worker (its permission model): read on the event loop instead
+        report(new TransportError('SSDP_ERR_SOCKET', `${error.message}: reading on the event loop`, { cause: error }));
+      }
     }
     const unicast = await openFor('unicast', address, bindAddress, unicastPort, 'unicast');
     opened.push(unicast);

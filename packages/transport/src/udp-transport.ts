@@ -65,7 +65,7 @@ import { attributeArrival } from './udp-targets.ts';
 import { asTransportError, selectRequested, sendRefusal, unknownInterface } from './transport-parts.ts';
 import { createInterfacePoller } from './interface-poller.ts';
 import { linuxMulticastCapable } from './udp-sockets.ts';
-import { createReaderThread } from './udp-worker-unicast.ts';
+import { checkReaderRingBytes, createReaderThread } from './udp-worker-unicast.ts';
 
 export { DEFAULT_RECEIVE_BUFFER_SIZE, RECEIVE_BUFFER_SIZE_MAX } from './receive-buffer.ts';
 export const DEFAULT_MULTICAST_TTL = 2;
@@ -154,7 +154,8 @@ export function createUdpTransport(
     return selectRequested(init, current, multicastCapable, lenient);
   }
 
-  const reader = init.readInWorker === true ? createReaderThread(init.readerRingBytes, clock, report) : undefined;
+  const ringBytes = checkReaderRingBytes(init.readerRingBytes);
+  const reader = init.readInWorker === true ? createReaderThread(ringBytes, clock, report) : undefined;
   const binder = createUdpBinder({
     ...bindSettings(init, port),
     receiveSockets,
@@ -181,7 +182,7 @@ export function createUdpTransport(
         state = 'started';
         poller.schedule();
       } catch (error) {
-        closeAll();
+        closeAll(false);
         state = 'idle';
         throw error instanceof TransportError ? error : transportErrorFromErrno(error, 'start');
       } finally {
@@ -191,10 +192,12 @@ export function createUdpTransport(
     return starting;
   }
 
-  function closeAll(): void {
+  /** Closes every socket; `final` (stop) ends the reader thread for good, else (a failed start) it may start again. */
+  function closeAll(final: boolean): void {
     binder.closeAll(bound.values());
     bound.clear();
-    reader?.close();
+    if (final) reader?.close();
+    else reader?.reset();
   }
 
   async function stop(): Promise<void> {
@@ -205,7 +208,7 @@ export function createUdpTransport(
       state = 'stopping';
       poller.cancel();
       await Promise.allSettled([...pending]);
-      closeAll();
+      closeAll(true);
       state = 'stopped';
     })();
     return stopping;

@@ -7,7 +7,13 @@ import type { ReceiveSockets } from './receive-sockets.ts';
 import type { InterfaceAddress } from './select-interfaces.ts';
 import type { Datagram } from './transport.ts';
 import { multicastInterfaceOf } from './udp-targets.ts';
-import { createWorkerReader, WorkerOpenError, type WorkerReader, type WorkerSocket } from './worker-reader.ts';
+import {
+  createWorkerReader,
+  WorkerOpenError,
+  WorkerUnavailableError,
+  type WorkerReader,
+  type WorkerSocket,
+} from './worker-reader.ts';
 
 export interface WorkerUnicastInit {
   readonly reader: WorkerReader;
@@ -23,12 +29,8 @@ export const DEFAULT_READER_RING_BYTES = 32 * 1024 * 1024;
 const RING_MIN = 64 * 1024;
 const RING_MAX = 512 * 1024 * 1024;
 
-/** The transport's reader thread (`readInWorker`); its failures and ring overflows go to `report`. */
-export function createReaderThread(
-  ringBytes: number | undefined,
-  clock: Clock,
-  report: (error: unknown) => void,
-): WorkerReader {
+/** `readerRingBytes`, checked whether or not `readInWorker` is on. */
+export function checkReaderRingBytes(ringBytes: number | undefined): number {
   const bytes = ringBytes ?? DEFAULT_READER_RING_BYTES;
   if (!Number.isInteger(bytes) || bytes < RING_MIN || bytes > RING_MAX) {
     throw new TransportError(
@@ -37,9 +39,14 @@ export function createReaderThread(
       { hint: `the default is ${DEFAULT_READER_RING_BYTES} bytes (32 MiB)` },
     );
   }
+  return bytes;
+}
+
+/** The transport's reader thread (`readInWorker`); its failures and ring overflows go to `report`. */
+export function createReaderThread(ringBytes: number, clock: Clock, report: (error: unknown) => void): WorkerReader {
   return createWorkerReader({
     clock,
-    ringBytes: bytes,
+    ringBytes,
     onFailure: (error) =>
       report(new TransportError('SSDP_ERR_SOCKET', `reader thread: ${error.message}`, { cause: error })),
     onRingFull: (total) =>
@@ -77,6 +84,10 @@ export async function openWorkerUnicast(
       onError: (error) => init.report(transportErrorFromErrno(error, `bind ${shown}:${bindPort}`)),
     });
   } catch (error) {
+    if (error instanceof WorkerUnavailableError) {
+      if (error.reason === 'stopped') throw new TransportError('SSDP_ERR_TRANSPORT_STOPPED', error.message);
+      throw error; // the binder falls back to the event loop
+    }
     if (error instanceof WorkerOpenError && error.stage === 'configure') {
       const what = `configure multicast on ${address.name} (${address.address})`;
       throw transportErrorFromErrno(error, what, { interfaceId: address.id });

@@ -59,11 +59,24 @@ export interface WorkerReaderOptions {
 }
 
 export interface WorkerReader {
+  /** Rejects WorkerOpenError (the bind or the configuration failed) or WorkerUnavailableError. */
   open(init: WorkerSocketInit): Promise<WorkerSocket>;
   /** Datagrams dropped because the ring was full. */
   readonly ringDrops: number;
-  /** Closes every socket and ends the thread. */
+  /** Closes every socket and ends the thread; the next open starts a new one (a start that failed). */
+  reset(): void;
+  /** Closes every socket and ends the thread for good: open rejects from then on (stop). */
   close(): void;
+}
+
+/** No reader thread: the reader was closed (`stopped`), or Node refused to start a worker (`no-worker`). */
+export class WorkerUnavailableError extends Error {
+  constructor(
+    readonly reason: 'stopped' | 'no-worker',
+    options?: { cause: unknown },
+  ) {
+    super(reason === 'stopped' ? 'the transport was stopped' : 'cannot start a worker thread', options);
+  }
 }
 
 type Reply =
@@ -89,9 +102,14 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
   let retiredDrops = 0;
   let nextSlot = 0;
   let nextSend = 0;
+  let closed = false;
 
   function deliver(record: RingRecord): void {
-    sockets.get(record.slot)?.onRecord(record);
+    try {
+      sockets.get(record.slot)?.onRecord(record);
+    } catch (error) {
+      options.onFailure(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 
   function onReply(reply: Reply): void {
@@ -135,15 +153,22 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
     thread.on('error', (error) => {
       if (session === started) options.onFailure(error);
     });
-    thread.on('exit', () => {
-      if (session === started) end('the reader thread ended');
+    thread.on('exit', (code) => {
+      if (session !== started) return;
+      end('the reader thread ended');
+      options.onFailure(new Error(`the reader thread ended on its own (exit code ${code})`));
     });
     return started;
   }
 
   return {
     async open(init) {
-      session ??= start();
+      if (closed) throw new WorkerUnavailableError('stopped');
+      try {
+        session ??= start();
+      } catch (error) {
+        throw new WorkerUnavailableError('no-worker', { cause: error });
+      }
       const { thread } = session;
       const live = session;
       const slot = nextSlot;
@@ -156,6 +181,7 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
       opening.delete(slot);
       if (reply.op === 'failed') throw new WorkerOpenError(reply.stage, reply.error);
       if (reply.op !== 'opened') throw new Error('the reader thread answered out of turn');
+      if (session !== live) throw new WorkerUnavailableError(closed ? 'stopped' : 'no-worker');
       sockets.set(slot, init);
       return {
         port: reply.port,
@@ -165,17 +191,25 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
           if (session !== live) return callback(new Error('the reader thread ended'));
           const id = nextSend++;
           sends.set(id, callback);
-          thread.postMessage({ op: 'send', slot, id, bytes, port, address });
+          // postMessage copies the whole buffer behind a view: send only the view's bytes.
+          const own = bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+          thread.postMessage({ op: 'send', slot, id, bytes: own, port, address });
         },
         close() {
-          if (session === live && sockets.delete(slot)) thread.postMessage({ op: 'close', slot });
+          if (session !== live || !sockets.delete(slot)) return;
+          thread.postMessage({ op: 'close', slot });
+          if (sockets.size === 0 && opening.size === 0) end('no socket left'); // the thread has nothing to read
         },
       };
     },
     get ringDrops() {
       return retiredDrops + (session?.ring.full() ?? 0);
     },
+    reset() {
+      end('transport reset');
+    },
     close() {
+      closed = true;
       end('transport closed');
     },
   };

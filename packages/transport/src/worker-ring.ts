@@ -28,7 +28,7 @@ export interface RingReader {
   /** Datagrams the writer dropped because the ring was full. */
   full(): number;
   readonly capacity: number;
-  /** Hands every waiting datagram to `visit` (a copy of its bytes) and frees its space; returns how many. */
+  /** Hands every waiting datagram to `visit` (a copy of its bytes; it must not throw) and frees its space. */
   drain(visit: (record: RingRecord) => void): number;
 }
 
@@ -79,6 +79,7 @@ export function createRingReader(ringBuffer: SharedArrayBuffer, controlBuffer: S
         });
         r += size;
         count += 1;
+        Atomics.store(control, RING_R, r); // frees the record's space now: the writer may be waiting for room
       }
       Atomics.store(control, RING_R, r);
       return count;

@@ -110,9 +110,30 @@ describe('the reader thread', () => {
         onRecord: () => undefined,
       }),
     ).rejects.toMatchObject({ stage: 'bind', code: 'EADDRNOTAVAIL' });
+    expect(() => createUdpTransport({ readerRingBytes: 1000 })).toThrow(
+      expect.objectContaining({ code: 'SSDP_ERR_INVALID_OPTION' }),
+    );
     expect(() => createUdpTransport({ readInWorker: true, readerRingBytes: 1000 })).toThrow(
       expect.objectContaining({ code: 'SSDP_ERR_INVALID_OPTION' }),
     );
+  });
+
+  it('refuses to open once closed for good, and opens again after a reset', async () => {
+    reader = createWorkerReader({ clock: createSystemClock(), ringBytes: 64 * 1024, onFailure: () => undefined });
+    const init = {
+      ...quiet,
+      family: 'IPv4',
+      address: '127.0.0.1',
+      port: 0,
+      recvBuffer: 1 << 20,
+      onRecord: () => undefined,
+    } as const;
+    (await reader.open(init)).close();
+    reader.reset();
+    const again = await reader.open(init);
+    expect(again.port).toBeGreaterThan(0);
+    reader.close();
+    await expect(reader.open(init)).rejects.toMatchObject({ name: 'Error', reason: 'stopped' });
   });
 
   it('lets the process exit once the transport stops', () => {

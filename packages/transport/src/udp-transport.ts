@@ -182,7 +182,7 @@ export function createUdpTransport(
         state = 'started';
         poller.schedule();
       } catch (error) {
-        closeAll(false);
+        void closeAll(false);
         state = 'idle';
         throw error instanceof TransportError ? error : transportErrorFromErrno(error, 'start');
       } finally {
@@ -192,11 +192,14 @@ export function createUdpTransport(
     return starting;
   }
 
-  /** Closes every socket; `final` (stop) ends the reader thread for good, else (a failed start) it may start again. */
-  function closeAll(final: boolean): void {
+  /**
+   * Closes every socket; `final` (stop) ends the reader thread for good, and resolves once it has ended (its
+   * sockets closed), else (a failed start) it may start again.
+   */
+  async function closeAll(final: boolean): Promise<void> {
     binder.closeAll(bound.values());
     bound.clear();
-    if (final) reader?.close();
+    if (final) await reader?.close();
     else reader?.reset();
   }
 
@@ -208,7 +211,7 @@ export function createUdpTransport(
       state = 'stopping';
       poller.cancel();
       await Promise.allSettled([...pending]);
-      closeAll(true);
+      await closeAll(true);
       state = 'stopped';
     })();
     return stopping;

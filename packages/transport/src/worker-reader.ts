@@ -65,8 +65,8 @@ export interface WorkerReader {
   readonly ringDrops: number;
   /** Closes every socket and ends the thread; the next open starts a new one (a start that failed). */
   reset(): void;
-  /** Closes every socket and ends the thread for good: open rejects from then on (stop). */
-  close(): void;
+  /** Closes every socket and ends the thread for good: open rejects from then on (stop). Resolves once it ended. */
+  close(): Promise<void>;
 }
 
 /** No reader thread: the reader was closed (`stopped`), or Node refused to start a worker (`no-worker`). */
@@ -122,9 +122,9 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
   }
 
   /** Ends the current thread: what its ring holds is delivered, whatever waits on it fails. */
-  function end(reason: string): void {
+  function end(reason: string): Promise<void> {
     const ending = session;
-    if (ending === undefined) return;
+    if (ending === undefined) return Promise.resolve();
     session = undefined;
     ending.taker.close();
     retiredDrops += ending.ring.full();
@@ -133,7 +133,10 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
     for (const callback of sends.values()) callback(new Error(reason));
     sends.clear();
     sockets.clear();
-    void ending.thread.terminate();
+    return ending.thread.terminate().then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** A thread with its own ring (a new one each time, so an ending thread can never write into the next one's). */
@@ -155,7 +158,7 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
     });
     thread.on('exit', (code) => {
       if (session !== started) return;
-      end('the reader thread ended');
+      void end('the reader thread ended');
       options.onFailure(new Error(`the reader thread ended on its own (exit code ${code})`));
     });
     return started;
@@ -198,7 +201,7 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
         close() {
           if (session !== live || !sockets.delete(slot)) return;
           thread.postMessage({ op: 'close', slot });
-          if (sockets.size === 0 && opening.size === 0) end('no socket left'); // the thread has nothing to read
+          if (sockets.size === 0 && opening.size === 0) void end('no socket left'); // the thread has nothing to read
         },
       };
     },
@@ -206,11 +209,11 @@ export function createWorkerReader(options: WorkerReaderOptions): WorkerReader {
       return retiredDrops + (session?.ring.full() ?? 0);
     },
     reset() {
-      end('transport reset');
+      void end('transport reset');
     },
     close() {
       closed = true;
-      end('transport closed');
+      return end('transport closed');
     },
   };
 }

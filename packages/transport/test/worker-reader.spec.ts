@@ -132,7 +132,7 @@ describe('the reader thread', () => {
     reader.reset();
     const again = await reader.open(init);
     expect(again.port).toBeGreaterThan(0);
-    reader.close();
+    await reader.close();
     await expect(reader.open(init)).rejects.toMatchObject({ name: 'Error', reason: 'stopped' });
   });
 

@@ -28,25 +28,36 @@ function payload(i: number, size: number): Uint8Array {
 
 const quiet = { onError: () => undefined, multicast: { iface: '127.0.0.1', ttl: 1, loopback: false } } as const;
 
+/** A reader with a 64 KiB ring that fails the test on a thread failure. */
+function smallRing(onRingFull?: (total: number) => void): WorkerReader {
+  return createWorkerReader({
+    clock: createSystemClock(),
+    ringBytes: 64 * 1024,
+    onFailure: (error) => expect.fail(error.message),
+    ...(onRingFull === undefined ? {} : { onRingFull }),
+  });
+}
+
+/** A socket on 127.0.0.1 (ephemeral port) whose datagrams go to `received`. */
+function openLoopback(reader: WorkerReader, received: RingRecord[]) {
+  return reader.open({
+    ...quiet,
+    family: 'IPv4',
+    address: '127.0.0.1',
+    port: 0,
+    recvBuffer: 1 << 22,
+    onRecord: (r) => received.push(r),
+  });
+}
+
 describe('the reader thread', () => {
   let reader: WorkerReader | undefined;
   afterEach(() => reader?.close());
 
   it('hands over every datagram whole, in order, with its source, through a ring that wraps', async () => {
     const received: RingRecord[] = [];
-    reader = createWorkerReader({
-      clock: createSystemClock(),
-      ringBytes: 64 * 1024,
-      onFailure: (error) => expect.fail(error.message),
-    });
-    const socket = await reader.open({
-      ...quiet,
-      family: 'IPv4',
-      address: '127.0.0.1',
-      port: 0,
-      recvBuffer: 1 << 22,
-      onRecord: (r) => received.push(r),
-    });
+    reader = smallRing();
+    const socket = await openLoopback(reader, received);
     const from = await sender();
     const count = 1500;
     const sizes = Array.from({ length: count }, (_, i) => 40 + ((i * 397) % 1200));
@@ -68,20 +79,8 @@ describe('the reader thread', () => {
   it('counts exactly what a full ring drops, and says so', async () => {
     const received: RingRecord[] = [];
     const reports: number[] = [];
-    reader = createWorkerReader({
-      clock: createSystemClock(),
-      ringBytes: 64 * 1024,
-      onFailure: (error) => expect.fail(error.message),
-      onRingFull: (total) => reports.push(total),
-    });
-    const socket = await reader.open({
-      ...quiet,
-      family: 'IPv4',
-      address: '127.0.0.1',
-      port: 0,
-      recvBuffer: 1 << 22,
-      onRecord: (r) => received.push(r),
-    });
+    reader = smallRing((total) => reports.push(total));
+    const socket = await openLoopback(reader, received);
     // 400 × 1000 bytes while this thread is blocked in the child: far more than the ring holds.
     const script = `const s = require('node:dgram').createSocket('udp4'); let n = 0;
       const next = () => { if (n === 400) return s.close(); s.send(Buffer.alloc(1000, n), ${socket.port}, '127.0.0.1', next); n += 1; };
@@ -95,11 +94,7 @@ describe('the reader thread', () => {
   });
 
   it('rejects a bind that fails with the errno, and a ring size out of range', async () => {
-    reader = createWorkerReader({
-      clock: createSystemClock(),
-      ringBytes: 64 * 1024,
-      onFailure: (error) => expect.fail(error.message),
-    });
+    reader = smallRing();
     await expect(
       reader.open({
         ...quiet,
@@ -119,21 +114,13 @@ describe('the reader thread', () => {
   });
 
   it('refuses to open once closed for good, and opens again after a reset', async () => {
-    reader = createWorkerReader({ clock: createSystemClock(), ringBytes: 64 * 1024, onFailure: () => undefined });
-    const init = {
-      ...quiet,
-      family: 'IPv4',
-      address: '127.0.0.1',
-      port: 0,
-      recvBuffer: 1 << 20,
-      onRecord: () => undefined,
-    } as const;
-    (await reader.open(init)).close();
+    reader = smallRing();
+    (await openLoopback(reader, [])).close();
     reader.reset();
-    const again = await reader.open(init);
+    const again = await openLoopback(reader, []);
     expect(again.port).toBeGreaterThan(0);
     await reader.close();
-    await expect(reader.open(init)).rejects.toMatchObject({ name: 'Error', reason: 'stopped' });
+    await expect(openLoopback(reader, [])).rejects.toMatchObject({ name: 'Error', reason: 'stopped' });
   });
 
   it('lets the process exit once the transport stops', () => {

@@ -41,16 +41,23 @@ export class ReceiveSockets {
     this.platform = components.platform ?? process.platform;
   }
 
-  /** Counts the drops of a socket opened elsewhere (the reader thread), which reported its buffer and inode. */
+  /** Counts the drops of a socket whose buffer and inode are known (add reads them; the reader thread reports them). */
   addReported(
     key: object,
     label: string,
-    interfaceId: string,
+    interfaceId: string | undefined,
     granted: number | undefined,
     inode: number | undefined,
   ): void {
-    const clamped = isClamped(this.requested, granted, this.platform);
-    this.open.set(key, { buffer: { socket: label, interfaceId, granted, clamped }, inode });
+    this.open.set(key, {
+      buffer: {
+        socket: label,
+        ...(interfaceId === undefined ? {} : { interfaceId }),
+        granted,
+        clamped: isClamped(this.requested, granted, this.platform),
+      },
+      inode,
+    });
   }
 
   /** Requests the receive buffer on a bound socket and starts counting its drops. Never throws. */
@@ -66,15 +73,7 @@ export class ReceiveSockets {
     } catch {
       granted = undefined;
     }
-    this.open.set(socket, {
-      buffer: {
-        socket: label,
-        ...(interfaceId === undefined ? {} : { interfaceId }),
-        granted,
-        clamped: isClamped(this.requested, granted, this.platform),
-      },
-      inode: this.inodeOf(socket),
-    });
+    this.addReported(socket, label, interfaceId, granted, this.inodeOf(socket));
   }
 
   /** Call before closing sockets: adds their last drop counts to the total and forgets them. */

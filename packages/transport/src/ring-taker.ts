@@ -57,7 +57,8 @@ export function createRingTaker(ring: RingReader, control: Int32Array, options: 
     timer = undefined;
     if (closed) return;
     const seq = ring.seq();
-    if (ring.pending() === 0) {
+    const pending = ring.pending();
+    if (pending === 0) {
       held = -1;
       return watch();
     }
@@ -69,7 +70,7 @@ export function createRingTaker(ring: RingReader, control: Int32Array, options: 
       quiet = seq === lastSeq ? quiet + 1 : 0;
     }
     lastSeq = seq;
-    if (quiet >= quietMs || ring.pending() * 2 > ring.capacity || held >= maxHoldMs) {
+    if (quiet >= quietMs || pending * 2 > ring.capacity || held >= maxHoldMs) {
       take();
       held = -1;
       return tick();

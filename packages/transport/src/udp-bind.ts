@@ -10,8 +10,8 @@ import type { InterfaceAddress } from './select-interfaces.ts';
 import type { AddressFamily, Datagram, TransportInterface, Via } from './transport.ts';
 import { multicastInterfaceOf, scoped } from './udp-targets.ts';
 import { closeQuietly, openUdpSocket } from './udp-sockets.ts';
-import { openWorkerUnicast, type WorkerUnicastInit } from './udp-worker-unicast.ts';
-import { WorkerUnavailableError } from './worker-reader.ts';
+import { openWorkerUnicast } from './udp-worker-unicast.ts';
+import { WorkerUnavailableError, type WorkerReader } from './worker-reader.ts';
 
 /** What we do with a unicast socket: a dgram.Socket, or one on the reader thread (udp-worker-unicast.ts). */
 export interface UnicastSocket {
@@ -38,7 +38,7 @@ export interface UdpBinderOptions {
   readonly report: (error: unknown) => void;
   readonly deliver: (datagram: Datagram) => void;
   /** Open unicast sockets on this reader thread (udp-worker-unicast.ts) instead of the event loop. */
-  readonly worker?: Omit<WorkerUnicastInit, 'receiveSockets' | 'report' | 'deliver' | 'ttl' | 'loopback'>;
+  readonly reader?: WorkerReader;
   /** The bound interface a family-group datagram from `source` arrived on, if any. */
   readonly arrivalOf: (family: AddressFamily, source: string) => TransportInterface | undefined;
 }
@@ -177,9 +177,9 @@ export function createUdpBinder(options: UdpBinderOptions): UdpBinder {
   /** The interface's unicast socket, bound and configured for sending multicast. */
   async function openUnicast(address: InterfaceAddress, iface: TransportInterface, opened: UnicastSocket[]) {
     const bindAddress = scoped(address.address, iface);
-    if (options.worker !== undefined && !workerRefused) {
-      const { ttl, loopback, report, deliver } = options;
-      const init = { ...options.worker, receiveSockets, ttl, loopback, report, deliver };
+    if (options.reader !== undefined && !workerRefused) {
+      const { reader, ttl, loopback, report, deliver } = options;
+      const init = { reader, receiveSockets, ttl, loopback, report, deliver };
       try {
         const socket = await openWorkerUnicast(init, address, bindAddress, unicastPort);
         opened.push(socket);

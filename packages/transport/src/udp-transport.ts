@@ -163,7 +163,7 @@ export function createUdpTransport(
     deliver: (datagram) => {
       if (state === 'started') datagrams.emit(datagram, report);
     },
-    ...(reader === undefined ? {} : { worker: { reader, requested: receiveSockets.requested } }),
+    ...(reader === undefined ? {} : { reader }),
     arrivalOf: (family, source) => attributeArrival(boundInterfaces(), hostSubnets, family, source),
   });
 

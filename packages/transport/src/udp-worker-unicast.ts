@@ -18,7 +18,6 @@ import {
 export interface WorkerUnicastInit {
   readonly reader: WorkerReader;
   readonly receiveSockets: ReceiveSockets;
-  readonly requested: number;
   readonly report: (error: unknown) => void;
   readonly deliver: (datagram: Datagram) => void;
   readonly ttl: number;
@@ -72,7 +71,7 @@ export async function openWorkerUnicast(
       family: address.family,
       address: bindAddress,
       port: bindPort,
-      recvBuffer: init.requested,
+      recvBuffer: init.receiveSockets.requested,
       multicast: { iface: multicastInterfaceOf(iface), ttl: init.ttl, loopback: init.loopback },
       onRecord: (record) =>
         init.deliver({
